@@ -1,0 +1,51 @@
+"""wsfix: find and exactly repair bad timestamps in captured WebSocket message logs.
+
+The library API is the conversion core, importable from here without loading the CLI:
+`to_epoch_seconds`, `classify`, `Policy`, `TimestampError` (from `wsfix.timestamps`) and the
+Pydantic type `EpochSeconds` (from `wsfix.annotated`). They are loaded on first use so that
+`import wsfix` stays cheap for the command line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from wsfix.annotated import EpochSeconds, epoch_seconds_type
+    from wsfix.timestamps import (
+        Form,
+        Policy,
+        Reading,
+        TimestampError,
+        Unit,
+        classify,
+        parse_naive_zone,
+        render,
+        to_epoch_seconds,
+    )
+
+_LAZY = {
+    "EpochSeconds": "wsfix.annotated",
+    "epoch_seconds_type": "wsfix.annotated",
+    "Form": "wsfix.timestamps",
+    "Policy": "wsfix.timestamps",
+    "Reading": "wsfix.timestamps",
+    "TimestampError": "wsfix.timestamps",
+    "Unit": "wsfix.timestamps",
+    "classify": "wsfix.timestamps",
+    "parse_naive_zone": "wsfix.timestamps",
+    "render": "wsfix.timestamps",
+    "to_epoch_seconds": "wsfix.timestamps",
+}
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wsfix' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

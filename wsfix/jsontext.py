@@ -1,0 +1,204 @@
+"""Where a value sits in one line of JSON text, in bytes, without parsing the line into objects.
+
+Repairs replace exactly the bytes of one value, so wsfix must know where a field's value starts and
+ends in the raw line; reports use the same spans for columns and for the value "as written". The
+scanner accepts the same texts as pydantic's parser (NaN and Infinity literals included) and, like
+it, takes the last of duplicate keys. It is only run on lines pydantic has already parsed, and it
+returns None rather than raising on anything else.
+
+No I/O, no conversion of timestamps.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from decimal import Decimal
+
+import orjson
+
+Path = tuple[str | int, ...]
+
+_WS = re.compile(rb"[ \t\n\r]*")
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCALAR = re.compile(rb"[^,:\]}\s]+")
+_STRUCTURAL = re.compile(rb'["\[\]{}]')
+_QUOTE, _OPEN_OBJECT, _OPEN_ARRAY, _COMMA, _COLON = 0x22, 0x7B, 0x5B, 0x2C, 0x3A
+
+
+@functools.lru_cache(maxsize=256)
+def _member_pattern(key: str) -> re.Pattern[bytes]:
+    # Matches the literal key followed by its colon, or any \u escape (which could spell a key).
+    return re.compile(rb'"' + re.escape(key.encode()) + rb'"[ \t\n\r]*:[ \t\n\r]*|\\u')
+
+
+def member_span(line: bytes, key: str) -> tuple[int, int] | None:
+    """Byte span of the value of top-level member `key` (the last one, if repeated), or None.
+
+    Only for keys known to be present at the top level (pydantic reported or validated them): then
+    a key written literally exactly once, with no `\\u` escape anywhere in the line, can only be
+    that member, because a quote inside a string is always escaped. Anything else is settled by the
+    full scanner.
+    """
+    pattern = _member_pattern(key)
+    first = pattern.search(line)
+    if first is not None and first[0] != b"\\u" and pattern.search(line, first.end()) is None:
+        start = first.end()
+        try:
+            return start, _value_end(line, start)
+        except (IndexError, AttributeError):
+            return None
+    return find_span(line, (key,))
+
+
+def find_span(line: bytes, path: Path) -> tuple[int, int] | None:
+    """Byte span of the value at `path` (keys and list indexes from the top), or None."""
+    try:
+        start = _WS.match(line, 0).end()  # type: ignore[union-attr]
+        end = _value_end(line, start)
+        for step in path:
+            found = None
+            if isinstance(step, str):
+                if line[start] != _OPEN_OBJECT:
+                    return None
+                for key, value_start, value_end in _members(line, start):
+                    if key == step:
+                        found = (value_start, value_end)  # the last duplicate wins, as in pydantic
+            else:
+                if line[start] != _OPEN_ARRAY:
+                    return None
+                for index, span in enumerate(_elements(line, start)):
+                    if index == step:
+                        found = span
+                        break
+            if found is None:
+                return None
+            start, end = found
+        return start, end
+    except (IndexError, AttributeError, ValueError):
+        return None
+
+
+def count_members(line: bytes, key: str) -> int:
+    """How many times the top-level object names `key` (more than one: duplicate keys)."""
+    try:
+        start = _WS.match(line, 0).end()  # type: ignore[union-attr]
+        if line[start] != _OPEN_OBJECT:
+            return 0
+        return sum(1 for name, _, _ in _members(line, start) if name == key)
+    except (IndexError, AttributeError, ValueError):
+        return 0
+
+
+def _value_end(line: bytes, start: int) -> int:
+    first = line[start]
+    if first == _QUOTE:
+        return _STRING.match(line, start).end()  # type: ignore[union-attr]
+    if first == _OPEN_OBJECT or first == _OPEN_ARRAY:
+        return _container_end(line, start)
+    return _SCALAR.match(line, start).end()  # type: ignore[union-attr]
+
+
+def _container_end(line: bytes, start: int) -> int:
+    # Iterative, so that 10,000 levels of nesting cost no recursion.
+    depth = 0
+    position = start
+    while True:
+        match = _STRUCTURAL.search(line, position)
+        char = match[0]  # type: ignore[index]
+        if char == b'"':
+            position = _STRING.match(line, match.start()).end()  # type: ignore[union-attr]
+            continue
+        position = match.end()  # type: ignore[union-attr]
+        if char == b"{" or char == b"[":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return position
+
+
+def _members(line: bytes, start: int):  # type: ignore[no-untyped-def]
+    """Yield (key, value_start, value_end) for the object opening at `start`."""
+    position = _WS.match(line, start + 1).end()  # type: ignore[union-attr]
+    if line[position] == 0x7D:
+        return
+    while True:
+        key_match = _STRING.match(line, position)
+        raw_key = key_match[0]  # type: ignore[index]
+        position = _WS.match(line, key_match.end()).end()  # type: ignore[union-attr]
+        if line[position] != _COLON:
+            raise ValueError("expected ':'")
+        value_start = _WS.match(line, position + 1).end()  # type: ignore[union-attr]
+        value_end = _value_end(line, value_start)
+        yield _decode_key(raw_key), value_start, value_end
+        position = _WS.match(line, value_end).end()  # type: ignore[union-attr]
+        if line[position] != _COMMA:
+            return
+        position = _WS.match(line, position + 1).end()  # type: ignore[union-attr]
+
+
+def _elements(line: bytes, start: int):  # type: ignore[no-untyped-def]
+    """Yield (value_start, value_end) for the array opening at `start`."""
+    position = _WS.match(line, start + 1).end()  # type: ignore[union-attr]
+    if line[position] == 0x5D:
+        return
+    while True:
+        value_end = _value_end(line, position)
+        yield position, value_end
+        position = _WS.match(line, value_end).end()  # type: ignore[union-attr]
+        if line[position] != _COMMA:
+            return
+        position = _WS.match(line, position + 1).end()  # type: ignore[union-attr]
+
+
+def _decode_key(raw: bytes) -> str:
+    if b"\\" not in raw:
+        return raw[1:-1].decode("utf-8", "surrogateescape")
+    return json.loads(raw.decode("utf-8", "surrogateescape"))  # type: ignore[no-any-return]
+
+
+_LITERALS: dict[bytes, object] = {
+    b"true": True, b"false": False, b"null": None,
+    b"NaN": float("nan"), b"Infinity": float("inf"), b"-Infinity": float("-inf"),
+}
+
+
+def token_value(token: bytes) -> object:
+    """The JSON value of one token, with numbers as exact `Decimal`s (never through a float).
+
+    Objects and arrays come back empty: callers only need their type. Raises ValueError for a
+    token that is not JSON.
+    """
+    first = token[:1]
+    if first == b'"':
+        try:
+            return orjson.loads(token)
+        except orjson.JSONDecodeError:  # lone surrogates: orjson refuses them, json keeps them
+            return json.loads(token.decode("utf-8", "surrogateescape"))
+    if first == b"{":
+        return {}
+    if first == b"[":
+        return []
+    if token in _LITERALS:
+        return _LITERALS[token]
+    try:
+        return Decimal(token.decode("ascii"))
+    except ArithmeticError:  # decimal.InvalidOperation
+        raise ValueError(f"not a JSON token: {token[:40]!r}") from None
+
+
+def column_of(line: bytes, offset: int) -> int:
+    """1-based character column of byte `offset` (invalid UTF-8 bytes count one each)."""
+    if offset < 128 and line[:offset].isascii():
+        return offset + 1
+    return len(line[:offset].decode("utf-8", "replace")) + 1
+
+
+def value_text(token: bytes, limit: int = 2000) -> str:
+    """A token as written, for reports; invalid UTF-8 shown as \\xNN; cut after `limit` characters."""
+    text = token.decode("utf-8", "backslashreplace")
+    if len(text) > limit:
+        return f"{text[:limit]}… ({len(text) - limit} more characters)"
+    return text

@@ -1,0 +1,81 @@
+"""The finding types every layer shares: `Problem`, its `Fix`, `Severity`, and a `Rule`'s catalog entry.
+
+Plain frozen data: no I/O, no parsing, no conversion.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wsfix.timestamps import Reading
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Replace bytes `start:end` of the record (0-based, end exclusive) with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding. `line` and `column` are 1-based as users see them; `column` counts characters.
+
+    `json_path` is the field (`timestamp`, `payload.user`), empty for the record itself; `value` is
+    the field's JSON text exactly as written (None for record-level problems); `pydantic_type` is the
+    error type pydantic's lax validation (what the backend runs) gives the value, None when it
+    accepts it.
+    """
+
+    path: str
+    line: int
+    column: int | None
+    json_path: str
+    code: str
+    message: str
+    value: str | None = None
+    pydantic_type: str | None = None
+    fix: Fix | None = None
+
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.line, self.column or 0, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A record that triggers the rule, and what `wsfix repair` makes of it (None: left as is)."""
+
+    bad: str
+    repaired: str | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A catalog entry. Timestamp rules claim readings through `claims`; record rules have none.
+
+    `explanation` is the user documentation `wsfix rule CODE` prints; `fix` says what a repair
+    does, or None when the rule has no automatic fix.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    example: Example
+    fix: str | None = None
+    claims: Callable[[Reading], bool] | None = None
+    describe: Callable[[Reading], str] | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None

@@ -1,0 +1,63 @@
+"""What a run found, in the form every reporter reads: counts per rule and the run's context.
+
+Counts are counters, never lists of findings, so memory does not grow with the number of findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from wsfix import rules
+from wsfix.problems import Problem, Severity
+
+
+@dataclass
+class Tally:
+    """Findings counted per code, and how many of each have a fix."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    fixable: Counter[str] = field(default_factory=Counter)
+
+    def add(self, problem: Problem) -> None:
+        self.counts[problem.code] += 1
+        if problem.fix is not None:
+            self.fixable[problem.code] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def fixable_total(self) -> int:
+        return sum(self.fixable.values())
+
+    def by_severity(self, severity: Severity) -> int:
+        return sum(count for code, count in self.counts.items()
+                   if rules.BY_CODE[code].severity is severity)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end of a run: what was read and what was found."""
+
+    files: tuple[str, ...]
+    lines: int
+    tally: Tally
+    naive_zone: str
+    schema: str
+
+    def sentence(self) -> str:
+        """`Checked 1,204 lines in 1 file: 37 errors, 5 warnings; 40 fixable with wsfix repair. ...`"""
+        tally = self.tally
+        files = f"{len(self.files):,} file{'s' if len(self.files) != 1 else ''}"
+        lines = f"{self.lines:,} line{'s' if self.lines != 1 else ''}"
+        if tally.total == 0:
+            found = "no problems"
+        else:
+            errors = tally.by_severity(Severity.ERROR)
+            warnings = tally.by_severity(Severity.WARNING)
+            found = (f"{errors:,} error{'s' if errors != 1 else ''}, "
+                     f"{warnings:,} warning{'s' if warnings != 1 else ''}; "
+                     f"{tally.fixable_total:,} fixable with wsfix repair")
+        return f"Checked {lines} in {files}: {found}. Naive times read as {self.naive_zone}."

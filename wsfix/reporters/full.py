@@ -1,0 +1,99 @@
+"""`full` (the default): a Rich table of findings, a count per rule, and the summary sentence.
+
+The table keeps only the rows it shows (`max_rows`), so memory does not grow with the number of
+findings. Every text taken from a capture is escaped and passed to Rich as `Text`, never as
+markup, so a payload cannot style, link or control the terminal.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wsfix import rules
+from wsfix.display import printable, shorten
+from wsfix.problems import Problem, Severity
+from wsfix.report import Summary
+from wsfix.reporters import ReportOptions, Reporter
+
+_VALUE_WIDTH = 32
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+
+
+class FullReporter(Reporter):
+    def __init__(self, out, options: ReportOptions) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(out, options)
+        self._rows: list[Problem] = []
+        self._hidden = 0
+
+    def add(self, problem: Problem) -> None:
+        limit = self.options.max_rows
+        if limit is None or len(self._rows) < limit:
+            self._rows.append(problem)
+        else:
+            self._hidden += 1
+
+    def finish(self, summary: Summary) -> None:
+        console = Console(file=self.out, width=self.options.width, highlight=False, emoji=False,
+                          markup=False, force_terminal=self.options.color,
+                          no_color=self.options.color is False, soft_wrap=False)
+        # One table per file, titled with its path, so the location column is only line:column.
+        start = 0
+        while start < len(self._rows):
+            path = self._rows[start].path
+            end = start
+            while end < len(self._rows) and self._rows[end].path == path:
+                end += 1
+            console.print(self._findings_table(path, self._rows[start:end]))
+            start = end
+        if self._hidden:
+            console.print(Text(f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
+                               "not shown (--all or --max-rows N shows more)", style="dim"))
+        if summary.tally.total:
+            console.print(self._rules_table(summary))
+        console.print(Text(summary.sentence(), style="bold" if summary.tally.total else "green"),
+                      soft_wrap=True)
+
+    @staticmethod
+    def _findings_table(path: str, problems: list[Problem]) -> Table:
+        table = Table(title=Text(printable(path), style="bold"), title_justify="left",
+                      header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("Line", no_wrap=True, justify="right")
+        table.add_column("Rule", no_wrap=True)
+        table.add_column("Field", overflow="fold", max_width=20)
+        table.add_column("Value", overflow="fold", max_width=_VALUE_WIDTH)
+        table.add_column("Problem", overflow="fold", ratio=1)
+        table.add_column("Fix", no_wrap=True)
+        for problem in problems:
+            rule = rules.BY_CODE[problem.code]
+            where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
+            message = problem.message
+            if problem.pydantic_type:
+                message += f" (pydantic: {problem.pydantic_type})"
+            table.add_row(
+                where,
+                Text(problem.code, style=_SEVERITY_STYLE[rule.severity]),
+                Text(printable(problem.json_path) or "—"),
+                Text(printable(shorten(problem.value, _VALUE_WIDTH)) if problem.value is not None else "—"),
+                Text(printable(message)),
+                Text(problem.fix.replacement if problem.fix else "—",
+                     style="green" if problem.fix else "dim"),
+            )
+        return table
+
+    @staticmethod
+    def _rules_table(summary: Summary) -> Table:
+        table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("Rule", no_wrap=True)
+        table.add_column("Name")
+        table.add_column("Count", justify="right")
+        table.add_column("Fixable", justify="right")
+        tally = summary.tally
+        for code in sorted(tally.counts):
+            rule = rules.BY_CODE[code]
+            fixable = tally.fixable[code]
+            table.add_row(Text(code, style=_SEVERITY_STYLE[rule.severity]), Text(rule.name),
+                          f"{tally.counts[code]:,}", f"{fixable:,}" if rule.fixable else "no fix")
+        return table

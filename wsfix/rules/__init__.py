@@ -1,0 +1,58 @@
+"""The rule catalog: every rule wsfix knows, in code order. The one place to add a rule.
+
+A rule is a module in this package defining `RULE` (see `wsfix.problems.Rule`); its docstring is
+its user documentation. Timestamp rules claim `Reading`s from the conversion core; the claims are
+mutually exclusive, so the order below is only the listing order. Codes are never reused.
+"""
+
+from __future__ import annotations
+
+from wsfix.problems import Rule
+from wsfix.rules import (
+    blank_line,
+    invalid_json,
+    not_an_object,
+    schema_violation,
+    timestamp_date_string,
+    timestamp_epoch_unit,
+    timestamp_iso_string,
+    timestamp_naive_iso,
+    timestamp_non_finite,
+    timestamp_numeric_string,
+    timestamp_out_of_range,
+    timestamp_unparseable,
+    timestamp_wrong_type,
+)
+from wsfix.timestamps import Reading
+
+RULES: tuple[Rule, ...] = (
+    invalid_json.RULE,
+    not_an_object.RULE,
+    blank_line.RULE,
+    schema_violation.RULE,
+    timestamp_iso_string.RULE,
+    timestamp_naive_iso.RULE,
+    timestamp_numeric_string.RULE,
+    timestamp_epoch_unit.RULE,
+    timestamp_date_string.RULE,
+    timestamp_unparseable.RULE,
+    timestamp_non_finite.RULE,
+    timestamp_wrong_type.RULE,
+    timestamp_out_of_range.RULE,
+)
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+TIMESTAMP_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.claims is not None)
+
+INVALID_JSON = invalid_json.RULE.code
+NOT_AN_OBJECT = not_an_object.RULE.code
+BLANK_LINE = blank_line.RULE.code
+SCHEMA_VIOLATION = schema_violation.RULE.code
+
+
+def rule_for(reading: Reading) -> Rule | None:
+    """The timestamp rule that claims `reading`, or None for a usable epoch-seconds number."""
+    for rule in TIMESTAMP_RULES:
+        assert rule.claims is not None
+        if rule.claims(reading):
+            return rule
+    return None

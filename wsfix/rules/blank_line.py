@@ -1,0 +1,18 @@
+"""The line is empty or holds only white space.
+
+JSON Lines has one message per line; a blank line is not a message, and a reader that feeds each
+line to `validate_json` gets `json_invalid` for it. Usually harmless (a trailing newline too
+many, a concatenation seam), so it is a warning. `repair` copies the line unchanged, so line
+numbers stay the same between a capture and its repaired copy.
+"""
+
+from wsfix.problems import Example, Rule, Severity
+
+RULE = Rule(
+    code="WS003",
+    name="blank-line",
+    severity=Severity.WARNING,
+    summary="The line is empty or only white space",
+    explanation=__doc__,
+    example=Example(bad="   ", repaired=None),
+)

@@ -1,0 +1,683 @@
+"""The conversion core: read any JSON value found in a timestamp field as Unix epoch seconds.
+
+`classify` says what a value is (its `Form`) and either the exact instant it denotes or why it
+cannot be used; `to_epoch_seconds` does the same but raises `TimestampError`; `render` writes a
+result back as a JSON number. Nothing here guesses: a value that does not say which instant it
+is gets a reason, never "now".
+
+Exactness: every instant is held as an exact rational (integers, or a decimal string scaled by a
+power of ten) and rounded to the nearest float exactly once, by `int / int` true division or by
+`float(str)`, both correctly rounded in CPython. No intermediate float is ever formed, so the
+nanoseconds of ``"…01.123456789Z"`` and the low digits of a nanosecond integer survive until
+that single rounding.
+
+This module imports nothing from wsfix, does no I/O and never prints.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import re
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "DEFAULT_WINDOW",
+    "Form",
+    "NaiveZone",
+    "Policy",
+    "Reading",
+    "TimestampError",
+    "UTC_ZONE",
+    "Unit",
+    "Window",
+    "classify",
+    "parse_naive_zone",
+    "parse_window",
+    "render",
+    "to_epoch_seconds",
+]
+
+
+class Form(enum.Enum):
+    """What a timestamp value is, before asking whether it is usable."""
+
+    NUMBER = "number"
+    NUMERIC_STRING = "numeric-string"
+    ISO_OFFSET = "iso-offset"
+    ISO_NAIVE = "iso-naive"
+    DATE_STRING = "date-string"
+    DATETIME = "datetime"
+    UNPARSEABLE = "unparseable"
+    NON_FINITE = "non-finite"
+    BOOLEAN = "boolean"
+    NULL = "null"
+    OBJECT = "object"
+    ARRAY = "array"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """How reports name the form, e.g. "ISO 8601 string without offset"."""
+        return _FORM_LABELS[self]
+
+
+_FORM_LABELS: Final = {
+    Form.NUMBER: "number",
+    Form.NUMERIC_STRING: "numeric string",
+    Form.ISO_OFFSET: "ISO 8601 string with offset",
+    Form.ISO_NAIVE: "ISO 8601 string without offset",
+    Form.DATE_STRING: "RFC 2822 date string",
+    Form.DATETIME: "datetime object",
+    Form.UNPARSEABLE: "unparseable string",
+    Form.NON_FINITE: "non-finite number",
+    Form.BOOLEAN: "boolean",
+    Form.NULL: "null",
+    Form.OBJECT: "object",
+    Form.ARRAY: "array",
+    Form.OTHER: "unsupported type",
+}
+
+
+class Unit(enum.Enum):
+    """The unit a number counts since the epoch. The value is the decimal exponent of one unit."""
+
+    S = 0
+    MS = 3
+    US = 6
+    NS = 9
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Unit:
+        """`"s"`, `"ms"`, `"us"` (or `"µs"`), `"ns"`; raises ValueError otherwise."""
+        key = text.strip().lower().replace("µ", "u").replace("μ", "u")
+        for unit in cls:
+            if unit.label == key:
+                return unit
+        raise ValueError(f"unknown unit {text!r}: expected one of s, ms, us, ns")
+
+
+# Magnitudes (absolute value, exclusive upper bound) at which a number is read in each unit.
+_UNIT_BOUNDS: Final = ((Decimal(10) ** 11, Unit.S), (Decimal(10) ** 14, Unit.MS),
+                       (Decimal(10) ** 17, Unit.US), (Decimal(10) ** 20, Unit.NS))
+_NO_UNIT_BOUND: Final = Decimal(10) ** 20
+
+
+@dataclass(frozen=True, slots=True)
+class NaiveZone:
+    """The zone in which times without a UTC offset are read.
+
+    `name` is what reports print; `tzinfo` is None for the system's local zone, and the whole zone
+    is `reject` when `rejects` is true.
+    """
+
+    name: str
+    tzinfo: _dt.tzinfo | None
+    rejects: bool = False
+
+    @property
+    def is_local(self) -> bool:
+        return self.tzinfo is None and not self.rejects
+
+
+UTC_ZONE: Final = NaiveZone("UTC", _dt.timezone.utc)
+_OFFSET_SPEC = re.compile(r"([+\-\u2212])(\d{2})(?::?(\d{2}))?")
+
+
+def parse_naive_zone(text: str) -> NaiveZone:
+    """Parse a `--naive-tz` value: `UTC`, `local`, `reject`, an IANA name or an offset like `-07:00`.
+
+    Raises ValueError with a sentence naming the value when it is none of those.
+    """
+    spec = text.strip()
+    lowered = spec.lower()
+    if lowered in ("utc", "z", "gmt"):
+        return UTC_ZONE
+    if lowered == "reject":
+        return NaiveZone("reject", None, rejects=True)
+    if lowered == "local":
+        names = "/".join(dict.fromkeys(time.tzname))
+        return NaiveZone(f"local ({names})", None)
+    offset = _OFFSET_SPEC.fullmatch(spec)
+    if offset:
+        seconds = _offset_seconds(*offset.groups())
+        if seconds is None:
+            raise ValueError(f"offset {text!r} is out of range (hours 00-23, minutes 00-59)")
+        return NaiveZone(spec.replace("\u2212", "-"), _dt.timezone(_dt.timedelta(seconds=seconds)))
+    try:
+        import zoneinfo  # only this spelling of --naive-tz pays for loading the tz database
+
+        return NaiveZone(spec, zoneinfo.ZoneInfo(spec))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValueError(
+            f"unknown zone {text!r}: expected UTC, local, reject, an IANA name such as "
+            "America/Los_Angeles, or an offset such as -07:00"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The plausible instants, `start <= t < end`, in epoch seconds (integers)."""
+
+    start: int
+    end: int
+
+    def __contains__(self, seconds: float) -> bool:
+        return self.start <= seconds < self.end
+
+    def __str__(self) -> str:
+        return f"{_format_instant(self.start)}..{_format_instant(self.end)}"
+
+
+DEFAULT_WINDOW: Final = Window(946_684_800, 4_102_444_800)  # 2000-01-01 .. 2100-01-01 UTC
+
+
+def parse_window(text: str) -> Window | None:
+    """Parse `START..END` (dates, RFC 3339 date-times or epoch seconds) or `none`.
+
+    Raises ValueError naming the bad bound.
+    """
+    if text.strip().lower() in ("none", "off"):
+        return None
+    start_text, sep, end_text = text.partition("..")
+    if not sep:
+        raise ValueError(f"window {text!r} is not of the form START..END")
+    bounds = []
+    for bound in (start_text.strip(), end_text.strip()):
+        if re.fullmatch(r"[+-]?\d+", bound) and len(bound) < 13:
+            bounds.append(int(bound))
+            continue
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", bound):
+            bound += "T00:00:00Z"
+        reading = classify(bound, Policy(window=None))
+        if reading.form is not Form.ISO_OFFSET or reading.seconds is None:
+            raise ValueError(f"window bound {bound!r} is not a date, a date-time with offset, "
+                             "or epoch seconds")
+        bounds.append(int(reading.seconds))
+    if bounds[0] >= bounds[1]:
+        raise ValueError(f"window {text!r} is empty: its start is not before its end")
+    return Window(bounds[0], bounds[1])
+
+
+def _format_instant(seconds: int) -> str:
+    days, rest = divmod(seconds, 86_400)
+    day = _dt.date.fromordinal(_EPOCH_ORDINAL + days)
+    if rest == 0:
+        return day.isoformat()
+    return f"{day.isoformat()}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How to read values: the zone for naive times, a forced unit, and the plausible window."""
+
+    naive_zone: NaiveZone = UTC_ZONE
+    unit: Unit | None = None  # None: infer the unit from the magnitude
+    window: Window | None = DEFAULT_WINDOW  # None: any finite instant is plausible
+
+
+DEFAULT_POLICY: Final = Policy()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What `classify` found.
+
+    `seconds` is the instant the value denotes, correctly rounded to a float, or None when it
+    denotes none. `reason` is None exactly when the value can be used as epoch seconds; otherwise
+    it is a sentence saying why not. `out_of_range` marks values that do denote an instant (or a
+    number too large for any unit) outside the policy's window: likely sentinels or wrong units.
+    """
+
+    form: Form
+    seconds: float | None
+    reason: str | None = None
+    unit: Unit | None = None  # NUMBER and NUMERIC_STRING: the unit the number was read in
+    zone: str | None = None  # ISO_NAIVE: the zone the wall time was read in
+    out_of_range: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None
+
+
+class TimestampError(ValueError):
+    """A value that cannot be read as epoch seconds; `form` says what it is, `reason` why not."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.form = reading.form
+        self.reason = reading.reason
+        super().__init__(f"{reading.form.label}: {reading.reason}")
+
+
+def to_epoch_seconds(value: object, policy: Policy = DEFAULT_POLICY) -> float:
+    """Return the epoch seconds `value` denotes, correctly rounded.
+
+    Raises TimestampError (a ValueError) naming the form and the reason when it cannot.
+    """
+    reading = classify(value, policy)
+    if reading.reason is not None:
+        raise TimestampError(reading)
+    assert reading.seconds is not None
+    return reading.seconds
+
+
+def render(seconds: float) -> str:
+    """Write epoch seconds as the JSON number token a repair puts back: the shortest repr."""
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        raise ValueError(f"cannot render non-finite {seconds!r} as a JSON number")
+    return repr(float(seconds))
+
+
+def classify(value: object, policy: Policy = DEFAULT_POLICY) -> Reading:
+    """Say what `value` is and which instant, if any, it denotes under `policy`. Never raises.
+
+    Accepts what a JSON parser produces (None, bool, int, float, Decimal, str, dict, list) and
+    also `datetime` objects, for library users validating Python values.
+    """
+    if value is None:
+        return Reading(Form.NULL, None, "null is not a timestamp")
+    if value is True or value is False:
+        return Reading(Form.BOOLEAN, None, f"boolean {str(value).lower()} is not a timestamp")
+    if isinstance(value, str):
+        return _classify_string(value, policy)
+    if isinstance(value, int):
+        if value.bit_length() > 80:  # far past 1e20: no unit reads it, and str() could refuse it
+            return _number_out_of_range(Form.NUMBER, "integer", policy)
+        return _classify_decimal(Decimal(value), Form.NUMBER, policy)
+    if isinstance(value, float):
+        if value != value or value in (_INF, -_INF):
+            return Reading(Form.NON_FINITE, None, f"{_float_name(value)} is not a finite number")
+        return _classify_decimal(Decimal(value), Form.NUMBER, policy)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return Reading(Form.NON_FINITE, None, f"{_float_name(float(value))} is not a finite number")
+        return _classify_decimal(value, Form.NUMBER, policy)
+    if isinstance(value, dict):
+        return Reading(Form.OBJECT, None, "an object is not a timestamp")
+    if isinstance(value, (list, tuple)):
+        return Reading(Form.ARRAY, None, "an array is not a timestamp")
+    if isinstance(value, _dt.datetime):
+        return _classify_datetime(value, policy)
+    return Reading(Form.OTHER, None, f"a {type(value).__name__} is not a timestamp")
+
+
+_INF: Final = float("inf")
+
+
+def _float_name(value: float) -> str:
+    if value != value:
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+# A decimal number as pydantic's lax float would take it from a string, minus what we refuse:
+# no hex, no `_` separators, no nan/inf spellings (those are classified as non-finite).
+_NUMERIC = re.compile(r"[ \t\n\r]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t\n\r]*", re.ASCII)
+_NON_FINITE_STRING = re.compile(r"[ \t\n\r]*[+-]?(?:nan|inf|infinity)[ \t\n\r]*", re.IGNORECASE)
+
+# A correctly rounded double never depends on more than ~770 significant digits (the longest
+# exact decimal expansion of a midpoint between two doubles), so beyond this many digits the rest
+# only matters as "zero or not": keep a sticky digit instead of truncating.
+_MAX_DIGITS: Final = 800
+
+
+def _classify_decimal(number: Decimal, form: Form, policy: Policy) -> Reading:
+    magnitude = number.copy_abs()  # abs() would round to the context's 28 digits
+    unit = policy.unit
+    if unit is None:
+        for bound, candidate in _UNIT_BOUNDS:
+            if magnitude < bound:
+                unit = candidate
+                break
+        else:
+            return _number_out_of_range(form, _decimal_repr(number), policy,
+                                        overflows=_overflows(number))
+    seconds = _scaled_to_float(number, unit.value)
+    if seconds in (_INF, -_INF):
+        return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as "
+                       "infinity)", unit=unit)
+    return _check_window(Reading(form, seconds, unit=unit), policy)
+
+
+def _number_out_of_range(form: Form, shown: str, policy: Policy, overflows: bool = True) -> Reading:
+    if overflows:
+        return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as "
+                       "infinity)")
+    return Reading(form, None, f"{shown} is too large to be epoch seconds, milliseconds, "
+                   "microseconds or nanoseconds (|value| >= 1e20)", out_of_range=True)
+
+
+def _overflows(number: Decimal) -> bool:
+    return _scaled_to_float(number, 0) in (_INF, -_INF)
+
+
+def _decimal_repr(number: Decimal) -> str:
+    text = str(number)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _scaled_to_float(number: Decimal, exponent_shift: int) -> float:
+    """`number / 10**exponent_shift` rounded once to the nearest float."""
+    sign, digit_tuple, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    digits = "".join(map(str, digit_tuple))
+    if len(digits) > _MAX_DIGITS:
+        sticky = "1" if digits[_MAX_DIGITS:].strip("0") else "0"
+        exponent += len(digits) - _MAX_DIGITS - 1
+        digits = digits[:_MAX_DIGITS] + sticky
+    # float() of a decimal string is correctly rounded; the scaling only moves the exponent.
+    return float(f"{'-' if sign else ''}{digits}e{exponent - exponent_shift}")
+
+
+def _check_window(reading: Reading, policy: Policy) -> Reading:
+    window = policy.window
+    if window is None or reading.seconds is None or reading.seconds in window:
+        return reading
+    return Reading(reading.form, reading.seconds,
+                   f"{_describe_seconds(reading.seconds)} is outside the plausible window {window}",
+                   unit=reading.unit, zone=reading.zone, out_of_range=True)
+
+
+def _describe_seconds(seconds: float) -> str:
+    whole = int(seconds // 1)
+    if -62_135_596_800 <= whole < 253_402_300_800:  # years 1..9999
+        return f"{render(seconds)} s ({_format_instant(whole)[:10]})"
+    return f"{render(seconds)} s"
+
+
+# --- strings -------------------------------------------------------------------------------
+
+def _classify_string(text: str, policy: Policy) -> Reading:
+    stripped = text.strip(" \t\n\r")
+    if not stripped:
+        return Reading(Form.UNPARSEABLE, None,
+                       "empty string" if not text else "string holds only white space")
+    if _NUMERIC.fullmatch(text):
+        return _classify_decimal(Decimal(stripped), Form.NUMERIC_STRING, policy)
+    if _NON_FINITE_STRING.fullmatch(text):
+        return Reading(Form.NON_FINITE, None,
+                       f"{stripped!r} spells a non-finite number (pydantic reads it as such)")
+    first = stripped[0]
+    if first.isdigit():
+        return _classify_iso(stripped, policy)
+    if first.isalpha():
+        reading = _classify_rfc2822(stripped, policy)
+        if reading is not None:
+            return reading
+    return Reading(Form.UNPARSEABLE, None, "not a number, an ISO 8601 date-time or an RFC 2822 date")
+
+
+# ISO 8601 date-times, extended and basic: calendar, ordinal and week dates; hour, minute or
+# second precision; a decimal fraction (`.` or `,`) on the last component; offsets Z, ±HH,
+# ±HHMM, ±HH:MM (also with U+2212 MINUS SIGN).
+_ISO = re.compile(
+    r"""
+    (?P<year>\d{4})
+    (?: -(?P<month>\d{2})-(?P<day>\d{2})
+      | -W(?P<week>\d{2})-(?P<weekday>\d)
+      | -(?P<yday>\d{3})
+      | (?P<bmonth>\d{2})(?P<bday>\d{2})
+      | W(?P<bweek>\d{2})(?P<bweekday>\d)
+      | (?P<byday>\d{3})
+    )
+    (?: [Tt\ ]
+        (?P<hour>\d{2})
+        (?: :(?P<minute>\d{2}) (?: :(?P<second>\d{2}) )?
+          | (?P<bminute>\d{2}) (?P<bsecond>\d{2})?
+        )?
+        (?: [.,](?P<fraction>\d+) )?
+        (?P<offset> [Zz] | (?P<sign>[+\-\u2212])(?P<ohour>\d{2})(?::?(?P<ominute>\d{2}))? )?
+    )?
+    """,
+    re.VERBOSE | re.ASCII,
+)
+_ISO_DATE_ONLY_HINT = "a date without a time of day is not a timestamp (which instant of that day?)"
+_EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
+
+
+def _classify_iso(text: str, policy: Policy) -> Reading:
+    match = _ISO.fullmatch(text)
+    if match is None:
+        if re.fullmatch(r"\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+\-\u2212]\d{2}(:?\d{2})?)?", text):
+            return Reading(Form.UNPARSEABLE, None, "a time of day without a date is not a timestamp")
+        return Reading(Form.UNPARSEABLE, None, "not a number, an ISO 8601 date-time or an RFC 2822 date")
+    group = match.group
+    if group("hour") is None:
+        return Reading(Form.UNPARSEABLE, None, _ISO_DATE_ONLY_HINT)
+    try:
+        days = _iso_days(match)
+    except ValueError as error:
+        return Reading(Form.UNPARSEABLE, None, f"looks like ISO 8601 but {error}")
+
+    hour = int(group("hour"))
+    minute_text = group("minute") or group("bminute")
+    second_text = group("second") or group("bsecond")
+    minute = int(minute_text) if minute_text else 0
+    second = int(second_text) if second_text else 0
+    fraction = group("fraction") or ""
+    # The fraction belongs to the last component written: hours, minutes or seconds.
+    fraction_unit = 1 if second_text else 60 if minute_text else 3600
+    leap = second == 60
+    if hour == 24:
+        if minute or second or fraction.strip("0"):
+            return Reading(Form.UNPARSEABLE, None, "looks like ISO 8601 but 24:00 is the only time "
+                           "allowed in hour 24")
+    elif hour > 23 or minute > 59 or second > 60 or (leap and minute != 59):
+        return Reading(Form.UNPARSEABLE, None,
+                       f"looks like ISO 8601 but {hour:02d}:{minute:02d}:{second:02d} is not a time of day")
+    wall = days * 86_400 + hour * 3600 + minute * 60 + (59 if leap else second)
+
+    offset_text = group("offset")
+    zone_name = None
+    if offset_text:
+        form = Form.ISO_OFFSET
+        if offset_text in "Zz":
+            offset = 0
+        else:
+            offset = _offset_seconds(group("sign"), group("ohour"), group("ominute"))
+            if offset is None:
+                return Reading(Form.UNPARSEABLE, None, f"looks like ISO 8601 but the offset "
+                               f"{offset_text} is out of range (hours 00-23, minutes 00-59)")
+    else:
+        form = Form.ISO_NAIVE
+        zone = policy.naive_zone
+        zone_name = zone.name
+        if zone.rejects:
+            return Reading(form, None, "it has no UTC offset and naive times are rejected "
+                           "(--naive-tz reject)", zone=zone_name)
+        offset_or_reason = _zone_offset(wall, zone)
+        if isinstance(offset_or_reason, str):
+            return Reading(form, None, offset_or_reason, zone=zone_name)
+        offset = offset_or_reason
+    utc = wall - offset
+    if leap:
+        # A leap second is 23:59:60 UTC; POSIX time counts it as the first second of the next day.
+        if utc % 86_400 != 86_399:
+            return Reading(Form.UNPARSEABLE, None, "looks like ISO 8601 but a leap second (:60) "
+                           "can only be 23:59:60 UTC")
+        utc += 1
+    seconds = _add_fraction(utc, fraction, fraction_unit)
+    return _check_window(Reading(form, seconds, zone=zone_name), policy)
+
+
+def _iso_days(match: re.Match[str]) -> int:
+    """Days from 1970-01-01 to the matched date; ValueError says why the date does not exist."""
+    group = match.group
+    year = int(group("year"))
+    if year == 0:
+        raise ValueError("year 0000 is outside the supported range 0001-9999")
+    month, day = group("month") or group("bmonth"), group("day") or group("bday")
+    week, weekday = group("week") or group("bweek"), group("weekday") or group("bweekday")
+    yday = group("yday") or group("byday")
+    if month is not None:
+        try:
+            date = _dt.date(year, int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{year:04d}-{month}-{day} is not a date") from None
+    elif week is not None:
+        try:
+            date = _dt.date.fromisocalendar(year, int(week), int(weekday))
+        except ValueError:
+            raise ValueError(f"{year:04d}-W{week}-{weekday} is not a week date") from None
+    else:
+        last = 366 if _dt.date(year, 12, 31).timetuple().tm_yday == 366 else 365
+        if not 1 <= int(yday) <= last:
+            raise ValueError(f"day {yday} of {year:04d} does not exist")
+        date = _dt.date(year, 1, 1) + _dt.timedelta(days=int(yday) - 1)
+    return date.toordinal() - _EPOCH_ORDINAL
+
+
+def _offset_seconds(sign: str, hours: str, minutes: str | None) -> int | None:
+    hour, minute = int(hours), int(minutes or 0)
+    if hour > 23 or minute > 59:
+        return None
+    seconds = hour * 3600 + minute * 60
+    return seconds if sign == "+" else -seconds
+
+
+# A fraction of this many digits or more is cut to _MAX_DIGITS plus a sticky digit (see above).
+def _add_fraction(whole: int, fraction: str, unit_seconds: int) -> float:
+    """`whole + 0.fraction * unit_seconds`, rounded once."""
+    if not fraction:
+        return float(whole)
+    if len(fraction) > _MAX_DIGITS:
+        fraction = fraction[:_MAX_DIGITS] + ("1" if fraction[_MAX_DIGITS:].strip("0") else "0")
+    scale = 10 ** len(fraction)
+    return (whole * scale + int(fraction) * unit_seconds) / scale  # int / int: correctly rounded
+
+
+def _zone_offset(wall: int, zone: NaiveZone) -> int | str:
+    """The UTC offset of the wall time `wall` (seconds, as if UTC) in `zone`, or why there is none.
+
+    Local times that a DST change skips or repeats do not name one instant: say so, do not pick.
+    """
+    if zone.tzinfo is _dt.timezone.utc:
+        return 0
+    days, rest = divmod(wall, 86_400)
+    try:
+        naive = _dt.datetime.fromordinal(_EPOCH_ORDINAL + days) + _dt.timedelta(seconds=rest)
+    except (ValueError, OverflowError):
+        return f"the wall time is outside the years {zone.name} can be looked up in"
+    offsets = []
+    for fold in (0, 1):
+        candidate = naive.replace(fold=fold)
+        try:
+            aware = candidate.astimezone() if zone.tzinfo is None else candidate.replace(tzinfo=zone.tzinfo)
+            delta = aware.utcoffset()
+        except (ValueError, OverflowError, OSError):
+            return f"the wall time is outside the years {zone.name} can be looked up in"
+        assert delta is not None
+        offsets.append(int(delta.total_seconds()))
+    if offsets[0] == offsets[1]:
+        return offsets[0]
+    # fold 0 and 1 disagree: the wall time is repeated (both map back to it) or skipped (neither).
+    if _wall_time_of(wall - offsets[0], zone) == naive:
+        return (f"{naive.isoformat()} happens twice in {zone.name} (the clocks go back): "
+                "it does not name one instant")
+    return f"{naive.isoformat()} does not exist in {zone.name} (the clocks skip it)"
+
+
+def _wall_time_of(utc: int, zone: NaiveZone) -> _dt.datetime:
+    instant = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=utc)
+    local = instant.astimezone() if zone.tzinfo is None else instant.astimezone(zone.tzinfo)
+    return local.replace(tzinfo=None, fold=0)
+
+
+# RFC 2822 (and its HTTP subset, RFC 9110 IMF-fixdate): optional weekday, 4-digit year,
+# optional seconds, numeric zone or one of the zone names RFC 2822 defines.
+_RFC2822 = re.compile(
+    r"""
+    (?:(?P<weekday>[A-Za-z]{3}),?[ \t]+)?
+    (?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]{3})[ \t]+(?P<year>\d{2,4})[ \t]+
+    (?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?
+    [ \t]*(?P<zone>[+-]\d{4}|[A-Za-z]{1,3})
+    """,
+    re.VERBOSE | re.ASCII,
+)
+_MONTHS: Final = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ZONE_NAMES: Final = {"ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6,
+                      "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
+
+
+def _classify_rfc2822(text: str, policy: Policy) -> Reading | None:
+    match = _RFC2822.fullmatch(text)
+    if match is None:
+        return None
+    group = match.group
+    month = _MONTHS.get(group("month").lower())
+    if month is None:
+        return None
+
+    def bad(why: str) -> Reading:
+        return Reading(Form.UNPARSEABLE, None, f"looks like an RFC 2822 date but {why}")
+
+    if len(group("year")) != 4:
+        return bad("its year is not written with four digits (which century?)")
+    zone = group("zone")
+    if zone[0] in "+-":
+        offset = _offset_seconds(zone[0], zone[1:3], zone[3:5])
+        if offset is None:
+            return bad(f"the zone {zone} is out of range")
+    elif zone.lower() in _ZONE_NAMES:
+        offset = _ZONE_NAMES[zone.lower()] * 3600
+    else:
+        return bad(f"the zone {zone!r} is not one RFC 2822 defines (use +HHMM)")
+    year, day = int(group("year")), int(group("day"))
+    try:
+        date = _dt.date(year, month, day)
+    except ValueError:
+        return bad(f"{year:04d}-{month:02d}-{day:02d} is not a date")
+    weekday = group("weekday")
+    if weekday is not None:
+        if weekday.lower() not in _WEEKDAYS:
+            return bad(f"{weekday!r} is not a weekday")
+        if _WEEKDAYS.index(weekday.lower()) != date.weekday():
+            return bad(f"{date.isoformat()} is a {date.strftime('%A')}, not {weekday}")
+    hour, minute = int(group("hour")), int(group("minute"))
+    second = int(group("second") or 0)
+    if hour > 23 or minute > 59 or second > 60 or (second == 60 and minute != 59):
+        return bad(f"{hour:02d}:{minute:02d}:{second:02d} is not a time of day")
+    utc = (date.toordinal() - _EPOCH_ORDINAL) * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+    if second == 60:
+        if utc % 86_400 != 86_399:
+            return bad("a leap second (:60) can only be 23:59:60 UTC")
+        utc += 1
+    return _check_window(Reading(Form.DATE_STRING, float(utc)), policy)
+
+
+# --- datetime objects (library users) ------------------------------------------------------
+
+def _classify_datetime(value: _dt.datetime, policy: Policy) -> Reading:
+    wall = ((value.toordinal() - _EPOCH_ORDINAL) * 86_400 + value.hour * 3600 + value.minute * 60
+            + value.second)
+    delta = value.utcoffset()
+    zone_name = None
+    if delta is None:
+        zone = policy.naive_zone
+        zone_name = zone.name
+        if zone.rejects:
+            return Reading(Form.DATETIME, None, "it has no UTC offset and naive times are rejected "
+                           "(--naive-tz reject)", zone=zone_name)
+        offset_or_reason = _zone_offset(wall, zone)
+        if isinstance(offset_or_reason, str):
+            return Reading(Form.DATETIME, None, offset_or_reason, zone=zone_name)
+        offset_us = offset_or_reason * 1_000_000
+    else:
+        offset_us = delta // _dt.timedelta(microseconds=1)  # tzinfo may give sub-second offsets
+    seconds = (wall * 1_000_000 + value.microsecond - offset_us) / 1_000_000
+    return _check_window(Reading(Form.DATETIME, seconds, zone=zone_name), policy)
+
