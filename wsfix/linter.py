@@ -24,7 +24,7 @@ from wsfix.schema import Schema, TimestampField
 from wsfix.timestamps import Form, Policy, Unit, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
-_JSON_POSITION = re.compile(r"line \d+ column (\d+)")
+_JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
                    ord("f"): "a boolean"}
 
@@ -106,8 +106,7 @@ class Linter:
     def _record_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         if not line.strip(b" \t\r\n"):
             return Problem(path, line_no, None, "", rules.BLANK_LINE, "blank line")
-        position = _JSON_POSITION.search(error["msg"])
-        column = int(position[1]) if position else None
+        column = _json_error_column(line, error["msg"])
         reason = error["msg"].removeprefix("Invalid JSON: ")
         if line.startswith(b"\xef\xbb\xbf"):
             reason = f"the line starts with a UTF-8 byte order mark; {reason}"
@@ -175,6 +174,16 @@ class Linter:
         except ValidationError as error:
             return error.errors(include_url=False)[0]["type"]  # type: ignore[no-any-return]
         return None
+
+
+def _json_error_column(line: bytes, message: str) -> int | None:
+    """The 1-based character column of a pydantic JSON error (it gives line and byte column)."""
+    position = _JSON_POSITION.search(message)
+    if position is None:
+        return None
+    if position[1] != "1" or message.startswith("Invalid JSON: EOF"):
+        return jsontext.column_of(line, len(line.rstrip(b"\r\n")))  # at the end of the record
+    return jsontext.column_of(line, max(int(position[2]) - 1, 0))
 
 
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")

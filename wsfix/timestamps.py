@@ -21,6 +21,7 @@ import enum
 import re
 import time
 from dataclasses import dataclass
+import decimal
 from decimal import Decimal
 from typing import Final
 
@@ -291,8 +292,13 @@ def classify(value: object, policy: Policy = DEFAULT_POLICY) -> Reading:
     if isinstance(value, str):
         return _classify_string(value, policy)
     if isinstance(value, int):
-        if value.bit_length() > 80:  # far past 1e20: no unit reads it, and str() could refuse it
-            return _number_out_of_range(Form.NUMBER, "integer", policy)
+        if value.bit_length() > 80:  # far past 1e20: no unit reads it (and str() could refuse it)
+            try:
+                float(value)
+            except OverflowError:
+                return _number_out_of_range(Form.NUMBER, "", overflows=True)
+            return _number_out_of_range(Form.NUMBER, f"a {value.bit_length()}-bit integer",
+                                        overflows=False)
         return _classify_decimal(Decimal(value), Form.NUMBER, policy)
     if isinstance(value, float):
         if value != value or value in (_INF, -_INF):
@@ -300,7 +306,8 @@ def classify(value: object, policy: Policy = DEFAULT_POLICY) -> Reading:
         return _classify_decimal(Decimal(value), Form.NUMBER, policy)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            return Reading(Form.NON_FINITE, None, f"{_float_name(float(value))} is not a finite number")
+            name = "NaN" if value.is_nan() else "-Infinity" if value.is_signed() else "Infinity"
+            return Reading(Form.NON_FINITE, None, f"{name} is not a finite number")
         return _classify_decimal(value, Form.NUMBER, policy)
     if isinstance(value, dict):
         return Reading(Form.OBJECT, None, "an object is not a timestamp")
@@ -342,7 +349,7 @@ def _classify_decimal(number: Decimal, form: Form, policy: Policy) -> Reading:
                 unit = candidate
                 break
         else:
-            return _number_out_of_range(form, _decimal_repr(number), policy,
+            return _number_out_of_range(form, _decimal_repr(number),
                                         overflows=_overflows(number))
     seconds = _scaled_to_float(number, unit.value)
     if seconds in (_INF, -_INF):
@@ -351,7 +358,7 @@ def _classify_decimal(number: Decimal, form: Form, policy: Policy) -> Reading:
     return _check_window(Reading(form, seconds, unit=unit), policy)
 
 
-def _number_out_of_range(form: Form, shown: str, policy: Policy, overflows: bool = True) -> Reading:
+def _number_out_of_range(form: Form, shown: str, overflows: bool) -> Reading:
     if overflows:
         return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as "
                        "infinity)")
@@ -405,18 +412,23 @@ def _classify_string(text: str, policy: Policy) -> Reading:
         return Reading(Form.UNPARSEABLE, None,
                        "empty string" if not text else "string holds only white space")
     if _NUMERIC.fullmatch(text):
-        return _classify_decimal(Decimal(stripped), Form.NUMERIC_STRING, policy)
+        reading = _classify_decimal(Decimal(stripped), Form.NUMERIC_STRING, policy)
+        if reading.out_of_range and _ISO.fullmatch(stripped) and _is_date(stripped):
+            # "20250908" is both a number and an ISO 8601 basic date: say so.
+            return Reading(reading.form, reading.seconds, f"{reading.reason}; read as an ISO 8601 "
+                           f"basic date it has no time of day", unit=reading.unit, out_of_range=True)
+        return reading
     if _NON_FINITE_STRING.fullmatch(text):
         return Reading(Form.NON_FINITE, None,
                        f"{stripped!r} spells a non-finite number (pydantic reads it as such)")
-    first = stripped[0]
-    if first.isdigit():
-        return _classify_iso(stripped, policy)
-    if first.isalpha():
+    reading = _classify_iso(stripped, policy) if stripped[0].isdigit() else None
+    if reading is None:
         reading = _classify_rfc2822(stripped, policy)
-        if reading is not None:
-            return reading
-    return Reading(Form.UNPARSEABLE, None, "not a number, an ISO 8601 date-time or an RFC 2822 date")
+    if reading is None:
+        if _TIME_ONLY.fullmatch(stripped):
+            return Reading(Form.UNPARSEABLE, None, "a time of day without a date is not a timestamp")
+        return Reading(Form.UNPARSEABLE, None, "not a number, an ISO 8601 date-time or an RFC 2822 date")
+    return reading
 
 
 # ISO 8601 date-times, extended and basic: calendar, ordinal and week dates; hour, minute or
@@ -443,16 +455,17 @@ _ISO = re.compile(
     """,
     re.VERBOSE | re.ASCII,
 )
+_TIME_ONLY = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+\-\u2212]\d{2}(?::?\d{2})?)?",
+                        re.ASCII)
 _ISO_DATE_ONLY_HINT = "a date without a time of day is not a timestamp (which instant of that day?)"
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
 
 
-def _classify_iso(text: str, policy: Policy) -> Reading:
+def _classify_iso(text: str, policy: Policy) -> Reading | None:
+    """The reading of an ISO 8601 string, or None when `text` is not ISO 8601 at all."""
     match = _ISO.fullmatch(text)
     if match is None:
-        if re.fullmatch(r"\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+\-\u2212]\d{2}(:?\d{2})?)?", text):
-            return Reading(Form.UNPARSEABLE, None, "a time of day without a date is not a timestamp")
-        return Reading(Form.UNPARSEABLE, None, "not a number, an ISO 8601 date-time or an RFC 2822 date")
+        return None
     group = match.group
     if group("hour") is None:
         return Reading(Form.UNPARSEABLE, None, _ISO_DATE_ONLY_HINT)
@@ -474,7 +487,7 @@ def _classify_iso(text: str, policy: Policy) -> Reading:
         if minute or second or fraction.strip("0"):
             return Reading(Form.UNPARSEABLE, None, "looks like ISO 8601 but 24:00 is the only time "
                            "allowed in hour 24")
-    elif hour > 23 or minute > 59 or second > 60 or (leap and minute != 59):
+    elif hour > 23 or minute > 59 or second > 60:
         return Reading(Form.UNPARSEABLE, None,
                        f"looks like ISO 8601 but {hour:02d}:{minute:02d}:{second:02d} is not a time of day")
     wall = days * 86_400 + hour * 3600 + minute * 60 + (59 if leap else second)
@@ -539,6 +552,14 @@ def _iso_days(match: re.Match[str]) -> int:
     return date.toordinal() - _EPOCH_ORDINAL
 
 
+def _is_date(text: str) -> bool:
+    match = _ISO.fullmatch(text)
+    try:
+        return match is not None and _iso_days(match) is not None
+    except ValueError:
+        return False
+
+
 def _offset_seconds(sign: str, hours: str, minutes: str | None) -> int | None:
     hour, minute = int(hours), int(minutes or 0)
     if hour > 23 or minute > 59:
@@ -547,15 +568,18 @@ def _offset_seconds(sign: str, hours: str, minutes: str | None) -> int | None:
     return seconds if sign == "+" else -seconds
 
 
-# A fraction of this many digits or more is cut to _MAX_DIGITS plus a sticky digit (see above).
 def _add_fraction(whole: int, fraction: str, unit_seconds: int) -> float:
     """`whole + 0.fraction * unit_seconds`, rounded once."""
     if not fraction:
         return float(whole)
-    if len(fraction) > _MAX_DIGITS:
-        fraction = fraction[:_MAX_DIGITS] + ("1" if fraction[_MAX_DIGITS:].strip("0") else "0")
-    scale = 10 ** len(fraction)
-    return (whole * scale + int(fraction) * unit_seconds) / scale  # int / int: correctly rounded
+    if len(fraction) <= 4000:  # int() refuses longer digit strings by default
+        scale = 10 ** len(fraction)
+        return (whole * scale + int(fraction) * unit_seconds) / scale  # int / int: correctly rounded
+    # Longer: the same sum in decimal, with enough precision to be exact, then rounded once. (Cutting
+    # the fraction itself would be wrong: a fraction of an hour has repeating-decimal boundaries.)
+    exact = decimal.Context(prec=len(fraction) + 40, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    total = exact.add(Decimal(whole), exact.multiply(Decimal(f"0.{fraction}"), unit_seconds))
+    return _scaled_to_float(total, 0)
 
 
 def _zone_offset(wall: int, zone: NaiveZone) -> int | str:
@@ -649,7 +673,7 @@ def _classify_rfc2822(text: str, policy: Policy) -> Reading | None:
             return bad(f"{date.isoformat()} is a {date.strftime('%A')}, not {weekday}")
     hour, minute = int(group("hour")), int(group("minute"))
     second = int(group("second") or 0)
-    if hour > 23 or minute > 59 or second > 60 or (second == 60 and minute != 59):
+    if hour > 23 or minute > 59 or second > 60:
         return bad(f"{hour:02d}:{minute:02d}:{second:02d} is not a time of day")
     utc = (date.toordinal() - _EPOCH_ORDINAL) * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
     if second == 60:

@@ -1,0 +1,43 @@
+"""Shared helpers: lint or repair a capture given as text, with the default schema."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from wsfix.linter import Linter
+from wsfix.capture import iter_records
+from wsfix.repair import RepairResult, repair_records
+from wsfix.schema import DEFAULT_SCHEMA
+from wsfix.timestamps import DEFAULT_POLICY, Policy
+
+
+def lint_bytes(data: bytes, policy: Policy = DEFAULT_POLICY, path: str = "t.jsonl"):
+    """All problems of a capture, in order."""
+    linter = Linter(DEFAULT_SCHEMA, policy)
+    problems = []
+    for line_no, record in enumerate(iter_records(io.BytesIO(data), path), 1):
+        problems.extend(linter.lint(record, line_no, path))
+    return problems
+
+
+def repair_bytes(data: bytes, policy: Policy = DEFAULT_POLICY) -> tuple[bytes, RepairResult]:
+    linter = Linter(DEFAULT_SCHEMA, policy)
+    out = io.BytesIO()
+    result = RepairResult()
+    repair_records(iter_records(io.BytesIO(data), "t.jsonl"),
+                   lambda record, line_no: linter.lint(record, line_no, "t.jsonl"), out, result)
+    return out.getvalue(), result
+
+
+@pytest.fixture
+def capture_file(tmp_path):
+    """Write bytes to a capture file and return its path as a string."""
+
+    def write(data: bytes, name: str = "capture.jsonl") -> str:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return str(path)
+
+    return write

@@ -1,0 +1,98 @@
+"""Golden files for the text reporters, rendered from hand-built problems.
+
+Set WSFIX_REGEN_GOLDEN=1 to rewrite the golden files, then read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from wsfix.problems import Fix, Problem
+from wsfix.report import Summary, Tally
+from wsfix.reporters import ReportOptions, build_reporter
+
+GOLDEN = Path(__file__).parent / "golden"
+
+PROBLEMS = [
+    Problem("capture.jsonl", 4, 149, "timestamp", "WS102",
+            "ISO 8601 string without UTC offset where epoch seconds are expected; read as UTC",
+            value='"2025-09-08T16:50:01.447585"', pydantic_type="float_parsing",
+            fix=Fix(148, 176, "1757350201.447585")),
+    Problem("capture.jsonl", 8, 46, "timestamp", "WS104", "epoch milliseconds where seconds are expected",
+            value="1757350204000", fix=Fix(45, 58, "1757350204.0")),
+    Problem("capture.jsonl", 16, None, "", "WS003", "blank line"),
+    Problem("capture.jsonl", 17, 9, "type", "WS004",
+            "Input should be one of 51 values (connect, disconnect, connection_established, ...)",
+            value='"agent_heartbeat"', pydantic_type="enum"),
+    # Hostile text: markup, an ESC sequence, a right-to-left override and a workflow command.
+    Problem("other.jsonl", 2, 28, "payload.\x1b]8;;http://x\x07[link=http://x]k", "WS106",
+            "not a number, an ISO 8601 date-time or an RFC 2822 date",
+            value='"[bold red]x[/] \x1b[31mred\x1b[0m \u202eevil ::error::pwned"',
+            pydantic_type="float_parsing"),
+]
+
+
+def summary(problems) -> Summary:
+    tally = Tally()
+    for problem in problems:
+        tally.add(problem)
+    return Summary(files=("capture.jsonl", "other.jsonl"), lines=40, tally=tally, naive_zone="UTC",
+                   schema="websocket-message")
+
+
+def render(name: str, problems, **options) -> str:
+    out = io.StringIO()
+    reporter = build_reporter(name, out, ReportOptions(width=100, color=False, **options))
+    for problem in problems:
+        reporter.add(problem)
+    reporter.finish(summary(problems))
+    return out.getvalue()
+
+
+def check_golden(text: str, filename: str) -> None:
+    path = GOLDEN / filename
+    if os.environ.get("WSFIX_REGEN_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "options", "filename"), [
+    pytest.param("full", {}, "full.txt", id="full"),
+    pytest.param("full", {"max_rows": 2}, "full-capped.txt", id="full-capped"),
+    pytest.param("concise", {}, "concise.txt", id="concise"),
+])
+def test_golden(name, options, filename):
+    check_golden(render(name, PROBLEMS, **options), filename)
+
+
+def test_full_reporter_with_no_problems():
+    text = render("full", [])
+    assert text == "Checked 40 lines in 2 files: no problems. Naive times read as UTC.\n"
+
+
+@pytest.mark.parametrize("name", ["full", "concise"])
+def test_hostile_text_is_escaped(name):
+    text = render(name, PROBLEMS)
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\\x1b]8;;" in text
+    if name == "concise":
+        assert "other.jsonl:2:28: WS106 payload.\\x1b]8;;http://x\\x07[link=http://x]k: not a" in text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines())
+
+
+def test_full_reporter_shows_values_escaped_not_styled():
+    text = render("full", PROBLEMS, max_rows=None)
+    assert '"[bold red]x[/]' in text  # markup printed as typed, not applied
+    assert "\\x1b[31mred\\x1b[0m" in text
+
+
+def test_summary_counts_survive_the_row_cap():
+    text = render("full", PROBLEMS, max_rows=1)
+    assert "4 more findings not shown" in text
+    rule_rows = [line.split() for line in text.splitlines() if line.strip().startswith("WS")]
+    assert {row[0]: int(row[2]) for row in rule_rows} == {
+        "WS003": 1, "WS004": 1, "WS102": 1, "WS104": 1, "WS106": 1}

@@ -1,0 +1,200 @@
+"""Rule tests: one record in, (code, column, fix, pydantic type) out, checked by hand.
+
+The timestamp value in `{"type":"ping","timestamp":VALUE}` starts at column 28.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from tests.conftest import lint_bytes
+from wsfix.timestamps import Policy, Unit, parse_naive_zone
+
+
+def ping(value: str) -> bytes:
+    return b'{"type":"ping","timestamp":' + value.encode() + b"}\n"
+
+
+def terse(problems):
+    return [(p.code, p.column, p.fix.replacement if p.fix else None, p.pydantic_type) for p in problems]
+
+
+NS_VALUE = 1757350201447585123
+NS_EXPECTED = repr(float(Fraction(NS_VALUE, 10**9)))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    pytest.param('"2025-09-08T16:50:01.447585"', ("WS102", 28, "1757350201.447585", "float_parsing"), id="naive-iso"),
+    pytest.param('"2025-09-08T16:50:01.447585Z"', ("WS101", 28, "1757350201.447585", "float_parsing"), id="iso-z"),
+    pytest.param('"2025-09-08T18:50:01.447585+02:00"', ("WS101", 28, "1757350201.447585", "float_parsing"), id="iso-offset"),
+    pytest.param('"2025-09-08T16:50:01.123456789Z"', ("WS101", 28, repr(float(Fraction(1757350201123456789, 10**9))), "float_parsing"), id="iso-ns"),
+    pytest.param("1757350201447", ("WS104", 28, "1757350201.447", None), id="ms-int"),
+    pytest.param("1757350201447585", ("WS104", 28, "1757350201.447585", None), id="us-int"),
+    pytest.param(str(NS_VALUE), ("WS104", 28, NS_EXPECTED, None), id="ns-int"),
+    pytest.param("1757350201447.5", ("WS104", 28, "1757350201.4475", None), id="ms-float"),
+    pytest.param('"1757350201.447585"', ("WS103", 28, "1757350201.447585", None), id="numeric-string"),
+    pytest.param('" 1757350201 "', ("WS103", 28, "1757350201.0", None), id="numeric-string-spaces"),
+    pytest.param('"1757350201447"', ("WS104", 28, "1757350201.447", None), id="numeric-string-ms"),
+    pytest.param('"Mon, 08 Sep 2025 16:50:01 GMT"', ("WS105", 28, "1757350201.0", "float_parsing"), id="rfc2822"),
+    pytest.param('"yesterday"', ("WS106", 28, None, "float_parsing"), id="word"),
+    pytest.param('""', ("WS106", 28, None, "float_parsing"), id="empty-string"),
+    pytest.param('"2025-09-08"', ("WS106", 28, None, "float_parsing"), id="date-only"),
+    pytest.param('"2025-02-30T10:00:00Z"', ("WS106", 28, None, "float_parsing"), id="impossible-date"),
+    pytest.param('"1_757_350_201"', ("WS106", 28, None, None), id="underscores-lax-accepts"),
+    pytest.param("NaN", ("WS107", 28, None, None), id="nan-literal"),
+    pytest.param("Infinity", ("WS107", 28, None, None), id="infinity-literal"),
+    pytest.param("-Infinity", ("WS107", 28, None, None), id="minus-infinity-literal"),
+    pytest.param("1e400", ("WS107", 28, None, None), id="overflow"),
+    pytest.param("9" * 400, ("WS107", 28, None, None), id="400-digit-int"),
+    pytest.param('"nan"', ("WS107", 28, None, None), id="nan-string"),
+    pytest.param("true", ("WS108", 28, None, None), id="bool-lax-accepts"),
+    pytest.param("{}", ("WS108", 28, None, "float_type"), id="object"),
+    pytest.param("[1]", ("WS108", 28, None, "float_type"), id="array"),
+    pytest.param("0", ("WS109", 28, None, None), id="zero"),
+    pytest.param("-1", ("WS109", 28, None, None), id="minus-one"),
+    pytest.param('"1970-01-01T00:00:00Z"', ("WS109", 28, None, "float_parsing"), id="epoch-iso"),
+    pytest.param("100000000000", ("WS109", 28, None, None), id="ms-in-1973"),
+    pytest.param("18446744073709551617", ("WS109", 28, None, None), id="2**64+1-ns-in-2554"),
+    pytest.param("100000000000000000000", ("WS109", 28, None, None), id="too-large-for-any-unit"),
+])
+def test_timestamp_rules(value, expected):
+    assert terse(lint_bytes(ping(value))) == [expected]
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("1757350201.447585", id="float-seconds"),
+    pytest.param("1757350201", id="int-seconds"),
+    pytest.param("null", id="null-optional"),
+    pytest.param("946684800", id="window-start-inclusive"),
+    pytest.param("1.757350201447585e9", id="exponent"),
+])
+def test_valid_timestamps_have_no_problem(value):
+    assert lint_bytes(ping(value)) == []
+
+
+def test_missing_optional_timestamp_is_fine():
+    assert lint_bytes(b'{"type":"ping"}\n') == []
+
+
+def test_incident_line_full_problem():
+    line = (b'{"type":"start_agent","payload":{"user_request":"Execute unified_data_agent","message_id":'
+            b'"req_61eebcb6","user":"staging-e2e-user-001"},"timestamp":"2025-09-08T16:50:01.447585",'
+            b'"message_id":"req_61eebcb6","user_id":"staging-e2e-user-001"}\n')
+    [problem] = lint_bytes(line)
+    assert problem.code == "WS102"
+    assert problem.line == 1
+    assert problem.json_path == "timestamp"
+    assert problem.value == '"2025-09-08T16:50:01.447585"'
+    assert problem.pydantic_type == "float_parsing"
+    assert problem.message == ("ISO 8601 string without UTC offset where epoch seconds are expected; "
+                               "read as UTC")
+    start = line.index(b'"2025-09-08')
+    assert (problem.fix.start, problem.fix.end) == (start, start + len(b'"2025-09-08T16:50:01.447585"'))
+    assert problem.fix.replacement == "1757350201.447585"
+    assert problem.column == start + 1
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    pytest.param(b"\n", [("WS003", None, "")], id="empty"),
+    pytest.param(b"   \t\r\n", [("WS003", None, "")], id="white-space"),
+    pytest.param(b'{"type":"ping"\n', [("WS001", 15, "")], id="truncated"),
+    pytest.param(b'{"type":"ping"}{"type":"pong"}\n', [("WS001", 16, "")], id="two-messages"),
+    pytest.param(b'[1, 2]\n', [("WS002", 1, "")], id="array"),
+    pytest.param(b'  "x"\n', [("WS002", 3, "")], id="string"),
+    pytest.param(b'1\n', [("WS002", 1, "")], id="number"),
+    pytest.param(b'null\n', [("WS002", 1, "")], id="null"),
+    pytest.param(b'{"type":"nope","timestamp":1757350201.5}\n', [("WS004", 9, "type")], id="unknown-type"),
+    pytest.param(b'{"type":"ping","message_id":5}\n', [("WS004", 29, "message_id")], id="id-not-string"),
+    pytest.param(b'{"type":"ping","payload":[]}\n', [("WS004", 26, "payload")], id="payload-not-object"),
+    pytest.param(b'{"timestamp":1757350201.5}\n', [("WS004", None, "type")], id="missing-type"),
+    pytest.param(b'{"type":"nope","timestamp":"2025-09-08T16:50:01Z"}\n',
+                 [("WS004", 9, "type"), ("WS101", 28, "timestamp")], id="schema-and-timestamp"),
+    pytest.param(b'{"type":"nope","timestamp":1757350201447}\n',
+                 [("WS004", 9, "type"), ("WS104", 28, "timestamp")], id="schema-and-strictly-valid-ms"),
+])
+def test_record_rules(line, expected):
+    assert [(p.code, p.column, p.json_path) for p in lint_bytes(line)] == expected
+
+
+def test_record_problem_messages():
+    [array] = lint_bytes(b"[1]\n")
+    assert array.message == "the record is an array, not a JSON object"
+    assert array.pydantic_type == "model_type"
+    [invalid] = lint_bytes(b'{"type":"ping"\n')
+    assert invalid.message.startswith("not valid JSON: EOF while parsing an object")
+    assert invalid.pydantic_type == "json_invalid"
+    [enum] = lint_bytes(b'{"type":"nope"}\n')
+    assert enum.message == "Input should be one of 51 values (connect, disconnect, connection_established, ...)"
+    assert enum.pydantic_type == "enum"
+    assert enum.value == '"nope"'
+
+
+def test_nested_timestamp_is_not_the_field():
+    line = b'{"type":"ping","payload":{"timestamp":"x"},"timestamp":1757350201447}\n'
+    assert terse(lint_bytes(line)) == [("WS104", 56, "1757350201.447", None)]
+    assert lint_bytes(b'{"type":"ping","payload":{"timestamp":"2025-09-08"}}\n') == []
+
+
+def test_duplicate_keys_take_the_last_like_pydantic():
+    line = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":1757350201447}\n'
+    [problem] = lint_bytes(line)
+    assert problem.code == "WS104"
+    assert problem.fix.start == line.rindex(b"1757350201447")
+
+
+def test_escaped_key_spelling_is_found():
+    line = b'{"type":"ping","\\u0074imestamp":"2025-09-08T16:50:01Z"}\n'
+    [problem] = lint_bytes(line)
+    assert (problem.code, problem.fix.replacement) == ("WS101", "1757350201.0")
+    assert line[problem.fix.start:problem.fix.end] == b'"2025-09-08T16:50:01Z"'
+
+
+def test_column_counts_characters_not_bytes():
+    line = '{"type":"ping","payload":{"t":"héllo ✓"},"timestamp":"2025-09-08T16:50:01Z"}\n'.encode()
+    [problem] = lint_bytes(line)
+    assert problem.column == '{"type":"ping","payload":{"t":"héllo ✓"},"timestamp":'.__len__() + 1
+    assert line[problem.fix.start:problem.fix.end] == b'"2025-09-08T16:50:01Z"'
+
+
+def test_crlf_record_fix_excludes_line_end():
+    line = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}\r\n'
+    [problem] = lint_bytes(line)
+    assert line[problem.fix.end:] == b"}\r\n"
+
+
+@pytest.mark.parametrize(("zone", "value", "expected"), [
+    pytest.param("America/Los_Angeles", '"2025-09-08T09:50:01.447585"', ("WS102", 28, "1757350201.447585", "float_parsing"), id="iana"),
+    pytest.param("-07:00", '"2025-09-08T09:50:01.447585"', ("WS102", 28, "1757350201.447585", "float_parsing"), id="fixed-offset"),
+    pytest.param("reject", '"2025-09-08T16:50:01.447585"', ("WS102", 28, None, "float_parsing"), id="reject"),
+    pytest.param("America/Los_Angeles", '"2025-11-02T01:30:00"', ("WS102", 28, None, "float_parsing"), id="dst-fold"),
+    pytest.param("reject", '"2025-09-08T16:50:01Z"', ("WS101", 28, "1757350201.0", "float_parsing"), id="reject-keeps-offset-strings"),
+])
+def test_naive_zone_policy(zone, value, expected):
+    policy = Policy(naive_zone=parse_naive_zone(zone))
+    assert terse(lint_bytes(ping(value), policy)) == [expected]
+
+
+def test_naive_zone_is_named_in_the_message():
+    policy = Policy(naive_zone=parse_naive_zone("America/Los_Angeles"))
+    [problem] = lint_bytes(ping('"2025-09-08T09:50:01"'), policy)
+    assert problem.message.endswith("read as America/Los_Angeles")
+    [rejected] = lint_bytes(ping('"2025-09-08T09:50:01"'), Policy(naive_zone=parse_naive_zone("reject")))
+    assert "rejected" in rejected.message
+
+
+@pytest.mark.parametrize(("unit", "value", "expected"), [
+    pytest.param(Unit.MS, "1757350201447", ("WS104", 28, "1757350201.447", None), id="ms-as-ms"),
+    pytest.param(Unit.MS, "1757350201", ("WS109", 28, None, None), id="seconds-read-as-ms"),
+    pytest.param(Unit.S, "1757350201447", ("WS109", 28, None, None), id="ms-read-as-seconds"),
+    pytest.param(Unit.US, '"1757350201447585"', ("WS104", 28, "1757350201.447585", None), id="us-string"),
+])
+def test_unit_override(unit, value, expected):
+    assert terse(lint_bytes(ping(value), Policy(unit=unit))) == [expected]
+
+
+def test_window_none_accepts_old_instants():
+    assert lint_bytes(ping("0"), Policy(window=None)) == []
+    assert terse(lint_bytes(ping('"1970-01-01T00:00:00Z"'), Policy(window=None))) == [
+        ("WS101", 28, "0.0", "float_parsing")]

@@ -1,0 +1,67 @@
+"""The rule catalog: codes, names, docs, and examples that really trigger their rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, strategies as st
+
+from tests.conftest import lint_bytes, repair_bytes
+from wsfix import rules
+from wsfix.problems import Severity
+from wsfix.timestamps import classify
+
+EXPECTED_CATALOG = [
+    ("WS001", "invalid-json", Severity.ERROR, False),
+    ("WS002", "not-an-object", Severity.ERROR, False),
+    ("WS003", "blank-line", Severity.WARNING, False),
+    ("WS004", "schema-violation", Severity.ERROR, False),
+    ("WS101", "timestamp-iso-string", Severity.ERROR, True),
+    ("WS102", "timestamp-naive-iso", Severity.ERROR, True),
+    ("WS103", "timestamp-numeric-string", Severity.WARNING, True),
+    ("WS104", "timestamp-epoch-unit", Severity.WARNING, True),
+    ("WS105", "timestamp-date-string", Severity.ERROR, True),
+    ("WS106", "timestamp-unparseable", Severity.ERROR, False),
+    ("WS107", "timestamp-non-finite", Severity.ERROR, False),
+    ("WS108", "timestamp-wrong-type", Severity.ERROR, False),
+    ("WS109", "timestamp-out-of-range", Severity.WARNING, False),
+]
+
+
+def test_catalog_matches_the_specification():
+    assert [(r.code, r.name, r.severity, r.fixable) for r in rules.RULES] == EXPECTED_CATALOG
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", r.name) for r in rules.RULES)
+
+
+@pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.code)
+def test_rule_is_documented(rule):
+    assert len(rule.explanation.strip().splitlines()) >= 3
+    assert rule.summary and not rule.summary.endswith(".")
+
+
+@pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.code)
+def test_rule_example_triggers_the_rule(rule):
+    problems = lint_bytes(rule.example.bad.encode() + b"\n")
+    assert [p.code for p in problems] == [rule.code]
+    repaired, _ = repair_bytes(rule.example.bad.encode() + b"\n")
+    expected = rule.example.repaired if rule.example.repaired is not None else rule.example.bad
+    assert repaired == expected.encode() + b"\n"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+    | st.sampled_from(["2025-09-08T16:50:01Z", "2025-09-08T16:50:01", "1757350201447", "0", "nan",
+                       "Mon, 08 Sep 2025 16:50:01 GMT", "2025-09-08", " 1757350201.5 "]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=5,
+)
+
+
+@given(json_values)
+def test_at_most_one_timestamp_rule_claims_any_reading(value):
+    reading = classify(value)
+    claiming = [rule.code for rule in rules.TIMESTAMP_RULES if rule.claims(reading)]
+    assert len(claiming) <= 1
+    if not claiming:  # only usable seconds (and null, which the linter treats per field) go unclaimed
+        assert reading.usable and reading.unit is not None and reading.unit.label == "s"

@@ -1,0 +1,33 @@
+"""`EpochSeconds`: a Pydantic type for backends that accepts every convertible timestamp form.
+
+Declare `timestamp: EpochSeconds | None = None` and the model reads ISO 8601 strings (with or
+without offset), RFC 2822 dates, numeric strings and epoch ms/µs/ns exactly as `wsfix repair` would,
+and rejects the rest with a `ValidationError` that says why. It never substitutes the current time.
+Built on the conversion core only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from wsfix.timestamps import DEFAULT_POLICY, Policy, to_epoch_seconds
+
+__all__ = ["EpochSeconds", "epoch_seconds_type"]
+
+
+def epoch_seconds_type(policy: Policy = DEFAULT_POLICY) -> Any:
+    """An `Annotated[float, ...]` type converting under `policy` (naive zone, unit, window).
+
+    Failures raise `wsfix.timestamps.TimestampError`, a ValueError, which pydantic reports as a
+    `value_error` naming the form and the reason.
+    """
+
+    def to_seconds(value: Any) -> float:
+        return to_epoch_seconds(value, policy)
+
+    return Annotated[float, BeforeValidator(to_seconds)]
+
+
+EpochSeconds = epoch_seconds_type()
