@@ -171,19 +171,31 @@ def check(
                 pass
     tally = Tally()
     lines = 0
+    linter = _linter(settings)
+    selects = settings.selects
     for path in files:
-        lint = _selected_problems(settings, path)
         with open_capture(path) as stream:
-            line_no = 0
-            for line_no, record in enumerate(iter_records(stream, path), 1):
-                problems = lint(record, line_no)
-                for problem in problems:
+            records = _Counted(iter_records(stream, path))
+            for problem in linter.iter_problems(records, path):
+                if selects(problem.code):
                     tally.add(problem)
                     reporter.add(problem)
-            lines += line_no
+            lines += records.count
     reporter.finish(Summary(files=tuple(files), lines=lines, tally=tally,
                             naive_zone=settings.policy.naive_zone.name, schema=settings.schema.name))
     return ExitCode.FINDINGS if tally.total else ExitCode.OK
+
+
+class _Counted:
+    """Counts the records of a capture as the linter consumes them."""
+
+    def __init__(self, records: Iterator[bytes]) -> None:
+        self._records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for self.count, record in enumerate(self._records, 1):  # noqa: B007 - the count is the point
+            yield record
 
 
 # --- repair --------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """lint: one record (a line of bytes) in, its problems out.
 
-The hot path is built around one fact: a record that passes pydantic's *strict* validation can only
-be wrong in the magnitude or finiteness of its timestamps, because strict mode refuses the strings,
-booleans and other shapes lax mode quietly converts. So a valid record costs one `validate_json`
-call and a range comparison; only the rest get the full analysis: pydantic's lax verdict (what the
-backend does), the raw bytes of each timestamp, and the conversion core's reading of them.
+The hot path rests on one validation call per record, against a *probe* of the schema's model: the
+same model with its timestamp fields typed `Any`, validated strictly. Strict mode refuses every
+shape lax mode quietly converts, so when the probe accepts a record, the record can only be wrong
+in its timestamps, whose raw JSON values the probe hands back as parsed: a finite number of
+plausible epoch seconds needs nothing more. Only the rest get the full analysis: pydantic's lax
+verdict (what the backend does), the raw bytes of each timestamp, and the conversion core's
+reading of them.
 
 No I/O, no printing; select/ignore is applied by the caller.
 """
@@ -13,10 +15,10 @@ from __future__ import annotations
 
 import math
 import re
-from operator import attrgetter
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError, create_model
 
 from wsfix import jsontext, rules
 from wsfix.problems import Fix, Problem
@@ -24,9 +26,13 @@ from wsfix.schema import Schema, TimestampField
 from wsfix.timestamps import Form, Policy, Unit, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
+_UNKNOWN = object()
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
                    ord("f"): "a boolean"}
+# Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
+# never parses as a float, an int always does), so the verdict is asked once and remembered.
+_UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
 
 
 class Linter:
@@ -35,83 +41,133 @@ class Linter:
     def __init__(self, schema: Schema, policy: Policy) -> None:
         self.schema = schema
         self.policy = policy
-        self._validate_json = schema.model.__pydantic_validator__.validate_json
+        model = schema.model
+        self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
-        self._field_names = frozenset(field.name for field in self._fields)
-        self._getters = tuple(attrgetter(field.name) for field in self._fields)
-        annotations = {name: info.annotation for name, info in schema.model.model_fields.items()}
+        self._names = tuple(field.name for field in self._fields)
+        probe = create_model(  # type: ignore[call-overload]
+            f"{model.__name__}Probe", __base__=model,
+            **{field.name: (Any, ...) if field.required else (Any, None) for field in self._fields})
+        self._validate_probe = probe.__pydantic_validator__.validate_json
+        annotations = {name: info.annotation for name, info in model.model_fields.items()}
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters = {field.name: TypeAdapter(annotations[field.name]) for field in self._fields}
-        # A strictly valid number inside [low, high) is plausible epoch seconds: nothing to report.
+        self._float_fields = frozenset(
+            name for name, adapter in self._field_adapters.items()
+            if adapter.core_schema.get("type") == "float"
+            or adapter.core_schema.get("schema", {}).get("type") == "float")
+        self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
+        # A number inside [low, high) is plausible epoch seconds: nothing to report.
         if policy.unit not in (None, Unit.S):
             self._low, self._high = math.inf, -math.inf  # every number needs converting
         else:
             window = policy.window
-            self._low = max(window.start, -1e11) if window else math.nextafter(-1e11, 0)
+            self._low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
             self._high = min(window.end, 1e11) if window else 1e11
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n."""
         try:
-            message = self._validate_json(line, strict=True)
+            message = self._validate_probe(line, strict=True)
         except ValidationError as error:
-            return self._analyse(line, line_no, path, error)
+            return self._analyse_invalid(line, line_no, path, error)
+        except Exception:  # noqa: BLE001 - a model validator choking on a raw timestamp value
+            return self._analyse_unknown(line, line_no, path)
         low, high = self._low, self._high
-        for getter in self._getters:
-            value = getter(message)
-            if value is not None and not low <= value < high:
-                return self._analyse(line, line_no, path, None, message.model_fields_set)
+        for name in self._names:
+            value = getattr(message, name)
+            if value is None or ((value.__class__ is float or value.__class__ is int)
+                                 and low <= value < high):
+                continue
+            return self._analyse_valid(line, line_no, path, message)
         return _NO_PROBLEMS
+
+    def iter_problems(self, records: Iterable[bytes], path: str, first_line: int = 1,
+                      ) -> Iterator[Problem]:
+        """The problems of a capture's records, in order. The same checks as `lint`, with its
+        fast path inlined: this loop runs once per record of every capture."""
+        validate = self._validate_probe
+        low, high = self._low, self._high
+        names = self._names
+        for line_no, line in enumerate(records, first_line):
+            try:
+                message = validate(line, strict=True)
+            except ValidationError as error:
+                yield from self._analyse_invalid(line, line_no, path, error)
+                continue
+            except Exception:  # noqa: BLE001 - as in lint()
+                yield from self._analyse_unknown(line, line_no, path)
+                continue
+            for name in names:
+                value = getattr(message, name)
+                if value is None or ((value.__class__ is float or value.__class__ is int)
+                                     and low <= value < high):
+                    continue
+                yield from self._analyse_valid(line, line_no, path, message)
+                break
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
-    def _analyse(self, line: bytes, line_no: int, path: str, strict_error: ValidationError | None,
-                 fields_set: set[str] | None = None) -> tuple[Problem, ...]:
-        """`fields_set`: the fields present, when strict validation succeeded and says so."""
-        present: dict[str, bool | None] = {}
-        if strict_error is not None:
-            errors = strict_error.errors(include_url=False, include_context=False)
-            first = errors[0]
-            if first["type"] == "json_invalid":
-                return (self._record_problem(line, line_no, path, first),)
-            if not first["loc"]:
-                return (self._not_an_object(line, line_no, path, first),)
-            problems = [self._schema_problem(line, line_no, path, error) for error in
-                        self._lax_errors(line, errors)]
-            for error in errors:
-                if len(error["loc"]) == 1 and error["loc"][0] in self._field_names:
-                    present[error["loc"][0]] = error["type"] != "missing"
-        else:
-            problems = []
-            assert fields_set is not None
-            present = {name: name in fields_set for name in self._field_names}
+    def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any) -> tuple[Problem, ...]:
+        """A record the probe accepts: every non-timestamp field is valid; timestamps are suspect."""
+        fields_set = message.model_fields_set
+        problems = []
         for field in self._fields:
-            problem = self._timestamp_problem(line, line_no, path, field, present.get(field.name))
+            if field.name in fields_set:
+                value = getattr(message, field.name)
+                # pydantic's own parse is exact for strings and integers; a float token is re-read
+                # from the bytes as a Decimal, since the float may already be rounded.
+                known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
+                problem = self._timestamp_problem(line, line_no, path, field, True, known)
+                if problem is not None:
+                    problems.append(problem)
+        return tuple(problems)
+
+    def _analyse_invalid(self, line: bytes, line_no: int, path: str,
+                         probe_error: ValidationError) -> tuple[Problem, ...]:
+        errors = probe_error.errors(include_url=False)
+        first = errors[0]
+        if first["type"] == "json_invalid":
+            return (self._record_problem(line, line_no, path, first),)
+        if not first["loc"]:
+            return (self._not_an_object(line, line_no, path, first),)
+        return self._analyse_unknown(line, line_no, path)
+
+    def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
+        """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
+        lax_types: dict[str, str] = {}
+        problems = []
+        try:
+            self._validate_lax(line)
+        except ValidationError as error:
+            for detail in error.errors(include_url=False):
+                loc = tuple(detail["loc"])
+                if loc and loc[0] in self._names:
+                    lax_types[loc[0]] = detail["type"]
+                else:
+                    problems.append(self._schema_problem(line, line_no, path, detail))
+        except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
+            problems.append(Problem(path, line_no, None, "", rules.SCHEMA_VIOLATION,
+                                    f"the model's validation raised {type(error).__name__}: {error}"))
+        for field in self._fields:
+            if lax_types.get(field.name) == "missing":
+                present = False
+            else:
+                present = True if field.name in lax_types else None
+            problem = self._timestamp_problem(line, line_no, path, field, present, _UNKNOWN)
             if problem is not None:
                 problems.append(problem)
         problems.sort(key=Problem.sort_key)
         return tuple(problems)
 
-    def _lax_errors(self, line: bytes, strict_errors: list[Any]) -> list[Any]:
-        """Lax errors outside the timestamp fields: the backend's own schema violations."""
-        if all(error["loc"][0] in self._field_names for error in strict_errors):
-            return []  # strict accepted every other field, so lax does too
-        try:
-            self._validate_json(line)
-        except ValidationError as error:
-            return [e for e in error.errors(include_url=False)
-                    if not e["loc"] or e["loc"][0] not in self._field_names]
-        return []
-
     def _record_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         if not line.strip(b" \t\r\n"):
             return Problem(path, line_no, None, "", rules.BLANK_LINE, "blank line")
-        column = _json_error_column(line, error["msg"])
         reason = error["msg"].removeprefix("Invalid JSON: ")
         if line.startswith(b"\xef\xbb\xbf"):
             reason = f"the line starts with a UTF-8 byte order mark; {reason}"
-        return Problem(path, line_no, column, "", rules.INVALID_JSON, f"not valid JSON: {reason}",
-                       pydantic_type="json_invalid")
+        return Problem(path, line_no, _json_error_column(line, error["msg"]), "", rules.INVALID_JSON,
+                       f"not valid JSON: {reason}", pydantic_type="json_invalid")
 
     def _not_an_object(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         start = line[:64].lstrip(b" \t\r\n")[:1]
@@ -130,13 +186,13 @@ class Linter:
             span = jsontext.find_span(line, loc)
         column = jsontext.column_of(line, span[0]) if span else None
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
-        message = _shorten_pydantic_message(error)
-        return Problem(path, line_no, column, _json_path(loc), rules.SCHEMA_VIOLATION, message,
-                       value=value, pydantic_type=error["type"])
+        return Problem(path, line_no, column, _json_path(loc), rules.SCHEMA_VIOLATION,
+                       _shorten_pydantic_message(error), value=value, pydantic_type=error["type"])
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                           present: bool | None) -> Problem | None:
-        """`present`: whether pydantic saw the field at the top level; None when it cannot tell."""
+                           present: bool | None, value: object = None) -> Problem | None:
+        """`present`: whether pydantic saw the field at the top level; None when it cannot tell.
+        `value`: the field's JSON value if already parsed exactly, else `_UNKNOWN`."""
         if present:
             span = jsontext.member_span(line, field.name)
         elif present is None:
@@ -150,10 +206,11 @@ class Linter:
             return None
         start, end = span
         token = line[start:end]
-        try:
-            value = jsontext.token_value(token)
-        except ValueError:
-            return None
+        if value is _UNKNOWN:
+            try:
+                value = jsontext.token_value(token)
+            except ValueError:
+                return None
         reading = classify(value, self.policy)
         if reading.form is Form.NULL and not field.required:
             return None
@@ -165,15 +222,23 @@ class Linter:
         if rule.fixable and reading.seconds is not None and reading.reason is None:
             fix = Fix(start, end, render(reading.seconds))
         return Problem(path, line_no, jsontext.column_of(line, start), field.name, rule.code,
-                       rule.describe(reading), value=jsontext.value_text(token),
-                       pydantic_type=self._lax_type(field, token), fix=fix)
+                       rule.describe(reading), jsontext.value_text(token),
+                       self._lax_type(field, token, reading.form, value), fix)
 
-    def _lax_type(self, field: TimestampField, token: bytes) -> str | None:
+    def _lax_type(self, field: TimestampField, token: bytes, form: Form, value: object) -> str | None:
+        """The error type pydantic's lax validation gives this value in this field (None: accepted)."""
+        key = (field.name, form, value.__class__)
+        cacheable = field.name in self._float_fields and form in _UNIFORM_FORMS
+        if cacheable and key in self._lax_type_cache:
+            return self._lax_type_cache[key]
         try:
             self._field_adapters[field.name].validate_json(token)
+            verdict = None
         except ValidationError as error:
-            return error.errors(include_url=False)[0]["type"]  # type: ignore[no-any-return]
-        return None
+            verdict = error.errors(include_url=False)[0]["type"]
+        if cacheable:
+            self._lax_type_cache[key] = verdict
+        return verdict
 
 
 def _json_error_column(line: bytes, message: str) -> int | None:

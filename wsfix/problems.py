@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from wsfix.timestamps import Reading
 
@@ -17,8 +18,7 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """Replace bytes `start:end` of the record (0-based, end exclusive) with `replacement`."""
 
     start: int
@@ -26,9 +26,8 @@ class Fix:
     replacement: str
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One finding. `line` and `column` are 1-based as users see them; `column` counts characters.
+class Problem(NamedTuple):
+    """One finding (a named tuple: immutable, cheap to make, and picklable for worker processes). `line` and `column` are 1-based as users see them; `column` counts characters.
 
     `json_path` is the field (`timestamp`, `payload.user`), empty for the record itself; `value` is
     the field's JSON text exactly as written (None for record-level problems); `pydantic_type` is the

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import math
 import re
 import time
 from dataclasses import dataclass
 import decimal
 from decimal import Decimal
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -61,6 +62,10 @@ class Form(enum.Enum):
     ARRAY = "array"
     OTHER = "other"
 
+    # Members are singletons compared by identity, so identity is a valid hash, and C-fast (Enum's
+    # own __hash__ is Python code, paid on every dict lookup keyed by a form).
+    __hash__ = object.__hash__
+
     @property
     def label(self) -> str:
         """How reports name the form, e.g. "ISO 8601 string without offset"."""
@@ -91,6 +96,8 @@ class Unit(enum.Enum):
     MS = 3
     US = 6
     NS = 9
+
+    __hash__ = object.__hash__  # as for Form
 
     @property
     def label(self) -> str:
@@ -228,9 +235,8 @@ class Policy:
 DEFAULT_POLICY: Final = Policy()
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What `classify` found.
+class Reading(NamedTuple):
+    """What `classify` found (a named tuple: readings are made for every bad value, so cheaply).
 
     `seconds` is the instant the value denotes, correctly rounded to a float, or None when it
     denotes none. `reason` is None exactly when the value can be used as epoch seconds; otherwise
@@ -274,7 +280,7 @@ def to_epoch_seconds(value: object, policy: Policy = DEFAULT_POLICY) -> float:
 
 def render(seconds: float) -> str:
     """Write epoch seconds as the JSON number token a repair puts back: the shortest repr."""
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+    if not math.isfinite(seconds):
         raise ValueError(f"cannot render non-finite {seconds!r} as a JSON number")
     return repr(float(seconds))
 
@@ -331,7 +337,8 @@ def _float_name(value: float) -> str:
 
 # A decimal number as pydantic's lax float would take it from a string, minus what we refuse:
 # no hex, no `_` separators, no nan/inf spellings (those are classified as non-finite).
-_NUMERIC = re.compile(r"[ \t\n\r]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t\n\r]*", re.ASCII)
+# Possessive quantifiers: a date like "2025-09-08..." fails at once instead of backtracking.
+_NUMERIC = re.compile(r"[ \t\n\r]*+[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?[ \t\n\r]*+", re.ASCII)
 _NON_FINITE_STRING = re.compile(r"[ \t\n\r]*[+-]?(?:nan|inf|infinity)[ \t\n\r]*", re.IGNORECASE)
 
 # A correctly rounded double never depends on more than ~770 significant digits (the longest
@@ -390,7 +397,8 @@ def _scaled_to_float(number: Decimal, exponent_shift: int) -> float:
 
 def _check_window(reading: Reading, policy: Policy) -> Reading:
     window = policy.window
-    if window is None or reading.seconds is None or reading.seconds in window:
+    seconds = reading.seconds
+    if window is None or seconds is None or window.start <= seconds < window.end:
         return reading
     return Reading(reading.form, reading.seconds,
                    f"{_describe_seconds(reading.seconds)} is outside the plausible window {window}",
@@ -407,6 +415,11 @@ def _describe_seconds(seconds: float) -> str:
 # --- strings -------------------------------------------------------------------------------
 
 def _classify_string(text: str, policy: Policy) -> Reading:
+    match = _RFC3339.fullmatch(text)
+    if match is not None:
+        reading = _rfc3339_reading(match, policy)
+        if reading is not None:
+            return reading
     stripped = text.strip(" \t\n\r")
     if not stripped:
         return Reading(Form.UNPARSEABLE, None,
@@ -455,10 +468,53 @@ _ISO = re.compile(
     """,
     re.VERBOSE | re.ASCII,
 )
+# RFC 3339's own spelling, which nearly every timestamp uses; _ISO below takes everything else.
+_RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?"
+                      r"(?:([Zz])|([+\-\u2212])(\d{2}):?(\d{2}))?", re.ASCII)
 _TIME_ONLY = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+\-\u2212]\d{2}(?::?\d{2})?)?",
                         re.ASCII)
 _ISO_DATE_ONLY_HINT = "a date without a time of day is not a timestamp (which instant of that day?)"
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
+
+
+def _rfc3339_reading(match: re.Match[str], policy: Policy) -> Reading | None:
+    """The reading of the common RFC 3339 spelling in UTC or with an offset, or None to leave the
+    string to the general path (end-of-month days, 24:00, leap seconds, zones, long fractions)."""
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    hour, minute, second = int(match[4]), int(match[5]), int(match[6])
+    if not (year and 1 <= month <= 12 and 1 <= day <= 28 and hour < 24 and minute < 60 and second < 60):
+        return None
+    utc = ((_dt.date(year, month, day).toordinal() - _EPOCH_ORDINAL) * 86_400
+           + hour * 3600 + minute * 60 + second)
+    zone_name = None
+    if match[8] is not None:
+        form = Form.ISO_OFFSET
+    elif match[9] is not None:
+        form = Form.ISO_OFFSET
+        offset = _offset_seconds(match[9], match[10], match[11])
+        if offset is None:
+            return None
+        utc -= offset
+    elif policy.naive_zone is UTC_ZONE:
+        form = Form.ISO_NAIVE
+        zone_name = UTC_ZONE.name
+    else:
+        return None
+    fraction = match[7]
+    if fraction is None:
+        seconds = float(utc)
+    elif len(fraction) <= 18:
+        scale = _POWERS_OF_TEN[len(fraction)]
+        seconds = (utc * scale + int(fraction)) / scale  # int / int: correctly rounded
+    else:
+        return None
+    window = policy.window
+    if window is not None and not window.start <= seconds < window.end:
+        return _check_window(Reading(form, seconds, None, None, zone_name), policy)
+    return Reading(form, seconds, None, None, zone_name)
+
+
+_POWERS_OF_TEN: Final = tuple(10 ** k for k in range(19))
 
 
 def _classify_iso(text: str, policy: Policy) -> Reading | None:
@@ -473,13 +529,21 @@ def _classify_iso(text: str, policy: Policy) -> Reading | None:
         days = _iso_days(match)
     except ValueError as error:
         return Reading(Form.UNPARSEABLE, None, f"looks like ISO 8601 but {error}")
+    offset_text = group("offset")
+    return _iso_reading(days, group("hour"), group("minute") or group("bminute"),
+                        group("second") or group("bsecond"), group("fraction"),
+                        "Z" if offset_text in ("Z", "z") else None, group("sign"), group("ohour"),
+                        group("ominute"), policy)
 
-    hour = int(group("hour"))
-    minute_text = group("minute") or group("bminute")
-    second_text = group("second") or group("bsecond")
+
+def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text: str | None,
+                 fraction: str | None, zulu: str | None, sign: str | None, offset_hours: str | None,
+                 offset_minutes: str | None, policy: Policy) -> Reading:
+
+    hour = int(hour_text)
     minute = int(minute_text) if minute_text else 0
     second = int(second_text) if second_text else 0
-    fraction = group("fraction") or ""
+    fraction = fraction or ""
     # The fraction belongs to the last component written: hours, minutes or seconds.
     fraction_unit = 1 if second_text else 60 if minute_text else 3600
     leap = second == 60
@@ -492,17 +556,18 @@ def _classify_iso(text: str, policy: Policy) -> Reading | None:
                        f"looks like ISO 8601 but {hour:02d}:{minute:02d}:{second:02d} is not a time of day")
     wall = days * 86_400 + hour * 3600 + minute * 60 + (59 if leap else second)
 
-    offset_text = group("offset")
     zone_name = None
-    if offset_text:
+    if zulu or sign:
         form = Form.ISO_OFFSET
-        if offset_text in "Zz":
+        if zulu:
             offset = 0
         else:
-            offset = _offset_seconds(group("sign"), group("ohour"), group("ominute"))
+            assert sign is not None and offset_hours is not None
+            offset = _offset_seconds(sign, offset_hours, offset_minutes)
             if offset is None:
                 return Reading(Form.UNPARSEABLE, None, f"looks like ISO 8601 but the offset "
-                               f"{offset_text} is out of range (hours 00-23, minutes 00-59)")
+                               f"{sign}{offset_hours}:{offset_minutes or '00'} is out of range "
+                               "(hours 00-23, minutes 00-59)")
     else:
         form = Form.ISO_NAIVE
         zone = policy.naive_zone

@@ -49,10 +49,25 @@ BLANK_LINE = blank_line.RULE.code
 SCHEMA_VIOLATION = schema_violation.RULE.code
 
 
+_CLAIMED: dict[tuple[object, object, bool], Rule | None] = {}
+
+
 def rule_for(reading: Reading) -> Rule | None:
-    """The timestamp rule that claims `reading`, or None for a usable epoch-seconds number."""
+    """The timestamp rule that claims `reading`, or None for a usable epoch-seconds number.
+
+    Claims depend only on a reading's form, unit and out_of_range (tests hold every rule to that),
+    so the answer is remembered per combination: this runs for every bad value.
+    """
+    key = (reading.form, reading.unit, reading.out_of_range)
+    try:
+        return _CLAIMED[key]
+    except KeyError:
+        pass
+    claiming = None
     for rule in TIMESTAMP_RULES:
         assert rule.claims is not None
         if rule.claims(reading):
-            return rule
-    return None
+            claiming = rule
+            break
+    _CLAIMED[key] = claiming
+    return claiming
