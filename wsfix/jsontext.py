@@ -25,6 +25,7 @@ _WS = re.compile(rb"[ \t\n\r]*+")
 _STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _SCALAR = re.compile(rb"[^,:\]}\s]++")
 _STRUCTURAL = re.compile(rb'["\[\]{}]')
+_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]++)?")
 _QUOTE, _OPEN_OBJECT, _OPEN_ARRAY, _COMMA, _COLON = 0x22, 0x7B, 0x5B, 0x2C, 0x3A
 
 
@@ -37,20 +38,26 @@ def member_span(line: bytes, key: str) -> tuple[int, int] | None:
     full scanner.
     """
     quoted = _quoted_key(key)
-    first = line.find(quoted)
+    first = line.find(quoted) if quoted else -1
     if first >= 0 and line.find(quoted, first + 1) < 0 and line.find(b"\\u") < 0:
         try:
             start = _WS.match(line, first + len(quoted)).end()  # type: ignore[union-attr]
             if line[start] == _COLON:
                 start = _WS.match(line, start + 1).end()  # type: ignore[union-attr]
                 return start, _value_end(line, start)
-        except (IndexError, AttributeError):
+        except (IndexError, TypeError, AttributeError):  # not JSON after all
             return None
     return find_span(line, (key,))
 
 
 @functools.lru_cache(maxsize=256)
 def _quoted_key(key: str) -> bytes:
+    """The key as JSON text if that spelling is the only one without `\\u` escapes, else b"".
+
+    `/` may also be written `\\/`; quotes, backslashes and control characters must be escaped.
+    """
+    if any(char in '/"\\' or char < " " for char in key):
+        return b""
     return b'"' + key.encode() + b'"'
 
 
@@ -78,7 +85,7 @@ def find_span(line: bytes, path: Path) -> tuple[int, int] | None:
                 return None
             start, end = found
         return start, end if end >= 0 else _value_end(line, start)
-    except (IndexError, AttributeError, ValueError):
+    except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
         return None
 
 
@@ -89,7 +96,7 @@ def count_members(line: bytes, key: str) -> int:
         if line[start] != _OPEN_OBJECT:
             return 0
         return sum(1 for name, _, _ in _members(line, start) if name == key)
-    except (IndexError, AttributeError, ValueError):
+    except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
         return 0
 
 
@@ -185,17 +192,17 @@ def token_value(token: bytes) -> object:
         return []
     if token in _LITERALS:
         return _LITERALS[token]
-    try:
-        return Decimal(token.decode("ascii"))
-    except ArithmeticError:  # decimal.InvalidOperation
-        raise ValueError(f"not a JSON token: {token[:40]!r}") from None
+    if _NUMBER.fullmatch(token) is None:
+        raise ValueError(f"not a JSON token: {token[:40]!r}")
+    return Decimal(token.decode("ascii"))
 
 
 def column_of(line: bytes, offset: int) -> int:
     """1-based character column of byte `offset` (invalid UTF-8 bytes count one each)."""
-    if offset < 128 and line[:offset].isascii():
+    prefix = line[:offset]
+    if prefix.isascii():
         return offset + 1
-    return len(line[:offset].decode("utf-8", "replace")) + 1
+    return len(prefix.decode("utf-8", "surrogateescape")) + 1
 
 
 def value_text(token: bytes, limit: int = 2000) -> str:
