@@ -13,17 +13,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from wsfix.annotated import EpochSeconds, epoch_seconds_type
+    from wsfix.annotated import EpochSeconds as EpochSeconds
+    from wsfix.annotated import epoch_seconds_type as epoch_seconds_type
     from wsfix.timestamps import (
-        Form,
-        Policy,
-        Reading,
-        TimestampError,
-        Unit,
-        classify,
-        parse_naive_zone,
-        render,
-        to_epoch_seconds,
+        Form as Form,
+        Policy as Policy,
+        Reading as Reading,
+        TimestampError as TimestampError,
+        Unit as Unit,
+        classify as classify,
+        parse_naive_zone as parse_naive_zone,
+        render as render,
+        to_epoch_seconds as to_epoch_seconds,
     )
 
 _LAZY = {

@@ -9,15 +9,14 @@ from __future__ import annotations
 import enum
 import functools
 import os
-import shutil
 import sys
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any, BinaryIO, Optional, TextIO, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, Optional, TextIO, TypeVar
 
 import typer
 
 from wsfix import __version__
-from wsfix.capture import STDIN, iter_records, open_capture
+from wsfix.capture import STDIN, open_capture
 from wsfix.display import printable
 from wsfix.errors import OutputError, UsageError, WsfixError
 from wsfix.settings import DEFAULT_MAX_ROWS, Settings
@@ -117,26 +116,6 @@ def _build_settings(naive_tz: str, unit: str | None, window: str, max_rows: int 
     return Settings(policy=policy, max_rows=max_rows)
 
 
-def _linter(settings: Settings):  # type: ignore[no-untyped-def]
-    from wsfix.linter import Linter  # pydantic and the schema load only for commands that lint
-
-    return Linter(settings.schema, settings.policy)
-
-
-def _selected_problems(settings: Settings, path: str):  # type: ignore[no-untyped-def]
-    """`lint(record, line_no)` for one capture, keeping only the selected rules' problems."""
-    lint = _linter(settings).lint
-    selects = settings.selects
-
-    def lint_record(record: bytes, line_no: int):  # type: ignore[no-untyped-def]
-        problems = lint(record, line_no, path)
-        if problems:
-            return tuple(problem for problem in problems if selects(problem.code))
-        return problems
-
-    return lint_record
-
-
 # --- check ---------------------------------------------------------------------------------
 
 @app.command(no_args_is_help=True)
@@ -158,8 +137,8 @@ def check(
 
     Exit code: 0 no findings, 1 findings, 2 usage or I/O error.
     """
-    from wsfix.report import Summary, Tally
     from wsfix.reporters import ReportOptions, build_reporter
+    from wsfix.run import check_captures
 
     settings = _build_settings(naive_tz, unit, window, None if show_all else max_rows)
     reporter = build_reporter(output_format, sys.stdout, ReportOptions(max_rows=settings.max_rows))
@@ -169,33 +148,8 @@ def check(
         if path != STDIN:
             with open_capture(path):
                 pass
-    tally = Tally()
-    lines = 0
-    linter = _linter(settings)
-    selects = settings.selects
-    for path in files:
-        with open_capture(path) as stream:
-            records = _Counted(iter_records(stream, path))
-            for problem in linter.iter_problems(records, path):
-                if selects(problem.code):
-                    tally.add(problem)
-                    reporter.add(problem)
-            lines += records.count
-    reporter.finish(Summary(files=tuple(files), lines=lines, tally=tally,
-                            naive_zone=settings.policy.naive_zone.name, schema=settings.schema.name))
-    return ExitCode.FINDINGS if tally.total else ExitCode.OK
-
-
-class _Counted:
-    """Counts the records of a capture as the linter consumes them."""
-
-    def __init__(self, records: Iterator[bytes]) -> None:
-        self._records = records
-        self.count = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        for self.count, record in enumerate(self._records, 1):  # noqa: B007 - the count is the point
-            yield record
+    summary = check_captures(files, settings, reporter)
+    return ExitCode.FINDINGS if summary.tally.total else ExitCode.OK
 
 
 # --- repair --------------------------------------------------------------------------------
@@ -224,36 +178,15 @@ def repair(
     Only the replaced values' bytes change; lines that cannot be fixed are copied unchanged and
     listed. Exit code: 0 every finding fixed, 1 findings remain, 2 usage or I/O error.
     """
-    from wsfix.repair import RepairResult, atomic_output, repair_records
+    from wsfix.run import RepairTarget, repair_capture
 
     settings = _build_settings(naive_tz, unit, window)
     _check_repair_targets(source, target, in_place, backup_suffix, force, dry_run, diff)
-    to_stdout = target == STDIN
-    log = sys.stderr if to_stdout else sys.stdout
+    log = sys.stderr if target == STDIN else sys.stdout
     on_change = _diff_printer(source, target or source, sys.stdout) if diff else None
-    result = RepairResult()
-    lint = _selected_problems(settings, source)
-
-    with open_capture(source) as stream:
-        records = iter_records(stream, source)
-        if dry_run:
-            repair_records(records, lint, _NullSink(), result, on_change)
-        elif to_stdout:
-            out = sys.stdout.buffer
-            repair_records(records, lint, out, result, on_change)
-            out.flush()
-        else:
-            assert target is not None or in_place
-            final = source if in_place else target
-            assert final is not None
-            with atomic_output(final, mode_from=None if source == STDIN else source) as out:
-                repair_records(records, lint, out, result, on_change)
-                if in_place:
-                    if not result.lines_changed:
-                        out.discard()  # nothing changed: leave the file (and its mtime) alone
-                    elif backup_suffix:
-                        shutil.copy2(source, source + backup_suffix)
-
+    result = repair_capture(
+        source, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run),
+        settings, on_change, stdout=sys.stdout.buffer)
     _print_repair_summary(log, source, target, in_place, dry_run, result, settings)
     return ExitCode.FINDINGS if result.remaining or (dry_run and result.fixed) else ExitCode.OK
 
@@ -285,11 +218,6 @@ def _check_repair_targets(source: str, target: str | None, in_place: bool, backu
     if in_place and backup_suffix and os.path.lexists(source + backup_suffix) and not force:
         raise OutputError(f"{source + backup_suffix}: backup already exists (use --force to overwrite "
                           "it, or --backup-suffix '' for no backup)")
-
-
-class _NullSink:
-    def write(self, data: bytes) -> int:
-        return len(data)
 
 
 def _diff_printer(source: str, target: str, out: TextIO) -> Callable[[int, bytes, bytes], None]:

@@ -51,7 +51,9 @@ class Linter:
         self._validate_probe = probe.__pydantic_validator__.validate_json
         annotations = {name: info.annotation for name, info in model.model_fields.items()}
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
-        self._field_adapters = {field.name: TypeAdapter(annotations[field.name]) for field in self._fields}
+        self._field_adapters: dict[str, TypeAdapter[Any]] = {
+            field.name: TypeAdapter(annotations[field.name])  # type: ignore[arg-type]
+            for field in self._fields}
         self._float_fields = frozenset(
             name for name, adapter in self._field_adapters.items()
             if adapter.core_schema.get("type") == "float"
@@ -150,10 +152,11 @@ class Linter:
             problems.append(Problem(path, line_no, None, "", rules.SCHEMA_VIOLATION,
                                     f"the model's validation raised {type(error).__name__}: {error}"))
         for field in self._fields:
+            present: bool | None = None  # the exact scanner will tell
             if lax_types.get(field.name) == "missing":
                 present = False
-            else:
-                present = True if field.name in lax_types else None
+            elif field.name in lax_types:
+                present = True
             problem = self._timestamp_problem(line, line_no, path, field, present, _UNKNOWN)
             if problem is not None:
                 problems.append(problem)

@@ -25,7 +25,7 @@ from wsfix.problems import Fix, Problem
 def apply_fixes(record: bytes, fixes: Sequence[Fix]) -> bytes:
     """`record` with every fix spliced in. Raises ValueError if two fixes overlap."""
     ordered = sorted(fixes, key=lambda fix: fix.start)
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in zip(ordered, ordered[1:], strict=False):
         if after.start < before.end:
             raise ValueError(f"overlapping fixes at bytes {before.start}-{before.end} and "
                              f"{after.start}-{after.end}")

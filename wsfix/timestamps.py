@@ -400,8 +400,8 @@ def _check_window(reading: Reading, policy: Policy) -> Reading:
     seconds = reading.seconds
     if window is None or seconds is None or window.start <= seconds < window.end:
         return reading
-    return Reading(reading.form, reading.seconds,
-                   f"{_describe_seconds(reading.seconds)} is outside the plausible window {window}",
+    return Reading(reading.form, seconds,
+                   f"{_describe_seconds(seconds)} is outside the plausible window {window}",
                    unit=reading.unit, zone=reading.zone, out_of_range=True)
 
 
@@ -563,11 +563,12 @@ def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text
             offset = 0
         else:
             assert sign is not None and offset_hours is not None
-            offset = _offset_seconds(sign, offset_hours, offset_minutes)
-            if offset is None:
+            parsed_offset = _offset_seconds(sign, offset_hours, offset_minutes)
+            if parsed_offset is None:
                 return Reading(Form.UNPARSEABLE, None, f"looks like ISO 8601 but the offset "
                                f"{sign}{offset_hours}:{offset_minutes or '00'} is out of range "
                                "(hours 00-23, minutes 00-59)")
+            offset = parsed_offset
     else:
         form = Form.ISO_NAIVE
         zone = policy.naive_zone
