@@ -210,7 +210,7 @@ def test_repair_dry_run_writes_nothing(run, capture_file, tmp_path):
     assert result.stdout.splitlines()[:5] == [
         f"--- {source}", f"+++ {source}", "@@ -1 +1 @@",
         "-" + INCIDENT.decode().rstrip("\n"), "+" + INCIDENT_REPAIRED.decode().rstrip("\n")]
-    assert "Would repair 1 value" in result.stdout
+    assert f"Would repair 1 value on 1 of 1 lines ({source})." in result.stdout
 
 
 def test_repair_in_place_with_backup(run, capture_file):
@@ -279,3 +279,12 @@ def test_repair_usage_errors(run, capture_file, args, fragment):
 
 def test_repair_in_place_refuses_stdin(run):
     assert_one_line_error(run("repair", "--in", "-", "--in-place", input=INCIDENT), "needs a file")
+
+
+def test_python_dash_m_runs_the_same_cli():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "wsfix", "--version"], capture_output=True, text=True,
+                            check=False)
+    assert (result.returncode, result.stdout) == (0, f"wsfix {__version__}\n")

@@ -242,7 +242,7 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
     from wsfix import rules
 
     fixed = sum(result.fixed.values())
-    where = printable(source if in_place else f"{source} -> {target}")
+    where = printable(source if in_place or target is None else f"{source} -> {target}")
     verb = "Would repair" if dry_run else "Repaired"
     log.write(f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
               f"{result.lines:,} lines ({where}). Naive times read as "
