@@ -17,12 +17,12 @@ This module imports nothing from wsfix, does no I/O and never prints.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import enum
 import math
 import re
 import time
 from dataclasses import dataclass
-import decimal
 from decimal import Decimal
 from typing import Final, NamedTuple
 
@@ -116,7 +116,6 @@ class Unit(enum.Enum):
 # Magnitudes (absolute value, exclusive upper bound) at which a number is read in each unit.
 _UNIT_BOUNDS: Final = ((Decimal(10) ** 11, Unit.S), (Decimal(10) ** 14, Unit.MS),
                        (Decimal(10) ** 17, Unit.US), (Decimal(10) ** 20, Unit.NS))
-_NO_UNIT_BOUND: Final = Decimal(10) ** 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +129,6 @@ class NaiveZone:
     name: str
     tzinfo: _dt.tzinfo | None
     rejects: bool = False
-
-    @property
-    def is_local(self) -> bool:
-        return self.tzinfo is None and not self.rejects
 
 
 UTC_ZONE: Final = NaiveZone("UTC", _dt.timezone.utc)
