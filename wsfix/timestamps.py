@@ -130,6 +130,10 @@ class NaiveZone:
     tzinfo: _dt.tzinfo | None
     rejects: bool = False
 
+    @property
+    def is_local(self) -> bool:
+        return self.tzinfo is None and not self.rejects
+
 
 UTC_ZONE: Final = NaiveZone("UTC", _dt.timezone.utc)
 _OFFSET_SPEC = re.compile(r"([+\-\u2212])(\d{2})(?::?(\d{2}))?")
