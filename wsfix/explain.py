@@ -62,8 +62,8 @@ def catalog_text() -> str:
     rows += [(rule.code, rule.name, rule.severity.value, "yes" if rule.fixable else "no", rule.summary)
              for rule in rules.RULES]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
-    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + f"  {row[4]}\n"
-                   for row in rows)
+    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+                   + f"  {row[4]}\n" for row in rows)
 
 
 def rule_json(rule: Rule) -> str:
