@@ -300,3 +300,24 @@ def test_sarif_with_no_findings_is_valid(tmp_path, monkeypatch):
             assert document["findings"] == [] and document["totals"]["findings"] == 0
         else:
             assert document == []
+
+
+@pytest.mark.parametrize("name", list(REPORTERS))
+def test_hostile_text_never_reaches_the_output_raw(name):
+    """Markup, escape sequences, a right-to-left override and a workflow command in hand-built
+    findings: every format escapes them, and the machine formats still parse."""
+    from tests.reporters.test_text_reporters import PROBLEMS, render as render_problems
+
+    text = render_problems(name, PROBLEMS)
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert not any(line.lstrip().startswith("::error::") for line in text.splitlines())
+    if name in ("json", "sarif", "gitlab"):
+        assert text.isascii()
+        document = json.loads(text)
+        if name == "json":
+            assert document["findings"][-1]["value"] == PROBLEMS[-1].value  # exact, though escaped
+    elif name == "jsonl":
+        assert json.loads(text.splitlines()[-1])["json_path"] == PROBLEMS[-1].json_path
+    elif name == "junit":
+        failure = ET.fromstring(text).findall(".//failure")[-1]
+        assert "\\x1b[31mred\\x1b[0m" in failure.text and "\\u202eevil" in failure.text

@@ -19,11 +19,12 @@ import string
 from collections import Counter
 
 from wsfix import rules
-from wsfix.display import printable, shorten
+from wsfix.display import printable
 from wsfix.problems import Problem, Severity
 from wsfix.report import Summary
 from wsfix.reporters import Reporter
 from wsfix.reporters.locations import relative_path
+from wsfix.reporters.records import details
 
 ANNOTATIONS_PER_SEVERITY = 10  # what GitHub shows per step for each of errors and warnings
 SUMMARY_FILES_SHOWN = 50
@@ -117,15 +118,6 @@ class GithubReporter(Reporter):
 
 
 def _message(problem: Problem) -> str:
-    """The annotation's text: what is wrong, then the field, value, pydantic's verdict and fix,
-    one per line (payload text escaped by `printable`, so it adds no line of its own)."""
-    lines = [printable(problem.message)]
-    if problem.json_path:
-        lines.append(f"field: {printable(problem.json_path)}")
-    if problem.value is not None:
-        lines.append(f"value: {printable(shorten(problem.value, _VALUE_WIDTH))}")
-    if problem.pydantic_type:
-        lines.append(f"pydantic: {printable(problem.pydantic_type)}")
-    if problem.fix is not None:
-        lines.append(f"fix: {problem.fix.replacement} (wsfix repair)")
-    return "\n".join(lines)
+    """The annotation's text: what is wrong, then field, value, pydantic's verdict and fix, one
+    per line (each escaped by `printable`, so payload text adds no line of its own)."""
+    return "\n".join(printable(line) for line in [problem.message, *details(problem, _VALUE_WIDTH)])

@@ -17,7 +17,7 @@ from wsfix.report import Summary
 from wsfix.reporters import Reporter
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path
-from wsfix.reporters.records import dumps
+from wsfix.reporters.records import StreamedArray, dumps, headline
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
 
@@ -25,13 +25,13 @@ SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
 class GitlabReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
-        self._count = 0
+        self._issues = StreamedArray(out)
         self._fingerprints = Fingerprints()
 
     def add(self, problem: Problem) -> None:
         rule = rules.BY_CODE[problem.code]
         path = relative_path(problem.path, self.options.base_dir)
-        text = f"{problem.json_path}: {problem.message}" if problem.json_path else problem.message
+        text = headline(problem)
         if problem.fix is not None:
             text += f" (wsfix repair writes {problem.fix.replacement})"
         fingerprint = self._fingerprints.of(problem, path)
@@ -44,8 +44,8 @@ class GitlabReporter(Reporter):
             "severity": SEVERITY[rule.severity],
             "location": {"path": path, "lines": {"begin": problem.line}},
         }
-        self.out.write(("[\n  " if self._count == 0 else ",\n  ") + dumps(issue))
-        self._count += 1
+        self._issues.add(dumps(issue))
 
     def finish(self, summary: Summary) -> None:
-        self.out.write("[]\n" if self._count == 0 else "\n]\n")
+        self._issues.close()
+        self.out.write("\n")

@@ -14,37 +14,26 @@ from wsfix import __version__, rules
 from wsfix.problems import Problem, Severity
 from wsfix.report import Summary
 from wsfix.reporters import Reporter
-from wsfix.reporters.records import dumps, finding
+from wsfix.reporters.records import StreamedArray, dumps, finding
 
 
 class JsonReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
-        self._started = False
+        tool = {"name": "wsfix", "version": __version__}
+        self._findings = StreamedArray(out, f'{{\n  "tool": {dumps(tool)},\n  "findings": ', indent="    ",
+                                       closing_indent="  ")
         self._per_file: Counter[str] = Counter()  # grows with files, not findings
         self._fixable_per_file: Counter[str] = Counter()
 
-    def _start(self) -> None:
-        tool = {"name": "wsfix", "version": __version__}
-        self.out.write(f'{{\n  "tool": {dumps(tool)},\n  "findings": [')
-        self._started = True
-
     def add(self, problem: Problem) -> None:
-        if self._started:
-            self.out.write(",")
-        else:
-            self._start()
-        self.out.write(f"\n    {dumps(finding(problem))}")
+        self._findings.add(dumps(finding(problem)))
         self._per_file[problem.path] += 1
         if problem.fix is not None:
             self._fixable_per_file[problem.path] += 1
 
     def finish(self, summary: Summary) -> None:
-        if not self._started:
-            self._start()
-            self.out.write("],\n")
-        else:
-            self.out.write("\n  ],\n")
+        self._findings.close()
         tally = summary.tally
         settings = {"naive_tz": summary.naive_zone, "unit": summary.unit, "window": summary.window,
                     "schema": summary.schema, "rules": list(summary.rules)}
@@ -57,5 +46,5 @@ class JsonReporter(Reporter):
         totals = {"files": len(summary.files), "lines": summary.lines, "findings": tally.total,
                   "errors": tally.by_severity(Severity.ERROR),
                   "warnings": tally.by_severity(Severity.WARNING), "fixable": tally.fixable_total}
-        self.out.write(f'  "settings": {dumps(settings)},\n  "files": {dumps(files)},\n'
+        self.out.write(f',\n  "settings": {dumps(settings)},\n  "files": {dumps(files)},\n'
                        f'  "counts": {dumps(counts)},\n  "totals": {dumps(totals)}\n}}\n')

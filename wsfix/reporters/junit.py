@@ -14,6 +14,7 @@ every character XML 1.0 forbids.
 from __future__ import annotations
 
 import codecs
+import functools
 import tempfile
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
@@ -24,9 +25,16 @@ from wsfix.problems import Problem
 from wsfix.report import Summary
 from wsfix.reporters import Reporter
 from wsfix.reporters.locations import relative_path
+from wsfix.reporters.records import details as finding_details
+from wsfix.reporters.records import headline
 
 SPILL_IN_MEMORY = 1 << 20
 _COPY_CHUNK = 1 << 16
+
+
+@functools.lru_cache(maxsize=1024)
+def _path_attribute(path: str) -> str:
+    return quoteattr(printable(path))
 
 
 @dataclass
@@ -43,7 +51,8 @@ class JunitReporter(Reporter):
         self._current: str | None = None
         self._start = 0
 
-    def _attr(self, text: str) -> str:
+    @staticmethod
+    def _attr(text: str) -> str:
         return quoteattr(printable(text))
 
     def add(self, problem: Problem) -> None:
@@ -55,20 +64,14 @@ class JunitReporter(Reporter):
         suite.failures += 1
         rule = rules.BY_CODE[problem.code]
         path = relative_path(problem.path, self.options.base_dir)
+        path_attr = _path_attribute(path)
         where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
-        message = f"{problem.json_path}: {problem.message}" if problem.json_path else problem.message
-        details = [f"{path}:{where}: {problem.code} {rule.name} ({rule.severity.value})"]
-        if problem.json_path:
-            details.append(f"field: {problem.json_path}")
-        if problem.value is not None:
-            details.append(f"value: {problem.value}")
-        if problem.pydantic_type:
-            details.append(f"pydantic: {problem.pydantic_type}")
-        details.append(f"fix: {problem.fix.replacement} (wsfix repair)" if problem.fix else "fix: none")
+        message = headline(problem)
+        details = [f"{path}:{where}: {problem.code} {rule.name} ({rule.severity.value})", *finding_details(problem)]
         body = "\n".join(escape(printable(line)) for line in details)
         self._spill.write(
             f'    <testcase name={self._attr(f"{problem.code} {rule.name} at line {where}")} '
-            f'classname={self._attr(path)} file={self._attr(path)} line="{problem.line}">\n'
+            f'classname={path_attr} file={path_attr} line="{problem.line}">\n'
             f'      <failure message={self._attr(message)} type={self._attr(problem.code)}>{body}</failure>\n'
             "    </testcase>\n".encode())
 
@@ -86,14 +89,13 @@ class JunitReporter(Reporter):
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         out.write(f'<testsuites name="wsfix" tests="{tests}" failures="{failures}" errors="0">\n')
         for path in paths:
-            shown = relative_path(path, self.options.base_dir)
+            shown = _path_attribute(relative_path(path, self.options.base_dir))
             suite = self._suites.get(path)
             count = suite.failures if suite else 0
-            out.write(f'  <testsuite name={self._attr(shown)} tests="{count or 1}" failures="{count}" '
-                      f'errors="0" skipped="0" file={self._attr(shown)}>\n')
+            out.write(f'  <testsuite name={shown} tests="{count or 1}" failures="{count}" '
+                      f'errors="0" skipped="0" file={shown}>\n')
             if suite is None:
-                out.write(f'    <testcase name="no findings" classname={self._attr(shown)} '
-                          f"file={self._attr(shown)}/>\n")
+                out.write(f'    <testcase name="no findings" classname={shown} file={shown}/>\n')
             else:
                 self._copy(suite.ranges)
             out.write("  </testsuite>\n")

@@ -4,6 +4,7 @@ runs in), or a URI for SARIF. Pure string work on the paths given; no file syste
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 import urllib.parse
@@ -11,6 +12,8 @@ import urllib.parse
 STDIN = "-"
 
 
+# Asked once per finding, for a handful of files: remembered (these are pure string functions).
+@functools.lru_cache(maxsize=1024)
 def relative_path(path: str, base_dir: str | None) -> str:
     """`path` relative to `base_dir`, with `/` separators, when the file is inside it; otherwise
     the normalised absolute path. `-` (standard input) and paths without a base stay as given."""
@@ -26,6 +29,7 @@ def relative_path(path: str, base_dir: str | None) -> str:
     return relative.replace(os.sep, "/")
 
 
+@functools.lru_cache(maxsize=1024)
 def uri(path: str, base_dir: str | None) -> str:
     """A URI reference for `path`: relative (percent-encoded) inside `base_dir`, else `file://`."""
     relative = relative_path(path, base_dir)

@@ -20,7 +20,7 @@ from wsfix.report import Summary
 from wsfix.reporters import Reporter
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path, uri
-from wsfix.reporters.records import dumps
+from wsfix.reporters.records import StreamedArray, dumps, headline
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/wsfix/"
@@ -55,11 +55,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
 class SarifReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
-        self._started = False
         self._fingerprints = Fingerprints()
-        self._between = self._end = ""  # the layout around the properties, set by _start
-
-    def _start(self) -> None:
         driver = {"name": "wsfix", "version": __version__, "semanticVersion": __version__,
                   "informationUri": INFORMATION_URI,
                   "rules": [rule_descriptor(rule) for rule in rules.RULES]}
@@ -70,15 +66,10 @@ class SarifReporter(Reporter):
         text = json.dumps(log, indent=2, ensure_ascii=True)
         head, tail = text.split(json.dumps(_RESULTS))
         self._between, self._end = tail.split(json.dumps(_PROPERTIES))
-        self.out.write(head + "[")
-        self._started = True
+        self._results = StreamedArray(out, head, indent="        ", closing_indent="      ")
 
     def add(self, problem: Problem) -> None:
-        if self._started:
-            self.out.write(",")
-        else:
-            self._start()
-        self.out.write(f"\n        {dumps(self._result(problem))}")
+        self._results.add(dumps(self._result(problem)))
 
     def _result(self, problem: Problem) -> dict[str, Any]:
         rule = rules.BY_CODE[problem.code]
@@ -86,7 +77,7 @@ class SarifReporter(Reporter):
         region: dict[str, int] = {"startLine": problem.line}
         if problem.column:
             region["startColumn"] = problem.column
-        text = printable(f"{problem.json_path}: {problem.message}" if problem.json_path else problem.message)
+        text = printable(headline(problem))
         if problem.fix is not None:
             text += f" (wsfix repair writes {problem.fix.replacement})"
         properties: dict[str, Any] = {"jsonPath": problem.json_path}
@@ -109,11 +100,7 @@ class SarifReporter(Reporter):
         }
 
     def finish(self, summary: Summary) -> None:
-        if not self._started:
-            self._start()
-            self.out.write("]")
-        else:
-            self.out.write("\n      ]")
+        self._results.close()
         properties = {"naiveTz": summary.naive_zone, "unit": summary.unit, "window": summary.window,
                       "schema": summary.schema, "rules": list(summary.rules), "lines": summary.lines,
                       "files": len(summary.files)}
