@@ -142,3 +142,9 @@ def test_repair_files_with_unfixable_findings_exit_1(folder):
 ])
 def test_repair_file_arguments_usage_errors(folder, args, fragment):
     assert_one_line_error(run("repair", *args), fragment)
+
+
+def test_output_file_dash_is_standard_output(folder):
+    result = run("check", "capture.jsonl", "--output-format", "jsonl", "--output-file", "-")
+    assert [json.loads(line)["code"] for line in result.stdout.splitlines()] == ["WS102", "WS003"]
+    assert not (folder / "-").exists()

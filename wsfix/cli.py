@@ -173,6 +173,8 @@ def check(
                                extend_select=extend_select, ignore=ignore)
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
+    if output_file == STDIN:
+        output_file = None  # the report goes to standard output anyway
     for path in files:  # fail on a missing file before printing anything
         if path != STDIN:
             with open_capture(path):
@@ -303,7 +305,7 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
     from wsfix import rules
 
     fixed = sum(result.fixed.values())
-    where = printable(source if in_place else f"{source} -> {target}")
+    where = printable(source if in_place or target is None else f"{source} -> {target}")
     verb = "Would repair" if dry_run else "Repaired"
     log.write(f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
               f"{result.lines:,} lines ({where}). Naive times read as "

@@ -207,5 +207,6 @@ def _parsed(parse: Callable[[str], Any], text: str, source: str) -> Any:
     try:
         return parse(text)
     except ValueError as error:
-        # Options name themselves in usage errors only when the value came from the config file.
+        # A value from the file is named by file and key; one from the command line keeps the
+        # message its option has always given.
         raise UsageError(str(error) if source.startswith("--") else f"{source}: {error}") from None

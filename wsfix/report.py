@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wsfix import __version__, rules
+from wsfix import rules
 from wsfix.problems import Problem, Severity
 from wsfix.timestamps import DEFAULT_WINDOW
 
@@ -58,7 +58,6 @@ class Summary:
     unit: str | None = None
     window: str = str(DEFAULT_WINDOW)
     rules: tuple[str, ...] = tuple(rule.code for rule in rules.RULES)
-    version: str = __version__
 
     @classmethod
     def of_run(cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings) -> Summary:

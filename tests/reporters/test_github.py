@@ -21,7 +21,7 @@ from wsfix.display import printable
 from wsfix.problems import Fix, Problem
 from wsfix.report import Summary, Tally
 from wsfix.reporters import ReportOptions, build_reporter
-from wsfix.reporters.github import escape_data, escape_property, markdown
+from wsfix.reporters.github import escape_data, escape_property, inert, markdown
 
 
 def _unescape(text: str, property_value: bool) -> str:
@@ -201,3 +201,15 @@ def test_escaping_functions():
     assert escape_property("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext%3A a%2Cb"
     assert escape_data("%0A") == "%250A"  # a payload's own escape is shown, not decoded
     assert markdown("a|b *c* <d> [e](f)") == "a\\|b \\*c\\* \\<d\\> \\[e\\]\\(f\\)"
+    assert inert("Checked 3 lines.") == "Checked 3 lines."
+    for line in (" ::error::x", "::warning file=a::b", "a ##[error]b", "\x1b::error::x"):
+        assert runner_command(inert(line)) is None, line
+
+
+def test_unwritable_step_summary_is_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "capture.jsonl").write_bytes(b'{"type":"ping","timestamp":true}\n')
+    result = CliRunner().invoke(app, ["check", "capture.jsonl", "--output-format", "github"],
+                                env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "summary.md")})
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"wsfix: error: {tmp_path / 'no' / 'summary.md'}: cannot append the step")

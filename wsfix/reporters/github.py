@@ -20,6 +20,7 @@ from collections import Counter
 
 from wsfix import rules
 from wsfix.display import printable
+from wsfix.errors import OutputError
 from wsfix.problems import Problem, Severity
 from wsfix.report import Summary
 from wsfix.reporters import Reporter
@@ -93,8 +94,12 @@ class GithubReporter(Reporter):
             self.out.write(f"::notice title=wsfix::{escape_data(text)}\n")
         self.out.write(inert(summary.sentence()) + "\n")
         if self.options.step_summary:
-            with open(self.options.step_summary, "a", encoding="utf-8") as step_summary:
-                step_summary.write(self._markdown(summary))
+            try:
+                with open(self.options.step_summary, "a", encoding="utf-8") as step_summary:
+                    step_summary.write(self._markdown(summary))
+            except OSError as error:
+                raise OutputError(f"{self.options.step_summary}: cannot append the step summary: "
+                                  f"{error.strerror or error}") from error
 
     def _markdown(self, summary: Summary) -> str:
         tally = summary.tally
