@@ -38,6 +38,10 @@ Examples:
 
   wsfix check logs/*.jsonl --naive-tz America/Los_Angeles --all
 
+  wsfix check logs/*.jsonl --output-format sarif --output-file wsfix.sarif
+
+  wsfix rule WS102
+
   wsfix repair --in capture.jsonl --out fixed.jsonl
 
   wsfix repair --in capture.jsonl --in-place --diff
