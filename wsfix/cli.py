@@ -19,8 +19,9 @@ from wsfix import __version__
 from wsfix.capture import STDIN, open_capture
 from wsfix.display import printable
 from wsfix.errors import OutputError, UsageError, WsfixError
+from wsfix.reporters import REPORTERS
 from wsfix.settings import DEFAULT_MAX_ROWS, Settings
-from wsfix.timestamps import DEFAULT_WINDOW, Policy, Unit, parse_naive_zone, parse_window
+from wsfix.timestamps import DEFAULT_WINDOW
 
 
 class ExitCode(enum.IntEnum):
@@ -36,6 +37,10 @@ Examples:
   wsfix check capture.jsonl
 
   wsfix check logs/*.jsonl --naive-tz America/Los_Angeles --all
+
+  wsfix check logs/*.jsonl --output-format sarif --output-file wsfix.sarif
+
+  wsfix rule WS102
 
   wsfix repair --in capture.jsonl --out fixed.jsonl
 
@@ -89,31 +94,45 @@ def _error(message: str) -> None:
 
 # --- options shared by check and repair ----------------------------------------------------
 
-NaiveTzOption = Annotated[str, typer.Option(
-    "--naive-tz", metavar="ZONE",
-    help="Zone for ISO times without offset: UTC, local, an IANA name (Europe/Berlin), an offset "
-         "(-07:00), or reject.")]
+NaiveTzOption = Annotated[Optional[str], typer.Option(
+    "--naive-tz", metavar="ZONE", show_default=False,
+    help="Zone for ISO times without offset: UTC (default), local, an IANA name (Europe/Berlin), an "
+         "offset (-07:00), or reject.")]
 UnitOption = Annotated[Optional[str], typer.Option(
     "--unit", metavar="s|ms|us|ns",
     help="Read every number in this unit instead of inferring it from the magnitude.")]
-WindowOption = Annotated[str, typer.Option(
-    "--window", metavar="START..END",
-    help="Plausible instants (dates, RFC 3339 times or epoch seconds); outside: WS109. 'none' turns "
-         "the check off.")]
-_DEFAULT_WINDOW_TEXT = str(DEFAULT_WINDOW)
+WindowOption = Annotated[Optional[str], typer.Option(
+    "--window", metavar="START..END", show_default=False,
+    help=f"Plausible instants (dates, RFC 3339 times or epoch seconds; default {DEFAULT_WINDOW}); "
+         "outside: WS109. 'none' turns the check off.")]
+SelectOption = Annotated[Optional[list[str]], typer.Option(
+    "--select", metavar="CODES",
+    help="Report only these rule codes or prefixes (comma-separated: WS1,WS003); replaces the "
+         "configuration's select and ignore.")]
+ExtendSelectOption = Annotated[Optional[list[str]], typer.Option(
+    "--extend-select", metavar="CODES", help="Also report these codes or prefixes.")]
+IgnoreOption = Annotated[Optional[list[str]], typer.Option(
+    "--ignore", metavar="CODES", help="Do not report these codes or prefixes (the longest prefix wins).")]
+ConfigOption = Annotated[Optional[str], typer.Option(
+    "--config", metavar="PATH",
+    help="Read [tool.wsfix] from this file instead of the first pyproject.toml with one, searched "
+         "from the current folder upward.")]
 
 
-def _build_settings(naive_tz: str, unit: str | None, window: str, max_rows: int | None = DEFAULT_MAX_ROWS,
-                    ) -> Settings:
-    try:
-        policy = Policy(
-            naive_zone=parse_naive_zone(naive_tz),
-            unit=Unit.parse(unit) if unit is not None else None,
-            window=parse_window(window),
-        )
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    return Settings(policy=policy, max_rows=max_rows)
+def _codes(values: list[str] | None) -> tuple[str, ...] | None:
+    """`--select WS1,WS003 --select WS104` -> ("WS1", "WS003", "WS104")."""
+    if values is None:
+        return None
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _build_settings(config: str | None, **given: Any) -> Settings:
+    from wsfix.config import CommandLine, build_settings
+
+    for option in ("select", "extend_select", "ignore"):
+        given[option] = _codes(given.get(option))
+    settings, _ = build_settings(CommandLine(**given), config_path=config, start=os.getcwd())
+    return settings
 
 
 # --- check ---------------------------------------------------------------------------------
@@ -124,32 +143,55 @@ def check(
     files: Annotated[list[str], typer.Argument(
         metavar="FILE...", help="Captures to check, one JSON message per line; - reads standard input.",
         show_default=False)],
-    naive_tz: NaiveTzOption = "UTC",
+    naive_tz: NaiveTzOption = None,
     unit: UnitOption = None,
-    window: WindowOption = _DEFAULT_WINDOW_TEXT,
-    max_rows: Annotated[int, typer.Option(
-        "--max-rows", metavar="N", min=0, help="Show at most N findings in the table.")] = DEFAULT_MAX_ROWS,
+    window: WindowOption = None,
+    max_rows: Annotated[Optional[int], typer.Option(
+        "--max-rows", metavar="N", min=0, show_default=False,
+        help=f"Show at most N findings in the table (default {DEFAULT_MAX_ROWS}).")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every finding in the table.")] = False,
-    output_format: Annotated[str, typer.Option(
-        "--output-format", metavar="FORMAT", help="full (a table) or concise (one line per finding).")] = "full",
+    output_format: Annotated[Optional[str], typer.Option(
+        "--output-format", metavar="FORMAT", envvar="WSFIX_OUTPUT_FORMAT", show_default=False,
+        help=f"One of {', '.join(REPORTERS)} (default full: a table).")] = None,
+    output_file: Annotated[Optional[str], typer.Option(
+        "--output-file", metavar="PATH",
+        help="Write the report in --output-format to PATH; the table still goes to standard output.")] = None,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", help="Exit 0 even when there are findings (2 still means wsfix failed).")] = False,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", help="Print a count per rule instead of the findings.")] = False,
+    config: ConfigOption = None,
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
-    Exit code: 0 no findings, 1 findings, 2 usage or I/O error.
+    Exit code: 0 no findings (or --exit-zero), 1 findings, 2 usage or I/O error.
     """
-    from wsfix.reporters import ReportOptions, build_reporter
+    from wsfix.reporters import ReportOptions, open_reporter
     from wsfix.run import check_captures
 
-    settings = _build_settings(naive_tz, unit, window, None if show_all else max_rows)
-    reporter = build_reporter(output_format, sys.stdout, ReportOptions(max_rows=settings.max_rows))
+    settings = _build_settings(config, naive_tz=naive_tz, unit=unit, window=window, max_rows=max_rows,
+                               show_all=show_all, output_format=output_format, select=select,
+                               extend_select=extend_select, ignore=ignore)
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
+    if output_file == STDIN:
+        output_file = None  # the report goes to standard output anyway
     for path in files:  # fail on a missing file before printing anything
         if path != STDIN:
             with open_capture(path):
                 pass
-    summary = check_captures(files, settings, reporter)
-    return ExitCode.FINDINGS if summary.tally.total else ExitCode.OK
+            if output_file is not None:
+                from wsfix.repair import refuse_same_file
+
+                refuse_same_file(path, output_file)
+    options = ReportOptions(max_rows=settings.max_rows, base_dir=os.getcwd(),
+                            step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None)
+    with open_reporter(settings.output_format, sys.stdout, options, output_file, statistics) as reporter:
+        summary = check_captures(files, settings, reporter)
+    return ExitCode.FINDINGS if summary.tally.total and not exit_zero else ExitCode.OK
 
 
 # --- repair --------------------------------------------------------------------------------
@@ -157,38 +199,63 @@ def check(
 @app.command(no_args_is_help=True)
 @_guarded
 def repair(
-    source: Annotated[str, typer.Option(
-        "--in", metavar="FILE", help="The capture to repair; - reads standard input.", show_default=False)],
+    files: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[FILE...]", help="Captures to repair in place (with --in-place or --dry-run), instead "
+        "of --in.", show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option(
+        "--in", metavar="FILE", help="The capture to repair; - reads standard input.", show_default=False)] = None,
     target: Annotated[Optional[str], typer.Option(
         "--out", metavar="FILE", help="Where to write the repaired copy; - writes standard output.")] = None,
     in_place: Annotated[bool, typer.Option(
-        "--in-place", help="Repair --in itself (after copying it to FILE + --backup-suffix).")] = False,
+        "--in-place", help="Repair the input itself (after copying it to FILE + --backup-suffix).")] = False,
     backup_suffix: Annotated[str, typer.Option(
         "--backup-suffix", metavar="SUFFIX", help="With --in-place: backup name suffix; '' for no backup.",
     )] = ".orig",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out (or backup).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing; report what would change.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the changed lines.")] = False,
-    naive_tz: NaiveTzOption = "UTC",
+    exit_non_zero_on_fix: Annotated[bool, typer.Option(
+        "--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit).")] = False,
+    naive_tz: NaiveTzOption = None,
     unit: UnitOption = None,
-    window: WindowOption = _DEFAULT_WINDOW_TEXT,
+    window: WindowOption = None,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
 ) -> ExitCode:
     """Write a copy where every fixable value is replaced by its exact epoch seconds.
 
     Only the replaced values' bytes change; lines that cannot be fixed are copied unchanged and
-    listed. Exit code: 0 every finding fixed, 1 findings remain, 2 usage or I/O error.
+    listed. Only the selected rules' findings are fixed. Exit code: 0 every finding fixed, 1
+    findings remain (or, with --exit-non-zero-on-fix, a file changed), 2 usage or I/O error.
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _build_settings(naive_tz, unit, window)
-    _check_repair_targets(source, target, in_place, backup_suffix, force, dry_run, diff)
-    log = sys.stderr if target == STDIN else sys.stdout
-    on_change = _diff_printer(source, target or source, sys.stdout) if diff else None
-    result = repair_capture(
-        source, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run),
-        settings, on_change, stdout=sys.stdout.buffer)
-    _print_repair_summary(log, source, target, in_place, dry_run, result, settings)
-    return ExitCode.FINDINGS if result.remaining or (dry_run and result.fixed) else ExitCode.OK
+    settings = _build_settings(config, naive_tz=naive_tz, unit=unit, window=window, select=select,
+                               extend_select=extend_select, ignore=ignore)
+    if source is not None and files:
+        raise UsageError("name the capture either with --in or as FILE..., not both")
+    sources = [source] if source is not None else files or []
+    if not sources:
+        raise UsageError("say what to repair: --in FILE, or FILE... with --in-place")
+    if len(sources) > 1 and target is not None:
+        raise UsageError("--out takes one capture; repair several with --in-place")
+    if source is None and not (in_place or dry_run):
+        raise UsageError("FILE... is repaired in place: add --in-place (or --dry-run)")
+    for path in sources:
+        _check_repair_targets(path, target, in_place, backup_suffix, force, dry_run, diff)
+    code = ExitCode.OK
+    for path in sources:
+        log = sys.stderr if target == STDIN else sys.stdout
+        on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
+        result = repair_capture(
+            path, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run),
+            settings, on_change, stdout=sys.stdout.buffer)
+        _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
+        if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
+            code = ExitCode.FINDINGS
+    return code
 
 
 def _check_repair_targets(source: str, target: str | None, in_place: bool, backup_suffix: str,
@@ -256,6 +323,33 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
             log.write(f"  {code} {rules.BY_CODE[code].name} x{result.remaining[code]:,} "
                       f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more})\n")
         log.write("Run wsfix check on the input for the details.\n")
+
+
+# --- rule ----------------------------------------------------------------------------------
+
+@app.command()
+@_guarded
+def rule(
+    code: Annotated[Optional[str], typer.Argument(
+        metavar="[CODE]", help="A rule code (WS102) or name (timestamp-naive-iso).", show_default=False)] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="List every rule.")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--output-format", metavar="text|json", help="Text (default) or JSON.")] = "text",
+) -> ExitCode:
+    """Explain a rule: what it finds, why it matters, an example before and after, and its fix."""
+    from wsfix import explain
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"unknown output format {output_format!r} for wsfix rule: expected text or json")
+    if show_all == (code is not None):
+        raise UsageError("name one rule (wsfix rule WS102) or list them all (wsfix rule --all)")
+    as_json = output_format == "json"
+    if code is None:
+        sys.stdout.write(explain.catalog_json() if as_json else explain.catalog_text())
+    else:
+        found = explain.find_rule(code)
+        sys.stdout.write(explain.rule_json(found) if as_json else explain.rule_text(found))
+    return ExitCode.OK
 
 
 def main() -> None:

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from wsfix import rules
 from wsfix.problems import Problem, Severity
+from wsfix.timestamps import DEFAULT_WINDOW
+
+if TYPE_CHECKING:
+    from wsfix.settings import Settings
 
 
 @dataclass
@@ -39,13 +44,28 @@ class Tally:
 
 @dataclass(frozen=True)
 class Summary:
-    """The end of a run: what was read and what was found."""
+    """The end of a run: what was read, under which settings, and what was found.
+
+    `unit` is None when units were inferred from magnitudes; `window` is the plausible window as
+    written (`none` when off); `rules` are the selected codes.
+    """
 
     files: tuple[str, ...]
     lines: int
     tally: Tally
     naive_zone: str
     schema: str
+    unit: str | None = None
+    window: str = str(DEFAULT_WINDOW)
+    rules: tuple[str, ...] = tuple(rule.code for rule in rules.RULES)
+
+    @classmethod
+    def of_run(cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings) -> Summary:
+        policy = settings.policy
+        return cls(files=files, lines=lines, tally=tally, naive_zone=policy.naive_zone.name,
+                   schema=settings.schema.name, unit=policy.unit.label if policy.unit else None,
+                   window=str(policy.window) if policy.window else "none",
+                   rules=settings.selected_codes)
 
     def sentence(self) -> str:
         """`Checked 1,204 lines in 1 file: 37 errors, 5 warnings; 40 fixable with wsfix repair. ...`"""

@@ -38,8 +38,7 @@ def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter)
                     tally.add(problem)
                     reporter.add(problem)
             lines += records.count
-    summary = Summary(files=tuple(paths), lines=lines, tally=tally,
-                      naive_zone=settings.policy.naive_zone.name, schema=settings.schema.name)
+    summary = Summary.of_run(tuple(paths), lines, tally, settings)
     reporter.finish(summary)
     return summary
 

@@ -1,15 +1,24 @@
 """Output formats: the one place to add one. A reporter turns problems and a summary into text.
 
 Each format is a module here with a `Reporter` subclass, registered in `REPORTERS` by name (loaded
-on first use, so a run pays only for the format it prints). Reporters never re-read captures,
-re-convert timestamps or re-apply select/ignore: they receive the selected problems in order
-(file, line, column, code), then the summary.
+on first use, so a run pays only for the format it prints); the CLI's and the configuration's
+format choices are this registry's keys. Reporters never re-read captures, re-convert timestamps
+or re-apply select/ignore: they receive the selected problems in order (file, line, column,
+code), then the summary. They keep counters, never lists of findings, so memory does not grow
+with the number of findings; they read no environment (the CLI passes what they need in
+`ReportOptions`).
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
+import dataclasses
 import importlib
+import io
+import os
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -23,6 +32,8 @@ class ReportOptions:
     max_rows: int | None = 50  # table rows shown; None: all
     width: int | None = None  # None: the terminal's
     color: bool | None = None  # None: when the output is a terminal
+    base_dir: str | None = None  # CI formats give paths relative to it when the file is inside
+    step_summary: str | None = None  # github: a file to append a Markdown summary to
 
 
 class Reporter(abc.ABC):
@@ -42,6 +53,12 @@ class Reporter(abc.ABC):
 REPORTERS: dict[str, str] = {
     "full": "wsfix.reporters.full:FullReporter",
     "concise": "wsfix.reporters.concise:ConciseReporter",
+    "json": "wsfix.reporters.json:JsonReporter",
+    "jsonl": "wsfix.reporters.jsonl:JsonLinesReporter",
+    "github": "wsfix.reporters.github:GithubReporter",
+    "sarif": "wsfix.reporters.sarif:SarifReporter",
+    "gitlab": "wsfix.reporters.gitlab:GitlabReporter",
+    "junit": "wsfix.reporters.junit:JunitReporter",
 }
 
 
@@ -54,3 +71,67 @@ def build_reporter(name: str, out: TextIO, options: ReportOptions) -> Reporter:
                          f"{', '.join(REPORTERS)}") from None
     reporter_class: type[Reporter] = getattr(importlib.import_module(module_name), class_name)
     return reporter_class(out, options)
+
+
+class Tee(Reporter):
+    """Several reporters fed the same run: the table on stdout and a report file, say."""
+
+    def __init__(self, reporters: Sequence[Reporter]) -> None:
+        self.reporters = tuple(reporters)
+
+    def add(self, problem: Problem) -> None:
+        for reporter in self.reporters:
+            reporter.add(problem)
+
+    def finish(self, summary: Summary) -> None:
+        for reporter in self.reporters:
+            reporter.finish(summary)
+
+
+@contextlib.contextmanager
+def open_report_file(path: str) -> Iterator[TextIO]:
+    """A UTF-8 text stream that replaces `path` atomically when the block completes (and leaves it
+    untouched if the block raises). Raises OutputError when it cannot be written."""
+    from wsfix.repair import atomic_output
+
+    with atomic_output(path) as handle:
+        if hasattr(os, "fchmod"):  # POSIX; elsewhere the temp file's mode is already the usual one
+            os.fchmod(handle.stream.fileno(), _new_file_mode(path))
+        text = io.TextIOWrapper(handle.stream, encoding="utf-8", newline="\n")  # type: ignore[arg-type]
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()  # the atomic writer owns and closes the file
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode `open(path, "w")` would give: the existing file's, else 0o666 less the umask
+    (the atomic writer's temp file starts private)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def open_reporter(name: str, stdout: TextIO, options: ReportOptions, output_file: str | None = None,
+                  statistics: bool = False) -> Iterator[Reporter]:
+    """The reporter of one `check` run: format `name` on `stdout`; or, with `output_file`, format
+    `name` in that file (written atomically when the run completes) and the `full` table on
+    `stdout`. `statistics` puts counts per rule on `stdout` instead (as JSON when `name` is json).
+    Raises UsageError for an unknown format before anything is written."""
+    from wsfix.reporters.statistics import StatisticsReporter
+
+    if name not in REPORTERS:
+        build_reporter(name, stdout, options)  # raises the usage error
+    if output_file is None:
+        yield (StatisticsReporter(stdout, options, as_json=name == "json") if statistics
+               else build_reporter(name, stdout, options))
+        return
+    shown = StatisticsReporter(stdout, options) if statistics else build_reporter("full", stdout, options)
+    with open_report_file(output_file) as report:
+        file_options = dataclasses.replace(options, color=False, max_rows=None)
+        yield Tee([shown, build_reporter(name, report, file_options)])

@@ -2,8 +2,10 @@
 
 JSON Lines has one message per line; a blank line is not a message, and a reader that feeds each
 line to `validate_json` gets `json_invalid` for it. Usually harmless (a trailing newline too
-many, a concatenation seam), so it is a warning. `repair` copies the line unchanged, so line
-numbers stay the same between a capture and its repaired copy.
+many, a concatenation seam), so it is a warning.
+
+No automatic fix: `repair` copies the line unchanged, so line numbers stay the same between a
+capture and its repaired copy.
 """
 
 from wsfix.problems import Example, Rule, Severity

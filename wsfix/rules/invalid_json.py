@@ -5,7 +5,8 @@ field, so the backend drops it. Typical causes: a capture cut mid-write, two mes
 a byte order mark, text that is not UTF-8. NaN and Infinity literals are not reported here:
 pydantic's parser accepts them (see WS107 for a timestamp that holds one).
 
-wsfix cannot know what the record was meant to say, so `repair` copies the line unchanged.
+No automatic fix: wsfix cannot know what the record was meant to say, so `repair` copies the
+line unchanged.
 """
 
 from wsfix.problems import Example, Rule, Severity

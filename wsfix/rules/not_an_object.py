@@ -1,7 +1,9 @@
 """The record is JSON but not an object.
 
 A WebSocket message is a JSON object (`{"type": ...}`); pydantic rejects an array, a string, a
-number or null at the top level with `model_type`. No automatic fix: the line is copied unchanged.
+number or null at the top level with `model_type`, and the backend drops the message.
+
+No automatic fix: the line is copied unchanged.
 """
 
 from wsfix.problems import Example, Rule, Severity

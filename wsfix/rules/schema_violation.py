@@ -3,7 +3,9 @@
 Reported with pydantic's own error type and location, exactly as the backend's lax validation
 gives them: an unknown `type` (`enum`), a `payload` that is not an object (`dict_type`), a
 `message_id` that is a number (`string_type`), a missing `type` (`missing`). The backend drops
-such a message. wsfix does not guess the intended value, so there is no automatic fix.
+such a message.
+
+No automatic fix: wsfix does not guess the intended value.
 """
 
 from wsfix.problems import Example, Rule, Severity

@@ -1,0 +1,113 @@
+"""`junit`: JUnit XML, one testsuite per file and one failing testcase per finding.
+
+A testcase carries the `file` and `line` attributes and a `failure` whose message is the finding
+and whose text gives the details (field, value, pydantic's error type, fix). A file without
+findings gets one passing testcase, so CI test views list it as checked.
+
+Counts are attributes of the `testsuites` and `testsuite` start tags, known only at the end. The
+testcases are therefore written, as they come, to a spill file (`SpooledTemporaryFile`: in memory
+up to 1 MiB, on disk beyond), and copied out by byte ranges at the end, so memory grows with the
+number of files, not of findings. All text is escaped by `printable` first, which also keeps out
+every character XML 1.0 forbids.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import tempfile
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+from wsfix import rules
+from wsfix.display import printable
+from wsfix.problems import Problem
+from wsfix.report import Summary
+from wsfix.reporters import Reporter
+from wsfix.reporters.locations import relative_path
+from wsfix.reporters.records import details as finding_details
+from wsfix.reporters.records import headline
+
+SPILL_IN_MEMORY = 1 << 20
+_COPY_CHUNK = 1 << 16
+
+
+@functools.lru_cache(maxsize=1024)
+def _path_attribute(path: str) -> str:
+    return quoteattr(printable(path))
+
+
+@dataclass
+class _Suite:
+    failures: int = 0
+    ranges: list[tuple[int, int]] = field(default_factory=list)  # byte ranges in the spill file
+
+
+class JunitReporter(Reporter):
+    def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(out, options)
+        self._spill = tempfile.SpooledTemporaryFile(max_size=SPILL_IN_MEMORY, mode="w+b")
+        self._suites: dict[str, _Suite] = {}
+        self._current: str | None = None
+        self._start = 0
+
+    @staticmethod
+    def _attr(text: str) -> str:
+        return quoteattr(printable(text))
+
+    def add(self, problem: Problem) -> None:
+        if problem.path != self._current:
+            self._close_range()
+            self._current = problem.path
+            self._start = self._spill.tell()
+        suite = self._suites.setdefault(problem.path, _Suite())
+        suite.failures += 1
+        rule = rules.BY_CODE[problem.code]
+        path = relative_path(problem.path, self.options.base_dir)
+        path_attr = _path_attribute(path)
+        where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
+        message = headline(problem)
+        details = [f"{path}:{where}: {problem.code} {rule.name} ({rule.severity.value})", *finding_details(problem)]
+        body = "\n".join(escape(printable(line)) for line in details)
+        self._spill.write(
+            f'    <testcase name={self._attr(f"{problem.code} {rule.name} at line {where}")} '
+            f'classname={path_attr} file={path_attr} line="{problem.line}">\n'
+            f'      <failure message={self._attr(message)} type={self._attr(problem.code)}>{body}</failure>\n'
+            "    </testcase>\n".encode())
+
+    def _close_range(self) -> None:
+        if self._current is not None:
+            self._suites[self._current].ranges.append((self._start, self._spill.tell()))
+
+    def finish(self, summary: Summary) -> None:
+        self._close_range()
+        self._current = None
+        paths = list(dict.fromkeys(summary.files))
+        tests = sum(self._suites[path].failures if path in self._suites else 1 for path in paths)
+        failures = summary.tally.total
+        out = self.out
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        out.write(f'<testsuites name="wsfix" tests="{tests}" failures="{failures}" errors="0">\n')
+        for path in paths:
+            shown = _path_attribute(relative_path(path, self.options.base_dir))
+            suite = self._suites.get(path)
+            count = suite.failures if suite else 0
+            out.write(f'  <testsuite name={shown} tests="{count or 1}" failures="{count}" '
+                      f'errors="0" skipped="0" file={shown}>\n')
+            if suite is None:
+                out.write(f'    <testcase name="no findings" classname={shown} file={shown}/>\n')
+            else:
+                self._copy(suite.ranges)
+            out.write("  </testsuite>\n")
+        out.write("</testsuites>\n")
+        self._spill.close()
+
+    def _copy(self, ranges: list[tuple[int, int]]) -> None:
+        decode = codecs.getincrementaldecoder("utf-8")().decode  # chunks may split a character
+        for start, end in ranges:
+            self._spill.seek(start)
+            left = end - start
+            while left:
+                chunk = self._spill.read(min(left, _COPY_CHUNK))
+                self.out.write(decode(chunk))
+                left -= len(chunk)

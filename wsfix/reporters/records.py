@@ -1,0 +1,103 @@
+"""Pieces the machine formats share: a finding as JSON, ASCII-only JSON text, a streamed JSON
+array, and a finding's text lines.
+
+ASCII-only JSON keeps every character of a capture (written as a `\\uXXXX` escape) while no
+control, bidirectional or otherwise invisible character reaches a terminal or a CI log; JSON's
+own escaping makes payload text inert, so these formats do not apply `printable` to it. No I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+import orjson
+
+from wsfix import rules
+from wsfix.display import shorten
+from wsfix.problems import Problem
+
+
+def finding(problem: Problem) -> dict[str, Any]:
+    """A finding as the json and jsonl formats write it.
+
+    `value` is the field's JSON text exactly as written (so `1757350204000` and `"2025-..."` keep
+    their spelling), None for findings about a whole record; `fix.applies` says whether
+    `wsfix repair` rewrites this value, and `fix.value` is what it writes.
+    """
+    rule = rules.BY_CODE[problem.code]
+    fix = problem.fix
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "json_path": problem.json_path,
+        "code": problem.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "message": problem.message,
+        "value": problem.value,
+        "pydantic_type": problem.pydantic_type,
+        "fix": {"applies": fix is not None, "value": fix.replacement if fix is not None else None},
+    }
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text of `value`, ASCII only."""
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:  # orjson refuses lone surrogates (from undecodable file names)
+        text = ""
+    if text and text.isascii() and text.isprintable():
+        return text  # the common case, at orjson's speed
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def headline(problem: Problem) -> str:
+    """`field: message`, or the message alone for a finding about a whole record (unescaped)."""
+    return f"{problem.json_path}: {problem.message}" if problem.json_path else problem.message
+
+
+def details(problem: Problem, value_width: int | None = None) -> list[str]:
+    """The lines that describe a finding beyond its message: field, value as written (cut to
+    `value_width` characters when given), pydantic's error type, fix. Unescaped: the caller
+    escapes for its medium."""
+    lines = []
+    if problem.json_path:
+        lines.append(f"field: {problem.json_path}")
+    if problem.value is not None:
+        value = problem.value if value_width is None else shorten(problem.value, value_width)
+        lines.append(f"value: {value}")
+    if problem.pydantic_type:
+        lines.append(f"pydantic: {problem.pydantic_type}")
+    lines.append(f"fix: {problem.fix.replacement} (wsfix repair)" if problem.fix else "fix: none")
+    return lines
+
+
+class StreamedArray:
+    """A JSON array written one item per line as the items come: `[`, items, `]`.
+
+    `start` is written before the `[` when the first item (or the end) comes, so a run that
+    fails before reporting anything has written nothing.
+    """
+
+    def __init__(self, out: TextIO, start: str = "", indent: str = "  ", closing_indent: str = "") -> None:
+        self._out = out
+        self._start = start
+        self._indent = indent
+        self._closing_indent = closing_indent
+        self._count = 0
+
+    def add(self, item_json: str) -> None:
+        if self._count == 0:
+            self._out.write(f"{self._start}[")
+        else:
+            self._out.write(",")
+        self._out.write(f"\n{self._indent}{item_json}")
+        self._count += 1
+
+    def close(self) -> None:
+        if self._count == 0:
+            self._out.write(f"{self._start}[]")
+        else:
+            self._out.write(f"\n{self._closing_indent}]")
