@@ -29,7 +29,8 @@ class ExitCode(enum.IntEnum):
     ERROR = 2  # usage or I/O error: wsfix itself could not do the job
 
 
-HELP = """Find and exactly repair bad timestamps in captured WebSocket message logs (JSON Lines).
+HELP = """Find and exactly repair bad timestamps in captured WebSocket message logs (JSON Lines,
+HAR, prefixed log lines; gzip'd or not).
 
 Examples:
 
@@ -40,6 +41,10 @@ Examples:
   wsfix repair --in capture.jsonl --out fixed.jsonl
 
   wsfix repair --in capture.jsonl --in-place --diff
+
+  wsfix check session.har --model myapp.models:Event --timestamp-field data.E:ms
+
+  wsfix schema --model path/to/models.py:Event
 """
 
 app = typer.Typer(help=HELP, add_completion=False, no_args_is_help=True,
@@ -101,19 +106,53 @@ WindowOption = Annotated[str, typer.Option(
     help="Plausible instants (dates, RFC 3339 times or epoch seconds); outside: WS109. 'none' turns "
          "the check off.")]
 _DEFAULT_WINDOW_TEXT = str(DEFAULT_WINDOW)
+SchemaOption = Annotated[Optional[str], typer.Option(
+    "--schema", metavar="NAME",
+    help="A built-in model: websocket-message (the default), server-message, error-message.")]
+ModelOption = Annotated[Optional[str], typer.Option(
+    "--model", metavar="MODULE:CLASS",
+    help="Your Pydantic v2 model instead: pkg.module:Class or path/to/file.py:Class.")]
+TimestampFieldOption = Annotated[Optional[list[str]], typer.Option(
+    "--timestamp-field", metavar="PATH[:UNIT]",
+    help="Also a timestamp field (repeatable): data.trades[*].time, books.*.ts; E:ms for whole "
+         "milliseconds.")]
+TimestampPatternOption = Annotated[Optional[str], typer.Option(
+    "--timestamp-pattern", metavar="REGEX",
+    help="Names of number fields that hold times (default: timestamp|ts|time|.+_at|.+_time|.+_ts).")]
+FormatOption = Annotated[str, typer.Option(
+    "--format", metavar="FORMAT",
+    help="Capture format: auto (by name and content), jsonl, har or prefixed (log lines).")]
+MessagePathOption = Annotated[Optional[str], typer.Option(
+    "--message-path", metavar="PATH",
+    help="Where the message sits in each record (an envelope), e.g. data; a JSON string there is "
+         "read as the message.")]
 
 
 def _build_settings(naive_tz: str, unit: str | None, window: str, max_rows: int | None = DEFAULT_MAX_ROWS,
-                    ) -> Settings:
+                    *, schema: str | None = None, model: str | None = None,
+                    timestamp_fields: list[str] | None = None, timestamp_pattern: str | None = None,
+                    capture_format: str = "auto", message_path: str | None = None) -> Settings:
+    from wsfix.formats import FORMAT_NAMES
+    from wsfix.models import build_schema
+    from wsfix.paths import has_wildcard, parse_path
+
     try:
         policy = Policy(
             naive_zone=parse_naive_zone(naive_tz),
             unit=Unit.parse(unit) if unit is not None else None,
             window=parse_window(window),
         )
+        envelope = parse_path(message_path) if message_path is not None else ()
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return Settings(policy=policy, max_rows=max_rows)
+    if has_wildcard(envelope):
+        raise UsageError(f"--message-path {message_path}: names one place, without [*] or *")
+    if capture_format not in FORMAT_NAMES:
+        raise UsageError(f"unknown capture format {capture_format!r}: expected one of "
+                         f"{', '.join(FORMAT_NAMES)}")
+    built = build_schema(schema, model, timestamp_fields or (), timestamp_pattern)
+    return Settings(policy=policy, schema=built, max_rows=max_rows, capture_format=capture_format,
+                    message_path=envelope)
 
 
 # --- check ---------------------------------------------------------------------------------
@@ -132,6 +171,12 @@ def check(
     show_all: Annotated[bool, typer.Option("--all", help="Show every finding in the table.")] = False,
     output_format: Annotated[str, typer.Option(
         "--output-format", metavar="FORMAT", help="full (a table) or concise (one line per finding).")] = "full",
+    schema: SchemaOption = None,
+    model: ModelOption = None,
+    timestamp_field: TimestampFieldOption = None,
+    timestamp_pattern: TimestampPatternOption = None,
+    capture_format: FormatOption = "auto",
+    message_path: MessagePathOption = None,
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
@@ -140,7 +185,10 @@ def check(
     from wsfix.reporters import ReportOptions, build_reporter
     from wsfix.run import check_captures
 
-    settings = _build_settings(naive_tz, unit, window, None if show_all else max_rows)
+    settings = _build_settings(naive_tz, unit, window, None if show_all else max_rows, schema=schema,
+                               model=model, timestamp_fields=timestamp_field,
+                               timestamp_pattern=timestamp_pattern, capture_format=capture_format,
+                               message_path=message_path)
     reporter = build_reporter(output_format, sys.stdout, ReportOptions(max_rows=settings.max_rows))
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
@@ -172,15 +220,24 @@ def repair(
     naive_tz: NaiveTzOption = "UTC",
     unit: UnitOption = None,
     window: WindowOption = _DEFAULT_WINDOW_TEXT,
+    schema: SchemaOption = None,
+    model: ModelOption = None,
+    timestamp_field: TimestampFieldOption = None,
+    timestamp_pattern: TimestampPatternOption = None,
+    capture_format: FormatOption = "auto",
+    message_path: MessagePathOption = None,
 ) -> ExitCode:
-    """Write a copy where every fixable value is replaced by its exact epoch seconds.
+    """Write a copy where every fixable value is replaced by its exact epoch seconds (or the form
+    its field takes: whole milliseconds, RFC 3339 text). An --out ending in .gz is gzip'd.
 
     Only the replaced values' bytes change; lines that cannot be fixed are copied unchanged and
     listed. Exit code: 0 every finding fixed, 1 findings remain, 2 usage or I/O error.
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _build_settings(naive_tz, unit, window)
+    settings = _build_settings(naive_tz, unit, window, schema=schema, model=model,
+                               timestamp_fields=timestamp_field, timestamp_pattern=timestamp_pattern,
+                               capture_format=capture_format, message_path=message_path)
     _check_repair_targets(source, target, in_place, backup_suffix, force, dry_run, diff)
     log = sys.stderr if target == STDIN else sys.stdout
     on_change = _diff_printer(source, target or source, sys.stdout) if diff else None
@@ -244,8 +301,9 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
     fixed = sum(result.fixed.values())
     where = printable(source if in_place else f"{source} -> {target}")
     verb = "Would repair" if dry_run else "Repaired"
+    skipped = f", skipped {result.skipped:,} without a JSON message" if result.skipped else ""
     log.write(f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
-              f"{result.lines:,} lines ({where}). Naive times read as "
+              f"{result.lines:,} {result.noun}s ({where}{skipped}). Naive times read as "
               f"{settings.policy.naive_zone.name}.\n")
     if result.remaining:
         left = sum(result.remaining.values())
@@ -256,6 +314,40 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
             log.write(f"  {code} {rules.BY_CODE[code].name} x{result.remaining[code]:,} "
                       f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more})\n")
         log.write("Run wsfix check on the input for the details.\n")
+
+
+# --- schema --------------------------------------------------------------------------------
+
+@app.command("schema")
+@_guarded
+def schema_command(
+    schema: SchemaOption = None,
+    model: ModelOption = None,
+    timestamp_field: TimestampFieldOption = None,
+    timestamp_pattern: TimestampPatternOption = None,
+) -> ExitCode:
+    """Print the timestamp fields wsfix finds in a model, and the form a repair writes in each.
+
+    Exit code: 0, or 2 when the model cannot be loaded or a --timestamp-field is not in it.
+    """
+    from wsfix.models import build_schema
+
+    built = build_schema(schema, model, timestamp_field or (), timestamp_pattern)
+    out = sys.stdout
+    out.write(printable(f"Schema {built.name}: {built.description or built.model.__qualname__}") + "\n")
+    fields = built.timestamp_fields
+    if not fields:
+        out.write("No timestamp fields found: name them with --timestamp-field PATH[:UNIT], or "
+                  "widen --timestamp-pattern.\n")
+        return ExitCode.OK
+    rows = [("Field", "Type", "Required", "Target (what repair writes)", "Found by")]
+    rows += [(field.name, field.type_text, "yes" if field.required else "no", field.target.label,
+              field.found_by) for field in fields]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        out.write(printable("  " + "  ".join([*cells, row[-1]])) + "\n")
+    return ExitCode.OK
 
 
 def main() -> None:

@@ -38,6 +38,8 @@ def load_model(spec: str) -> type[BaseModel]:
             found = getattr(found, part)
         except AttributeError:
             raise UsageError(f"--model {spec!r}: {source} has no {name}") from None
+    if found is BaseModel:
+        raise UsageError(f"--model {spec!r}: that is pydantic's BaseModel itself; name your model class")
     if not (isinstance(found, type) and issubclass(found, BaseModel)):
         if isinstance(found, type) and any(base.__module__.startswith("pydantic.v1")
                                            for base in found.__mro__):

@@ -42,16 +42,20 @@ class Summary:
     """The end of a run: what was read and what was found."""
 
     files: tuple[str, ...]
-    lines: int
+    lines: int  # records checked: lines, or messages of a HAR
     tally: Tally
     naive_zone: str
     schema: str
+    skipped: int = 0  # records without a JSON message (prefixed logs, HAR, envelopes): not checked
+    noun: str = "line"  # what a record is: line, message (HAR), record (several formats)
 
     def sentence(self) -> str:
         """`Checked 1,204 lines in 1 file: 37 errors, 5 warnings; 40 fixable with wsfix repair. ...`"""
         tally = self.tally
         files = f"{len(self.files):,} file{'s' if len(self.files) != 1 else ''}"
-        lines = f"{self.lines:,} line{'s' if self.lines != 1 else ''}"
+        lines = f"{self.lines:,} {self.noun}{'s' if self.lines != 1 else ''}"
+        if self.skipped:
+            files += f" (skipped {self.skipped:,} without a JSON message)"
         if tally.total == 0:
             found = "no problems"
         else:

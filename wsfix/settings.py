@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from wsfix.paths import Path
 from wsfix.schema import DEFAULT_SCHEMA, Schema
 from wsfix.timestamps import DEFAULT_POLICY, Policy
 
@@ -22,6 +23,8 @@ class Settings:
     max_rows: int | None = DEFAULT_MAX_ROWS  # rows the table shows; None: all
     select: tuple[str, ...] = ("WS",)  # codes or code prefixes
     ignore: tuple[str, ...] = ()
+    capture_format: str = "auto"  # a name in wsfix.formats.FORMATS, or auto
+    message_path: Path = ()  # where the message sits in each record; () for the record itself
 
     def selects(self, code: str) -> bool:
         """Whether findings of `code` count: the longest matching prefix of select/ignore decides,
