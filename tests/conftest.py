@@ -43,3 +43,18 @@ def capture_file(tmp_path):
         return str(path)
 
     return write
+
+
+@pytest.fixture
+def cli():
+    """Run the wsfix command line: `cli("check", path, input=b"...")` -> typer's Result."""
+    from typer.testing import CliRunner
+
+    from wsfix.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | None = None):
+        return runner.invoke(app, list(args), input=input, env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+    return invoke

@@ -8,8 +8,9 @@ plausible epoch seconds needs nothing more. Only the rest get the full analysis:
 verdict (what the backend does), the raw bytes of each timestamp, and the conversion core's
 reading of them.
 
-Only top-level float-seconds fields (the default schema's `timestamp`) are typed `Any` in the
-probe. Fields deeper in the message (`data.trades[*].time`) or with another target (whole
+Only top-level float-seconds fields that take null (the default schema's `timestamp`) are typed
+`Any` in the probe. Required non-null ones keep their type, so that strict validation refuses a
+null there; fields deeper in the message (`data.trades[*].time`) or with another target (whole
 milliseconds, `datetime`) keep their types, and the values strict validation makes of them get a
 range check (`fieldvalues.py`); a record with none of them pays one `if`.
 
@@ -53,12 +54,13 @@ class Linter:
         model = schema.model
         self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
-        # Top-level float-seconds fields: raw values from the probe (the fast path), by attribute.
+        # Top-level float-seconds fields that take null: raw values from the probe (the fast
+        # path, which lets None pass), by attribute.
         attributes = {} if issubclass(model, RootModel) else {
             (info.validation_alias if isinstance(info.validation_alias, str) else info.alias) or name: name
             for name, info in model.model_fields.items()}
-        fast = [field for field in self._fields
-                if field.top_level and field.target.is_seconds and field.path[0] in attributes]
+        fast = [field for field in self._fields if field.top_level and field.target.is_seconds
+                and field.nullable and field.path[0] in attributes]
         self._fast_fields = tuple((field, attributes[field.name]) for field in fast)
         self._names = tuple(attribute for _, attribute in self._fast_fields)
         # Every other field: checked on the values strict validation made of it.

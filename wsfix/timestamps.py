@@ -42,7 +42,6 @@ __all__ = [
     "parse_window",
     "render",
     "render_count",
-    "render_in",
     "render_rfc3339",
     "to_epoch_seconds",
 ]
@@ -322,11 +321,6 @@ def render_count(exact: Decimal, unit: Unit) -> str | None:
     if exponent < 0 or len(digit_tuple) + exponent > _MAX_EXACT_DIGITS:
         return None  # normalized: no trailing zeros left, so a negative exponent means a fraction
     return ("-" if sign else "") + "".join(map(str, digit_tuple)) + "0" * exponent
-
-
-def render_in(exact: Decimal, unit: Unit) -> str:
-    """Write exact seconds as a JSON number of `unit`s: the shortest repr of the nearest float."""
-    return render(_scaled_to_float(exact, -unit.value))
 
 
 def render_rfc3339(exact: Decimal) -> str | None:
