@@ -47,7 +47,7 @@ class CaptureStream:
             chain = _Chain(magic, self._raw)
             if magic == GZIP_MAGIC:
                 self.compressed = True
-                self._source = gzip.GzipFile(fileobj=chain, mode="rb")  # type: ignore[arg-type]
+                self._source = gzip.GzipFile(fileobj=chain, mode="rb")  # type: ignore[call-overload]
             else:
                 self._source = chain
         return self._source

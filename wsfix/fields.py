@@ -11,6 +11,7 @@
   model has, also into untyped parts (`dict[str, Any]`, `Any`); a unit other than `s` makes the
   target an integer count of that unit.
 
+A recursive model is walked once, not again inside itself: declare paths into its repetitions.
 A `TimestampField` is a path pattern (with `[*]` and `.*` wildcards) plus its target, whether the
 model requires it, whether it takes null, and its annotation (for pydantic's own verdict on a
 value). No I/O; no importing of user code (see `models.py`).
@@ -24,7 +25,7 @@ import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, RootModel
 
@@ -109,10 +110,11 @@ class FieldSpec:
 
     @classmethod
     def parse(cls, text: str) -> FieldSpec:
-        """`PATH` or `PATH:UNIT` (s, ms, us, ns). Raises ValueError saying what is wrong."""
+        """`PATH` or `PATH:UNIT` (s, ms, us, ns); a key holding a colon is written quoted,
+        `["a:b"]`. Raises ValueError saying what is wrong."""
         unit = None
         head, colon, tail = text.rpartition(":")
-        if colon and re.fullmatch(r"\s*[a-zA-Zµμ]{1,2}\s*", tail):
+        if colon and re.fullmatch(r"\s*[a-zA-Zµμ]+\s*", tail):  # a key with a colon is quoted
             unit = Unit.parse(tail)
             text = head
         path = parse_path(text.strip())
@@ -184,7 +186,7 @@ def _annotation_leaves(annotation: Any, path: Path, required: bool, names: tuple
         return
     for member in members:
         if isinstance(member, type) and issubclass(member, BaseModel):
-            if member in seen:  # a recursive model is followed down to its first repetition
+            if member in seen:  # a recursive model is walked once, not again inside itself
                 continue
             for key, attr, info in _model_fields(member):
                 yield from _annotation_leaves(info.annotation, (*path, key), info.is_required(),
@@ -199,7 +201,7 @@ def _annotation_leaves(annotation: Any, path: Path, required: bool, names: tuple
 def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
     """The leaf at a declared path; raises ValueError when the model has no such field."""
     annotation: Any = model
-    required, names = True, ()
+    required, names = True, cast(tuple[str, ...], ())
     for depth, step in enumerate(path):
         members, _ = _union_members(annotation)
         found: tuple[Any, bool, tuple[str, ...]] | None = None
@@ -214,7 +216,8 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
             else:
                 inner = _container_item(member)
                 if inner is not None and (inner[0] is step or (inner[0] is MEMBERS and isinstance(step, str))):
-                    found = (inner[1], True, names)
+                    # every element, or every member, is there; one named key of a dict need not be
+                    found = (inner[1], step is inner[0], names)
             if found is not None:
                 break
         if found is None:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from wsfix.fields import TimestampField
-from wsfix.paths import ITEMS, MEMBERS, Path, Step
+from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
 from wsfix.timestamps import Policy, Unit
 
 # The magnitudes at which the conversion core reads a number in each unit (see timestamps.py).
@@ -46,6 +46,7 @@ class DeepField:
         if self._datetime:
             self._low_dt, self._high_dt = _datetime_bounds(policy)
             return
+        assert target.unit is not None
         scale = 10 ** target.unit.value
         if policy.unit is not None and policy.unit is not target.unit:
             self._low, self._high = math.inf, -math.inf  # every number needs converting
@@ -55,7 +56,7 @@ class DeepField:
             low, high = max(low, window.start * scale), min(high, window.end * scale)
         self._low, self._high = low, high
 
-    def values(self, message: object) -> Iterator[tuple[Path, object]]:
+    def values(self, message: object) -> Iterator[tuple[Concrete, object]]:
         """(concrete path, value) of every value of this field the message holds (defaults that
         the message did not write are skipped)."""
         return _walk(message, self._steps, 0, ())
@@ -86,7 +87,8 @@ def _datetime_bounds(policy: Policy) -> tuple[_dt.datetime, _dt.datetime]:
     return window.as_datetimes()
 
 
-def _walk(value: object, steps: tuple[Step, ...], index: int, prefix: Path) -> Iterator[tuple[Path, object]]:
+def _walk(value: object, steps: tuple[Step, ...], index: int, prefix: Concrete,
+          ) -> Iterator[tuple[Concrete, object]]:
     if index == len(steps):
         yield prefix, value
         return

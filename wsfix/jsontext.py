@@ -19,9 +19,9 @@ from decimal import Decimal
 
 import orjson
 
-from wsfix.paths import ITEMS, MEMBERS, Step
+from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
 
-Path = tuple[str | int, ...]
+Path = Concrete
 
 _WS = re.compile(rb"[ \t\n\r]*+")
 # "Unrolled" so the engine scans runs of plain characters at C speed, not one alternation per byte.

@@ -30,7 +30,7 @@ from pydantic import RootModel, TypeAdapter, ValidationError, create_model
 from wsfix import jsontext, rules, verdicts
 from wsfix.fields import TimestampField
 from wsfix.fieldvalues import DeepField
-from wsfix.paths import Path, format_path, matches
+from wsfix.paths import Concrete, concrete, format_path, matches
 from wsfix.problems import Fix, Problem
 from wsfix.schema import Schema
 from wsfix.timestamps import Form, Policy, Unit, classify, render
@@ -66,7 +66,7 @@ class Linter:
         # Every other field: checked on the values strict validation made of it.
         self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
         overrides = {}
-        for field, attribute in self._fast_fields:
+        for _, attribute in self._fast_fields:
             info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
             overrides[attribute] = (Any, info)
         probe = create_model(  # type: ignore[call-overload]
@@ -148,7 +148,8 @@ class Linter:
                 # from the bytes as a Decimal, since the float may already be rounded.
                 known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
                 span = jsontext.member_span(line, field.name)
-                problem = self._timestamp_problem(line, line_no, path, field, field.path, span, known)
+                problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
+                                                  known)
                 if problem is not None:
                     problems.append(problem)
         for deep in self._deep:
@@ -174,8 +175,8 @@ class Linter:
 
     def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
-        missing: list[tuple[TimestampField, Path]] = []
-        seen: set[tuple[str, Path]] = set()  # (field, where) pydantic located an error at
+        missing: list[Concrete] = []
+        located: set[Concrete] = set()  # where pydantic located an error in a timestamp field
         problems = []
         try:
             self._validate_lax(line)
@@ -188,21 +189,21 @@ class Linter:
                     continue
                 where = loc[:len(field.path)]
                 if detail["type"] == "missing":
-                    missing.append((field, where))
-                seen.add((field.name, where))
+                    missing.append(where)
+                located.add(where)
         except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
             problems.append(Problem(path, line_no, None, "", rules.SCHEMA_VIOLATION,
                                     f"the model's validation raised {type(error).__name__}: {error}"))
-        for field, where in missing:
+        for where in missing:
             problems.append(Problem(path, line_no, None, format_path(where),
                                     rules.timestamp_wrong_type.RULE.code,
                                     "required timestamp is missing", pydantic_type="missing"))
         for field in self._fields:
             if field.top_level:  # one member: the fast scanner when pydantic saw the key
-                key = field.path[0]
-                located = (field.name, field.path) in seen
-                span = jsontext.member_span(line, key) if located else jsontext.find_span(line, field.path)
-                spans = [(field.path, span)] if span is not None else []
+                key = concrete(field.path)
+                span = (jsontext.member_span(line, field.name) if key in located
+                        else jsontext.find_span(line, key))
+                spans = [(key, span)] if span is not None else []
             else:
                 spans = [(where, (start, end)) for where, start, end in jsontext.iter_spans(line, field.path)]
             for where, span in spans:
@@ -250,7 +251,7 @@ class Linter:
                        _shorten_pydantic_message(error), value=value, pydantic_type=error["type"])
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                           where: Path, span: tuple[int, int] | None,
+                           where: Concrete, span: tuple[int, int] | None,
                            value: object = _UNKNOWN) -> Problem | None:
         """The problem of the value of `field` at concrete path `where`, whose bytes are `span`
         (None: the key is absent). `value`: its JSON value if already parsed exactly."""
@@ -285,7 +286,7 @@ class Linter:
                        self._lax_type(field, token, reading.form, value), fix)
 
     def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                              where: Path, start: int, token: bytes, value: object) -> Problem | None:
+                              where: Concrete, start: int, token: bytes, value: object) -> Problem | None:
         """A value in a field of whole epoch units or a `datetime` field (see `verdicts`)."""
         reading = classify(value, self.policy, exact=True)
         if reading.form is Form.NULL and field.nullable:

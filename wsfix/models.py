@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -109,12 +110,13 @@ def build_schema(schema_name: str | None = None, model_spec: str | None = None,
         raise UsageError("use either --schema or --model, not both")
     try:
         specs = [FieldSpec.parse(text) for text in fields]
-        if pattern is not None:
-            import re
-
+    except ValueError as error:
+        raise UsageError(f"--timestamp-field {error}") from None
+    if pattern is not None:
+        try:
             re.compile(pattern)
-    except ValueError as error:  # re.error is a ValueError
-        raise UsageError(f"{error}") from None
+        except re.error as error:
+            raise UsageError(f"--timestamp-pattern {pattern!r}: {error}") from None
     if model_spec is not None:
         model = load_model(model_spec)
         name = f"{model.__module__.removeprefix('wsfix_user_model_')}.{model.__qualname__}"

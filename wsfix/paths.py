@@ -29,6 +29,14 @@ MEMBERS = Wildcard.MEMBERS
 
 Step = str | int | Wildcard
 Path = tuple[Step, ...]
+Concrete = tuple[str | int, ...]  # a path without wildcards: where one value is
+
+
+def concrete(path: Path) -> Concrete:
+    """`path` as a concrete path; raises ValueError if it has a wildcard."""
+    if has_wildcard(path):
+        raise ValueError(f"path {format_path(path)} names more than one place")
+    return path  # type: ignore[return-value]
 
 _BARE_KEY = re.compile(r"[\w$-]+")
 _TOKEN = re.compile(r"""

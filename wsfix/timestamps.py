@@ -717,8 +717,8 @@ def _add_fraction(whole: int, fraction: str, unit_seconds: int, exact: bool,
         return scaled / scale, Decimal(f"{scaled}e-{len(fraction)}") if exact else None
     # Longer: the same sum in decimal, with enough precision to be exact, then rounded once. (Cutting
     # the fraction itself would be wrong: a fraction of an hour has repeating-decimal boundaries.)
-    exact = decimal.Context(prec=len(fraction) + 40, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-    total = exact.add(Decimal(whole), exact.multiply(Decimal(f"0.{fraction}"), unit_seconds))
+    context = decimal.Context(prec=len(fraction) + 40, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    total = context.add(Decimal(whole), context.multiply(Decimal(f"0.{fraction}"), unit_seconds))
     return _scaled_to_float(total, 0), total
 
 

@@ -18,7 +18,7 @@ from wsfix.capture import CaptureStream
 from wsfix.formats import CaptureFormat
 from wsfix.jsonstring import StringMap
 from wsfix.jsontext import find_span
-from wsfix.paths import Path
+from wsfix.paths import Path, concrete
 from wsfix.records import Layer, Record, Segment
 
 
@@ -46,7 +46,7 @@ def unwrap(record: Record, message_path: Path) -> Record:
         from_json(outer)
     except ValueError:
         return record  # not JSON: the linter reports it as such
-    span = find_span(outer, message_path)
+    span = find_span(outer, concrete(message_path))
     if span is None:
         return record._replace(message=None)
     start, end = span
