@@ -177,7 +177,7 @@ def test_load_model_from_a_file_and_a_module(monkeypatch, tmp_path):
     pytest.param("Order", "expected MODULE:CLASS", id="no-colon"),
     pytest.param("no_such_module_x:Order", "cannot import no_such_module_x: ModuleNotFoundError", id="no-module"),
     pytest.param("{models}:Missing", "has no Missing", id="no-class"),
-    pytest.param("{models}:NOT_A_MODEL", "NOT_A_MODEL is a int, not a Pydantic model class", id="not-a-model"),
+    pytest.param("{models}:NOT_A_MODEL", "NOT_A_MODEL is an int, not a Pydantic model class", id="not-a-model"),
     pytest.param("{models}:BaseModel", "pydantic's BaseModel itself", id="basemodel"),
     pytest.param("missing/models.py:Order", "no such file", id="no-file"),
 ])

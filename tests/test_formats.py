@@ -270,3 +270,25 @@ def test_unknown_format_is_a_usage_error(cli, capture_file):
     result = cli("check", capture_file(JSONL), "--format", "xml")
     assert result.exit_code == 2
     assert "unknown capture format 'xml': expected one of auto, jsonl, har, prefixed" in result.stderr
+
+
+def test_string_envelope_inside_a_har_message_is_escaped_twice(cli, capture_file, tmp_path):
+    """A HAR message whose `data` member is itself JSON text: the repair lands two strings deep."""
+    import json
+
+    model = tmp_path / "created.py"
+    model.write_text("from datetime import datetime\nfrom pydantic import BaseModel\n\n\n"
+                     "class Created(BaseModel):\n    created_at: datetime\n")
+    inner = json.dumps({"created_at": "2025-09-08T16:50:01.447585"})
+    message = json.dumps({"channel": "orders", "data": inner})
+    har = json.dumps({"log": {"entries": [{"_webSocketMessages": [
+        {"type": "receive", "opcode": 1, "data": message}]}]}}, indent=2).encode()
+    out = tmp_path / "fixed.har"
+    result = cli("repair", "--in", capture_file(har, "nested.har"), "--out", str(out), "--message-path",
+                 "data", "--model", f"{model}:Created")
+    assert result.exit_code == 0, result.output
+    repaired = json.loads(out.read_bytes())
+    data = json.loads(repaired["log"]["entries"][0]["_webSocketMessages"][0]["data"])
+    assert json.loads(data["data"]) == {"created_at": "2025-09-08T16:50:01.447585Z"}
+    # only the value's bytes changed: the old text with the Z added, escaped twice
+    assert out.read_bytes() == har.replace(b'447585\\\\\\"', b'447585Z\\\\\\"')

@@ -92,7 +92,8 @@ def _load_file(path: str, spec: str) -> Any:
 def _kind(value: object) -> str:
     if isinstance(value, type):
         return f"the class {value.__name__}"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _one_line(error: BaseException) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-
 from pydantic_core import from_json
 
 from wsfix.capture import CaptureStream

@@ -63,7 +63,10 @@ def _record(data: bytes, start: int, message: Any, label: str, locator: Locator)
     if (not isinstance(message, dict) or message.get("opcode", _TEXT_OPCODE) != _TEXT_OPCODE
             or not isinstance(message.get("data"), str)):
         return Record(line, None, label=label)
-    _, value_start, value_end = next(iter_spans(data, ("data",), start))
+    found = next(iter_spans(data, ("data",), start), None)
+    if found is None:  # the scanner and the parser disagree: not a message to trust
+        return Record(line, None, label=label)
+    _, value_start, value_end = found
     try:
         string = StringMap(data[value_start + 1:value_end - 1])
         from_json(string.decoded)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-
 from wsfix.capture import CaptureStream, iter_records
 from wsfix.formats import CaptureFormat
 from wsfix.records import Record, Segment

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-
 from pydantic_core import from_json
 
 from wsfix.capture import CaptureStream, iter_records
