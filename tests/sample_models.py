@@ -55,6 +55,16 @@ class BitstampBook(BaseModel):
     asks: list[list[str]] = []
 
 
+class OkxItem(BaseModel):
+    ts: Optional[int] = None  # milliseconds, sent as numeric strings
+
+
+class OkxMessage(BaseModel):
+    """OKX's pushes: a list of items, each with its own `ts` (declare data[*].ts:ms)."""
+
+    data: list[OkxItem] = []
+
+
 class Aliased(BaseModel):
     """JSON keys that are not Python names, a dict of models, and untyped parts."""
 

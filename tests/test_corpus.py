@@ -120,6 +120,19 @@ def test_bitstamp_numeric_strings_in_seconds_and_microseconds(cli, tmp_path):
     assert b'"timestamp":1641343691.0,"microtimestamp":1641343691.244908,' in first
 
 
+def test_okx_millisecond_strings_in_a_list(cli, tmp_path):
+    path = DATA / "cryptofeed" / "OKX.ws.1.0.excerpt"
+    args = ("--model", f"{MODELS}:OkxMessage", "--timestamp-field", "data[*].ts:ms")
+    result = cli("check", str(path), *args, "--output-format", "concise")
+    findings = result.stdout.splitlines()[:-1]
+    assert len(findings) == len(re.findall(rb'"ts":"\d+"', path.read_bytes())) == 31
+    assert all(" WS110 data[0].ts: numeric string of epoch milliseconds where whole epoch milliseconds "
+               "are expected [*]" in line for line in findings)
+    out = tmp_path / "okx.fixed"
+    cli("repair", "--in", str(path), "--out", str(out), *args)
+    assert out.read_bytes() == re.sub(rb'"ts":"(\d+)"', rb'"ts":\1', path.read_bytes())
+
+
 def test_kraken_arrays_and_a_big_integer_parse_as_prefixed(cli):
     result = cli("check", str(DATA / "cryptofeed" / "KRAKEN.ws.48.0"), "--output-format", "concise")
     lines = result.stdout.splitlines()
