@@ -1,6 +1,7 @@
 """Timestamp fields of a Pydantic model: where they are, and what form a repair writes there.
 
-`discover_fields` walks a model through nested models, lists, tuples, dicts and unions, and keeps:
+`discover_fields` walks a model through nested models, lists, tuples, dicts and unions (not sets,
+whose items cannot be traced back to their bytes), and keeps:
 
 * `float` and `int` fields (optional or not) whose name looks like a time (`NAME_PATTERN`:
   `timestamp`, `ts`, `time`, `*_at`, `*_time`, `*_ts`; a field matches by its Python name or its
@@ -290,7 +291,8 @@ def _union_members(annotation: Any, _roots: tuple[type, ...] = ()) -> tuple[list
     return [annotation], False
 
 
-_SEQUENCES = (list, set, frozenset, Sequence, typing.Sequence)
+# Not sets: a set keeps no order, so its items cannot be traced back to their bytes.
+_SEQUENCES = (list, Sequence, typing.Sequence)
 _MAPPINGS = (dict, Mapping, typing.Mapping)
 
 
@@ -298,7 +300,7 @@ def _container_item(annotation: Any) -> tuple[Any, Any] | None:
     """(ITEMS, item type) for a list-like annotation, (MEMBERS, value type) for a dict-like one."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
-    if origin in _SEQUENCES or annotation in (list, set, frozenset):
+    if origin in _SEQUENCES or annotation is list:
         return ITEMS, args[0] if args else Any
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         return ITEMS, args[0]
