@@ -1,4 +1,4 @@
-"""Shared helpers: lint or repair a capture given as text, with the default schema."""
+"""Shared helpers: lint or repair a capture given as text (default schema unless given)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,23 @@ import pytest
 from wsfix.linter import Linter
 from wsfix.capture import iter_records
 from wsfix.repair import RepairResult, repair_records
-from wsfix.schema import DEFAULT_SCHEMA
+from wsfix.schema import DEFAULT_SCHEMA, Schema
 from wsfix.timestamps import DEFAULT_POLICY, Policy
 
 
-def lint_bytes(data: bytes, policy: Policy = DEFAULT_POLICY, path: str = "t.jsonl"):
+def lint_bytes(data: bytes, policy: Policy = DEFAULT_POLICY, path: str = "t.jsonl",
+               schema: Schema = DEFAULT_SCHEMA):
     """All problems of a capture, in order."""
-    linter = Linter(DEFAULT_SCHEMA, policy)
+    linter = Linter(schema, policy)
     problems = []
     for line_no, record in enumerate(iter_records(io.BytesIO(data), path), 1):
         problems.extend(linter.lint(record, line_no, path))
     return problems
 
 
-def repair_bytes(data: bytes, policy: Policy = DEFAULT_POLICY) -> tuple[bytes, RepairResult]:
-    linter = Linter(DEFAULT_SCHEMA, policy)
+def repair_bytes(data: bytes, policy: Policy = DEFAULT_POLICY,
+                 schema: Schema = DEFAULT_SCHEMA) -> tuple[bytes, RepairResult]:
+    linter = Linter(schema, policy)
     out = io.BytesIO()
     result = RepairResult()
     repair_records(iter_records(io.BytesIO(data), "t.jsonl"),
@@ -41,3 +43,18 @@ def capture_file(tmp_path):
         return str(path)
 
     return write
+
+
+@pytest.fixture
+def cli():
+    """Run the wsfix command line: `cli("check", path, input=b"...")` -> typer's Result."""
+    from typer.testing import CliRunner
+
+    from wsfix.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | None = None):
+        return runner.invoke(app, list(args), input=input, env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+    return invoke

@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from wsfix import rules
 from wsfix.cli import app
+
+
+EXAMPLE_MODELS = str(Path(__file__).parent / "example_models.py")
+# The command-line options that make each example's `field` (in words) true, built by hand.
+EXAMPLE_OPTIONS = {
+    None: (),
+    "E: int, declared --timestamp-field E:ms": (
+        "--model", f"{EXAMPLE_MODELS}:EventMs", "--timestamp-field", "E:ms"),
+    "created_at: datetime": ("--model", f"{EXAMPLE_MODELS}:Created"),
+    "created_at: datetime, checked with --window none": (
+        "--model", f"{EXAMPLE_MODELS}:Created", "--window", "none"),
+}
 
 
 def run(*args: str):
@@ -35,13 +48,14 @@ def test_every_rule_has_an_explanation(rule):
 def test_rule_example_triggers_the_rule_through_check(rule, tmp_path):
     capture = tmp_path / "example.jsonl"
     capture.write_text(rule.example.bad + "\n", encoding="utf-8")
-    result = run("check", str(capture), "--output-format", "jsonl")
+    options = EXAMPLE_OPTIONS[rule.example.field]
+    result = run("check", str(capture), "--output-format", "jsonl", *options)
     assert result.exit_code == 1
     [finding] = [json.loads(line) for line in result.stdout.splitlines()]
     assert (finding["code"], finding["line"]) == (rule.code, 1)
     assert finding["fix"]["applies"] == (rule.example.repaired is not None)
     repaired = tmp_path / "repaired.jsonl"
-    result = run("repair", "--in", str(capture), "--out", str(repaired))
+    result = run("repair", "--in", str(capture), "--out", str(repaired), *options)
     assert result.exit_code == (0 if rule.fixable else 1)
     expected = rule.example.repaired if rule.example.repaired is not None else rule.example.bad
     assert repaired.read_text(encoding="utf-8") == expected + "\n"
@@ -55,7 +69,8 @@ def test_rule_command_text(rule):
     fixable = "fixable with wsfix repair" if rule.fixable else "no automatic fix"
     assert text.startswith(f"{rule.code} {rule.name} ({rule.severity.value}; {fixable})\n\n")
     assert rule.explanation.strip() in text
-    example = text.split("\nExample:\n", 1)[1]
+    heading = f"\nExample (in a model field {rule.example.field}):\n" if rule.example.field else "\nExample:\n"
+    example = text.split(heading, 1)[1]
     before, after = example.splitlines()[:2]
     if rule.example.bad.strip():
         assert before == f"  before: {rule.example.bad}"

@@ -7,10 +7,34 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
+import datetime as dt
+
+from pydantic import create_model
+
 from tests.conftest import lint_bytes, repair_bytes
 from wsfix import rules
+from wsfix.fields import FieldSpec, discover_fields
 from wsfix.problems import Severity
-from wsfix.timestamps import classify
+from wsfix.schema import DEFAULT_SCHEMA, Schema
+from wsfix.timestamps import DEFAULT_POLICY, Policy, classify
+
+# The model (and policy) each example's `field` names, built here by hand from its words.
+EXAMPLE_SCHEMAS = {
+    None: (DEFAULT_SCHEMA, DEFAULT_POLICY),
+    "E: int, declared --timestamp-field E:ms": (
+        (create_model("EventMs", E=(int, ...)), [FieldSpec.parse("E:ms")]), DEFAULT_POLICY),
+    "created_at: datetime": ((create_model("Created", created_at=(dt.datetime, ...)), []), DEFAULT_POLICY),
+    "created_at: datetime, checked with --window none": (
+        (create_model("Created", created_at=(dt.datetime, ...)), []), Policy(window=None)),
+}
+
+
+def example_schema(field):
+    schema, policy = EXAMPLE_SCHEMAS[field]
+    if isinstance(schema, tuple):
+        model, specs = schema
+        schema = Schema("example", model, discover_fields(model, declared=specs))
+    return schema, policy
 
 EXPECTED_CATALOG = [
     ("WS001", "invalid-json", Severity.ERROR, False),
@@ -26,6 +50,10 @@ EXPECTED_CATALOG = [
     ("WS107", "timestamp-non-finite", Severity.ERROR, False),
     ("WS108", "timestamp-wrong-type", Severity.ERROR, False),
     ("WS109", "timestamp-out-of-range", Severity.WARNING, False),
+    ("WS110", "timestamp-integer-epoch", Severity.ERROR, True),
+    ("WS111", "datetime-rejected", Severity.ERROR, True),
+    ("WS112", "datetime-naive", Severity.ERROR, True),
+    ("WS113", "datetime-misread", Severity.ERROR, True),
 ]
 
 
@@ -42,9 +70,10 @@ def test_rule_is_documented(rule):
 
 @pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.code)
 def test_rule_example_triggers_the_rule(rule):
-    problems = lint_bytes(rule.example.bad.encode() + b"\n")
+    schema, policy = example_schema(rule.example.field)
+    problems = lint_bytes(rule.example.bad.encode() + b"\n", policy, schema=schema)
     assert [p.code for p in problems] == [rule.code]
-    repaired, _ = repair_bytes(rule.example.bad.encode() + b"\n")
+    repaired, _ = repair_bytes(rule.example.bad.encode() + b"\n", policy, schema=schema)
     expected = rule.example.repaired if rule.example.repaired is not None else rule.example.bad
     assert repaired == expected.encode() + b"\n"
 

@@ -52,7 +52,7 @@ def write_config(folder: Path, body: str, name: str = "pyproject.toml") -> Path:
     pytest.param([RuleSelection(select=("WS1",))], [c for c in ALL if c.startswith("WS1")], id="select-prefix"),
     pytest.param([RuleSelection(ignore=("WS10",))], [c for c in ALL if not c.startswith("WS10")], id="ignore-prefix"),
     pytest.param([RuleSelection(select=("WS1",), ignore=("WS10",), extend_select=("WS104",))],
-                 ["WS104"], id="longest-prefix-wins"),
+                 ["WS104", "WS110", "WS111", "WS112", "WS113"], id="longest-prefix-wins"),
     pytest.param([RuleSelection(select=("WS102",), ignore=("WS102",))], [], id="ignore-wins-a-tie"),
     pytest.param([RuleSelection(ignore=("WS1",)), RuleSelection(extend_select=("WS102",))],
                  ["WS001", "WS002", "WS003", "WS004", "WS102"], id="later-layer-extends"),

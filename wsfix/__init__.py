@@ -24,6 +24,8 @@ if TYPE_CHECKING:
         classify as classify,
         parse_naive_zone as parse_naive_zone,
         render as render,
+        render_count as render_count,
+        render_rfc3339 as render_rfc3339,
         to_epoch_seconds as to_epoch_seconds,
     )
 
@@ -38,6 +40,8 @@ _LAZY = {
     "classify": "wsfix.timestamps",
     "parse_naive_zone": "wsfix.timestamps",
     "render": "wsfix.timestamps",
+    "render_count": "wsfix.timestamps",
+    "render_rfc3339": "wsfix.timestamps",
     "to_epoch_seconds": "wsfix.timestamps",
 }
 __all__ = ["__version__", *_LAZY]

@@ -30,7 +30,8 @@ class ExitCode(enum.IntEnum):
     ERROR = 2  # usage or I/O error: wsfix itself could not do the job
 
 
-HELP = """Find and exactly repair bad timestamps in captured WebSocket message logs (JSON Lines).
+HELP = """Find and exactly repair bad timestamps in captured WebSocket message logs (JSON Lines,
+HAR, prefixed log lines; gzip'd or not).
 
 Examples:
 
@@ -45,6 +46,10 @@ Examples:
   wsfix repair --in capture.jsonl --out fixed.jsonl
 
   wsfix repair --in capture.jsonl --in-place --diff
+
+  wsfix check session.har --model myapp.models:Event --timestamp-field data.E:ms
+
+  wsfix schema --model path/to/models.py:Event
 """
 
 app = typer.Typer(help=HELP, add_completion=False, no_args_is_help=True,
@@ -117,6 +122,26 @@ ConfigOption = Annotated[Optional[str], typer.Option(
     "--config", metavar="PATH",
     help="Read [tool.wsfix] from this file instead of the first pyproject.toml with one, searched "
          "from the current folder upward.")]
+SchemaOption = Annotated[Optional[str], typer.Option(
+    "--schema", metavar="NAME",
+    help="A built-in model: websocket-message (the default), server-message, error-message.")]
+ModelOption = Annotated[Optional[str], typer.Option(
+    "--model", metavar="MODULE:CLASS",
+    help="Your Pydantic v2 model instead: pkg.module:Class or path/to/file.py:Class.")]
+TimestampFieldOption = Annotated[Optional[list[str]], typer.Option(
+    "--timestamp-field", metavar="PATH[:UNIT]",
+    help="Also a timestamp field (repeatable): data.trades[*].time, books.*.ts; E:ms for whole "
+         "milliseconds.")]
+TimestampPatternOption = Annotated[Optional[str], typer.Option(
+    "--timestamp-pattern", metavar="REGEX",
+    help="Names of number fields that hold times (default: timestamp|ts|time|.+_at|.+_time|.+_ts).")]
+FormatOption = Annotated[Optional[str], typer.Option(
+    "--format", metavar="FORMAT", show_default=False,
+    help="Capture format: auto (by name and content), jsonl, har or prefixed (log lines).")]
+MessagePathOption = Annotated[Optional[str], typer.Option(
+    "--message-path", metavar="PATH",
+    help="Where the message sits in each record (an envelope), e.g. data; a JSON string there is "
+         "read as the message.")]
 
 
 def _codes(values: list[str] | None) -> tuple[str, ...] | None:
@@ -164,6 +189,12 @@ def check(
     statistics: Annotated[bool, typer.Option(
         "--statistics", help="Print a count per rule instead of the findings.")] = False,
     config: ConfigOption = None,
+    schema: SchemaOption = None,
+    model: ModelOption = None,
+    timestamp_field: TimestampFieldOption = None,
+    timestamp_pattern: TimestampPatternOption = None,
+    capture_format: FormatOption = None,
+    message_path: MessagePathOption = None,
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
@@ -174,7 +205,9 @@ def check(
 
     settings = _build_settings(config, naive_tz=naive_tz, unit=unit, window=window, max_rows=max_rows,
                                show_all=show_all, output_format=output_format, select=select,
-                               extend_select=extend_select, ignore=ignore)
+                               extend_select=extend_select, ignore=ignore, schema=schema, model=model,
+                               timestamp_fields=timestamp_field, timestamp_pattern=timestamp_pattern,
+                               capture_format=capture_format, message_path=message_path)
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
     if output_file == STDIN:
@@ -223,8 +256,15 @@ def repair(
     extend_select: ExtendSelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
+    schema: SchemaOption = None,
+    model: ModelOption = None,
+    timestamp_field: TimestampFieldOption = None,
+    timestamp_pattern: TimestampPatternOption = None,
+    capture_format: FormatOption = None,
+    message_path: MessagePathOption = None,
 ) -> ExitCode:
-    """Write a copy where every fixable value is replaced by its exact epoch seconds.
+    """Write a copy where every fixable value is replaced by its exact epoch seconds (or the form
+    its field takes: whole milliseconds, RFC 3339 text). An --out ending in .gz is gzip'd.
 
     Only the replaced values' bytes change; lines that cannot be fixed are copied unchanged and
     listed. Only the selected rules' findings are fixed. Exit code: 0 every finding fixed, 1
@@ -233,7 +273,9 @@ def repair(
     from wsfix.run import RepairTarget, repair_capture
 
     settings = _build_settings(config, naive_tz=naive_tz, unit=unit, window=window, select=select,
-                               extend_select=extend_select, ignore=ignore)
+                               extend_select=extend_select, ignore=ignore, schema=schema, model=model,
+                               timestamp_fields=timestamp_field, timestamp_pattern=timestamp_pattern,
+                               capture_format=capture_format, message_path=message_path)
     if source is not None and files:
         raise UsageError("name the capture either with --in or as FILE..., not both")
     sources = [source] if source is not None else files or []
@@ -311,8 +353,9 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
     fixed = sum(result.fixed.values())
     where = printable(source if in_place or target is None else f"{source} -> {target}")
     verb = "Would repair" if dry_run else "Repaired"
+    skipped = f", skipped {result.skipped:,} without a JSON message" if result.skipped else ""
     log.write(f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
-              f"{result.lines:,} lines ({where}). Naive times read as "
+              f"{result.lines:,} {result.noun}s ({where}{skipped}). Naive times read as "
               f"{settings.policy.naive_zone.name}.\n")
     if result.remaining:
         left = sum(result.remaining.values())
@@ -349,6 +392,40 @@ def rule(
     else:
         found = explain.find_rule(code)
         sys.stdout.write(explain.rule_json(found) if as_json else explain.rule_text(found))
+    return ExitCode.OK
+
+
+# --- schema --------------------------------------------------------------------------------
+
+@app.command("schema")
+@_guarded
+def schema_command(
+    schema: SchemaOption = None,
+    model: ModelOption = None,
+    timestamp_field: TimestampFieldOption = None,
+    timestamp_pattern: TimestampPatternOption = None,
+) -> ExitCode:
+    """Print the timestamp fields wsfix finds in a model, and the form a repair writes in each.
+
+    Exit code: 0, or 2 when the model cannot be loaded or a --timestamp-field is not in it.
+    """
+    from wsfix.models import build_schema
+
+    built = build_schema(schema, model, timestamp_field or (), timestamp_pattern)
+    out = sys.stdout
+    out.write(printable(f"Schema {built.name}: {built.description or built.model.__qualname__}") + "\n")
+    fields = built.timestamp_fields
+    if not fields:
+        out.write("No timestamp fields found: name them with --timestamp-field PATH[:UNIT], or "
+                  "widen --timestamp-pattern.\n")
+        return ExitCode.OK
+    rows = [("Field", "Type", "Required", "Target (what repair writes)", "Found by")]
+    rows += [(field.name, field.type_text, "yes" if field.required else "no", field.target.label,
+              field.found_by) for field in fields]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        out.write(printable("  " + "  ".join([*cells, row[-1]])) + "\n")
     return ExitCode.OK
 
 

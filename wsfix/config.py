@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from wsfix.errors import UsageError
+from wsfix.models import build_schema
+from wsfix.paths import Path, has_wildcard, parse_path
 from wsfix.settings import (
     DEFAULT_MAX_ROWS,
     DEFAULT_OUTPUT_FORMAT,
@@ -43,6 +45,12 @@ class CommandLine:
     output_format: str | None = None
     max_rows: int | None = None
     show_all: bool = False
+    schema: str | None = None
+    model: str | None = None
+    timestamp_fields: tuple[str, ...] | list[str] | None = None
+    timestamp_pattern: str | None = None
+    capture_format: str | None = None
+    message_path: str | None = None
 
 
 def _codes(value: Any) -> tuple[str, ...]:
@@ -71,6 +79,19 @@ def _output_format(text: str) -> None:
         raise ValueError(f"unknown output format {text!r}: expected one of {', '.join(REPORTERS)}")
 
 
+def _capture_format(text: str) -> None:
+    from wsfix.formats import FORMAT_NAMES
+
+    if text not in FORMAT_NAMES:
+        raise ValueError(f"unknown capture format {text!r}: expected one of {', '.join(FORMAT_NAMES)}")
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"expected a list of strings, got {_toml_repr(value)}")
+    return tuple(value)
+
+
 def _max_rows(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"expected a whole number of rows, 0 or more, got {_toml_repr(value)}")
@@ -87,6 +108,12 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "window": _text(parse_window),
     "output-format": _text(_output_format),
     "max-rows": _max_rows,
+    "schema": _text(str),
+    "model": _text(str),
+    "timestamp-fields": _strings,
+    "timestamp-pattern": _text(str),
+    "format": _text(_capture_format),
+    "message-path": _text(str),
 }
 KEYS = tuple(_KEYS)
 
@@ -198,8 +225,22 @@ def build_settings(cli: CommandLine, config_path: str | None = None, start: str 
                       ignore=config.get("ignore", ())),
         RuleSelection(select=cli.select, extend_select=cli.extend_select or (), ignore=cli.ignore or ()),
     ])
-    settings = Settings(policy=policy, max_rows=None if cli.show_all else max_rows, select=codes,
-                        ignore=(), output_format=output_format)
+    schema_name, _ = pick(cli.schema, "schema", None)
+    model, _ = pick(cli.model, "model", None)
+    timestamp_fields, _ = pick(cli.timestamp_fields, "timestamp-fields", ())
+    timestamp_pattern, _ = pick(cli.timestamp_pattern, "timestamp-pattern", None)
+    capture_format, format_source = pick(cli.capture_format, "format", "auto")
+    message_path, message_path_source = pick(cli.message_path, "message-path", None)
+    _parsed(lambda text: _capture_format(text) or text, capture_format, format_source)
+    envelope: Path = ()
+    if message_path is not None:
+        envelope = _parsed(parse_path, message_path, message_path_source)
+        if has_wildcard(envelope):
+            raise UsageError(f"{message_path_source} {message_path}: names one place, without [*] or *")
+    schema = build_schema(schema_name, model, tuple(timestamp_fields), timestamp_pattern)
+    settings = Settings(policy=policy, schema=schema, max_rows=None if cli.show_all else max_rows,
+                        select=codes, ignore=(), output_format=output_format,
+                        capture_format=capture_format, message_path=envelope)
     return settings, path
 
 

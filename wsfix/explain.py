@@ -46,8 +46,13 @@ def rule_text(rule: Rule) -> str:
            if rule.fix else "Fix: none; wsfix repair copies the line unchanged and lists it.")
     return (f"{rule.code} {rule.name} ({rule.severity.value}; {fixable})\n\n"
             f"{rule.explanation.strip()}\n\n"
-            f"Example:\n  before: {_shown(rule.example.bad)}\n  after:  {after}\n\n"
+            f"Example{_in_field(rule)}:\n  before: {_shown(rule.example.bad)}\n  after:  {after}\n\n"
             f"{fix}\n")
+
+
+def _in_field(rule: Rule) -> str:
+    # Examples of rules for custom models name the model field they assume.
+    return f" (in a model field {rule.example.field})" if rule.example.field else ""
 
 
 def _shown(line: str) -> str:

@@ -14,11 +14,14 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 import orjson
 
-Path = tuple[str | int, ...]
+from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
+
+Path = Concrete
 
 _WS = re.compile(rb"[ \t\n\r]*+")
 # "Unrolled" so the engine scans runs of plain characters at C speed, not one alternation per byte.
@@ -87,6 +90,46 @@ def find_span(line: bytes, path: Path) -> tuple[int, int] | None:
         return start, end if end >= 0 else _value_end(line, start)
     except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
         return None
+
+
+def iter_spans(text: bytes, pattern: Sequence[Step], start: int = 0,
+               ) -> Iterator[tuple[Path, int, int]]:
+    """(concrete path, start, end) of every value matching `pattern` in document order, in the
+    value that begins at (or after white space from) byte `start`.
+
+    Keys and indexes select one value (of duplicate keys, the last, as pydantic reads them);
+    `ITEMS` every element of an array, `MEMBERS` every member of an object. A step that meets a
+    value of another kind matches nothing there. Yields nothing rather than raising on text that
+    is not JSON after all.
+    """
+    try:
+        begin = _WS.match(text, start).end()  # type: ignore[union-attr]
+        yield from _spans_below(text, begin, tuple(pattern), ())
+    except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
+        return
+
+
+def _spans_below(text: bytes, start: int, pattern: tuple[Step, ...], prefix: Path,
+                 ) -> Iterator[tuple[Path, int, int]]:
+    if not pattern:
+        yield prefix, start, _value_end(text, start)
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step is ITEMS or isinstance(step, int):
+        if text[start] != _OPEN_ARRAY:
+            return
+        for index, (value_start, _) in enumerate(_elements(text, start)):
+            if step is ITEMS or index == step:
+                yield from _spans_below(text, value_start, rest, (*prefix, index))
+        return
+    if text[start] != _OPEN_OBJECT:
+        return
+    chosen: dict[str, int] = {}  # the last of duplicate keys wins, in the place of the first
+    for key, value_start, _ in _members(text, start):
+        if step is MEMBERS or key == step:
+            chosen[key] = value_start
+    for key, value_start in chosen.items():
+        yield from _spans_below(text, value_start, rest, (*prefix, key))
 
 
 def count_members(line: bytes, key: str) -> int:

@@ -8,21 +8,31 @@ plausible epoch seconds needs nothing more. Only the rest get the full analysis:
 verdict (what the backend does), the raw bytes of each timestamp, and the conversion core's
 reading of them.
 
+Only top-level float-seconds fields that take null (the default schema's `timestamp`) are typed
+`Any` in the probe. Required non-null ones keep their type, so that strict validation refuses a
+null there; fields deeper in the message (`data.trades[*].time`) or with another target (whole
+milliseconds, `datetime`) keep their types, and the values strict validation makes of them get a
+range check (`fieldvalues.py`); a record with none of them pays one `if`.
+
 No I/O, no printing; select/ignore is applied by the caller.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError, create_model
+from pydantic import RootModel, TypeAdapter, ValidationError, create_model
 
-from wsfix import jsontext, rules
+from wsfix import jsontext, rules, verdicts
+from wsfix.fields import TimestampField
+from wsfix.fieldvalues import DeepField
+from wsfix.paths import Concrete, concrete, format_path, matches
 from wsfix.problems import Fix, Problem
-from wsfix.schema import Schema, TimestampField
+from wsfix.schema import Schema
 from wsfix.timestamps import Form, Policy, Unit, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
@@ -44,16 +54,27 @@ class Linter:
         model = schema.model
         self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
-        self._names = tuple(field.name for field in self._fields)
+        # Top-level float-seconds fields that take null: raw values from the probe (the fast
+        # path, which lets None pass), by attribute.
+        attributes = {} if issubclass(model, RootModel) else {
+            (info.validation_alias if isinstance(info.validation_alias, str) else info.alias) or name: name
+            for name, info in model.model_fields.items()}
+        fast = [field for field in self._fields if field.top_level and field.target.is_seconds
+                and field.nullable and field.path[0] in attributes]
+        self._fast_fields = tuple((field, attributes[field.name]) for field in fast)
+        self._names = tuple(attribute for _, attribute in self._fast_fields)
+        # Every other field: checked on the values strict validation made of it.
+        self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
+        overrides = {}
+        for _, attribute in self._fast_fields:
+            info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
+            overrides[attribute] = (Any, info)
         probe = create_model(  # type: ignore[call-overload]
-            f"{model.__name__}Probe", __base__=model,
-            **{field.name: (Any, ...) if field.required else (Any, None) for field in self._fields})
+            f"{model.__name__}Probe", __base__=model, **overrides) if overrides else model
         self._validate_probe = probe.__pydantic_validator__.validate_json
-        annotations = {name: info.annotation for name, info in model.model_fields.items()}
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
-            field.name: TypeAdapter(annotations[field.name])  # type: ignore[arg-type]
-            for field in self._fields}
+            field.name: TypeAdapter(field.annotation) for field in self._fields}
         self._float_fields = frozenset(
             name for name, adapter in self._field_adapters.items()
             if adapter.core_schema.get("type") == "float"
@@ -82,6 +103,8 @@ class Linter:
                                  and low <= value < high):
                 continue
             return self._analyse_valid(line, line_no, path, message)
+        if self._deep and any(deep.suspicious(message) for deep in self._deep):
+            return self._analyse_valid(line, line_no, path, message)
         return _NO_PROBLEMS
 
     def iter_problems(self, records: Iterable[bytes], path: str, first_line: int = 1,
@@ -91,6 +114,7 @@ class Linter:
         validate = self._validate_probe
         low, high = self._low, self._high
         names = self._names
+        deep = self._deep
         for line_no, line in enumerate(records, first_line):
             try:
                 message = validate(line, strict=True)
@@ -107,6 +131,9 @@ class Linter:
                     continue
                 yield from self._analyse_valid(line, line_no, path, message)
                 break
+            else:
+                if deep and any(field.suspicious(message) for field in deep):
+                    yield from self._analyse_valid(line, line_no, path, message)
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
@@ -114,15 +141,26 @@ class Linter:
         """A record the probe accepts: every non-timestamp field is valid; timestamps are suspect."""
         fields_set = message.model_fields_set
         problems = []
-        for field in self._fields:
-            if field.name in fields_set:
-                value = getattr(message, field.name)
+        for field, attribute in self._fast_fields:
+            if attribute in fields_set:
+                value = getattr(message, attribute)
                 # pydantic's own parse is exact for strings and integers; a float token is re-read
                 # from the bytes as a Decimal, since the float may already be rounded.
                 known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
-                problem = self._timestamp_problem(line, line_no, path, field, True, known)
+                span = jsontext.member_span(line, field.name)
+                problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
+                                                  known)
                 if problem is not None:
                     problems.append(problem)
+        for deep in self._deep:
+            for where, value in deep.values(message):
+                if not deep.fine(value):
+                    problem = self._timestamp_problem(line, line_no, path, deep.field, where,
+                                                      jsontext.find_span(line, where))
+                    if problem is not None:
+                        problems.append(problem)
+        if self._deep:
+            problems.sort(key=Problem.sort_key)
         return tuple(problems)
 
     def _analyse_invalid(self, line: bytes, line_no: int, path: str,
@@ -137,31 +175,51 @@ class Linter:
 
     def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
-        lax_types: dict[str, str] = {}
+        missing: list[Concrete] = []
+        located: set[Concrete] = set()  # where pydantic located an error in a timestamp field
         problems = []
         try:
             self._validate_lax(line)
         except ValidationError as error:
             for detail in error.errors(include_url=False):
                 loc = tuple(detail["loc"])
-                if loc and loc[0] in self._names:
-                    lax_types[loc[0]] = detail["type"]
-                else:
+                field = self._field_at(loc)
+                if field is None:
                     problems.append(self._schema_problem(line, line_no, path, detail))
+                    continue
+                where = loc[:len(field.path)]
+                if detail["type"] == "missing":
+                    missing.append(where)
+                located.add(where)
         except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
             problems.append(Problem(path, line_no, None, "", rules.SCHEMA_VIOLATION,
                                     f"the model's validation raised {type(error).__name__}: {error}"))
+        for where in missing:
+            problems.append(Problem(path, line_no, None, format_path(where),
+                                    rules.timestamp_wrong_type.RULE.code,
+                                    "required timestamp is missing", pydantic_type="missing"))
         for field in self._fields:
-            present: bool | None = None  # the exact scanner will tell
-            if lax_types.get(field.name) == "missing":
-                present = False
-            elif field.name in lax_types:
-                present = True
-            problem = self._timestamp_problem(line, line_no, path, field, present, _UNKNOWN)
-            if problem is not None:
-                problems.append(problem)
+            if field.top_level:  # one member: the fast scanner when pydantic saw the key
+                key = concrete(field.path)
+                span = (jsontext.member_span(line, field.name) if key in located
+                        else jsontext.find_span(line, key))
+                spans = [(key, span)] if span is not None else []
+            else:
+                spans = [(where, (start, end)) for where, start, end in jsontext.iter_spans(line, field.path)]
+            for where, span in spans:
+                problem = self._timestamp_problem(line, line_no, path, field, where, span)
+                if problem is not None:
+                    problems.append(problem)
         problems.sort(key=Problem.sort_key)
         return tuple(problems)
+
+    def _field_at(self, loc: tuple[Any, ...]) -> TimestampField | None:
+        """The timestamp field a pydantic error location falls in (the value itself, or a union
+        member's tag below it), or None."""
+        for field in self._fields:
+            if len(loc) >= len(field.path) and matches(field.path, loc[:len(field.path)]):
+                return field
+        return None
 
     def _record_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         if not line.strip(b" \t\r\n"):
@@ -189,22 +247,17 @@ class Linter:
             span = jsontext.find_span(line, loc)
         column = jsontext.column_of(line, span[0]) if span else None
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
-        return Problem(path, line_no, column, _json_path(loc), rules.SCHEMA_VIOLATION,
+        return Problem(path, line_no, column, format_path(loc), rules.SCHEMA_VIOLATION,
                        _shorten_pydantic_message(error), value=value, pydantic_type=error["type"])
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                           present: bool | None, value: object = None) -> Problem | None:
-        """`present`: whether pydantic saw the field at the top level; None when it cannot tell.
-        `value`: the field's JSON value if already parsed exactly, else `_UNKNOWN`."""
-        if present:
-            span = jsontext.member_span(line, field.name)
-        elif present is None:
-            span = jsontext.find_span(line, (field.name,))
-        else:
-            span = None
+                           where: Concrete, span: tuple[int, int] | None,
+                           value: object = _UNKNOWN) -> Problem | None:
+        """The problem of the value of `field` at concrete path `where`, whose bytes are `span`
+        (None: the key is absent). `value`: its JSON value if already parsed exactly."""
         if span is None:
             if field.required:
-                return Problem(path, line_no, None, field.name, rules.timestamp_wrong_type.RULE.code,
+                return Problem(path, line_no, None, format_path(where), rules.timestamp_wrong_type.RULE.code,
                                "required timestamp is missing", pydantic_type="missing")
             return None
         start, end = span
@@ -214,8 +267,11 @@ class Linter:
                 value = jsontext.token_value(token)
             except ValueError:
                 return None
+        target = field.target
+        if not target.is_seconds:
+            return self._other_target_problem(line, line_no, path, field, where, start, token, value)
         reading = classify(value, self.policy)
-        if reading.form is Form.NULL and not field.required:
+        if reading.form is Form.NULL and field.nullable:
             return None
         rule = rules.rule_for(reading)
         if rule is None:
@@ -224,9 +280,35 @@ class Linter:
         fix = None
         if rule.fixable and reading.seconds is not None and reading.reason is None:
             fix = Fix(start, end, render(reading.seconds))
-        return Problem(path, line_no, jsontext.column_of(line, start), field.name, rule.code,
+        json_path = field.name if where is field.path else format_path(where)
+        return Problem(path, line_no, jsontext.column_of(line, start), json_path, rule.code,
                        rule.describe(reading), jsontext.value_text(token),
                        self._lax_type(field, token, reading.form, value), fix)
+
+    def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
+                              where: Concrete, start: int, token: bytes, value: object) -> Problem | None:
+        """A value in a field of whole epoch units or a `datetime` field (see `verdicts`)."""
+        reading = classify(value, self.policy, exact=True)
+        if reading.form is Form.NULL and field.nullable:
+            return None
+        lax_error, lax_value = self._lax_outcome(field, token)
+        if field.target.unit is None:
+            verdict = verdicts.judge_datetime(reading, field.target, self.policy, lax_error, lax_value)
+        else:
+            verdict = verdicts.judge_count(reading, field.target, token)
+        if verdict is None:
+            return None
+        fix = Fix(start, start + len(token), verdict.fix) if verdict.fix is not None else None
+        return Problem(path, line_no, jsontext.column_of(line, start), format_path(where),
+                       verdict.rule.code, verdict.message, jsontext.value_text(token), lax_error, fix)
+
+    def _lax_outcome(self, field: TimestampField, token: bytes) -> tuple[str | None, object]:
+        """(pydantic's error type, None) for a value its lax validation rejects in this field, else
+        (None, the value it makes of it)."""
+        try:
+            return None, self._field_adapters[field.name].validate_json(token)
+        except ValidationError as error:
+            return error.errors(include_url=False)[0]["type"], None
 
     def _lax_type(self, field: TimestampField, token: bytes, form: Form, value: object) -> str | None:
         """The error type pydantic's lax validation gives this value in this field (None: accepted)."""
@@ -265,13 +347,3 @@ def _shorten_pydantic_message(error: Any) -> str:
             return f"Input should be one of {len(allowed)} values ({', '.join(allowed[:3])}, ...)"
     message: str = error["msg"]
     return message if len(message) <= 160 else f"{message[:157]}..."
-
-
-def _json_path(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    for step in loc:
-        if isinstance(step, int):
-            parts.append(f"[{step}]")
-        else:
-            parts.append(f".{step}" if parts else str(step))
-    return "".join(parts)

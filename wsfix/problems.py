@@ -32,7 +32,8 @@ class Problem(NamedTuple):
     `json_path` is the field (`timestamp`, `payload.user`), empty for the record itself; `value` is
     the field's JSON text exactly as written (None for record-level problems); `pydantic_type` is the
     error type pydantic's lax validation (what the backend runs) gives the value, None when it
-    accepts it.
+    accepts it. `record` names the record where a line number alone does not (a HAR message:
+    `entry 3, message 17 (send)`); `line` and `column` still point into the file.
     """
 
     path: str
@@ -44,6 +45,7 @@ class Problem(NamedTuple):
     value: str | None = None
     pydantic_type: str | None = None
     fix: Fix | None = None
+    record: str | None = None
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.line, self.column or 0, self.code)
@@ -51,10 +53,14 @@ class Problem(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A record that triggers the rule, and what `wsfix repair` makes of it (None: left as is)."""
+    """A record that triggers the rule, and what `wsfix repair` makes of it (None: left as is).
+
+    `field` names the model field the example assumes (`created_at: datetime`) when it is not the
+    default schema's `timestamp`."""
 
     bad: str
     repaired: str | None
+    field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,11 @@ class Rule:
     fix: str | None = None
     claims: Callable[[Reading], bool] | None = None
     describe: Callable[[Reading], str] | None = None
+
+    @property
+    def family(self) -> str:
+        """`records` (WS0xx: the record itself) or `timestamps` (WS1xx: a timestamp value)."""
+        return "timestamps" if self.code.startswith("WS1") else "records"
 
     @property
     def fixable(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 from wsfix.errors import OutputError
 from wsfix.problems import Fix, Problem
+from wsfix.records import Lint, Segment, segment_problems
 
 
 def apply_fixes(record: bytes, fixes: Sequence[Fix]) -> bytes:
@@ -39,11 +40,13 @@ def apply_fixes(record: bytes, fixes: Sequence[Fix]) -> bytes:
 class RepairResult:
     """What a repair did: fixed and remaining findings per code, with the first lines left."""
 
-    lines: int = 0
+    lines: int = 0  # records read: lines, or messages of a HAR
     lines_changed: int = 0
     fixed: Counter[str] = field(default_factory=Counter)
     remaining: Counter[str] = field(default_factory=Counter)
     remaining_lines: dict[str, list[int]] = field(default_factory=dict)
+    skipped: int = 0  # records without a JSON message: copied as they are
+    noun: str = "line"
 
     FIRST_LINES_KEPT = 5
 
@@ -69,12 +72,7 @@ def repair_records(records: Iterable[bytes], lint: Callable[[bytes, int], Sequen
     for line_no, record in enumerate(records, 1):
         problems = lint(record, line_no)
         if problems:
-            fixes = [problem.fix for problem in problems if problem.fix is not None]
-            for problem in problems:
-                if problem.fix is None:
-                    result.add_remaining(problem)
-                else:
-                    result.fixed[problem.code] += 1
+            fixes = _tally(problems, result)
             if fixes:
                 repaired = apply_fixes(record, fixes)
                 if repaired != record:
@@ -84,6 +82,52 @@ def repair_records(records: Iterable[bytes], lint: Callable[[bytes, int], Sequen
                     record = repaired
         write(record)
     result.lines = line_no
+
+
+def repair_segments(segments: Iterable[Segment], lint: Lint, path: str, out: Any,
+                    result: RepairResult, on_change: ChangeHook | None = None) -> None:
+    """As `repair_records`, for the segments of a capture format: each record's fixes land in
+    its segment's bytes (escaped where the message sits inside a JSON string), every other byte
+    is copied. `on_change` sees each changed line of the file."""
+    write = out.write
+    for segment in segments:
+        fixes: list[Fix] = []
+        for _, problems in segment_problems(segment, lint, path):
+            if problems is None:
+                result.skipped += 1
+                continue
+            result.lines += 1
+            found = _tally(problems, result) if problems else []
+            if found:
+                result.lines_changed += 1
+                fixes.extend(found)
+        data = segment.data
+        if fixes:
+            repaired = apply_fixes(data, fixes)
+            if on_change is not None:
+                _changed_lines(segment.line, data, repaired, on_change)
+            data = repaired
+        write(data)
+
+
+def _tally(problems: Sequence[Problem], result: RepairResult) -> list[Fix]:
+    """Count a record's problems as fixed or remaining; return the fixes."""
+    fixes = []
+    for problem in problems:
+        if problem.fix is None:
+            result.add_remaining(problem)
+        else:
+            result.fixed[problem.code] += 1
+            fixes.append(problem.fix)
+    return fixes
+
+
+def _changed_lines(first_line: int, old: bytes, new: bytes, on_change: ChangeHook) -> None:
+    # Replacements hold no line breaks (numbers, date-times, escaped text), so lines pair up.
+    for line_no, (before, after) in enumerate(zip(old.split(b"\n"), new.split(b"\n"), strict=True),
+                                              first_line):
+        if before != after:
+            on_change(line_no, before, after)
 
 
 def refuse_same_file(source: str, target: str) -> None:

@@ -51,7 +51,7 @@ class Summary:
     """
 
     files: tuple[str, ...]
-    lines: int
+    lines: int  # records checked: lines, or messages of a HAR
     tally: Tally
     naive_zone: str
     schema: str
@@ -60,18 +60,23 @@ class Summary:
     rules: tuple[str, ...] = tuple(rule.code for rule in rules.RULES)
 
     @classmethod
-    def of_run(cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings) -> Summary:
+    def of_run(cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings,
+               skipped: int = 0, noun: str = "line") -> Summary:
         policy = settings.policy
         return cls(files=files, lines=lines, tally=tally, naive_zone=policy.naive_zone.name,
                    schema=settings.schema.name, unit=policy.unit.label if policy.unit else None,
                    window=str(policy.window) if policy.window else "none",
-                   rules=settings.selected_codes)
+                   rules=settings.selected_codes, skipped=skipped, noun=noun)
+    skipped: int = 0  # records without a JSON message (prefixed logs, HAR, envelopes): not checked
+    noun: str = "line"  # what a record is: line, message (HAR), record (several formats)
 
     def sentence(self) -> str:
         """`Checked 1,204 lines in 1 file: 37 errors, 5 warnings; 40 fixable with wsfix repair. ...`"""
         tally = self.tally
         files = f"{len(self.files):,} file{'s' if len(self.files) != 1 else ''}"
-        lines = f"{self.lines:,} line{'s' if self.lines != 1 else ''}"
+        lines = f"{self.lines:,} {self.noun}{'s' if self.lines != 1 else ''}"
+        if self.skipped:
+            files += f" (skipped {self.skipped:,} without a JSON message)"
         if tally.total == 0:
             found = "no problems"
         else:

@@ -1,7 +1,13 @@
-"""The message models wsfix validates against, exactly as the backend defines them.
+"""The built-in message models, and `Schema`: a model with the timestamp fields wsfix analyses.
 
-No converting validators here: wsfix must see what the backend sees. A `Schema` pairs a model with
-the timestamp fields wsfix analyses in it.
+`WebSocketMessage` and `MessageType` are exactly as the backend defines them. `ServerMessage` and
+`ErrorMessage` come from the same backend, but its exact definitions are not available: they are
+reconstructions, minimal and plausible, of what it sends: what matters to wsfix, their `timestamp:
+float` being required (so a missing or null timestamp is a finding), is as the backend has it. Use
+`--model` with the backend's own classes where you have them.
+
+No converting validators here: wsfix must see what the backend sees. User models are loaded by
+`models.py`, their fields found by `fields.py`.
 """
 
 from __future__ import annotations
@@ -11,6 +17,11 @@ from enum import Enum
 from typing import Any, Optional
 
 from pydantic import BaseModel
+
+from wsfix.fields import SECONDS, TimestampField
+
+__all__ = ["DEFAULT_SCHEMA", "SCHEMAS", "ErrorMessage", "MessageType", "Schema", "ServerMessage",
+           "TimestampField", "WebSocketMessage"]
 
 
 class MessageType(str, Enum):
@@ -76,30 +87,63 @@ class WebSocketMessage(BaseModel):
     thread_id: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class TimestampField:
-    """A field holding epoch seconds. `name` is its key in the message; `required` is whether the
-    model requires a value (so that null or a missing key is a finding)."""
+class ServerMessage(BaseModel):
+    """A message the server sends (reconstructed, see the module docstring)."""
 
-    name: str
-    required: bool = False
+    type: MessageType
+    data: dict[str, Any] = {}
+    timestamp: float  # Unix epoch seconds, required
+    message_id: Optional[str] = None
+    thread_id: Optional[str] = None
+
+
+class ErrorMessage(BaseModel):
+    """An error the server reports (reconstructed, see the module docstring)."""
+
+    error: str
+    message: Optional[str] = None
+    code: Optional[str] = None
+    details: Optional[dict[str, Any]] = None
+    timestamp: float  # Unix epoch seconds, required
 
 
 @dataclass(frozen=True)
 class Schema:
+    """A model and the timestamp fields wsfix analyses in it (see `wsfix.fields`)."""
+
     name: str
     model: type[BaseModel]
     timestamp_fields: tuple[TimestampField, ...]
     description: str = ""
 
 
+def _seconds(name: str, required: bool, annotation: Any) -> TimestampField:
+    return TimestampField((name,), SECONDS, required=required, nullable=not required,
+                          annotation=annotation, found_by="name")
+
+
 WEBSOCKET_MESSAGE = Schema(
     name="websocket-message",
     model=WebSocketMessage,
-    timestamp_fields=(TimestampField("timestamp"),),
+    timestamp_fields=(_seconds("timestamp", False, Optional[float]),),
     description="WebSocketMessage: type (MessageType), payload, timestamp (float | None, epoch seconds), "
     "message_id, user_id, thread_id",
 )
+SERVER_MESSAGE = Schema(
+    name="server-message",
+    model=ServerMessage,
+    timestamp_fields=(_seconds("timestamp", True, float),),
+    description="ServerMessage (reconstructed): type (MessageType), data, timestamp (float, required, "
+    "epoch seconds), message_id, thread_id",
+)
+ERROR_MESSAGE = Schema(
+    name="error-message",
+    model=ErrorMessage,
+    timestamp_fields=(_seconds("timestamp", True, float),),
+    description="ErrorMessage (reconstructed): error, message, code, details, timestamp (float, "
+    "required, epoch seconds)",
+)
 
-SCHEMAS: dict[str, Schema] = {WEBSOCKET_MESSAGE.name: WEBSOCKET_MESSAGE}
+SCHEMAS: dict[str, Schema] = {schema.name: schema
+                              for schema in (WEBSOCKET_MESSAGE, SERVER_MESSAGE, ERROR_MESSAGE)}
 DEFAULT_SCHEMA = WEBSOCKET_MESSAGE

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from wsfix import rules
 from wsfix.errors import UsageError
+from wsfix.paths import Path
 from wsfix.schema import DEFAULT_SCHEMA, Schema
 from wsfix.timestamps import DEFAULT_POLICY, Policy
 
@@ -28,6 +29,8 @@ class Settings:
     select: tuple[str, ...] = ("WS",)  # codes or code prefixes
     ignore: tuple[str, ...] = ()
     output_format: str = DEFAULT_OUTPUT_FORMAT
+    capture_format: str = "auto"  # a name in wsfix.formats.FORMATS, or auto
+    message_path: Path = ()  # where the message sits in each record; () for the record itself
 
     def selects(self, code: str) -> bool:
         """Whether findings of `code` count: the longest matching prefix of select/ignore decides,

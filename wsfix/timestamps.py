@@ -41,6 +41,8 @@ __all__ = [
     "parse_naive_zone",
     "parse_window",
     "render",
+    "render_count",
+    "render_rfc3339",
     "to_epoch_seconds",
 ]
 
@@ -183,6 +185,19 @@ class Window:
     def __str__(self) -> str:
         return f"{_format_instant(self.start)}..{_format_instant(self.end)}"
 
+    def as_datetimes(self) -> tuple[_dt.datetime, _dt.datetime]:
+        """The bounds as aware UTC datetimes, clamped to the years 1-9999 a datetime can hold."""
+        epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+        lowest = _dt.datetime.min.replace(tzinfo=_dt.timezone.utc)
+        highest = _dt.datetime.max.replace(tzinfo=_dt.timezone.utc)
+        bounds = []
+        for seconds in (self.start, self.end):
+            try:
+                bounds.append(epoch + _dt.timedelta(seconds=seconds))
+            except OverflowError:
+                bounds.append(lowest if seconds < 0 else highest)
+        return bounds[0], bounds[1]
+
 
 DEFAULT_WINDOW: Final = Window(946_684_800, 4_102_444_800)  # 2000-01-01 .. 2100-01-01 UTC
 
@@ -241,6 +256,9 @@ class Reading(NamedTuple):
     denotes none. `reason` is None exactly when the value can be used as epoch seconds; otherwise
     it is a sentence saying why not. `out_of_range` marks values that do denote an instant (or a
     number too large for any unit) outside the policy's window: likely sentinels or wrong units.
+    `exact` is the same instant in seconds with every digit the value has, set (whenever `seconds`
+    is) only by `classify(..., exact=True)`: for targets other than float seconds (`render_count`,
+    `render_rfc3339`). Plain `classify` leaves it None, which costs nothing on the hot path.
     """
 
     form: Form
@@ -249,6 +267,7 @@ class Reading(NamedTuple):
     unit: Unit | None = None  # NUMBER and NUMERIC_STRING: the unit the number was read in
     zone: str | None = None  # ISO_NAIVE: the zone the wall time was read in
     out_of_range: bool = False
+    exact: Decimal | None = None
 
     @property
     def usable(self) -> bool:
@@ -284,18 +303,62 @@ def render(seconds: float) -> str:
     return repr(float(seconds))
 
 
-def classify(value: object, policy: Policy = DEFAULT_POLICY) -> Reading:
+# Beyond this many digits an exact rendering is refused rather than written: no timestamp needs
+# them, and a hostile exponent must not make a renderer build a million-digit string.
+_MAX_EXACT_DIGITS: Final = 4000
+
+
+def render_count(exact: Decimal, unit: Unit) -> str | None:
+    """Write exact seconds as a whole number of `unit`s (a JSON integer), or None when the instant
+    is not a whole number of them: `1757350201.447` s is `1757350201447` ms, `1757350201.4475` s
+    is no whole number of ms."""
+    sign, digit_tuple, exponent = exact.normalize(_EXACT).as_tuple()
+    assert isinstance(exponent, int)
+    exponent += unit.value
+    if digit_tuple == (0,):
+        return "0"
+    if exponent < 0 or len(digit_tuple) + exponent > _MAX_EXACT_DIGITS:
+        return None  # normalized: no trailing zeros left, so a negative exponent means a fraction
+    return ("-" if sign else "") + "".join(map(str, digit_tuple)) + "0" * exponent
+
+
+def render_rfc3339(exact: Decimal) -> str | None:
+    """Write exact seconds as an RFC 3339 UTC date-time, `2025-09-08T16:50:01.447585Z`, with
+    exactly the fraction digits the instant needs (none for a whole second). None outside the
+    years 0001-9999, or when the fraction would need more than 4000 digits."""
+    sign, digit_tuple, exponent = exact.normalize(_EXACT).as_tuple()
+    assert isinstance(exponent, int)
+    if len(digit_tuple) > _MAX_EXACT_DIGITS or not -_MAX_EXACT_DIGITS <= exponent <= 20:
+        return None
+    scaled = int("".join(map(str, digit_tuple))) * (-1 if sign else 1)
+    places = max(-exponent, 0)
+    scaled *= 10 ** max(exponent, 0)
+    whole, rest = divmod(scaled, 10 ** places)  # floor: 0.5 s before the epoch is 23:59:59.5
+    days, second_of_day = divmod(whole, 86_400)
+    if not -719_162 <= days <= 2_932_896:  # 0001-01-01 .. 9999-12-31
+        return None
+    day = _dt.date.fromordinal(_EPOCH_ORDINAL + days)
+    fraction = f".{rest:0{places}d}".rstrip("0") if rest else ""
+    return (f"{day.isoformat()}T{second_of_day // 3600:02d}:{second_of_day // 60 % 60:02d}:"
+            f"{second_of_day % 60:02d}{fraction}Z")
+
+
+_EXACT: Final = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+
+
+def classify(value: object, policy: Policy = DEFAULT_POLICY, exact: bool = False) -> Reading:
     """Say what `value` is and which instant, if any, it denotes under `policy`. Never raises.
 
     Accepts what a JSON parser produces (None, bool, int, float, Decimal, str, dict, list) and
-    also `datetime` objects, for library users validating Python values.
+    also `datetime` objects, for library users validating Python values. With `exact`, the
+    reading also holds the unrounded instant (`Reading.exact`).
     """
     if value is None:
         return Reading(Form.NULL, None, "null is not a timestamp")
     if value is True or value is False:
         return Reading(Form.BOOLEAN, None, f"boolean {str(value).lower()} is not a timestamp")
     if isinstance(value, str):
-        return _classify_string(value, policy)
+        return _classify_string(value, policy, exact)
     if isinstance(value, int):
         if value.bit_length() > 80:  # far past 1e20: no unit reads it (and str() could refuse it)
             try:
@@ -304,22 +367,22 @@ def classify(value: object, policy: Policy = DEFAULT_POLICY) -> Reading:
                 return _number_out_of_range(Form.NUMBER, "", overflows=True)
             return _number_out_of_range(Form.NUMBER, f"a {value.bit_length()}-bit integer",
                                         overflows=False)
-        return _classify_decimal(Decimal(value), Form.NUMBER, policy)
+        return _classify_decimal(Decimal(value), Form.NUMBER, policy, exact)
     if isinstance(value, float):
         if value != value or value in (_INF, -_INF):
             return Reading(Form.NON_FINITE, None, f"{_float_name(value)} is not a finite number")
-        return _classify_decimal(Decimal(value), Form.NUMBER, policy)
+        return _classify_decimal(Decimal(value), Form.NUMBER, policy, exact)
     if isinstance(value, Decimal):
         if not value.is_finite():
             name = "NaN" if value.is_nan() else "-Infinity" if value.is_signed() else "Infinity"
             return Reading(Form.NON_FINITE, None, f"{name} is not a finite number")
-        return _classify_decimal(value, Form.NUMBER, policy)
+        return _classify_decimal(value, Form.NUMBER, policy, exact)
     if isinstance(value, dict):
         return Reading(Form.OBJECT, None, "an object is not a timestamp")
     if isinstance(value, (list, tuple)):
         return Reading(Form.ARRAY, None, "an array is not a timestamp")
     if isinstance(value, _dt.datetime):
-        return _classify_datetime(value, policy)
+        return _classify_datetime(value, policy, exact)
     return Reading(Form.OTHER, None, f"a {type(value).__name__} is not a timestamp")
 
 
@@ -346,7 +409,7 @@ _NON_FINITE_STRING = re.compile(r"[ \t\n\r]*[+-]?(?:nan|inf|infinity)[ \t\n\r]*"
 _MAX_DIGITS: Final = 800
 
 
-def _classify_decimal(number: Decimal, form: Form, policy: Policy) -> Reading:
+def _classify_decimal(number: Decimal, form: Form, policy: Policy, exact: bool) -> Reading:
     magnitude = number.copy_abs()  # abs() would round to the context's 28 digits
     unit = policy.unit
     if unit is None:
@@ -361,6 +424,10 @@ def _classify_decimal(number: Decimal, form: Form, policy: Policy) -> Reading:
     if seconds in (_INF, -_INF):
         return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as "
                        "infinity)", unit=unit)
+    if exact:
+        sign, digits, exponent = number.as_tuple()
+        return _check_window(Reading(form, seconds, unit=unit, exact=Decimal(
+            (sign, digits, exponent - unit.value))), policy)  # type: ignore[operator]
     return _check_window(Reading(form, seconds, unit=unit), policy)
 
 
@@ -401,7 +468,7 @@ def _check_window(reading: Reading, policy: Policy) -> Reading:
         return reading
     return Reading(reading.form, seconds,
                    f"{_describe_seconds(seconds)} is outside the plausible window {window}",
-                   unit=reading.unit, zone=reading.zone, out_of_range=True)
+                   unit=reading.unit, zone=reading.zone, out_of_range=True, exact=reading.exact)
 
 
 def _describe_seconds(seconds: float) -> str:
@@ -413,10 +480,10 @@ def _describe_seconds(seconds: float) -> str:
 
 # --- strings -------------------------------------------------------------------------------
 
-def _classify_string(text: str, policy: Policy) -> Reading:
+def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
     match = _RFC3339.fullmatch(text)
     if match is not None:
-        reading = _rfc3339_reading(match, policy)
+        reading = _rfc3339_reading(match, policy, exact)
         if reading is not None:
             return reading
     stripped = text.strip(" \t\n\r")
@@ -424,18 +491,19 @@ def _classify_string(text: str, policy: Policy) -> Reading:
         return Reading(Form.UNPARSEABLE, None,
                        "empty string" if not text else "string holds only white space")
     if _NUMERIC.fullmatch(text):
-        reading = _classify_decimal(Decimal(stripped), Form.NUMERIC_STRING, policy)
+        reading = _classify_decimal(Decimal(stripped), Form.NUMERIC_STRING, policy, exact)
         if reading.out_of_range and _ISO.fullmatch(stripped) and _is_date(stripped):
             # "20250908" is both a number and an ISO 8601 basic date: say so.
             return Reading(reading.form, reading.seconds, f"{reading.reason}; read as an ISO 8601 "
-                           f"basic date it has no time of day", unit=reading.unit, out_of_range=True)
+                           f"basic date it has no time of day", unit=reading.unit, out_of_range=True,
+                           exact=reading.exact)
         return reading
     if _NON_FINITE_STRING.fullmatch(text):
         return Reading(Form.NON_FINITE, None,
                        f"{stripped!r} spells a non-finite number (pydantic reads it as such)")
-    reading = _classify_iso(stripped, policy) if stripped[0].isdigit() else None
+    reading = _classify_iso(stripped, policy, exact) if stripped[0].isdigit() else None
     if reading is None:
-        reading = _classify_rfc2822(stripped, policy)
+        reading = _classify_rfc2822(stripped, policy, exact)
     if reading is None:
         if _TIME_ONLY.fullmatch(stripped):
             return Reading(Form.UNPARSEABLE, None, "a time of day without a date is not a timestamp")
@@ -476,7 +544,7 @@ _ISO_DATE_ONLY_HINT = "a date without a time of day is not a timestamp (which in
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
 
 
-def _rfc3339_reading(match: re.Match[str], policy: Policy) -> Reading | None:
+def _rfc3339_reading(match: re.Match[str], policy: Policy, exact: bool) -> Reading | None:
     """The reading of the common RFC 3339 spelling in UTC or with an offset, or None to leave the
     string to the general path (end-of-month days, 24:00, leap seconds, zones, long fractions)."""
     year, month, day = int(match[1]), int(match[2]), int(match[3])
@@ -502,21 +570,24 @@ def _rfc3339_reading(match: re.Match[str], policy: Policy) -> Reading | None:
     fraction = match[7]
     if fraction is None:
         seconds = float(utc)
+        exact_seconds = Decimal(utc) if exact else None
     elif len(fraction) <= 18:
         scale = _POWERS_OF_TEN[len(fraction)]
-        seconds = (utc * scale + int(fraction)) / scale  # int / int: correctly rounded
+        scaled = utc * scale + int(fraction)
+        seconds = scaled / scale  # int / int: correctly rounded
+        exact_seconds = Decimal(f"{scaled}e-{len(fraction)}") if exact else None
     else:
         return None
     window = policy.window
     if window is not None and not window.start <= seconds < window.end:
-        return _check_window(Reading(form, seconds, None, None, zone_name), policy)
-    return Reading(form, seconds, None, None, zone_name)
+        return _check_window(Reading(form, seconds, None, None, zone_name, False, exact_seconds), policy)
+    return Reading(form, seconds, None, None, zone_name, False, exact_seconds)
 
 
 _POWERS_OF_TEN: Final = tuple(10 ** k for k in range(19))
 
 
-def _classify_iso(text: str, policy: Policy) -> Reading | None:
+def _classify_iso(text: str, policy: Policy, exact: bool) -> Reading | None:
     """The reading of an ISO 8601 string, or None when `text` is not ISO 8601 at all."""
     match = _ISO.fullmatch(text)
     if match is None:
@@ -532,12 +603,12 @@ def _classify_iso(text: str, policy: Policy) -> Reading | None:
     return _iso_reading(days, group("hour"), group("minute") or group("bminute"),
                         group("second") or group("bsecond"), group("fraction"),
                         "Z" if offset_text in ("Z", "z") else None, group("sign"), group("ohour"),
-                        group("ominute"), policy)
+                        group("ominute"), policy, exact)
 
 
 def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text: str | None,
                  fraction: str | None, zulu: str | None, sign: str | None, offset_hours: str | None,
-                 offset_minutes: str | None, policy: Policy) -> Reading:
+                 offset_minutes: str | None, policy: Policy, exact: bool) -> Reading:
 
     hour = int(hour_text)
     minute = int(minute_text) if minute_text else 0
@@ -586,8 +657,8 @@ def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text
             return Reading(Form.UNPARSEABLE, None, "looks like ISO 8601 but a leap second (:60) "
                            "can only be 23:59:60 UTC")
         utc += 1
-    seconds = _add_fraction(utc, fraction, fraction_unit)
-    return _check_window(Reading(form, seconds, zone=zone_name), policy)
+    seconds, exact_seconds = _add_fraction(utc, fraction, fraction_unit, exact)
+    return _check_window(Reading(form, seconds, zone=zone_name, exact=exact_seconds), policy)
 
 
 def _iso_days(match: re.Match[str]) -> int:
@@ -633,18 +704,21 @@ def _offset_seconds(sign: str, hours: str, minutes: str | None) -> int | None:
     return seconds if sign == "+" else -seconds
 
 
-def _add_fraction(whole: int, fraction: str, unit_seconds: int) -> float:
-    """`whole + 0.fraction * unit_seconds`, rounded once."""
+def _add_fraction(whole: int, fraction: str, unit_seconds: int, exact: bool,
+                  ) -> tuple[float, Decimal | None]:
+    """`whole + 0.fraction * unit_seconds`: rounded once, and (if asked) exact."""
     if not fraction:
-        return float(whole)
+        return float(whole), Decimal(whole) if exact else None
     if len(fraction) <= 4000:  # int() refuses longer digit strings by default
         scale = 10 ** len(fraction)
-        return (whole * scale + int(fraction) * unit_seconds) / scale  # int / int: correctly rounded
+        scaled = whole * scale + int(fraction) * unit_seconds
+        # int / int: correctly rounded. A decimal fraction times 1, 60 or 3600 stays decimal.
+        return scaled / scale, Decimal(f"{scaled}e-{len(fraction)}") if exact else None
     # Longer: the same sum in decimal, with enough precision to be exact, then rounded once. (Cutting
     # the fraction itself would be wrong: a fraction of an hour has repeating-decimal boundaries.)
-    exact = decimal.Context(prec=len(fraction) + 40, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-    total = exact.add(Decimal(whole), exact.multiply(Decimal(f"0.{fraction}"), unit_seconds))
-    return _scaled_to_float(total, 0)
+    context = decimal.Context(prec=len(fraction) + 40, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    total = context.add(Decimal(whole), context.multiply(Decimal(f"0.{fraction}"), unit_seconds))
+    return _scaled_to_float(total, 0), total
 
 
 def _zone_offset(wall: int, zone: NaiveZone) -> int | str:
@@ -702,7 +776,7 @@ _ZONE_NAMES: Final = {"ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4,
                       "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
 
 
-def _classify_rfc2822(text: str, policy: Policy) -> Reading | None:
+def _classify_rfc2822(text: str, policy: Policy, exact: bool) -> Reading | None:
     match = _RFC2822.fullmatch(text)
     if match is None:
         return None
@@ -745,12 +819,13 @@ def _classify_rfc2822(text: str, policy: Policy) -> Reading | None:
         if utc % 86_400 != 86_399:
             return bad("a leap second (:60) can only be 23:59:60 UTC")
         utc += 1
-    return _check_window(Reading(Form.DATE_STRING, float(utc)), policy)
+    return _check_window(Reading(Form.DATE_STRING, float(utc), exact=Decimal(utc) if exact else None),
+                         policy)
 
 
 # --- datetime objects (library users) ------------------------------------------------------
 
-def _classify_datetime(value: _dt.datetime, policy: Policy) -> Reading:
+def _classify_datetime(value: _dt.datetime, policy: Policy, exact: bool) -> Reading:
     wall = ((value.toordinal() - _EPOCH_ORDINAL) * 86_400 + value.hour * 3600 + value.minute * 60
             + value.second)
     delta = value.utcoffset()
@@ -767,6 +842,7 @@ def _classify_datetime(value: _dt.datetime, policy: Policy) -> Reading:
         offset_us = offset_or_reason * 1_000_000
     else:
         offset_us = delta // _dt.timedelta(microseconds=1)  # tzinfo may give sub-second offsets
-    seconds = (wall * 1_000_000 + value.microsecond - offset_us) / 1_000_000
-    return _check_window(Reading(Form.DATETIME, seconds, zone=zone_name), policy)
+    micros = wall * 1_000_000 + value.microsecond - offset_us
+    return _check_window(Reading(Form.DATETIME, micros / 1_000_000, zone=zone_name,
+                                 exact=Decimal(f"{micros}e-6") if exact else None), policy)
 

@@ -60,7 +60,7 @@ class FullReporter(Reporter):
     def _findings_table(path: str, problems: list[Problem]) -> Table:
         table = Table(title=Text(printable(path), style="bold"), title_justify="left",
                       header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("Line", no_wrap=True, justify="right")
+        table.add_column("Line", justify="right", max_width=12, overflow="fold")  # HAR names wrap
         table.add_column("Rule", no_wrap=True)
         table.add_column("Field", overflow="fold", max_width=20)
         table.add_column("Value", overflow="fold", max_width=_VALUE_WIDTH)
@@ -69,6 +69,8 @@ class FullReporter(Reporter):
         for problem in problems:
             rule = rules.BY_CODE[problem.code]
             where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
+            if problem.record:  # a HAR message: its name, then where it sits in the file
+                where = f"{printable(problem.record)}\n{where}"
             message = problem.message
             if problem.pydantic_type:
                 message += f" (pydantic: {problem.pydantic_type})"

@@ -48,7 +48,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": f"{rule.explanation.strip()}\n\n{example}\n{fix}",
                  "markdown": f"{rule.explanation.strip()}\n\n{markdown_example}\n{fix}"},
         "defaultConfiguration": {"level": rule.severity.value},
-        "properties": {"fixable": rule.fixable, "tags": ["timestamps" if rule.claims else "records"]},
+        "properties": {"fixable": rule.fixable, "tags": [rule.family]},
     }
 
 

@@ -2,7 +2,9 @@
 
 A rule is a module in this package defining `RULE` (see `wsfix.problems.Rule`); its docstring is
 its user documentation. Timestamp rules claim `Reading`s from the conversion core; the claims are
-mutually exclusive, so the order below is only the listing order. Codes are never reused.
+mutually exclusive, so the order below is only the listing order. The rules for fields whose
+target is not float seconds (WS110-WS113) claim nothing: `wsfix.verdicts` picks them, since they
+depend on the field and on pydantic's own reading. Codes are never reused.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 from wsfix.problems import Rule
 from wsfix.rules import (
     blank_line,
+    datetime_misread,
+    datetime_naive,
+    datetime_rejected,
     invalid_json,
     not_an_object,
     schema_violation,
     timestamp_date_string,
     timestamp_epoch_unit,
+    timestamp_integer_epoch,
     timestamp_iso_string,
     timestamp_naive_iso,
     timestamp_non_finite,
@@ -39,6 +45,10 @@ RULES: tuple[Rule, ...] = (
     timestamp_non_finite.RULE,
     timestamp_wrong_type.RULE,
     timestamp_out_of_range.RULE,
+    timestamp_integer_epoch.RULE,
+    datetime_rejected.RULE,
+    datetime_naive.RULE,
+    datetime_misread.RULE,
 )
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 TIMESTAMP_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.claims is not None)

@@ -1,0 +1,294 @@
+"""Capture formats: detection, prefixed log lines, gzip in and out, standard input, envelopes
+("Must show" 4), and the refusals of each format."""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+import pytest
+
+from wsfix.capture import CaptureStream
+from wsfix.formats import detect
+from wsfix.formats.prefixed import json_start
+
+ISO = b'"2025-09-08T16:50:01.447585Z"'
+ESCAPED_ISO = b'\\"2025-09-08T16:50:01.447585Z\\"'  # the same value inside a JSON string
+FIXED = b"1757350201.447585"
+JSONL = b'{"type":"ping","timestamp":' + ISO + b'}\n{"type":"pong","timestamp":1757350202}\n'
+PREFIXED = (b"2025-09-08 16:50:01,447 INFO ws recv: {\"type\":\"ping\",\"timestamp\":" + ISO + b"}\n"
+            b"2025-09-08 16:50:01,512 INFO ws connected to wss://example.test/socket\n"
+            b"1757350202.118783: {\"type\":\"pong\",\"timestamp\":1757350202}\r\n"
+            b"wss://example.test <- 1757350203.02: [{\"ignored\": true}] trailing words\n"
+            b"[worker-1] send {\"type\":\"ping\",\"timestamp\":1757350203000}\n")
+HAR = (b'{"log": {"version": "1.2", "entries": [{"_webSocketMessages": [\n'
+       b'  {"type": "send", "time": 1757350201.5, "opcode": 1, "data": "{\\"type\\":\\"ping\\",'
+       b'\\"timestamp\\":\\"2025-09-08T16:50:01.447585Z\\"}"},\n'
+       b'  {"type": "receive", "time": 1757350201.6, "opcode": 1, "data": "hello"},\n'
+       b'  {"type": "receive", "time": 1757350201.7, "opcode": 2, "data": "AAEC"}\n]}]}}\n')
+
+
+def column(data: bytes, line_no: int, needle: bytes) -> int:
+    """The 1-based column of `needle` in line `line_no` of ASCII `data`, worked out from the data."""
+    return data.split(b"\n")[line_no - 1].index(needle) + 1
+
+
+# --- detection ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "head", "expected"), [
+    pytest.param("c.jsonl", PREFIXED, "jsonl", id="jsonl-by-name-wins"),
+    pytest.param("c.ndjson.gz", b"", "jsonl", id="ndjson-gz-by-name"),
+    pytest.param("c.har", b"", "har", id="har-by-name"),
+    pytest.param("C.HAR.GZ", b"", "har", id="har-gz-by-name"),
+    pytest.param("capture", HAR, "har", id="har-by-content"),
+    pytest.param("capture", b'\xef\xbb\xbf{\n  "log" : {}}', "har", id="har-with-bom"),
+    pytest.param("capture.log", PREFIXED, "prefixed", id="prefixed-by-content"),
+    pytest.param("COINBASE.ws.28.0", b"wss://x <-> 1618677816.8\n1618677817.0: {\"a\":1}\n",
+                 "prefixed", id="cryptofeed"),
+    pytest.param("-", JSONL, "jsonl", id="stdin-jsonl"),
+    pytest.param("-", b"not json at all\n{\"a\":1}\n", "jsonl", id="garbage-line-is-still-jsonl"),
+    pytest.param("capture", b'{"log":1}\n{"log":2}\n', "har", id="log-key-first-reads-as-har"),
+    pytest.param("capture", b"", "jsonl", id="empty"),
+])
+def test_detect(name, head, expected):
+    assert detect(name, head) == expected
+
+
+@pytest.mark.parametrize(("line", "start"), [
+    pytest.param(b'{"a":1}\n', 0, id="plain-json"),
+    pytest.param(b'1618677817.118783: {"a":[1]}\n', 19, id="epoch-prefix"),
+    pytest.param(b'[INFO] [ws] recv: {"a":1}\r\n', 18, id="brackets-in-prefix"),
+    pytest.param(b't: [1, {"a": 2}]  \n', 3, id="array"),
+    pytest.param(b"wss://host <-> 1618677816.84\n", None, id="no-json"),
+    pytest.param(b'recv: {"a":1} and more\n', None, id="text-after-json"),
+    pytest.param(b'recv: {"a":\n', None, id="truncated"),
+    pytest.param(b"\n", None, id="blank"),
+    pytest.param(b'x: {"a":NaN}\n', 3, id="nan-literal-as-pydantic-reads-it"),
+])
+def test_json_start(line, start):
+    assert json_start(line) == start
+
+
+def test_json_start_gives_up_on_hostile_lines():
+    assert json_start(b"[" * 100_000 + b"x]\n") is None
+
+
+# --- prefixed logs ------------------------------------------------------------------------------
+
+def test_prefixed_log_check_and_repair(cli, capture_file, tmp_path):
+    source = capture_file(PREFIXED, "app.log")
+    result = cli("check", source, "--output-format", "concise")
+    assert result.stdout.splitlines() == [
+        f"{source}:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds "
+        "are expected [*]",
+        f"{source}:5:{column(PREFIXED, 5, b'1757350203000')}: WS104 timestamp: epoch milliseconds where "
+        "seconds are expected [*]",
+        "Checked 3 lines in 1 file (skipped 2 without a JSON message): 1 error, 1 warning; 2 fixable "
+        "with wsfix repair. Naive times read as UTC.",
+    ]
+    out = tmp_path / "app.fixed.log"
+    result = cli("repair", "--in", source, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == PREFIXED.replace(ISO, FIXED).replace(b"1757350203000", b"1757350203.0")
+
+
+def test_prefixed_format_can_be_forced(cli, capture_file):
+    source = capture_file(PREFIXED, "app.jsonl")  # the name says jsonl; the option wins
+    assert cli("check", source, "--format", "jsonl").exit_code == 1
+    result = cli("check", source, "--format", "prefixed", "--output-format", "concise")
+    assert "Checked 3 lines in 1 file (skipped 2 without a JSON message)" in result.stdout
+
+
+# --- gzip ---------------------------------------------------------------------------------------
+
+def test_gzip_in_and_out(cli, capture_file, tmp_path):
+    source = capture_file(gzip.compress(JSONL), "capture.jsonl.gz")
+    check = cli("check", source, "--output-format", "concise")
+    assert check.stdout.splitlines()[0] == (f"{source}:1:{column(JSONL, 1, ISO)}: WS101 timestamp: "
+                                            "ISO 8601 string where epoch seconds are expected [*]")
+    out = tmp_path / "fixed.jsonl.gz"
+    assert cli("repair", "--in", source, "--out", str(out)).exit_code == 0
+    assert out.read_bytes()[:2] == b"\x1f\x8b"
+    assert gzip.decompress(out.read_bytes()) == JSONL.replace(ISO, FIXED)
+    plain = tmp_path / "fixed.jsonl"
+    assert cli("repair", "--in", source, "--out", str(plain)).exit_code == 0
+    assert plain.read_bytes() == JSONL.replace(ISO, FIXED)  # not .gz: written uncompressed
+
+
+def test_gzip_prefixed_log_is_detected_inside_the_compression(cli, capture_file, tmp_path):
+    source = capture_file(gzip.compress(PREFIXED), "app.log.gz")
+    out = tmp_path / "app.log.gz"
+    result = cli("repair", "--in", source, "--out", str(out) + ".new.gz")
+    assert result.exit_code == 0, result.output
+    fixed = gzip.decompress((tmp_path / "app.log.gz.new.gz").read_bytes())
+    assert fixed == PREFIXED.replace(ISO, FIXED).replace(b"1757350203000", b"1757350203.0")
+
+
+def test_gzip_in_place_stays_gzip(cli, capture_file):
+    source = capture_file(gzip.compress(JSONL), "capture.jsonl.gz")
+    assert cli("repair", "--in", source, "--in-place", "--backup-suffix", "").exit_code == 0
+    with open(source, "rb") as stream:
+        assert gzip.decompress(stream.read()) == JSONL.replace(ISO, FIXED)
+
+
+def test_gzip_repair_output_is_reproducible(cli, capture_file, tmp_path):
+    source = capture_file(gzip.compress(JSONL), "capture.jsonl.gz")
+    first, second = tmp_path / "a" / "fixed.gz", tmp_path / "b" / "fixed.gz"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    cli("repair", "--in", source, "--out", str(first))
+    cli("repair", "--in", source, "--out", str(second))
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(b"\x1f\x8bnot really gzip", id="bad-header"),
+    pytest.param(gzip.compress(JSONL * 50)[:40], id="truncated"),
+])
+def test_corrupt_gzip_is_one_line_error(cli, capture_file, data):
+    result = cli("check", capture_file(data, "broken.gz"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("wsfix: error: ") and "not a valid gzip file" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_capture_stream_head_does_not_consume():
+    stream = CaptureStream(io.BytesIO(gzip.compress(JSONL)), "x")
+    assert stream.head(10) == JSONL[:10]
+    assert stream.head() == JSONL
+    assert stream.read(5) + stream.read() == JSONL
+    assert stream.compressed
+
+
+# --- standard input -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("data", "expected", "values"), [
+    pytest.param(JSONL, JSONL.replace(ISO, FIXED), 1, id="jsonl"),
+    pytest.param(gzip.compress(JSONL), JSONL.replace(ISO, FIXED), 1, id="gzip"),
+    pytest.param(PREFIXED, PREFIXED.replace(ISO, FIXED).replace(b"1757350203000", b"1757350203.0"), 2,
+                 id="prefixed"),
+    pytest.param(HAR, HAR.replace(ESCAPED_ISO, FIXED), 1, id="har"),
+])
+def test_stdin_to_stdout(cli, data, expected, values):
+    result = cli("repair", "--in", "-", "--out", "-", input=data)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == expected
+    assert result.stderr.startswith(f"Repaired {values} value{'s' if values > 1 else ''} on {values} of ")
+
+
+def test_stdin_check(cli):
+    result = cli("check", "-", "--output-format", "concise", input=gzip.compress(PREFIXED))
+    assert result.stdout.splitlines()[0] == (
+        f"-:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are "
+        "expected [*]")
+
+
+# --- HAR ------------------------------------------------------------------------------------------
+
+def test_har_binary_and_text_messages_are_counted_not_linted(cli, capture_file):
+    source = capture_file(HAR, "small.har")
+    result = cli("check", source, "--output-format", "concise")
+    assert result.stdout.splitlines() == [
+        f"{source}:2:{column(HAR, 2, ESCAPED_ISO)}: WS101 entry 1, message 1 (send): timestamp: ISO "
+        "8601 string where epoch seconds are expected [*]",
+        "Checked 1 message in 1 file (skipped 2 without a JSON message): 1 error, 0 warnings; 1 fixable "
+        "with wsfix repair. Naive times read as UTC.",
+    ]
+
+
+def test_har_diff_shows_the_changed_file_line(cli, capture_file):
+    source = capture_file(HAR, "small.har")
+    result = cli("repair", "--in", source, "--dry-run", "--diff")
+    lines = result.stdout.splitlines()
+    assert lines[2] == "@@ -2 +2 @@"
+    assert lines[4].endswith('"data": "{\\"type\\":\\"ping\\",\\"timestamp\\":1757350201.447585}"},')
+
+
+@pytest.mark.parametrize(("data", "fragment"), [
+    pytest.param(b'{"log": {"entries": [}', "not a HAR file: not valid JSON", id="invalid-json"),
+    pytest.param(b'{"log": {"pages": []}}', "no log.entries list", id="no-entries"),
+    pytest.param(b"[1, 2]", "no log.entries list", id="array"),
+])
+def test_not_a_har_is_one_line_error(cli, capture_file, data, fragment):
+    result = cli("check", capture_file(data, "x.har"))
+    assert result.exit_code == 2
+    assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+# --- envelopes ------------------------------------------------------------------------------------
+
+ENVELOPES = (
+    b'{"seq":1,"data":{"type":"ping","timestamp":' + ISO + b'}}\n'
+    b'{"seq":2,"data":"{\\"type\\":\\"pong\\",\\"note\\":\\"caf\\u00e9\\\\n\\",\\"timestamp\\":'
+    b'\\"2025-09-08T16:50:01.447585Z\\"}"}\n'
+    b'{"seq":3,"note":"no data here"}\n'
+    b'{"seq":4,"data":"not json"}\n'
+    b'{"seq":5,"data":42}\n'
+    b"not json at all\n"
+)
+
+
+def test_envelope_object_and_string_messages(cli, capture_file, tmp_path):
+    source = capture_file(ENVELOPES, "envelopes.jsonl")
+    result = cli("check", source, "--message-path", "data", "--output-format", "concise")
+    lines = result.stdout.splitlines()
+    assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
+        [f"{source}:1:{column(ENVELOPES, 1, ISO)}", "WS101 timestamp"],
+        [f"{source}:2:{column(ENVELOPES, 2, ESCAPED_ISO)}", "WS101 timestamp"],
+        [f"{source}:6:2", "WS001 not valid JSON"],  # where pydantic stops: "n" may begin null
+    ]
+    assert lines[-1].startswith("Checked 3 lines in 1 file (skipped 3 without a JSON message)")
+    out = tmp_path / "fixed.jsonl"
+    cli("repair", "--in", source, "--out", str(out), "--message-path", "data")
+    assert out.read_bytes() == ENVELOPES.replace(ISO, FIXED).replace(
+        b'\\"2025-09-08T16:50:01.447585Z\\"', FIXED)
+
+
+def test_envelope_string_gets_an_escaped_replacement(cli, capture_file, tmp_path):
+    """A datetime's repair is a JSON string: inside a string envelope its quotes are escaped."""
+    model = tmp_path / "created.py"
+    model.write_text("from datetime import datetime\nfrom pydantic import BaseModel\n\n\n"
+                     "class Created(BaseModel):\n    created_at: datetime\n")
+    data = b'{"data":"{\\"created_at\\":\\"2025-09-08T16:50:01.447585\\"}"}\n'
+    out = tmp_path / "fixed.jsonl"
+    result = cli("repair", "--in", capture_file(data), "--out", str(out), "--message-path", "data",
+                 "--model", f"{model}:Created")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b'{"data":"{\\"created_at\\":\\"2025-09-08T16:50:01.447585Z\\"}"}\n'
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    pytest.param("data[*]", "names one place"),
+    pytest.param("a..b", "unexpected"),
+])
+def test_bad_message_path_is_a_usage_error(cli, capture_file, value, fragment):
+    result = cli("check", capture_file(JSONL), "--message-path", value)
+    assert result.exit_code == 2 and fragment in result.stderr
+
+
+def test_unknown_format_is_a_usage_error(cli, capture_file):
+    result = cli("check", capture_file(JSONL), "--format", "xml")
+    assert result.exit_code == 2
+    assert "unknown capture format 'xml': expected one of auto, jsonl, har, prefixed" in result.stderr
+
+
+def test_string_envelope_inside_a_har_message_is_escaped_twice(cli, capture_file, tmp_path):
+    """A HAR message whose `data` member is itself JSON text: the repair lands two strings deep."""
+    import json
+
+    model = tmp_path / "created.py"
+    model.write_text("from datetime import datetime\nfrom pydantic import BaseModel\n\n\n"
+                     "class Created(BaseModel):\n    created_at: datetime\n")
+    inner = json.dumps({"created_at": "2025-09-08T16:50:01.447585"})
+    message = json.dumps({"channel": "orders", "data": inner})
+    har = json.dumps({"log": {"entries": [{"_webSocketMessages": [
+        {"type": "receive", "opcode": 1, "data": message}]}]}}, indent=2).encode()
+    out = tmp_path / "fixed.har"
+    result = cli("repair", "--in", capture_file(har, "nested.har"), "--out", str(out), "--message-path",
+                 "data", "--model", f"{model}:Created")
+    assert result.exit_code == 0, result.output
+    repaired = json.loads(out.read_bytes())
+    data = json.loads(repaired["log"]["entries"][0]["_webSocketMessages"][0]["data"])
+    assert json.loads(data["data"]) == {"created_at": "2025-09-08T16:50:01.447585Z"}
+    # only the value's bytes changed: the old text with the Z added, escaped twice
+    assert out.read_bytes() == har.replace(b'447585\\\\\\"', b'447585Z\\\\\\"')

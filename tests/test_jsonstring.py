@@ -1,0 +1,99 @@
+"""The escape-aware position map: fixes found in a decoded JSON string land in its escaped bytes.
+
+Strings are encoded here with every escape JSON allows, chosen at random per character (short
+escapes, `\\uXXXX` in either case, surrogate pairs, `\\/`, or the character itself where JSON
+permits it), so the map meets every way a HAR or an envelope may spell its text.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wsfix.jsonstring import StringMap, escape
+
+_SHORT = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+          "\t": "\\t"}
+
+
+def _u(code: int, upper: bool) -> str:
+    text = f"\\u{code:04x}"
+    return text.upper().replace("\\U", "\\u") if upper else text
+
+
+@st.composite
+def encoded(draw: st.DrawFn, text: str) -> str:
+    """`text` as JSON string contents, each character spelled in a randomly chosen legal way."""
+    parts = []
+    for char in text:
+        code = ord(char)
+        choices = []
+        if char not in '"\\' and code >= 0x20:
+            choices.append(char)
+        if char in _SHORT:
+            choices.append(_SHORT[char])
+        upper = draw(st.booleans())
+        if code > 0xFFFF:
+            high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+            choices.append(_u(high, upper) + _u(low, upper))
+        else:
+            choices.append(_u(code, upper))
+        parts.append(draw(st.sampled_from(choices)))
+    return "".join(parts)
+
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+
+
+@given(st.data(), texts)
+def test_decodes_as_json_does(data, text):
+    raw = data.draw(encoded(text))
+    assert json.loads(f'"{raw}"') == text  # the test's encoder is right
+    assert StringMap(raw.encode()).decoded == text.encode()
+
+
+@given(st.data(), texts, st.text(max_size=12))
+def test_a_replaced_span_lands_in_the_raw_bytes_and_nothing_else_moves(data, text, replacement):
+    raw = data.draw(encoded(text)).encode()
+    mapping = StringMap(raw)
+    # a span between two character boundaries of the decoded text
+    first = data.draw(st.integers(0, len(text)))
+    last = data.draw(st.integers(first, len(text)))
+    start, end = len(text[:first].encode()), len(text[:last].encode())
+    raw_start, raw_end = mapping.to_raw(start), mapping.to_raw(end)
+    assert 0 <= raw_start <= raw_end <= len(raw)
+    repaired = raw[:raw_start] + escape(replacement).encode() + raw[raw_end:]
+    assert json.loads(b'"' + repaired + b'"') == text[:first] + replacement + text[last:]
+    # the raw bytes before and after the span are the original ones, spelled as they were
+    assert json.loads(b'"' + raw[:raw_start] + b'"') == text[:first]
+    assert json.loads(b'"' + raw[raw_end:] + b'"') == text[last:]
+
+
+@given(st.data(), texts)
+def test_map_is_monotonic_and_ends_at_the_end(data, text):
+    raw = data.draw(encoded(text)).encode()
+    mapping = StringMap(raw)
+    boundaries = [len(text[:i].encode()) for i in range(len(text) + 1)]
+    raws = [mapping.to_raw(offset) for offset in boundaries]
+    assert raws == sorted(raws) and raws[0] == 0 and raws[-1] == len(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param(b"\\ud800", id="lone-high-surrogate"),
+    pytest.param(b"a\\udc00b", id="lone-low-surrogate"),
+    pytest.param(b"\\x41", id="bad-escape"),
+    pytest.param(b"\\u12", id="short-unicode-escape"),
+    pytest.param(b"abc\\", id="trailing-backslash"),
+    pytest.param(b'a"b', id="unescaped-quote"),
+])
+def test_refuses_what_no_utf8_message_can_be(raw):
+    with pytest.raises(ValueError):
+        StringMap(raw)
+
+
+def test_escape_writes_string_contents():
+    assert escape('"2025-09-08T16:50:01Z"') == '\\"2025-09-08T16:50:01Z\\"'
+    assert escape("a\\b\n\u00e9") == "a\\\\b\\n\u00e9"

@@ -1,0 +1,322 @@
+"""Timestamp fields of a Pydantic model: where they are, and what form a repair writes there.
+
+`discover_fields` walks a model through nested models, lists, tuples, dicts and unions (not sets,
+whose items cannot be traced back to their bytes), and keeps:
+
+* `float` and `int` fields (optional or not) whose name looks like a time (`NAME_PATTERN`:
+  `timestamp`, `ts`, `time`, `*_at`, `*_time`, `*_ts`; a field matches by its Python name or its
+  JSON key): the target is epoch seconds, a float for `float` fields, an integer for `int` ones;
+* `datetime` fields (also pydantic's `AwareDatetime`, `PastDatetime`, `FutureDatetime`), whatever
+  their name: the target is an RFC 3339 date-time in UTC (`...Z`);
+* fields declared with a `FieldSpec` (`--timestamp-field data.trades[*].time:ms`): any path the
+  model has, also into untyped parts (`dict[str, Any]`, `Any`); a unit other than `s` makes the
+  target an integer count of that unit.
+
+A recursive model is walked once, not again inside itself: declare paths into its repetitions.
+A `TimestampField` is a path pattern (with `[*]` and `.*` wildcards) plus its target, whether the
+model requires it, whether it takes null, and its annotation (for pydantic's own verdict on a
+value). No I/O; no importing of user code (see `models.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import types
+import typing
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from pydantic import BaseModel, RootModel
+
+from wsfix.paths import ITEMS, MEMBERS, Path, format_path, has_wildcard, parse_path
+from wsfix.timestamps import Reading, Unit, render, render_count, render_rfc3339
+
+NAME_PATTERN = r"timestamp|ts|time|.+_at|.+_time|.+_ts"
+
+_UNIT_WORDS = {Unit.S: "seconds", Unit.MS: "milliseconds", Unit.US: "microseconds",
+               Unit.NS: "nanoseconds"}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a repair writes into a field: epoch seconds as a float (the default), an integer
+    count of `unit`, or (`unit` None) an RFC 3339 date-time in UTC."""
+
+    unit: Unit | None = Unit.S
+    integer: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.unit is None:
+            return "RFC 3339 date-time, UTC (...Z)"
+        return f"epoch {_UNIT_WORDS[self.unit]} ({'integer' if self.integer else 'float'})"
+
+    @property
+    def is_seconds(self) -> bool:
+        return self.unit is Unit.S and not self.integer
+
+    def render(self, reading: Reading) -> str | None:
+        """The JSON text a repair writes for `reading`, or None when this target cannot hold its
+        instant exactly (a fraction of a millisecond for an integer millisecond field, a year past
+        9999 for a date-time). Except for float seconds, `reading` must come from
+        `classify(..., exact=True)`."""
+        if reading.seconds is None:
+            return None
+        if self.is_seconds:
+            return render(reading.seconds)
+        assert reading.exact is not None, "classify(..., exact=True) gives targets their digits"
+        if self.unit is None:
+            text = render_rfc3339(reading.exact)
+            return None if text is None else f'"{text}"'
+        return render_count(reading.exact, self.unit)
+
+
+SECONDS = Target()
+DATETIME = Target(None)
+
+
+@dataclass(frozen=True)
+class TimestampField:
+    """A timestamp field: `path` (a pattern; see `wsfix.paths`), its `target`, whether the model
+    requires it (so a missing key is a finding) and whether it takes null."""
+
+    path: Path
+    target: Target = SECONDS
+    required: bool = False
+    nullable: bool = True
+    annotation: Any = field(default=Any, compare=False)  # as the model declares it
+    found_by: str = "declared"  # why it is a timestamp field, for `wsfix schema`
+
+    @property
+    def name(self) -> str:
+        return format_path(self.path)
+
+    @property
+    def top_level(self) -> bool:
+        return len(self.path) == 1 and isinstance(self.path[0], str)
+
+    @property
+    def type_text(self) -> str:
+        return _type_text(self.annotation)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A `--timestamp-field` declaration: a path and an optional unit (`data.E:ms`)."""
+
+    path: Path
+    unit: Unit | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> FieldSpec:
+        """`PATH` or `PATH:UNIT` (s, ms, us, ns); a key holding a colon is written quoted,
+        `["a:b"]`. Raises ValueError saying what is wrong."""
+        unit = None
+        head, colon, tail = text.rpartition(":")
+        if colon and re.fullmatch(r"\s*[a-zA-Zµμ]+\s*", tail):  # a key with a colon is quoted
+            unit = Unit.parse(tail)
+            text = head
+        path = parse_path(text.strip())
+        if any(isinstance(step, int) for step in path):
+            raise ValueError(f"path {text!r}: name every list item with [*], not one index")
+        return cls(path, unit)
+
+
+def discover_fields(model: type[BaseModel], pattern: str = NAME_PATTERN,
+                    declared: Sequence[FieldSpec] = ()) -> tuple[TimestampField, ...]:
+    """The timestamp fields of `model`: found by name and type, then the declared ones (which win
+    over a found field at the same path). Raises ValueError for a declared path the model does
+    not have or that cannot hold a timestamp."""
+    names = re.compile(pattern)
+    found: dict[Path, TimestampField] = {}
+    for leaf in _leaves(model):
+        if leaf.kind == "datetime":
+            by = "type datetime"
+        elif leaf.kind in ("float", "int") and any(names.fullmatch(name) for name in leaf.names):
+            by = "name"
+        else:
+            continue
+        found.setdefault(leaf.path, _field(leaf, None, by))
+    for spec in declared:
+        leaf = _resolve(model, spec.path)
+        found[spec.path] = _field(leaf, spec.unit, "--timestamp-field")
+    return tuple(found.values())
+
+
+# --- walking the model ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Leaf:
+    path: Path
+    kind: str  # "float", "int", "datetime", "any" (untyped) or "other"
+    annotation: Any
+    required: bool
+    nullable: bool
+    names: tuple[str, ...]  # the Python name and the JSON key of the innermost field
+
+
+def _field(leaf: _Leaf, unit: Unit | None, found_by: str) -> TimestampField:
+    path_text = format_path(leaf.path)
+    if leaf.kind == "datetime":
+        if unit is not None:
+            raise ValueError(f"{path_text} is a datetime field: it takes RFC 3339 text, not a unit")
+        target = DATETIME
+    elif leaf.kind in ("float", "int", "any"):
+        unit = unit or Unit.S
+        # A unit other than seconds is declared for integer counts (`E:ms`, JavaScript's Date.now()).
+        target = Target(unit, integer=leaf.kind == "int" or unit is not Unit.S)
+    else:
+        raise ValueError(f"{path_text} is {_type_text(leaf.annotation)}, not a number or a datetime: "
+                         "it cannot be a timestamp field")
+    return TimestampField(leaf.path, target, leaf.required, leaf.nullable, leaf.annotation, found_by)
+
+
+def _leaves(model: type[BaseModel]) -> Iterator[_Leaf]:
+    yield from _annotation_leaves(model, (), True, (), ())
+
+
+def _annotation_leaves(annotation: Any, path: Path, required: bool, names: tuple[str, ...],
+                       seen: tuple[type, ...]) -> Iterator[_Leaf]:
+    members, nullable = _union_members(annotation)
+    kinds = {_leaf_kind(member) for member in members}
+    if members and (kinds <= {"float", "int"} or kinds == {"datetime"}):
+        kind = "float" if "float" in kinds else kinds.pop()
+        yield _Leaf(path, kind, annotation, required, nullable, names)
+        return
+    for member in members:
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            if member in seen:  # a recursive model is walked once, not again inside itself
+                continue
+            for key, attr, info in _model_fields(member):
+                yield from _annotation_leaves(info.annotation, (*path, key), info.is_required(),
+                                              (attr,) if key == attr else (attr, key), (*seen, member))
+            continue
+        inner = _container_item(member)
+        if inner is not None:
+            step, item = inner
+            yield from _annotation_leaves(item, (*path, step), True, names, seen)
+
+
+def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
+    """The leaf at a declared path; raises ValueError when the model has no such field."""
+    annotation: Any = model
+    required, names = True, cast(tuple[str, ...], ())
+    for depth, step in enumerate(path):
+        members, _ = _union_members(annotation)
+        found: tuple[Any, bool, tuple[str, ...]] | None = None
+        for member in members:
+            if member is Any or member is object:
+                return _Leaf(path, "any", Any, False, True, names)
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                for key, attr, info in _model_fields(member):
+                    if step in (key, attr):
+                        found = (info.annotation, info.is_required(), (attr, key))
+                        break
+            else:
+                inner = _container_item(member)
+                if inner is not None and (inner[0] is step or (inner[0] is MEMBERS and isinstance(step, str))):
+                    # every element, or every member, is there; one named key of a dict need not be
+                    found = (inner[1], step is inner[0], names)
+            if found is not None:
+                break
+        if found is None:
+            raise ValueError(f"{format_path(path)}: {format_path(path[:depth]) or 'the model'} has no "
+                             f"{format_path(path[depth:depth + 1])} (it is {_type_text(annotation)})")
+        annotation, required, names = found
+    members, nullable = _union_members(annotation)
+    if any(member is Any or member is object for member in members):
+        return _Leaf(path, "any", annotation, required, True, names)
+    kinds = {_leaf_kind(member) for member in members}
+    if kinds <= {"float", "int"} and members:
+        kind = "float" if "float" in kinds else "int"
+    else:
+        kind = kinds.pop() if len(kinds) == 1 else "other"
+    return _Leaf(path, kind, annotation, required, nullable, names)
+
+
+def _model_fields(model: type[BaseModel]) -> Iterator[tuple[str, str, Any]]:
+    """(JSON key, Python name, FieldInfo) of each field of a model that is not a RootModel."""
+    if not model.__pydantic_complete__:
+        model.model_rebuild()
+    for attr, info in model.model_fields.items():
+        alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
+        yield alias or attr, attr, info
+
+
+_DATETIME_LIKE = ("AwareDatetime", "PastDatetime", "FutureDatetime")
+
+
+def _leaf_kind(annotation: Any) -> str:
+    if annotation is float:
+        return "float"
+    if annotation is int:
+        return "int"
+    if isinstance(annotation, type):
+        if issubclass(annotation, bool):
+            return "other"
+        if issubclass(annotation, _dt.datetime):
+            return "datetime"
+        if annotation.__module__ == "pydantic.types" and annotation.__name__ in _DATETIME_LIKE:
+            return "datetime"
+        if issubclass(annotation, float):
+            return "float"
+        if issubclass(annotation, int) and not issubclass(annotation, Mapping):
+            return "int"
+    return "other"
+
+
+def _union_members(annotation: Any, _roots: tuple[type, ...] = ()) -> tuple[list[Any], bool]:
+    """The alternatives of a (possibly Optional, possibly Annotated) annotation, without None,
+    and whether None is one of them."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        members: list[Any] = []
+        nullable = False
+        for arg in typing.get_args(annotation):
+            inner, inner_nullable = _union_members(arg, _roots)
+            members.extend(inner)
+            nullable = nullable or inner_nullable or arg is type(None)
+        return members, nullable
+    if annotation is None or annotation is type(None):
+        return [], True
+    if isinstance(annotation, type) and issubclass(annotation, RootModel) and annotation not in _roots:
+        # A RootModel is its root value in JSON: no key of its own.
+        if not annotation.__pydantic_complete__:
+            annotation.model_rebuild()
+        return _union_members(annotation.model_fields["root"].annotation, (*_roots, annotation))
+    return [annotation], False
+
+
+# Not sets: a set keeps no order, so its items cannot be traced back to their bytes.
+_SEQUENCES = (list, Sequence, typing.Sequence)
+_MAPPINGS = (dict, Mapping, typing.Mapping)
+
+
+def _container_item(annotation: Any) -> tuple[Any, Any] | None:
+    """(ITEMS, item type) for a list-like annotation, (MEMBERS, value type) for a dict-like one."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in _SEQUENCES or annotation is list:
+        return ITEMS, args[0] if args else Any
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return ITEMS, args[0]
+    if origin in _MAPPINGS or annotation is dict:
+        return MEMBERS, args[1] if len(args) == 2 else Any
+    return None
+
+
+def _type_text(annotation: Any) -> str:
+    members, nullable = _union_members(annotation)
+    texts = [getattr(member, "__name__", None) if isinstance(member, type) else None
+             for member in members]
+    text = " | ".join(t if t else repr(m).replace("typing.", "") for t, m in zip(texts, members, strict=True))
+    return f"{text or 'None'}{' | None' if nullable and members else ''}"
+
+
+def has_deep_fields(fields: Sequence[TimestampField]) -> bool:
+    """Whether any field lies below the top level (or behind a wildcard)."""
+    return any(not f.top_level or has_wildcard(f.path) for f in fields)

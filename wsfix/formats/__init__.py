@@ -1,0 +1,84 @@
+"""Capture formats: the one place to add one. A format cuts a capture into segments and records.
+
+Each format is a module in this package with a `CaptureFormat` subclass, registered in `FORMATS`
+by name and loaded on first use. `--format auto` (the default) picks one by file name (`.har`,
+`.jsonl`, `.ndjson`; a `.gz` suffix is looked through) and otherwise by the first MiB of content
+(`detect`). `--message-path` wraps whichever format is picked (`envelope.py`). Plain JSON Lines
+without an envelope never come here: the linter reads their lines directly, its fast path.
+
+Formats read; they never lint, report or print (see `wsfix.records` for what they yield).
+"""
+
+from __future__ import annotations
+
+import abc
+import importlib
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from wsfix.capture import CaptureStream
+from wsfix.errors import UsageError
+from wsfix.records import Segment
+
+FORMATS: dict[str, str] = {
+    "jsonl": "wsfix.formats.jsonl:JsonLines",
+    "har": "wsfix.formats.har:Har",
+    "prefixed": "wsfix.formats.prefixed:PrefixedLines",
+}
+AUTO = "auto"
+FORMAT_NAMES = (AUTO, *FORMATS)
+
+
+class CaptureFormat(abc.ABC):
+    """Cuts one capture into segments; `noun` is what summaries call one record."""
+
+    name: ClassVar[str]
+    noun: ClassVar[str] = "line"
+
+    @abc.abstractmethod
+    def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
+        """The capture's segments, in order; joined, their bytes are the capture. Raises
+        InputError when the capture cannot be read in this format at all."""
+
+
+def build_format(name: str) -> CaptureFormat:
+    """The format registered as `name`. Raises UsageError for an unknown name."""
+    try:
+        module_name, class_name = FORMATS[name].split(":")
+    except KeyError:
+        raise UsageError(f"unknown capture format {name!r}: expected one of "
+                         f"{', '.join(FORMAT_NAMES)}") from None
+    format_class: type[CaptureFormat] = getattr(importlib.import_module(module_name), class_name)
+    return format_class()
+
+
+_HAR_START = re.compile(rb'\s*\{\s*"log"\s*:')
+_SNIFFED_LINES = 50
+
+
+def detect(path: str, head: bytes) -> str:
+    """The format of a capture named `path` whose first bytes are `head` (decompressed)."""
+    name = path.lower().removesuffix(".gz")
+    if name.endswith(".har"):
+        return "har"
+    if name.endswith((".jsonl", ".ndjson", ".jsonlines")):
+        return "jsonl"
+    if _HAR_START.match(head.removeprefix(b"\xef\xbb\xbf")):
+        return "har"
+    from wsfix.formats.prefixed import json_start
+
+    lines = head.split(b"\n")
+    if len(lines) > 1:
+        lines.pop()  # the last line may be cut short by the end of the head
+    sniffed = 0
+    for line in lines:
+        stripped = line.lstrip(b" \t\r")
+        if not stripped:
+            continue
+        sniffed += 1
+        if sniffed > _SNIFFED_LINES:
+            break
+        if stripped[:1] not in (b"{", b"[") and json_start(line) is not None:
+            return "prefixed"
+    return "jsonl"

@@ -1,0 +1,92 @@
+"""The text a JSON string holds, and where each of its bytes sits among the escaped bytes.
+
+A HAR message's `data` and a message wrapped as a string in an envelope are JSON strings whose
+contents are themselves JSON text. wsfix lints the decoded text; a repair must then land in the
+escaped bytes (`\\"`, `\\n`, `\\u00e9`, surrogate pairs). `StringMap` decodes a string's contents
+to UTF-8 and maps any offset on a character boundary of the decoded text back to the raw bytes;
+`escape` writes a replacement as string contents. Outside the replaced span, nothing changes.
+
+No I/O.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+
+_ESCAPES = {ord('"'): '"', ord("\\"): "\\", ord("/"): "/", ord("b"): "\b", ord("f"): "\f",
+            ord("n"): "\n", ord("r"): "\r", ord("t"): "\t"}
+_PLAIN = re.compile(rb'[^"\\]*+')
+_HEX4 = re.compile(rb"[0-9a-fA-F]{4}")
+
+
+class StringMap:
+    """The decoded contents of one JSON string (`raw`: its bytes between the quotes, as a JSON
+    parser accepted them) and the map from decoded offsets to raw offsets. Raises ValueError for a
+    bad escape, and for a lone surrogate (no UTF-8 text holds one)."""
+
+    def __init__(self, raw: bytes) -> None:
+        pieces: list[bytes] = []
+        # (decoded offset, raw offset) just after each escape; between two anchors the bytes are
+        # the same on both sides, so offsets move together.
+        decoded_at: list[int] = [0]
+        raw_at: list[int] = [0]
+        decoded_length = 0
+        position = 0
+        end = len(raw)
+        while True:
+            plain = _PLAIN.match(raw, position).end()  # type: ignore[union-attr]
+            if plain > position:
+                pieces.append(raw[position:plain])
+                decoded_length += plain - position
+                position = plain
+            if position >= end:
+                break
+            if raw[position] != 0x5C:  # an unescaped quote inside the contents
+                raise ValueError(f"unescaped quote at byte {position}")
+            text, position = _escape_at(raw, position)
+            encoded = text.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError (a ValueError)
+            pieces.append(encoded)
+            decoded_length += len(encoded)
+            decoded_at.append(decoded_length)
+            raw_at.append(position)
+        self.raw = raw
+        self.decoded = b"".join(pieces)
+        self._decoded_at = decoded_at
+        self._raw_at = raw_at
+
+    def to_raw(self, offset: int) -> int:
+        """The raw offset of decoded `offset`, which must be on a character boundary (every JSON
+        token boundary is)."""
+        index = bisect.bisect_right(self._decoded_at, offset) - 1
+        return self._raw_at[index] + offset - self._decoded_at[index]
+
+
+def _escape_at(raw: bytes, position: int) -> tuple[str, int]:
+    """The text of the escape at `position` (a backslash) and the offset after it."""
+    if position + 1 >= len(raw):
+        raise ValueError(f"lone backslash at byte {position}")
+    kind = raw[position + 1]
+    if kind != 0x75:  # not \u
+        if kind not in _ESCAPES:
+            raise ValueError(f"bad escape at byte {position}")
+        return _ESCAPES[kind], position + 2
+    code = _hex4(raw, position + 2)
+    if 0xD800 <= code < 0xDC00 and raw[position + 6:position + 8] == b"\\u":
+        low = _hex4(raw, position + 8)
+        if 0xDC00 <= low < 0xE000:
+            return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), position + 12
+    return chr(code), position + 6
+
+
+def _hex4(raw: bytes, position: int) -> int:
+    if _HEX4.fullmatch(raw, position, position + 4) is None:
+        raise ValueError(f"bad \\u escape at byte {position - 2}")
+    return int(raw[position:position + 4], 16)
+
+
+def escape(text: str) -> str:
+    """`text` written as the contents of a JSON string (quotes, backslashes and control
+    characters escaped; everything else as is)."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]

@@ -1,0 +1,129 @@
+"""Records inside containers: the message to lint, where it sits, and how its fixes go back.
+
+A capture format cuts a capture into `Segment`s: consecutive bytes which, joined, are the capture
+byte for byte (a line; or a whole HAR file). Each segment holds `Record`s: a message (the JSON
+text the linter sees) and the `Layer`s that embed it in the segment, outermost first: a message
+after a log prefix is the segment from some offset on; a HAR message or a string envelope is the
+*decoded* contents of a JSON string, mapped back by an escape-aware `StringMap`.
+
+`segment_problems` lints each record and moves its problems into the capture: line and column
+point at the value in the file, and a fix's offsets and replacement (escaped once per string
+layer) apply to the segment's bytes. Only the replaced values' bytes change.
+
+No I/O.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
+
+from wsfix.jsonstring import StringMap, escape
+from wsfix.jsontext import column_of
+from wsfix.problems import Fix, Problem
+
+
+class Layer(NamedTuple):
+    """One level of embedding: the inner text starts at byte `start` of the outer text, verbatim,
+    or (with `string`) as the escaped contents of a JSON string."""
+
+    start: int
+    string: StringMap | None = None
+
+
+class Record(NamedTuple):
+    """One message of a segment. `line` (1-based) is where it starts in the capture; `message` is
+    None where the segment holds no JSON to lint (counted, never a finding); `label` names the
+    record where a line does not (`entry 3, message 17 (send)`)."""
+
+    line: int
+    message: bytes | None
+    layers: tuple[Layer, ...] = ()
+    label: str | None = None
+
+
+class Segment(NamedTuple):
+    """Consecutive bytes of the capture, starting on 1-based line `line`, and their records."""
+
+    data: bytes
+    line: int
+    records: tuple[Record, ...]
+
+
+Lint = Callable[[bytes, int, str], Sequence[Problem]]
+
+
+def segment_problems(segment: Segment, lint: Lint, path: str,
+                     ) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
+    """Each record with its problems in the capture's terms (None: no JSON to lint there)."""
+    locator: Locator | None = None
+    for record in segment.records:
+        if record.message is None:
+            yield record, None
+            continue
+        problems = lint(record.message, record.line, path)
+        if not problems:
+            yield record, ()
+            continue
+        if locator is None:
+            locator = Locator(segment)
+        yield record, tuple(_moved(problem, record, locator) for problem in problems)
+
+
+def to_segment(record: Record, offset: int) -> int:
+    """The segment offset of byte `offset` of the record's message (on a character boundary)."""
+    for layer in reversed(record.layers):
+        offset = layer.start + (layer.string.to_raw(offset) if layer.string is not None else offset)
+    return offset
+
+
+def encoded(record: Record, text: str) -> str:
+    """A replacement as it must be written in the segment: escaped once per string layer."""
+    for layer in reversed(record.layers):
+        if layer.string is not None:
+            text = escape(text)
+    return text
+
+
+def _moved(problem: Problem, record: Record, locator: Locator) -> Problem:
+    fix = problem.fix
+    if fix is not None:
+        fix = Fix(to_segment(record, fix.start), to_segment(record, fix.end),
+                  encoded(record, fix.replacement))
+    line, column = record.line, None
+    if problem.column is not None:
+        assert record.message is not None
+        line, column = locator.position(to_segment(record, _byte_offset(record.message, problem.column)))
+    return problem._replace(line=line, column=column, fix=fix, record=record.label)
+
+
+def _byte_offset(text: bytes, column: int) -> int:
+    """The byte offset of 1-based character `column` (the inverse of `jsontext.column_of`)."""
+    prefix = text[:column - 1]
+    if prefix.isascii():
+        return column - 1
+    characters = text.decode("utf-8", "surrogateescape")[:column - 1]
+    return len(characters.encode("utf-8", "surrogateescape"))
+
+
+class Locator:
+    """Line and column (1-based, columns in characters) of byte offsets in a segment."""
+
+    def __init__(self, segment: Segment) -> None:
+        data = segment.data
+        self._data = data
+        self._first_line = segment.line
+        self._line_starts = [0]
+        start = data.find(b"\n")
+        while start >= 0:
+            self._line_starts.append(start + 1)
+            start = data.find(b"\n", start + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        line_start = self._line_starts[index]
+        return self._first_line + index, column_of(self._data[line_start:offset], offset - line_start)
+
+    def line_of(self, offset: int) -> int:
+        return self._first_line + bisect.bisect_right(self._line_starts, offset) - 1
