@@ -231,7 +231,7 @@ def build_settings(cli: CommandLine, config_path: str | None = None, start: str 
     timestamp_pattern, _ = pick(cli.timestamp_pattern, "timestamp-pattern", None)
     capture_format, format_source = pick(cli.capture_format, "format", "auto")
     message_path, message_path_source = pick(cli.message_path, "message-path", None)
-    _parsed(lambda text: _capture_format(text) or text, capture_format, format_source)
+    _parsed(_capture_format, capture_format, format_source)
     envelope: Path = ()
     if message_path is not None:
         envelope = _parsed(parse_path, message_path, message_path_source)
