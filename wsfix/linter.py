@@ -26,6 +26,7 @@ from wsfix.schema import Schema, TimestampField
 from wsfix.timestamps import Form, Policy, Unit, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
+_BOM = b"\xef\xbb\xbf"
 _UNKNOWN = object()
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
@@ -130,10 +131,27 @@ class Linter:
         errors = probe_error.errors(include_url=False)
         first = errors[0]
         if first["type"] == "json_invalid":
+            if line_no == 1 and line.startswith(_BOM):
+                return self._lint_after_bom(line, path)
             return (self._record_problem(line, line_no, path, first),)
         if not first["loc"]:
             return (self._not_an_object(line, line_no, path, first),)
         return self._analyse_unknown(line, line_no, path)
+
+    def _lint_after_bom(self, line: bytes, path: str) -> tuple[Problem, ...]:
+        """The first record of a capture, after the UTF-8 byte order mark that starts the file.
+
+        A BOM is an artifact of the file (some Windows tools write one), not part of the first
+        message: JSON parsers may ignore it (RFC 8259, section 8.1), and the backend never sees it.
+        So the record is linted without it, and nothing is reported about it. Columns count from
+        after the BOM, as editors show them; fixes count its bytes, so that repair keeps it.
+        """
+        # Linted as line 0 so that a second BOM is not skipped too; its problems say line 1.
+        problems = self.lint(line[len(_BOM):], 0, path)
+        return tuple(
+            problem._replace(line=1, fix=problem.fix and problem.fix._replace(
+                start=problem.fix.start + len(_BOM), end=problem.fix.end + len(_BOM)))
+            for problem in problems)
 
     def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
@@ -167,7 +185,7 @@ class Linter:
         if not line.strip(b" \t\r\n"):
             return Problem(path, line_no, None, "", rules.BLANK_LINE, "blank line")
         reason = error["msg"].removeprefix("Invalid JSON: ")
-        if line.startswith(b"\xef\xbb\xbf"):
+        if line.startswith(_BOM):
             reason = f"the line starts with a UTF-8 byte order mark; {reason}"
         return Problem(path, line_no, _json_error_column(line, error["msg"]), "", rules.INVALID_JSON,
                        f"not valid JSON: {reason}", pydantic_type="json_invalid")
@@ -181,27 +199,31 @@ class Linter:
 
     def _schema_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         loc = tuple(error["loc"])
+        repeated = 0
         if error["type"] == "missing":
             span = None
         elif len(loc) == 1:
-            span = jsontext.member_span(line, loc[0])  # pydantic saw the key at the top level
+            span, repeated = jsontext.last_member(line, loc[0])  # pydantic saw it at the top level
         else:
             span = jsontext.find_span(line, loc)
         column = jsontext.column_of(line, span[0]) if span else None
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
+        message = _shorten_pydantic_message(error)
+        if repeated > 1:
+            message += _repeated_note(repeated)
         return Problem(path, line_no, column, _json_path(loc), rules.SCHEMA_VIOLATION,
-                       _shorten_pydantic_message(error), value=value, pydantic_type=error["type"])
+                       message, value=value, pydantic_type=error["type"])
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                            present: bool | None, value: object = None) -> Problem | None:
         """`present`: whether pydantic saw the field at the top level; None when it cannot tell.
         `value`: the field's JSON value if already parsed exactly, else `_UNKNOWN`."""
         if present:
-            span = jsontext.member_span(line, field.name)
+            span, repeated = jsontext.last_member(line, field.name)
         elif present is None:
-            span = jsontext.find_span(line, (field.name,))
+            span, repeated = jsontext.find_member(line, field.name)
         else:
-            span = None
+            span, repeated = None, 0
         if span is None:
             if field.required:
                 return Problem(path, line_no, None, field.name, rules.timestamp_wrong_type.RULE.code,
@@ -224,8 +246,11 @@ class Linter:
         fix = None
         if rule.fixable and reading.seconds is not None and reading.reason is None:
             fix = Fix(start, end, render(reading.seconds))
+        message = rule.describe(reading)
+        if repeated > 1:
+            message += _repeated_note(repeated)
         return Problem(path, line_no, jsontext.column_of(line, start), field.name, rule.code,
-                       rule.describe(reading), jsontext.value_text(token),
+                       message, jsontext.value_text(token),
                        self._lax_type(field, token, reading.form, value), fix)
 
     def _lax_type(self, field: TimestampField, token: bytes, form: Form, value: object) -> str | None:
@@ -242,6 +267,11 @@ class Linter:
         if cacheable:
             self._lax_type_cache[key] = verdict
         return verdict
+
+
+def _repeated_note(count: int) -> str:
+    # Said in the finding itself, so every report and the repair summary show which one it is.
+    return f" (the key appears {count} times; pydantic reads the last one, reported here)"
 
 
 def _json_error_column(line: bytes, message: str) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
 from collections import Counter
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from wsfix import jsontext
 from wsfix.errors import OutputError
 from wsfix.problems import Fix, Problem
 
@@ -44,6 +46,9 @@ class RepairResult:
     fixed: Counter[str] = field(default_factory=Counter)
     remaining: Counter[str] = field(default_factory=Counter)
     remaining_lines: dict[str, list[int]] = field(default_factory=dict)
+    # Fixes of a key the record repeats (pydantic reads the last; that one was replaced).
+    repeated_keys: int = 0
+    repeated_key_lines: list[int] = field(default_factory=list)
 
     FIRST_LINES_KEPT = 5
 
@@ -52,6 +57,11 @@ class RepairResult:
         lines = self.remaining_lines.setdefault(problem.code, [])
         if len(lines) < self.FIRST_LINES_KEPT and (not lines or lines[-1] != problem.line):
             lines.append(problem.line)
+
+    def add_repeated_key(self, line_no: int) -> None:
+        self.repeated_keys += 1
+        if len(self.repeated_key_lines) < self.FIRST_LINES_KEPT:
+            self.repeated_key_lines.append(line_no)
 
 
 ChangeHook = Callable[[int, bytes, bytes], None]
@@ -75,6 +85,9 @@ def repair_records(records: Iterable[bytes], lint: Callable[[bytes, int], Sequen
                     result.add_remaining(problem)
                 else:
                     result.fixed[problem.code] += 1
+                    # Timestamp fields are top-level keys, so the path is the key.
+                    if jsontext.last_member(record, problem.json_path)[1] > 1:
+                        result.add_repeated_key(line_no)
             if fixes:
                 repaired = apply_fixes(record, fixes)
                 if repaired != record:
@@ -109,10 +122,13 @@ class AtomicFile:
 
 
 @contextlib.contextmanager
-def atomic_output(target: str, mode_from: str | None = None) -> Iterator[AtomicFile]:
+def atomic_output(target: str, mode_from: str | None = None, backup: str | None = None,
+                  ) -> Iterator[AtomicFile]:
     """Write `target` all or nothing: a temp file in its folder, fsync, then `os.replace`.
 
-    The new file gets the mode of `mode_from` (the input) when given. If the body raises or
+    The new file gets the mode of `mode_from` (the input) when given. With `backup`, the current
+    `target` is first copied there (all or nothing too), just before it is replaced; if it is not
+    replaced after all, that copy is removed again. If the body raises (an interrupt included) or
     discards, the temp file is removed and `target` is untouched. Raises OutputError for OS
     failures.
     """
@@ -124,6 +140,7 @@ def atomic_output(target: str, mode_from: str | None = None) -> Iterator[AtomicF
             dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".wsfix-tmp")
     except OSError as error:
         raise OutputError(f"{target}: cannot write in {folder}: {error.strerror or error}") from error
+    backup_made = False
     try:
         with os.fdopen(descriptor, "wb") as stream:
             handle = AtomicFile(stream)
@@ -136,14 +153,35 @@ def atomic_output(target: str, mode_from: str | None = None) -> Iterator[AtomicF
             return
         if mode_from is not None:
             os.chmod(temp_path, stat.S_IMODE(os.stat(mode_from).st_mode))
+        if backup is not None:
+            copy_atomically(target, backup)
+            backup_made = True
         os.replace(temp_path, target)
-    except BaseException as error:
+    except BaseException as error:  # an interrupt or a signal too: never leave the temp file
+        # os.replace consumes the temp file: while it exists, `target` is the original, and a
+        # backup made here is only a stray copy of it. Once replaced, the backup is the original.
+        if backup_made and os.path.lexists(temp_path):
+            with contextlib.suppress(OSError):
+                os.unlink(backup)  # type: ignore[arg-type]
         with contextlib.suppress(OSError):
             os.unlink(temp_path)
-        if isinstance(error, OSError):
+        # A broken pipe is the reader of standard output (a --diff) going away, not this file.
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise OutputError(f"{target}: write failed: {error.strerror or error}") from error
         raise
     _fsync_folder(folder)
+
+
+def copy_atomically(source: str, target: str) -> None:
+    """Copy `source` to `target` all or nothing, with its mode and times. Raises OutputError."""
+    try:
+        original = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise OutputError(f"{source}: cannot read it to back it up: {error.strerror or error}") from error
+    with original, atomic_output(target, mode_from=source) as out:
+        shutil.copyfileobj(original, out.stream)
+    with contextlib.suppress(OSError):
+        shutil.copystat(source, target)
 
 
 def _fsync_folder(folder: str) -> None:
