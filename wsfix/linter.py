@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError, create_model
 
 from wsfix import jsontext, rules
-from wsfix.problems import Fix, Problem
+from wsfix.problems import REPEATED_KEY_NOTE, Fix, Problem
 from wsfix.schema import Schema, TimestampField
 from wsfix.timestamps import Form, Policy, Unit, classify, render
 
@@ -210,7 +210,7 @@ class Linter:
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
         message = _shorten_pydantic_message(error)
         if repeated > 1:
-            message += _repeated_note(repeated)
+            message += REPEATED_KEY_NOTE.format(count=repeated)
         return Problem(path, line_no, column, _json_path(loc), rules.SCHEMA_VIOLATION,
                        message, value=value, pydantic_type=error["type"])
 
@@ -248,7 +248,7 @@ class Linter:
             fix = Fix(start, end, render(reading.seconds))
         message = rule.describe(reading)
         if repeated > 1:
-            message += _repeated_note(repeated)
+            message += REPEATED_KEY_NOTE.format(count=repeated)
         return Problem(path, line_no, jsontext.column_of(line, start), field.name, rule.code,
                        message, jsontext.value_text(token),
                        self._lax_type(field, token, reading.form, value), fix)
@@ -267,11 +267,6 @@ class Linter:
         if cacheable:
             self._lax_type_cache[key] = verdict
         return verdict
-
-
-def _repeated_note(count: int) -> str:
-    # Said in the finding itself, so every report and the repair summary show which one it is.
-    return f" (the key appears {count} times; pydantic reads the last one, reported here)"
 
 
 def _json_error_column(line: bytes, message: str) -> int | None:

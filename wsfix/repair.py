@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from wsfix import jsontext
 from wsfix.errors import OutputError
 from wsfix.problems import Fix, Problem
 
@@ -85,8 +84,7 @@ def repair_records(records: Iterable[bytes], lint: Callable[[bytes, int], Sequen
                     result.add_remaining(problem)
                 else:
                     result.fixed[problem.code] += 1
-                    # Timestamp fields are top-level keys, so the path is the key.
-                    if jsontext.last_member(record, problem.json_path)[1] > 1:
+                    if problem.on_repeated_key:
                         result.add_repeated_key(line_no)
             if fixes:
                 repaired = apply_fixes(record, fixes)
