@@ -99,6 +99,7 @@ def _guarded(command: F) -> F:
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs)
+            sys.stdout.flush()  # so that a failure to write the report is caught here
         except WsfixError as error:
             _error(str(error))
             raise typer.Exit(ExitCode.ERROR) from None

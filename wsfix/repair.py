@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +119,11 @@ class AtomicFile:
         self.discarded = True
 
 
+# O_EXCL: never open a file that is already there. O_BINARY and O_NOINHERIT exist on Windows only.
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_NOINHERIT", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
 @contextlib.contextmanager
 def atomic_output(target: str, mode_from: str | None = None, backup: str | None = None,
                   ) -> Iterator[AtomicFile]:
@@ -133,13 +138,15 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise OutputError(f"{target}: folder {folder} does not exist")
-    try:
-        descriptor, temp_path = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".wsfix-tmp")
-    except OSError as error:
-        raise OutputError(f"{target}: cannot write in {folder}: {error.strerror or error}") from error
+    # Named before it is created (unlike tempfile.mkstemp), so that an interrupt arriving at any
+    # moment after its creation still finds it to remove; 64 random bits keep names unique.
+    temp_path = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(8)}.wsfix-tmp")
     backup_made = False
     try:
+        try:
+            descriptor = os.open(temp_path, _TEMP_FLAGS, 0o600)
+        except OSError as error:
+            raise OutputError(f"{target}: cannot write in {folder}: {error.strerror or error}") from error
         with os.fdopen(descriptor, "wb") as stream:
             handle = AtomicFile(stream)
             yield handle
