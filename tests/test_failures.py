@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wsfix.cli import app
+from wsfix.reporters import REPORTERS
 
 LINE = b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585","payload":{"n":"%06d"}}\n'
 FIXED = b'{"type":"ping","timestamp":1757350201.447585,"payload":{"n":"%06d"}}\n'
@@ -282,6 +283,8 @@ def test_signal_handler_is_what_cleans_up(big):
     pytest.param(["check", "capture.jsonl", "--all"], 700, id="check-full-table"),
     pytest.param(["repair", "--in", "capture.jsonl", "--out", "-"], 3_000, id="repair-to-stdout"),
     pytest.param(["repair", "--in", "capture.jsonl", "--out", "fixed.jsonl", "--diff"], 1_500, id="repair-diff"),
+    *[pytest.param(["check", "capture.jsonl", "--output-format", name], 1_500, id=f"check-{name}")
+      for name in sorted(set(REPORTERS) - {"full", "concise"})],  # the machine formats, where registered
 ])
 def test_closed_pipe_ends_quietly(tmp_path, args, rows):
     # `wsfix ... | head -1`: the reader goes away after one line. wsfix stops, says nothing, exits

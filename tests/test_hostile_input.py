@@ -284,6 +284,19 @@ def assert_one_line_error(result, *fragments: str) -> None:
         assert fragment in lines[0], lines[0]
 
 
+def refuse_to_open(monkeypatch, module, refused) -> None:
+    """Make `module.open` raise PermissionError for paths `refused(path)` is true of: tests may
+    run as root, whom chmod cannot lock out."""
+    real_open = module.open
+
+    def refusing_open(path, *args, **kwargs):
+        if refused(str(path)):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", refusing_open)
+
+
 def make_input(kind: str, tmp_path, monkeypatch) -> str:
     path = tmp_path / "capture.jsonl"
     if kind == "missing":
@@ -295,15 +308,7 @@ def make_input(kind: str, tmp_path, monkeypatch) -> str:
     else:
         path.write_bytes(BAD + b"\n")
         if kind == "unreadable":
-            # Tests may run as root, which chmod cannot lock out: make open() refuse instead.
-            real_open = builtins.open
-
-            def refusing_open(file, *args, **kwargs):
-                if file == str(path):
-                    raise PermissionError(13, "Permission denied", file)
-                return real_open(file, *args, **kwargs)
-
-            monkeypatch.setattr(builtins, "open", refusing_open)
+            refuse_to_open(monkeypatch, builtins, lambda name: name == str(path))
     return str(path)
 
 
@@ -339,15 +344,8 @@ def make_output(kind: str, tmp_path, source: str, monkeypatch) -> str:
         target.symlink_to(source)
     elif kind == "hard-link-to-input":
         os.link(source, target)
-    elif kind == "unwritable-folder":  # root may write anywhere: refuse to create the temp file
-        real_open = os.open
-
-        def refusing_open(path, *args, **kwargs):
-            if str(path).endswith(".wsfix-tmp"):
-                raise PermissionError(13, "Permission denied", path)
-            return real_open(path, *args, **kwargs)
-
-        monkeypatch.setattr(os, "open", refusing_open)
+    elif kind == "unwritable-folder":  # the temp file cannot be created
+        refuse_to_open(monkeypatch, os, lambda name: name.endswith(".wsfix-tmp"))
     return str(target)
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from wsfix.cli import app
-from wsfix.reporters import ReportOptions, build_reporter
+from wsfix.reporters import REPORTERS, ReportOptions, build_reporter
 from wsfix.run import check_captures
 from wsfix.schema import MessageType, Schema, TimestampField
 from wsfix.settings import Settings
@@ -145,6 +145,16 @@ def test_check_command_prints_the_same(hostile):
     assert result.exit_code == 1
     assert lines_of(result.stdout) == EXPECTED_CONCISE
     assert result.stderr == ""
+
+
+# github writes workflow commands on purpose: tests/reporters/test_github.py checks that only its own
+# commands start a line.
+@pytest.mark.parametrize("fmt", sorted(set(REPORTERS) - {"github"}))
+def test_every_format_is_inert(hostile, fmt):
+    text = render(fmt, [hostile])
+    assert not [line for line in text.split("\n") if line.lstrip().startswith("::")]
+    assert "##[" not in text
+    assert not {char for char in text if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")}
 
 
 @pytest.mark.parametrize("width", [20, 40, 60, 80, 100, 200])

@@ -111,7 +111,7 @@ def _guarded(command: F) -> F:
             raise typer.Exit(ExitCode.INTERRUPTED) from None
         except _Stopped as stop:
             _error(f"stopped by {signal.Signals(stop.signum).name}")
-            raise typer.Exit(128 + stop.signum) from None
+            raise typer.Exit(ExitCode(128 + stop.signum)) from None
         except MemoryError:
             _error("out of memory (is a single record larger than the memory available?)")
             raise typer.Exit(ExitCode.ERROR) from None

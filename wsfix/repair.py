@@ -165,9 +165,9 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
     except BaseException as error:  # an interrupt or a signal too: never leave the temp file
         # os.replace consumes the temp file: while it exists, `target` is the original, and a
         # backup made here is only a stray copy of it. Once replaced, the backup is the original.
-        if backup_made and os.path.lexists(temp_path):
+        if backup is not None and backup_made and os.path.lexists(temp_path):
             with contextlib.suppress(OSError):
-                os.unlink(backup)  # type: ignore[arg-type]
+                os.unlink(backup)
         with contextlib.suppress(OSError):
             os.unlink(temp_path)
         # A broken pipe is the reader of standard output (a --diff) going away, not this file.

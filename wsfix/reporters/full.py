@@ -44,8 +44,8 @@ class FullReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         console = _Console(file=self.out, width=self.options.width, highlight=False, emoji=False,
-                          markup=False, force_terminal=self.options.color,
-                          no_color=self.options.color is False, soft_wrap=False)
+                           markup=False, force_terminal=self.options.color,
+                           no_color=self.options.color is False, soft_wrap=False)
         # One table per file, titled with its path, so the location column is only line:column.
         start = 0
         while start < len(self._rows):
