@@ -264,7 +264,8 @@ def broken_lines(draw: st.DrawFn) -> Line:
         body = draw(st.sampled_from([
             b"{", b'{"type":', b"not json", b'{"type":"ping","timestamp":"2025-09-08T16:50:01"',
             b'{"type":"ping","timestamp":1757350201447,}', b"{'type':'ping'}", b'{"type":"ping"} x',
-            b'\xef\xbb\xbf{"type":"ping","timestamp":1757350201447}', b'{"type":"ping","timestamp":\xff}',
+            # One BOM starting the file is skipped (tests/test_hostile_input.py); two never are.
+            b'\xef\xbb\xbf\xef\xbb\xbf{"type":"ping","timestamp":1757350201447}', b'{"type":"ping","timestamp":\xff}',
         ]))
     elif kind == "truncated":  # a message cut before its closing brace is never valid JSON
         full = draw(message_lines()).body
@@ -365,6 +366,9 @@ HAND_CASES = [
                  id="escaped-key-nested-decoy-untouched"),
     pytest.param(b'{"type":"ping","timestamp":NaN}\n{"type":\n', b'{"type":"ping","timestamp":NaN}\n{"type":\n',
                  id="unfixable-and-invalid-untouched"),
+    pytest.param(b'\xef\xbb\xbf{"type":"ping","timestamp":1757350201447}\n\xef\xbb\xbf{"type":"ping","timestamp":1}\n',
+                 b'\xef\xbb\xbf{"type":"ping","timestamp":1757350201.447}\n\xef\xbb\xbf{"type":"ping","timestamp":1}\n',
+                 id="bom-starting-the-file-kept-later-bom-invalid"),
 ]
 
 

@@ -1247,9 +1247,32 @@ JSON_VALUES = st.recursive(
 )
 
 
+# The unit a number's magnitude selects (README: "How timestamps are read").
+MAGNITUDE_UNITS = ((10**11, Unit.S), (10**14, Unit.MS), (10**17, Unit.US), (10**20, Unit.NS))
+
+
+def _check_number_exactly(value, reading, policy):
+    """A finite number's instant is its exact value in its unit, rounded once to a float."""
+    exact_value = Fraction(value)
+    unit = policy.unit or next((unit for bound, unit in MAGNITUDE_UNITS if abs(exact_value) < bound), None)
+    if unit is None:  # too large for any unit: no instant
+        assert reading.seconds is None and reading.reason
+        return
+    expected = exact_value / 10**unit.value
+    if abs(expected) >= 2**1024:  # only possible with a unit forced on a huge number
+        return
+    assert reading.unit is unit
+    assert reading.seconds == float(expected)
+
+
 def _check_reading(value, reading, policy):
     assert isinstance(reading, Reading)
     assert isinstance(reading.form, Form)
+    finite_number = (isinstance(value, int) and not isinstance(value, bool)
+                     or isinstance(value, float) and math.isfinite(value)
+                     or isinstance(value, Decimal) and value.is_finite())
+    if finite_number and reading.form is not Form.NON_FINITE:  # NON_FINITE: overflows a float
+        _check_number_exactly(value, reading, policy)
     if reading.reason is None:
         assert reading.usable
         assert isinstance(reading.seconds, float)

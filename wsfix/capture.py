@@ -125,11 +125,13 @@ _CHUNK = 1 << 20
 def iter_records(stream: BinaryIO | CaptureStream, path: str) -> Iterator[bytes]:
     """The records of a capture, in order; each keeps its end of line.
 
-    Reads in 1 MiB chunks and splits in C, which is faster than `readline` per record. Raises
-    InputError (naming `path`) if reading fails midway.
+    Reads in 1 MiB chunks and splits in C, which is faster than `readline` per record. A record
+    longer than a chunk is collected as a list of chunks and joined once, so a single 50 MB line
+    costs linear time, not a copy per chunk. Raises InputError (naming `path`) if reading fails
+    midway.
     """
     read = stream.read
-    pending = b""
+    pending: list[bytes] = []  # the start of a record whose end is not read yet
     while True:
         try:
             chunk = read(_CHUNK)
@@ -137,9 +139,16 @@ def iter_records(stream: BinaryIO | CaptureStream, path: str) -> Iterator[bytes]
             raise InputError(f"{path}: read failed: {error.strerror or error}") from error
         if not chunk:
             break
-        lines = (pending + chunk).split(b"\n")
-        pending = lines.pop()
+        if pending:
+            if b"\n" not in chunk:
+                pending.append(chunk)
+                continue
+            pending.append(chunk)
+            chunk = b"".join(pending)
+        lines = chunk.split(b"\n")
+        last = lines.pop()
+        pending = [last] if last else []
         for line in lines:
             yield line + b"\n"
     if pending:
-        yield pending
+        yield b"".join(pending)

@@ -6,9 +6,11 @@ one place, `_guarded`, and become one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any, Optional, TextIO, TypeVar
@@ -28,6 +30,11 @@ class ExitCode(enum.IntEnum):
     OK = 0  # no findings; or, for repair, every finding fixed
     FINDINGS = 1  # findings remain
     ERROR = 2  # usage or I/O error: wsfix itself could not do the job
+    # Stopped by a signal: 128 + its number, as a shell reports a process the signal killed.
+    HANGUP = 129  # SIGHUP
+    INTERRUPTED = 130  # SIGINT, Ctrl-C
+    BROKEN_PIPE = 141  # SIGPIPE: standard output was closed
+    TERMINATED = 143  # SIGTERM
 
 
 HELP = """Find and exactly repair bad timestamps in captured WebSocket message logs (JSON Lines,
@@ -74,22 +81,65 @@ def _root(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _Stopped(BaseException):
+    """Raised by the signal handler, so that a repair removes its temp file on the way out.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
 def _guarded(command: F) -> F:
-    """Turn the command's return value into the exit code and tool failures into exit 2."""
+    """Turn the command's return value into the exit code and failures into one line on stderr.
+
+    Tool failures exit 2. Ctrl-C, SIGTERM and SIGHUP exit 128 + the signal's number, after the
+    cleanup (`atomic_output` removes its temp file). A closed standard output (`wsfix check ... |
+    head -1`) ends the run quietly with 141, as SIGPIPE would, but only after that cleanup: the
+    default SIGPIPE action would kill wsfix mid-write and leave a temp file behind.
+    """
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs)
+            sys.stdout.flush()  # so that a failure to write the report is caught here
         except WsfixError as error:
             _error(str(error))
             raise typer.Exit(ExitCode.ERROR) from None
+        except BrokenPipeError:
+            _discard_stdout()
+            raise typer.Exit(ExitCode.BROKEN_PIPE) from None
         except KeyboardInterrupt:
             _error("interrupted")
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except _Stopped as stop:
+            _error(f"stopped by {signal.Signals(stop.signum).name}")
+            raise typer.Exit(ExitCode(128 + stop.signum)) from None
+        except MemoryError:
+            _error("out of memory (is a single record larger than the memory available?)")
+            raise typer.Exit(ExitCode.ERROR) from None
+        except OSError as error:  # writing the report itself failed (a full disk, a closed terminal)
+            _error(f"output failed: {error.strerror or error}")
+            raise typer.Exit(ExitCode.ERROR) from None
         raise typer.Exit(int(code))
 
     return run  # type: ignore[return-value]
+
+
+def _discard_stdout() -> None:
+    # What is still buffered for the closed pipe would fail again when Python flushes it at exit
+    # (and print a warning): point standard output at /dev/null instead.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _error(message: str) -> None:
@@ -357,6 +407,13 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
     log.write(f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
               f"{result.lines:,} {result.noun}s ({where}{skipped}). Naive times read as "
               f"{settings.policy.naive_zone.name}.\n")
+    if result.repeated_keys:
+        lines = result.repeated_key_lines
+        more = ", ..." if result.repeated_keys > len(lines) else ""
+        log.write(f"{result.repeated_keys:,} of them in records that repeat the key "
+                  f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more}): "
+                  f"{'would replace' if dry_run else 'replaced'} the last one, which pydantic reads; "
+                  "the others are left as written.\n")
     if result.remaining:
         left = sum(result.remaining.values())
         log.write(f"Left unchanged: {left:,} finding{'s' if left != 1 else ''} without a fix:\n")
@@ -431,4 +488,7 @@ def schema_command(
 
 def main() -> None:
     """Entry point of the `wsfix` script and `python -m wsfix`."""
+    for name in ("SIGTERM", "SIGHUP"):  # SIGHUP: not on Windows
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     app()

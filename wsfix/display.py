@@ -1,23 +1,45 @@
 """Making untrusted text safe to show: captures come from broken clients and from attackers.
 
 Every piece of a capture that a report echoes goes through `printable`, so that no control
-character, escape sequence or bidirectional override reaches a terminal or a CI log.
+character, escape sequence or bidirectional override reaches a terminal or a CI log, and no
+payload can issue a CI workflow command: GitHub Actions runs `::command::` at the start of a line
+(after leading white space) and `##[command]` anywhere in one; Azure Pipelines and TeamCity use
+`##vso[`/`##teamcity[`. Since a table may wrap text anywhere, a `::` or `##` is escaped wherever it
+appears, not only at the start of a line.
+
+No I/O.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Categories that are invisible or act on the display: controls (C0, C1, DEL), format characters
 # (bidi overrides, zero-width), separators that break lines, surrogates, private use, unassigned.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+# The second character of each pair is escaped: `:\x3a`, `#\x23`.
+_COMMAND_MARKERS = {"::": ":\\x3a", "##": "#\\x23"}
+_MARKER = re.compile("::|##")
 
 
 def printable(text: str) -> str:
-    """`text` with every unsafe character written as a Python-style escape (`\\x1b`, `\\u202e`)."""
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(_escape(char) for char in text)
+    """`text` with every unsafe character written as a Python-style escape (`\\x1b`, `\\u202e`),
+    and the second character of every `::` and `##` too (`:\\x3a`, `#\\x23`)."""
+    if not (text.isascii() and text.isprintable()):
+        text = "".join(_escape(char) for char in text)
+    if "::" in text or "##" in text:
+        text = _escape_markers(text)
+    return text
+
+
+def _escape_markers(text: str) -> str:
+    # Matches do not overlap and run left to right: `:::` becomes `:\x3a:`, with no `::` left.
+    return _MARKER.sub(_marker_escape, text)
+
+
+def _marker_escape(match: re.Match[str]) -> str:
+    return _COMMAND_MARKERS[match[0]]
 
 
 def _escape(char: str) -> str:

@@ -40,6 +40,13 @@ def member_span(line: bytes, key: str) -> tuple[int, int] | None:
     that member, because a quote inside a string is always escaped. Anything else is settled by the
     full scanner.
     """
+    return last_member(line, key)[0]
+
+
+def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
+    """`member_span`, and how many top-level members are named `key` (more than one: a repeated
+    key, of which pydantic reads the last). Like `member_span`, only for keys known present; it
+    scans the line at most once."""
     quoted = _quoted_key(key)
     first = line.find(quoted) if quoted else -1
     if first >= 0 and line.find(quoted, first + 1) < 0 and line.find(b"\\u") < 0:
@@ -47,10 +54,10 @@ def member_span(line: bytes, key: str) -> tuple[int, int] | None:
             start = _WS.match(line, first + len(quoted)).end()  # type: ignore[union-attr]
             if line[start] == _COLON:
                 start = _WS.match(line, start + 1).end()  # type: ignore[union-attr]
-                return start, _value_end(line, start)
+                return (start, _value_end(line, start)), 1
         except (IndexError, TypeError, AttributeError):  # not JSON after all
-            return None
-    return find_span(line, (key,))
+            return None, 0
+    return find_member(line, key)
 
 
 @functools.lru_cache(maxsize=256)
@@ -134,13 +141,25 @@ def _spans_below(text: bytes, start: int, pattern: tuple[Step, ...], prefix: Pat
 
 def count_members(line: bytes, key: str) -> int:
     """How many times the top-level object names `key` (more than one: duplicate keys)."""
+    return find_member(line, key)[1]
+
+
+def find_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
+    """Byte span of the value of top-level member `key` (the last, as pydantic reads it) and how
+    many members are named `key`, by the full scanner; (None, 0) if absent or not JSON."""
     try:
         start = _WS.match(line, 0).end()  # type: ignore[union-attr]
         if line[start] != _OPEN_OBJECT:
-            return 0
-        return sum(1 for name, _, _ in _members(line, start) if name == key)
+            return None, 0
+        span = None
+        count = 0
+        for name, value_start, value_end in _members(line, start):
+            if name == key:
+                span = (value_start, value_end)
+                count += 1
+        return span, count
     except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
-        return 0
+        return None, 0
 
 
 def _value_end(line: bytes, start: int) -> int:

@@ -31,11 +31,12 @@ from wsfix import jsontext, rules, verdicts
 from wsfix.fields import TimestampField
 from wsfix.fieldvalues import DeepField
 from wsfix.paths import Concrete, concrete, format_path, matches
-from wsfix.problems import Fix, Problem
+from wsfix.problems import REPEATED_KEY_NOTE, Fix, Problem
 from wsfix.schema import Schema
 from wsfix.timestamps import Form, Policy, Unit, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
+_BOM = b"\xef\xbb\xbf"
 _UNKNOWN = object()
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
@@ -147,9 +148,9 @@ class Linter:
                 # pydantic's own parse is exact for strings and integers; a float token is re-read
                 # from the bytes as a Decimal, since the float may already be rounded.
                 known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
-                span = jsontext.member_span(line, field.name)
+                span, repeated = jsontext.last_member(line, field.name)
                 problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
-                                                  known)
+                                                  known, repeated)
                 if problem is not None:
                     problems.append(problem)
         for deep in self._deep:
@@ -168,10 +169,27 @@ class Linter:
         errors = probe_error.errors(include_url=False)
         first = errors[0]
         if first["type"] == "json_invalid":
+            if line_no == 1 and line.startswith(_BOM):
+                return self._lint_after_bom(line, path)
             return (self._record_problem(line, line_no, path, first),)
         if not first["loc"]:
             return (self._not_an_object(line, line_no, path, first),)
         return self._analyse_unknown(line, line_no, path)
+
+    def _lint_after_bom(self, line: bytes, path: str) -> tuple[Problem, ...]:
+        """The first record of a capture, after the UTF-8 byte order mark that starts the file.
+
+        A BOM is an artifact of the file (some Windows tools write one), not part of the first
+        message: JSON parsers may ignore it (RFC 8259, section 8.1), and the backend never sees it.
+        So the record is linted without it, and nothing is reported about it. Columns count from
+        after the BOM, as editors show them; fixes count its bytes, so that repair keeps it.
+        """
+        # Linted as line 0 so that a second BOM is not skipped too; its problems say line 1.
+        problems = self.lint(line[len(_BOM):], 0, path)
+        return tuple(
+            problem._replace(line=1, fix=problem.fix and problem.fix._replace(
+                start=problem.fix.start + len(_BOM), end=problem.fix.end + len(_BOM)))
+            for problem in problems)
 
     def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
@@ -201,13 +219,13 @@ class Linter:
         for field in self._fields:
             if field.top_level:  # one member: the fast scanner when pydantic saw the key
                 key = concrete(field.path)
-                span = (jsontext.member_span(line, field.name) if key in located
-                        else jsontext.find_span(line, key))
-                spans = [(key, span)] if span is not None else []
+                span, repeated = (jsontext.last_member(line, field.name) if key in located
+                                  else jsontext.find_member(line, field.name))
+                spans = [(key, span, repeated)] if span is not None else []
             else:
-                spans = [(where, (start, end)) for where, start, end in jsontext.iter_spans(line, field.path)]
-            for where, span in spans:
-                problem = self._timestamp_problem(line, line_no, path, field, where, span)
+                spans = [(where, (start, end), 1) for where, start, end in jsontext.iter_spans(line, field.path)]
+            for where, span, repeated in spans:
+                problem = self._timestamp_problem(line, line_no, path, field, where, span, _UNKNOWN, repeated)
                 if problem is not None:
                     problems.append(problem)
         problems.sort(key=Problem.sort_key)
@@ -225,7 +243,7 @@ class Linter:
         if not line.strip(b" \t\r\n"):
             return Problem(path, line_no, None, "", rules.BLANK_LINE, "blank line")
         reason = error["msg"].removeprefix("Invalid JSON: ")
-        if line.startswith(b"\xef\xbb\xbf"):
+        if line.startswith(_BOM):
             reason = f"the line starts with a UTF-8 byte order mark; {reason}"
         return Problem(path, line_no, _json_error_column(line, error["msg"]), "", rules.INVALID_JSON,
                        f"not valid JSON: {reason}", pydantic_type="json_invalid")
@@ -239,22 +257,25 @@ class Linter:
 
     def _schema_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         loc = tuple(error["loc"])
+        repeated = 0
         if error["type"] == "missing":
             span = None
         elif len(loc) == 1:
-            span = jsontext.member_span(line, loc[0])  # pydantic saw the key at the top level
+            span, repeated = jsontext.last_member(line, loc[0])  # pydantic saw it at the top level
         else:
             span = jsontext.find_span(line, loc)
         column = jsontext.column_of(line, span[0]) if span else None
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
         return Problem(path, line_no, column, format_path(loc), rules.SCHEMA_VIOLATION,
-                       _shorten_pydantic_message(error), value=value, pydantic_type=error["type"])
+                       _noted(_shorten_pydantic_message(error), repeated), value=value,
+                       pydantic_type=error["type"])
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                            where: Concrete, span: tuple[int, int] | None,
-                           value: object = _UNKNOWN) -> Problem | None:
+                           value: object = _UNKNOWN, repeated: int = 1) -> Problem | None:
         """The problem of the value of `field` at concrete path `where`, whose bytes are `span`
-        (None: the key is absent). `value`: its JSON value if already parsed exactly."""
+        (None: the key is absent). `value`: its JSON value if already parsed exactly; `repeated`:
+        how many times the record names the key (pydantic reads the last, `span`)."""
         if span is None:
             if field.required:
                 return Problem(path, line_no, None, format_path(where), rules.timestamp_wrong_type.RULE.code,
@@ -269,7 +290,8 @@ class Linter:
                 return None
         target = field.target
         if not target.is_seconds:
-            return self._other_target_problem(line, line_no, path, field, where, start, token, value)
+            return self._other_target_problem(line, line_no, path, field, where, start, token, value,
+                                              repeated)
         reading = classify(value, self.policy)
         if reading.form is Form.NULL and field.nullable:
             return None
@@ -282,11 +304,12 @@ class Linter:
             fix = Fix(start, end, render(reading.seconds))
         json_path = field.name if where is field.path else format_path(where)
         return Problem(path, line_no, jsontext.column_of(line, start), json_path, rule.code,
-                       rule.describe(reading), jsontext.value_text(token),
+                       _noted(rule.describe(reading), repeated), jsontext.value_text(token),
                        self._lax_type(field, token, reading.form, value), fix)
 
     def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                              where: Concrete, start: int, token: bytes, value: object) -> Problem | None:
+                              where: Concrete, start: int, token: bytes, value: object,
+                              repeated: int) -> Problem | None:
         """A value in a field of whole epoch units or a `datetime` field (see `verdicts`)."""
         reading = classify(value, self.policy, exact=True)
         if reading.form is Form.NULL and field.nullable:
@@ -300,7 +323,8 @@ class Linter:
             return None
         fix = Fix(start, start + len(token), verdict.fix) if verdict.fix is not None else None
         return Problem(path, line_no, jsontext.column_of(line, start), format_path(where),
-                       verdict.rule.code, verdict.message, jsontext.value_text(token), lax_error, fix)
+                       verdict.rule.code, _noted(verdict.message, repeated), jsontext.value_text(token),
+                       lax_error, fix)
 
     def _lax_outcome(self, field: TimestampField, token: bytes) -> tuple[str | None, object]:
         """(pydantic's error type, None) for a value its lax validation rejects in this field, else
@@ -324,6 +348,11 @@ class Linter:
         if cacheable:
             self._lax_type_cache[key] = verdict
         return verdict
+
+
+def _noted(message: str, repeated: int) -> str:
+    """`message`, saying which of a repeated key's values it is about (pydantic reads the last)."""
+    return message + REPEATED_KEY_NOTE.format(count=repeated) if repeated > 1 else message
 
 
 def _json_error_column(line: bytes, message: str) -> int | None:

@@ -26,6 +26,12 @@ class Fix(NamedTuple):
     replacement: str
 
 
+# Ends the message of a finding about a key the record repeats: pydantic reads the last one only,
+# and so do wsfix's findings and fixes.
+REPEATED_KEY_NOTE = " (the key appears {count} times; pydantic reads the last one, reported here)"
+_REPEATED_KEY_END = REPEATED_KEY_NOTE[REPEATED_KEY_NOTE.index("}") + 1:]
+
+
 class Problem(NamedTuple):
     """One finding (a named tuple: immutable, cheap to make, and picklable for worker processes). `line` and `column` are 1-based as users see them; `column` counts characters.
 
@@ -49,6 +55,11 @@ class Problem(NamedTuple):
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.line, self.column or 0, self.code)
+
+    @property
+    def on_repeated_key(self) -> bool:
+        """Whether the record repeats the field's key (the finding is about the last one)."""
+        return self.message.endswith(_REPEATED_KEY_END)
 
 
 @dataclass(frozen=True, slots=True)

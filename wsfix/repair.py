@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import stat
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ class RepairResult:
     remaining_lines: dict[str, list[int]] = field(default_factory=dict)
     skipped: int = 0  # records without a JSON message: copied as they are
     noun: str = "line"
+    # Fixes of a key the record repeats (pydantic reads the last; that one was replaced).
+    repeated_keys: int = 0
+    repeated_key_lines: list[int] = field(default_factory=list)
 
     FIRST_LINES_KEPT = 5
 
@@ -55,6 +59,11 @@ class RepairResult:
         lines = self.remaining_lines.setdefault(problem.code, [])
         if len(lines) < self.FIRST_LINES_KEPT and (not lines or lines[-1] != problem.line):
             lines.append(problem.line)
+
+    def add_repeated_key(self, line_no: int) -> None:
+        self.repeated_keys += 1
+        if len(self.repeated_key_lines) < self.FIRST_LINES_KEPT:
+            self.repeated_key_lines.append(line_no)
 
 
 ChangeHook = Callable[[int, bytes, bytes], None]
@@ -119,6 +128,8 @@ def _tally(problems: Sequence[Problem], result: RepairResult) -> list[Fix]:
         else:
             result.fixed[problem.code] += 1
             fixes.append(problem.fix)
+            if problem.on_repeated_key:
+                result.add_repeated_key(problem.line)
     return fixes
 
 
@@ -152,23 +163,34 @@ class AtomicFile:
         self.discarded = True
 
 
+# O_EXCL: never open a file that is already there. O_BINARY and O_NOINHERIT exist on Windows only.
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_NOINHERIT", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
 @contextlib.contextmanager
-def atomic_output(target: str, mode_from: str | None = None) -> Iterator[AtomicFile]:
+def atomic_output(target: str, mode_from: str | None = None, backup: str | None = None,
+                  ) -> Iterator[AtomicFile]:
     """Write `target` all or nothing: a temp file in its folder, fsync, then `os.replace`.
 
-    The new file gets the mode of `mode_from` (the input) when given. If the body raises or
+    The new file gets the mode of `mode_from` (the input) when given. With `backup`, the current
+    `target` is first copied there (all or nothing too), just before it is replaced; if it is not
+    replaced after all, that copy is removed again. If the body raises (an interrupt included) or
     discards, the temp file is removed and `target` is untouched. Raises OutputError for OS
     failures.
     """
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise OutputError(f"{target}: folder {folder} does not exist")
+    # Named before it is created (unlike tempfile.mkstemp), so that an interrupt arriving at any
+    # moment after its creation still finds it to remove; 64 random bits keep names unique.
+    temp_path = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(8)}.wsfix-tmp")
+    backup_made = False
     try:
-        descriptor, temp_path = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".wsfix-tmp")
-    except OSError as error:
-        raise OutputError(f"{target}: cannot write in {folder}: {error.strerror or error}") from error
-    try:
+        try:
+            descriptor = os.open(temp_path, _TEMP_FLAGS, 0o600)
+        except OSError as error:
+            raise OutputError(f"{target}: cannot write in {folder}: {error.strerror or error}") from error
         with os.fdopen(descriptor, "wb") as stream:
             handle = AtomicFile(stream)
             yield handle
@@ -180,14 +202,35 @@ def atomic_output(target: str, mode_from: str | None = None) -> Iterator[AtomicF
             return
         if mode_from is not None:
             os.chmod(temp_path, stat.S_IMODE(os.stat(mode_from).st_mode))
+        if backup is not None:
+            copy_atomically(target, backup)
+            backup_made = True
         os.replace(temp_path, target)
-    except BaseException as error:
+    except BaseException as error:  # an interrupt or a signal too: never leave the temp file
+        # os.replace consumes the temp file: while it exists, `target` is the original, and a
+        # backup made here is only a stray copy of it. Once replaced, the backup is the original.
+        if backup is not None and backup_made and os.path.lexists(temp_path):
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
         with contextlib.suppress(OSError):
             os.unlink(temp_path)
-        if isinstance(error, OSError):
+        # A broken pipe is the reader of standard output (a --diff) going away, not this file.
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise OutputError(f"{target}: write failed: {error.strerror or error}") from error
         raise
     _fsync_folder(folder)
+
+
+def copy_atomically(source: str, target: str) -> None:
+    """Copy `source` to `target` all or nothing, with its mode and times. Raises OutputError."""
+    try:
+        original = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise OutputError(f"{source}: cannot read it to back it up: {error.strerror or error}") from error
+    with original, atomic_output(target, mode_from=source) as out:
+        shutil.copyfileobj(original, out.stream)
+    with contextlib.suppress(OSError):
+        shutil.copystat(source, target)
 
 
 def _fsync_folder(folder: str) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -140,16 +139,15 @@ def repair_capture(source: str, target: RepairTarget, settings: Settings,
             write(stdout)
             stdout.flush()  # type: ignore[attr-defined]
         else:
-            final = source if target.in_place else target.path
+            # In place through a symlink: repair the file it points to, and keep the link.
+            final = os.path.realpath(source) if target.in_place else target.path
             assert final is not None
-            with atomic_output(final, mode_from=None if source == STDIN else source) as out:
+            backup = source + target.backup_suffix if target.in_place and target.backup_suffix else None
+            with atomic_output(final, mode_from=None if source == STDIN else source, backup=backup) as out:
                 with _compressed_if_named(final, out) as sink:
                     write(sink)
-                if target.in_place:
-                    if not result.lines_changed:
-                        out.discard()  # nothing changed: leave the file (and its mtime) alone
-                    elif target.backup_suffix:
-                        shutil.copy2(source, source + target.backup_suffix)
+                if target.in_place and not result.lines_changed:
+                    out.discard()  # nothing changed: leave the file (and its mtime) alone
     return result
 
 

@@ -128,11 +128,11 @@ def test_hostile_capture_cannot_start_a_workflow_command(tmp_path, monkeypatch):
     assert all(properties["file"] == printable(name) for _, properties, _ in annotations)
     values = [line.removeprefix("value: ") for _, _, data in annotations for line in data.split("\n")
               if line.startswith("value: ")]
-    assert values[:4] == [
-        '"::error::pwned"',
-        '"%0A::error::pwned%0D%0A"',  # shown as written, not turned into line breaks
-        '"\\u2028::error::pwned\\x85##[error]pwned"',
-        '"x\\n::error::pwned\\r\\n::warning::pwned"',
+    assert values[:4] == [  # printable writes the second character of `::` and `##` as an escape
+        '":\\x3aerror:\\x3apwned"',
+        '"%0A:\\x3aerror:\\x3apwned%0D%0A"',  # shown as written, not turned into line breaks
+        '"\\u2028:\\x3aerror:\\x3apwned\\x85#\\x23[error]pwned"',
+        '"x\\n:\\x3aerror:\\x3apwned\\r\\n:\\x3awarning:\\x3apwned"',
     ]
     assert result.stdout.count("\n") == len(HOSTILE_LINES) + 1  # annotations and the summary sentence
     step_summary = summary_path.read_text(encoding="utf-8")

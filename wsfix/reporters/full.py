@@ -22,6 +22,13 @@ _VALUE_WIDTH = 32
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich would exit with 1 here; the command line ends every run whose standard output
+        # was closed the same way (quietly, 141), after its cleanup.
+        raise BrokenPipeError
+
+
 class FullReporter(Reporter):
     def __init__(self, out, options: ReportOptions) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
@@ -36,9 +43,9 @@ class FullReporter(Reporter):
             self._hidden += 1
 
     def finish(self, summary: Summary) -> None:
-        console = Console(file=self.out, width=self.options.width, highlight=False, emoji=False,
-                          markup=False, force_terminal=self.options.color,
-                          no_color=self.options.color is False, soft_wrap=False)
+        console = _Console(file=self.out, width=self.options.width, highlight=False, emoji=False,
+                           markup=False, force_terminal=self.options.color,
+                           no_color=self.options.color is False, soft_wrap=False)
         # One table per file, titled with its path, so the location column is only line:column.
         start = 0
         while start < len(self._rows):

@@ -43,14 +43,16 @@ def finding(problem: Problem) -> dict[str, Any]:
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text of `value`, ASCII only."""
+    """Compact JSON text of `value`, ASCII only, with `##` written `#\\u0023`: the same JSON value,
+    but no `##[command]` that a CI log (GitHub Actions, Azure Pipelines) would run."""
     try:
         text = orjson.dumps(value).decode()
     except TypeError:  # orjson refuses lone surrogates (from undecodable file names)
         text = ""
-    if text and text.isascii() and text.isprintable():
-        return text  # the common case, at orjson's speed
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    if not (text and text.isascii() and text.isprintable()):
+        text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    # `#` only ever appears inside JSON strings, where `\u0023` means the same character.
+    return text.replace("##", "#\\u0023") if "##" in text else text
 
 
 def headline(problem: Problem) -> str:

@@ -1,0 +1,384 @@
+"""Hostile and broken captures through the command line: findings and exit 0/1, never a traceback.
+
+Each row of INPUTS is one kind of input a broken client or an attacker produces. `check` must
+report exactly the expected (line, code) findings and exit 0 or 1; `repair` must write exactly the
+expected bytes (every byte outside a replaced value kept) and exit 0 when everything was fixed, 1
+when findings without a fix remain. Expected values are worked out by hand: `BAD` holds
+2025-09-08T16:50:01Z = 20339 days * 86400 s + 16:50:01 (60601 s) = 1757350201 s.
+
+Very large inputs (10,000 levels of nesting, a 50 MB line, a line of 1 M keys) are generated here
+in tmp_path, never committed. Paths that cannot be read or written end with one line on stderr and
+exit 2.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import lint_bytes
+from wsfix.cli import app
+
+BAD = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}'
+GOOD = b'{"type":"ping","timestamp":1757350201.0}'  # BAD repaired
+BOM = b"\xef\xbb\xbf"
+CONCISE_LINE = re.compile(r"^.*:(\d+):\d+: (WS\d{3}) ")
+
+
+def ping(timestamp: bytes) -> bytes:
+    return b'{"type":"ping","timestamp":' + timestamp + b"}\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+
+def findings(stdout: str) -> list[tuple[int, str]]:
+    """(line, code) of every finding in concise output."""
+    return [(int(match[1]), match[2]) for match in map(CONCISE_LINE.match, stdout.splitlines()) if match]
+
+
+def assert_no_traceback(result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+
+
+# data, expected (line, code) findings, check's exit code, repaired bytes, repair's exit code
+INPUTS = [
+    # --- bytes that are not UTF-8, or not JSON text ---
+    pytest.param(b'{"type":"ping","payload":{"note":"\xff\xfe"},"timestamp":"2025-09-08T16:50:01Z"}\n',
+                 [(1, "WS001")], 1, None, 1, id="invalid-utf8-inside-a-string"),
+    pytest.param(b'{"type":"ping","payload":{"note":"\xed\xa0\x80"}}\n',
+                 [(1, "WS001")], 1, None, 1, id="utf8-encoded-surrogate"),
+    pytest.param(ping(b'"2025-09-08T16:50:01Z\xff"'), [(1, "WS001")], 1, None, 1,
+                 id="invalid-utf8-inside-the-timestamp"),
+    pytest.param(b'{"type":"ping",\xff"timestamp":"2025-09-08T16:50:01Z"}\n', [(1, "WS001")], 1, None, 1,
+                 id="invalid-utf8-outside-strings"),
+    pytest.param(b'{"type":"ping","payload":{"note":"a\x00b"}}\n', [(1, "WS001")], 1, None, 1,
+                 id="nul-inside-a-string"),
+    pytest.param(b'{"type":"ping",\x00"timestamp":1757350201.0}\n', [(1, "WS001")], 1, None, 1,
+                 id="nul-between-tokens"),
+    pytest.param(b"\x00\n" + BAD + b"\n", [(1, "WS001"), (2, "WS101")], 1, b"\x00\n" + GOOD + b"\n", 1,
+                 id="nul-line"),
+    # --- byte order marks ---
+    pytest.param(BOM + BAD + b"\n" + BAD + b"\n", [(1, "WS101"), (2, "WS101")], 1,
+                 BOM + GOOD + b"\n" + GOOD + b"\n", 0, id="bom-starting-the-file-is-kept"),
+    pytest.param(BOM + GOOD + b"\n", [], 0, None, 0, id="bom-starting-a-clean-file"),
+    pytest.param(GOOD + b"\n" + BOM + GOOD + b"\n", [(2, "WS001")], 1, None, 1, id="bom-on-line-2"),
+    pytest.param(BOM + BOM + GOOD + b"\n", [(1, "WS001")], 1, None, 1, id="two-boms"),
+    pytest.param(BOM, [(1, "WS003")], 1, None, 1, id="only-a-bom"),
+    # --- line ends ---
+    pytest.param(BAD + b"\r" + BAD + b"\n", [(1, "WS001")], 1, None, 1, id="lone-cr-does-not-end-a-record"),
+    pytest.param(BAD + b"\r" + BAD + b"\r", [(1, "WS001")], 1, None, 1, id="cr-only-line-ends"),
+    pytest.param(b'{"type":"ping",\r"timestamp":"2025-09-08T16:50:01Z"}\r', [(1, "WS101")], 1,
+                 b'{"type":"ping",\r"timestamp":1757350201.0}\r', 0, id="lone-cr-is-white-space"),
+    pytest.param(BAD + b"\r\n" + GOOD + b"\r\n" + BAD + b"\r\n", [(1, "WS101"), (3, "WS101")], 1,
+                 GOOD + b"\r\n" + GOOD + b"\r\n" + GOOD + b"\r\n", 0, id="crlf"),
+    pytest.param(GOOD + b"\n" + BAD, [(2, "WS101")], 1, GOOD + b"\n" + GOOD, 0, id="no-final-newline"),
+    pytest.param(b"", [], 0, None, 0, id="empty-file"),
+    pytest.param(b"\n \t\n\r\n\n", [(1, "WS003"), (2, "WS003"), (3, "WS003"), (4, "WS003")], 1, None, 1,
+                 id="only-blank-lines"),
+    # --- numbers pydantic reads as non-finite, or too large ---
+    pytest.param(ping(b"NaN"), [(1, "WS107")], 1, None, 1, id="nan-literal"),
+    pytest.param(ping(b"Infinity"), [(1, "WS107")], 1, None, 1, id="infinity-literal"),
+    pytest.param(ping(b"-Infinity"), [(1, "WS107")], 1, None, 1, id="minus-infinity-literal"),
+    pytest.param(b'{"type":"ping","payload":{"a":NaN,"b":-Infinity,"c":1e400},"timestamp":1757350201.0}\n',
+                 [], 0, None, 0, id="non-finite-outside-the-timestamp-is-accepted-like-pydantic"),
+    pytest.param(ping(b"1e400"), [(1, "WS107")], 1, None, 1, id="1e400"),
+    pytest.param(ping(b"-1e400"), [(1, "WS107")], 1, None, 1, id="minus-1e400"),
+    pytest.param(ping(b"9" * 400), [(1, "WS107")], 1, None, 1, id="400-digit-integer"),
+    pytest.param(ping(b"-" + b"9" * 400), [(1, "WS107")], 1, None, 1, id="minus-400-digit-integer"),
+    # 2^64 + 1 reads as nanoseconds (< 1e20): 18446744073.709551617 s, in 2554: outside the window.
+    pytest.param(ping(b"18446744073709551617"), [(1, "WS109")], 1, None, 1, id="2-to-the-64-plus-1"),
+    # --- repeated keys: pydantic reads the last; so do check and repair ---
+    pytest.param(b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":"2025-09-08T16:50:02Z"}\n',
+                 [(1, "WS101")], 1,
+                 b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":1757350202.0}\n', 0,
+                 id="repeated-timestamp-last-one-repaired"),
+    pytest.param(b'{"type":"ping","timestamp":"garbage","timestamp":1757350201.0}\n', [], 0, None, 0,
+                 id="repeated-timestamp-earlier-one-unread"),
+    pytest.param(b'{"type":"ping","timestamp":"x","\\u0074imestamp":"2025-09-08T16:50:02Z"}\n', [(1, "WS101")], 1,
+                 b'{"type":"ping","timestamp":"x","\\u0074imestamp":1757350202.0}\n', 0,
+                 id="repeated-timestamp-spelled-with-an-escape"),
+    # --- records that are not objects, or cut short ---
+    pytest.param(b"[]\n", [(1, "WS002")], 1, None, 1, id="array"),
+    pytest.param(b'"x"\n', [(1, "WS002")], 1, None, 1, id="string"),
+    pytest.param(b"1\n", [(1, "WS002")], 1, None, 1, id="number"),
+    pytest.param(b"null\n", [(1, "WS002")], 1, None, 1, id="null"),
+    pytest.param(BAD + b'\n{"type":"ping","timestamp":"2025-09', [(1, "WS101"), (2, "WS001")], 1,
+                 GOOD + b'\n{"type":"ping","timestamp":"2025-09', 1, id="truncated-last-line"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected", "check_exit", "repaired", "repair_exit"), INPUTS)
+def test_hostile_input(tmp_path, data, expected, check_exit, repaired, repair_exit):
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(data)
+    checked = run("check", str(source), "--output-format", "concise")
+    assert_no_traceback(checked)
+    assert (checked.exit_code, findings(checked.stdout)) == (check_exit, expected), checked.output
+    assert checked.stderr == ""
+
+    target = tmp_path / "fixed.jsonl"
+    result = run("repair", "--in", str(source), "--out", str(target))
+    assert_no_traceback(result)
+    assert result.exit_code == repair_exit, result.output
+    assert target.read_bytes() == (data if repaired is None else repaired)
+    assert source.read_bytes() == data
+
+
+def test_one_hostile_line_does_not_stop_the_run(tmp_path):
+    hostile = [row.values[0] for row in INPUTS
+               if row.values[3] is None and row.values[0].endswith(b"\n") and BOM not in row.values[0]]
+    data = b"".join(hostile) + BAD + b"\n"
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(data)
+    last_line = data.count(b"\n")
+    checked = run("check", str(source), "--output-format", "concise")
+    assert checked.exit_code == 1
+    assert findings(checked.stdout)[-1] == (last_line, "WS101")
+    target = tmp_path / "fixed.jsonl"
+    assert run("repair", "--in", str(source), "--out", str(target)).exit_code == 1
+    assert target.read_bytes() == data[:-len(BAD) - 1] + GOOD + b"\n"
+
+
+# --- the byte order mark and repeated keys in detail ---------------------------------------
+
+def test_bom_columns_count_from_after_it_and_fixes_keep_it():
+    [problem] = lint_bytes(BOM + BAD + b"\n")
+    assert problem.column == len(b'{"type":"ping","timestamp":') + 1  # the BOM is not a column
+    assert (problem.fix.start, problem.fix.end) == (len(BOM) + 27, len(BOM) + 27 + len(b'"2025-09-08T16:50:01Z"'))
+    assert problem.line == 1
+
+
+def test_bom_on_a_later_line_is_named_in_the_message():
+    [problem] = lint_bytes(GOOD + b"\n" + BOM + GOOD + b"\n")
+    assert problem.message.startswith("not valid JSON: the line starts with a UTF-8 byte order mark; ")
+
+
+REPEATED = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":"2025-09-08T16:50:02Z"}\n'
+
+
+def test_repeated_key_finding_names_the_one_pydantic_reads():
+    [problem] = lint_bytes(REPEATED)
+    assert problem.message == ("ISO 8601 string where epoch seconds are expected (the key appears 2 times; "
+                               "pydantic reads the last one, reported here)")
+    assert problem.column == REPEATED.rindex(b'"2025') + 1
+    assert problem.value == '"2025-09-08T16:50:02Z"'
+
+
+def test_repeated_schema_key_finding_says_so_too():
+    [problem] = lint_bytes(b'{"type":"ping","type":5}\n')
+    assert (problem.code, problem.column, problem.value) == ("WS004", 23, "5")
+    assert problem.message.endswith(" (the key appears 2 times; pydantic reads the last one, reported here)")
+
+
+def test_repair_says_it_replaced_the_last_of_repeated_keys(tmp_path):
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(BAD + b"\n" + REPEATED + REPEATED)
+    target = tmp_path / "fixed.jsonl"
+    result = run("repair", "--in", str(source), "--out", str(target))
+    assert result.exit_code == 0
+    fixed = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":1757350202.0}\n'
+    assert target.read_bytes() == GOOD + b"\n" + fixed + fixed
+    assert result.stdout.splitlines() == [
+        f"Repaired 3 values on 3 of 3 lines ({source} -> {target}). Naive times read as UTC.",
+        "2 of them in records that repeat the key (lines 2, 3): replaced the last one, which pydantic "
+        "reads; the others are left as written.",
+    ]
+
+
+# --- very large inputs, generated ------------------------------------------------------------
+
+DEEP = 10_000
+
+
+@pytest.mark.parametrize("line", [
+    pytest.param(b'{"type":"ping","payload":{"x":' + b"[" * DEEP + b"]" * DEEP + b"}}", id="arrays-in-payload"),
+    pytest.param(b'{"type":"ping","payload":' + b'{"a":' * DEEP + b"1" + b"}" * DEEP + b"}", id="objects-in-payload"),
+    pytest.param(b'{"type":"ping","timestamp":' + b"[" * DEEP + b"]" * DEEP + b"}", id="arrays-as-timestamp"),
+    pytest.param(b"[" * DEEP + b"]" * DEEP, id="top-level-arrays"),
+])
+def test_nesting_10000_deep(tmp_path, line):
+    # pydantic's parser stops at its recursion limit, so the backend rejects the message: WS001.
+    data = line + b"\n" + BAD + b"\n"
+    source = tmp_path / "deep.jsonl"
+    source.write_bytes(data)
+    checked = run("check", str(source), "--output-format", "concise")
+    assert_no_traceback(checked)
+    assert (checked.exit_code, findings(checked.stdout)) == (1, [(1, "WS001"), (2, "WS101")])
+    assert "recursion limit exceeded" in checked.stdout
+    target = tmp_path / "fixed.jsonl"
+    assert run("repair", "--in", str(source), "--out", str(target)).exit_code == 1
+    assert target.read_bytes() == line + b"\n" + GOOD + b"\n"
+
+
+def test_a_50_mb_line(tmp_path):
+    padding = b"x" * (50 << 20)
+    line = b'{"type":"ping","payload":{"blob":"' + padding + b'"},"timestamp":"2025-09-08T16:50:01Z"}\n'
+    source = tmp_path / "big.jsonl"
+    source.write_bytes(BAD + b"\n" + line + BAD)
+    checked = run("check", str(source), "--output-format", "concise")
+    assert_no_traceback(checked)
+    assert findings(checked.stdout) == [(1, "WS101"), (2, "WS101"), (3, "WS101")]
+    column = len(line) - len(b'"2025-09-08T16:50:01Z"}\n') + 1
+    assert f":2:{column}: WS101 " in checked.stdout
+    target = tmp_path / "fixed.jsonl"
+    assert run("repair", "--in", str(source), "--out", str(target)).exit_code == 0
+    with open(target, "rb") as repaired:
+        assert repaired.read(len(GOOD) + 1) == GOOD + b"\n"
+        value_at = line.rindex(b'"2025')
+        assert repaired.read(value_at) == line[:value_at]
+        assert repaired.read() == b'1757350201.0}\n' + GOOD
+
+
+def test_a_50_mb_timestamp_value_is_shown_shortened(tmp_path):
+    source = tmp_path / "big.jsonl"
+    source.write_bytes(ping(b'"' + b"7" * (50 << 20) + b'x"'))
+    checked = run("check", str(source))
+    assert_no_traceback(checked)
+    assert checked.exit_code == 1
+    [row] = [line for line in checked.stdout.splitlines() if "WS106" in line and ":28" in line]
+    assert '"' + "7" * 30 + "…" in row  # the Value column: 32 characters at most
+    assert len(checked.stdout) < 5000
+
+
+@pytest.mark.parametrize(("where", "count"), [
+    pytest.param("top-level", 1_000_000, id="top-level"),
+    # Fewer keys keep the suite fast: pydantic builds the payload's dict twice a run, and the
+    # full scanner takes a few microseconds a member.
+    pytest.param("payload", 250_000, id="payload"),
+    pytest.param("top-level-with-escapes", 200_000, id="top-level-with-escapes"),
+])
+def test_a_line_of_many_keys(tmp_path, where, count):
+    members = b",".join(b'"k%d":%d' % (i, i) for i in range(count))
+    if where == "payload":
+        line = b'{"type":"ping","payload":{' + members + b'},"timestamp":"2025-09-08T16:50:01Z"}'
+    elif where == "top-level":  # extra keys: the model ignores them
+        line = b'{"type":"ping",' + members + b',"timestamp":"2025-09-08T16:50:01Z"}'
+    else:  # a \u escape anywhere sends the timestamp lookup through the full scanner
+        line = b'{"type":"\\u0070ing",' + members + b',"timestamp":"2025-09-08T16:50:01Z"}'
+    source = tmp_path / "keys.jsonl"
+    source.write_bytes(line + b"\n")
+    checked = run("check", str(source), "--output-format", "concise")
+    assert_no_traceback(checked)
+    assert findings(checked.stdout) == [(1, "WS101")]
+    assert f":1:{len(line) - len(BAD) + 28}: WS101 " in checked.stdout
+    target = tmp_path / "fixed.jsonl"
+    assert run("repair", "--in", str(source), "--out", str(target)).exit_code == 0
+    assert target.read_bytes() == line.replace(b'"2025-09-08T16:50:01Z"', b"1757350201.0") + b"\n"
+
+
+# --- paths that cannot be read or written: one line on stderr, exit 2 --------------------------
+
+def assert_one_line_error(result, *fragments: str) -> None:
+    assert_no_traceback(result)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("wsfix: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def refuse_to_open(monkeypatch, module, refused) -> None:
+    """Make `module.open` raise PermissionError for paths `refused(path)` is true of: tests may
+    run as root, whom chmod cannot lock out."""
+    real_open = module.open
+
+    def refusing_open(path, *args, **kwargs):
+        if refused(str(path)):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", refusing_open)
+
+
+def make_input(kind: str, tmp_path, monkeypatch) -> str:
+    path = tmp_path / "capture.jsonl"
+    if kind == "missing":
+        return str(path)
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_bytes(BAD + b"\n")
+        if kind == "unreadable":
+            refuse_to_open(monkeypatch, builtins, lambda name: name == str(path))
+    return str(path)
+
+
+INPUT_PATHS = [
+    pytest.param("missing", "no such file", id="missing"),
+    pytest.param("directory", "is a directory", id="directory"),
+    pytest.param("fifo", "not a regular file", id="fifo"),
+    pytest.param("unreadable", "Permission denied", id="unreadable"),
+]
+
+
+@pytest.mark.parametrize(("kind", "fragment"), INPUT_PATHS)
+@pytest.mark.parametrize("command", ["check", "repair"])
+def test_input_path_that_cannot_be_read(tmp_path, monkeypatch, command, kind, fragment):
+    path = make_input(kind, tmp_path, monkeypatch)
+    before = sorted(os.listdir(tmp_path))
+    if command == "check":
+        result = run("check", path)
+    else:
+        result = run("repair", "--in", path, "--out", str(tmp_path / "fixed.jsonl"))
+    assert_one_line_error(result, path, fragment)
+    assert result.stdout == ""
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def make_output(kind: str, tmp_path, source: str, monkeypatch) -> str:
+    target = tmp_path / "fixed.jsonl"
+    if kind == "missing-folder":
+        return str(tmp_path / "no" / "such" / "fixed.jsonl")
+    if kind == "directory":
+        target.mkdir()
+    elif kind == "symlink-to-input":
+        target.symlink_to(source)
+    elif kind == "hard-link-to-input":
+        os.link(source, target)
+    elif kind == "unwritable-folder":  # the temp file cannot be created
+        refuse_to_open(monkeypatch, os, lambda name: name.endswith(".wsfix-tmp"))
+    return str(target)
+
+
+OUTPUT_PATHS = [
+    pytest.param("missing-folder", "does not exist", id="missing-folder"),
+    pytest.param("directory", "is a directory", id="directory"),
+    pytest.param("symlink-to-input", "is the input file", id="symlink-to-input"),
+    pytest.param("hard-link-to-input", "is the input file", id="hard-link-to-input"),
+    pytest.param("unwritable-folder", "cannot write in", id="unwritable-folder"),
+]
+
+
+@pytest.mark.parametrize(("kind", "fragment"), OUTPUT_PATHS)
+def test_output_path_that_cannot_be_written(tmp_path, monkeypatch, kind, fragment):
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(BAD + b"\n")
+    os.chmod(source, 0o640)
+    target = make_output(kind, tmp_path, str(source), monkeypatch)
+    before = sorted(os.listdir(tmp_path))
+    result = run("repair", "--in", str(source), "--out", target, "--force")
+    assert_one_line_error(result, fragment)
+    assert sorted(os.listdir(tmp_path)) == before
+    assert source.read_bytes() == BAD + b"\n"
+    assert os.stat(source).st_mode & 0o777 == 0o640
+
+
+def test_in_place_through_a_symlink_repairs_the_file_it_points_to(tmp_path):
+    real = tmp_path / "real.jsonl"
+    real.write_bytes(BAD + b"\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    result = run("repair", "--in", str(link), "--in-place", "--backup-suffix", "")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert real.read_bytes() == GOOD + b"\n"
+    assert sorted(os.listdir(tmp_path)) == ["link.jsonl", "real.jsonl"]
