@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
+from hypothesis import settings
+
+# CI must not fail on an example no one has seen: the default profile draws the same examples on
+# every run. `HYPOTHESIS_PROFILE=explore pytest` draws new ones, and many more, to look for bugs.
+settings.register_profile("wsfix", derandomize=True, deadline=None)
+settings.register_profile("explore", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "wsfix"))
 
 from wsfix.linter import Linter
 from wsfix.capture import iter_records

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from tests.test_timestamps import JSON_VALUES, MAGNITUDE_UNITS
 from wsfix.capture import iter_records
+from wsfix.errors import InputError
 from wsfix.linter import Linter
 from wsfix.problems import Problem
 from wsfix.repair import RepairResult, repair_records
@@ -80,8 +81,14 @@ def test_check_never_raises_and_prints_nothing_active(tmp_path_factory, data):
     path.write_bytes(data)
     for fmt in ("full", "concise"):
         out = io.StringIO()
-        summary = check_captures([str(path)], Settings(max_rows=None),
-                                 build_reporter(fmt, out, ReportOptions(width=80, color=False, max_rows=None)))
+        reporter = build_reporter(fmt, out, ReportOptions(width=80, color=False, max_rows=None))
+        try:
+            summary = check_captures([str(path)], Settings(max_rows=None), reporter)
+        except InputError as error:
+            # Bytes that start like gzip are read as gzip (by content, whatever the name): when
+            # they do not decompress, that is an input error (exit 2), the only one allowed here.
+            assert data.startswith(b"\x1f\x8b") and "gzip" in str(error)
+            return
         assert summary.lines == len(list(iter_records(io.BytesIO(data), "t")))
         text = out.getvalue()
         assert not [char for char in text if char != "\n" and unicodedata.category(char) in ("Cc", "Cf")]
