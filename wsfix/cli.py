@@ -101,6 +101,22 @@ WindowOption = Annotated[str, typer.Option(
     help="Plausible instants (dates, RFC 3339 times or epoch seconds); outside: WS109. 'none' turns "
          "the check off.")]
 _DEFAULT_WINDOW_TEXT = str(DEFAULT_WINDOW)
+JobsOption = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", metavar="N", min=1, show_default=False,
+    help="Processes to lint with [default: every CPU for a file over 16 MB, else 1].")]
+NoProgressOption = Annotated[bool, typer.Option(
+    "--no-progress", help="No progress bar (otherwise shown on standard error, when it is a terminal, "
+    "for files over 8 MB).")]
+
+
+def _progress_bars(no_progress: bool, stdout_busy: bool) -> Any:
+    """What draws progress bars on stderr, or None: off unless stderr is a terminal, and off when
+    findings or diffs stream to the same terminal (they would tear the bar)."""
+    if no_progress or not sys.stderr.isatty() or (stdout_busy and sys.stdout.isatty()):
+        return None
+    from wsfix.progress import progress_bar
+
+    return functools.partial(progress_bar, stream=sys.stderr)
 
 
 def _build_settings(naive_tz: str, unit: str | None, window: str, max_rows: int | None = DEFAULT_MAX_ROWS,
@@ -132,6 +148,8 @@ def check(
     show_all: Annotated[bool, typer.Option("--all", help="Show every finding in the table.")] = False,
     output_format: Annotated[str, typer.Option(
         "--output-format", metavar="FORMAT", help="full (a table) or concise (one line per finding).")] = "full",
+    jobs: JobsOption = None,
+    no_progress: NoProgressOption = False,
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
@@ -148,7 +166,8 @@ def check(
         if path != STDIN:
             with open_capture(path):
                 pass
-    summary = check_captures(files, settings, reporter)
+    summary = check_captures(files, settings, reporter, jobs=jobs,
+                             progress=_progress_bars(no_progress, stdout_busy=output_format != "full"))
     return ExitCode.FINDINGS if summary.tally.total else ExitCode.OK
 
 
@@ -172,6 +191,8 @@ def repair(
     naive_tz: NaiveTzOption = "UTC",
     unit: UnitOption = None,
     window: WindowOption = _DEFAULT_WINDOW_TEXT,
+    jobs: JobsOption = None,
+    no_progress: NoProgressOption = False,
 ) -> ExitCode:
     """Write a copy where every fixable value is replaced by its exact epoch seconds.
 
@@ -186,7 +207,8 @@ def repair(
     on_change = _diff_printer(source, target or source, sys.stdout) if diff else None
     result = repair_capture(
         source, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run),
-        settings, on_change, stdout=sys.stdout.buffer)
+        settings, on_change, stdout=sys.stdout.buffer, jobs=jobs,
+        progress=_progress_bars(no_progress, stdout_busy=diff or target == STDIN))
     _print_repair_summary(log, source, target, in_place, dry_run, result, settings)
     return ExitCode.FINDINGS if result.remaining or (dry_run and result.fixed) else ExitCode.OK
 

@@ -37,20 +37,38 @@ def member_span(line: bytes, key: str) -> tuple[int, int] | None:
     that member, because a quote inside a string is always escaped. Anything else is settled by the
     full scanner.
     """
-    quoted = _quoted_key(key)
+    quoted = _QUOTED_KEYS.get(key)
+    if quoted is None:
+        quoted = _quoted_key(key)
+        if len(_QUOTED_KEYS) < 256:  # keys come from the schema, but pydantic may name extra ones
+            _QUOTED_KEYS[key] = quoted
     first = line.find(quoted) if quoted else -1
     if first >= 0 and line.find(quoted, first + 1) < 0 and line.find(b"\\u") < 0:
+        # This runs for every bad timestamp: the common spelling `"key":value` is taken without
+        # regular expressions, anything else with them.
         try:
-            start = _WS.match(line, first + len(quoted)).end()  # type: ignore[union-attr]
-            if line[start] == _COLON:
-                start = _WS.match(line, start + 1).end()  # type: ignore[union-attr]
-                return start, _value_end(line, start)
+            start = first + len(quoted)
+            if line[start] != _COLON:
+                start = _WS.match(line, start).end()  # type: ignore[union-attr]
+                if line[start] != _COLON:
+                    return find_span(line, (key,))
+            start += 1
+            if line[start] in _WS_BYTES:
+                start = _WS.match(line, start).end()  # type: ignore[union-attr]
+            if line[start] == _QUOTE:
+                end = line.find(b'"', start + 1)
+                if end > 0 and line.find(b"\\", start, end) < 0:  # no escape: the closing quote
+                    return start, end + 1
+            return start, _value_end(line, start)
         except (IndexError, TypeError, AttributeError):  # not JSON after all
             return None
     return find_span(line, (key,))
 
 
-@functools.lru_cache(maxsize=256)
+_QUOTED_KEYS: dict[str, bytes] = {}
+_WS_BYTES = frozenset(b" \t\n\r")
+
+
 def _quoted_key(key: str) -> bytes:
     """The key as JSON text if that spelling is the only one without `\\u` escapes, else b"".
 

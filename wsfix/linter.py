@@ -13,12 +13,14 @@ No I/O, no printing; select/ignore is applied by the caller.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Annotated, Any, NamedTuple, Optional
 
-from pydantic import TypeAdapter, ValidationError, create_model
+from pydantic import Field, TypeAdapter, ValidationError, create_model
+from typing_extensions import NotRequired, TypedDict  # pydantic needs these on Python 3.11
 
 from wsfix import jsontext, rules
 from wsfix.problems import Fix, Problem
@@ -27,12 +29,22 @@ from wsfix.timestamps import Form, Policy, Unit, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
 _UNKNOWN = object()
+_new = tuple.__new__  # builds a named tuple without running its Python-level __new__
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
                    ord("f"): "a boolean"}
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
+_NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3.11
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
+
+
+class ChunkFindings(NamedTuple):
+    """What `Linter.lint_chunk` found in a chunk of a capture."""
+
+    lines: int  # records in the chunk
+    problems: list[Problem]  # in order: line, then column, then code
+    starts: dict[int, int]  # line number -> byte offset in the chunk, for each record with problems
 
 
 class Linter:
@@ -45,10 +57,25 @@ class Linter:
         self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
         self._names = tuple(field.name for field in self._fields)
+        self._by_name = {field.name: field for field in self._fields}
+        # A number inside [low, high) is plausible epoch seconds: nothing to report.
+        if policy.unit not in (None, Unit.S):
+            low, high = 1.0, 0.0  # an empty range: every number needs converting
+        else:
+            window = policy.window
+            low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
+            high = min(window.end, 1e11) if window else 1e11
+        plausible = Annotated[float, Field(strict=True, ge=low, lt=high, allow_inf_nan=False)]
         probe = create_model(  # type: ignore[call-overload]
             f"{model.__name__}Probe", __base__=model,
-            **{field.name: (Any, ...) if field.required else (Any, None) for field in self._fields})
+            **{field.name: (plausible, ...) if field.required else (Optional[plausible], None)
+               for field in self._fields})
         self._validate_probe = probe.__pydantic_validator__.validate_json
+        # For records the probe rejects for more than their timestamps: which timestamp members
+        # the top level has, and their values, from one parse (the full scanner would otherwise
+        # look for each, member by member).
+        self._validate_members = TypeAdapter(TypedDict(  # type: ignore[operator]
+            f"{model.__name__}Timestamps", {name: NotRequired[Any] for name in self._names})).validate_json
         annotations = {name: info.annotation for name, info in model.model_fields.items()}
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
@@ -59,70 +86,88 @@ class Linter:
             if adapter.core_schema.get("type") == "float"
             or adapter.core_schema.get("schema", {}).get("type") == "float")
         self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
-        # A number inside [low, high) is plausible epoch seconds: nothing to report.
-        if policy.unit not in (None, Unit.S):
-            self._low, self._high = math.inf, -math.inf  # every number needs converting
-        else:
-            window = policy.window
-            self._low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
-            self._high = min(window.end, 1e11) if window else 1e11
+        self._message_cache: dict[tuple[str, str, str], str] = {}
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n."""
         try:
-            message = self._validate_probe(line, strict=True)
+            self._validate_probe(line, strict=True)
         except ValidationError as error:
-            return self._analyse_invalid(line, line_no, path, error)
-        except Exception:  # noqa: BLE001 - a model validator choking on a raw timestamp value
+            found = self._timestamps_only(line, line_no, path, error)
+            return found if found is not None else self._analyse_invalid(line, line_no, path, error)
+        except Exception:  # noqa: BLE001 - a model validator choking on a timestamp value
             return self._analyse_unknown(line, line_no, path)
-        low, high = self._low, self._high
-        for name in self._names:
-            value = getattr(message, name)
-            if value is None or ((value.__class__ is float or value.__class__ is int)
-                                 and low <= value < high):
-                continue
-            return self._analyse_valid(line, line_no, path, message)
         return _NO_PROBLEMS
 
     def iter_problems(self, records: Iterable[bytes], path: str, first_line: int = 1,
                       ) -> Iterator[Problem]:
-        """The problems of a capture's records, in order. The same checks as `lint`, with its
-        fast path inlined: this loop runs once per record of every capture."""
-        validate = self._validate_probe
-        low, high = self._low, self._high
-        names = self._names
+        """The problems of a capture's records (each with its end of line), in order."""
+        lint = self.lint
         for line_no, line in enumerate(records, first_line):
+            yield from lint(line, line_no, path)
+
+    def lint_chunk(self, data: bytes, path: str, first_line: int = 1) -> ChunkFindings:
+        """The records of `data` (whole lines; the last may lack its \\n) and their problems, in
+        order: the same problems as `lint` gives each record.
+
+        This loop runs once per record of every capture: a valid record costs one validation
+        call and nothing else. The records are cut one at a time as the loop reaches them
+        (`BytesIO` splits at \\n only, as JSON Lines does): cutting them all at once first would
+        leave each one cold in the cache by the time it is validated, which costs more than the
+        cutting.
+        """
+        problems: list[Problem] = []
+        starts: dict[int, int] = {}
+        add = problems.extend
+        validate = self._validate_probe
+        timestamps_only = self._timestamps_only
+        records = io.BytesIO(data)
+        tell = records.tell
+        line_no = first_line - 1
+        for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
             try:
-                message = validate(line, strict=True)
+                validate(line, strict=True)
+                continue
             except ValidationError as error:
-                yield from self._analyse_invalid(line, line_no, path, error)
-                continue
+                found = timestamps_only(line, line_no, path, error)
+                if found is None:
+                    found = self._analyse_invalid(line, line_no, path, error)
             except Exception:  # noqa: BLE001 - as in lint()
-                yield from self._analyse_unknown(line, line_no, path)
-                continue
-            for name in names:
-                value = getattr(message, name)
-                if value is None or ((value.__class__ is float or value.__class__ is int)
-                                     and low <= value < high):
-                    continue
-                yield from self._analyse_valid(line, line_no, path, message)
-                break
+                found = self._analyse_unknown(line, line_no, path)
+            if found:
+                add(found)
+                starts[line_no] = tell() - len(line)
+        return ChunkFindings(line_no - first_line + 1, problems, starts)
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
-    def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any) -> tuple[Problem, ...]:
-        """A record the probe accepts: every non-timestamp field is valid; timestamps are suspect."""
-        fields_set = message.model_fields_set
+    def _timestamps_only(self, line: bytes, line_no: int, path: str,
+                         error: ValidationError) -> tuple[Problem, ...] | None:
+        """The problems of a record the probe rejects for its timestamps alone, or None if it
+        rejects more (then only the full analysis can tell).
+
+        The probe is the model with its timestamps required to be plausible epoch seconds, so
+        such a record is valid but for them, and each error carries the value pydantic parsed.
+        """
+        by_name = self._by_name
         problems = []
-        for field in self._fields:
-            if field.name in fields_set:
-                value = getattr(message, field.name)
-                # pydantic's own parse is exact for strings and integers; a float token is re-read
-                # from the bytes as a Decimal, since the float may already be rounded.
+        for detail in error.errors(include_url=False, include_context=False):
+            loc = detail["loc"]
+            field = by_name.get(loc[0]) if len(loc) == 1 else None  # type: ignore[call-overload]
+            if field is None:
+                return None
+            if detail["type"] == "missing":
+                problem = self._timestamp_problem(line, line_no, path, field, False)
+            else:
+                # pydantic's own parse is exact for strings and integers; a float token is
+                # re-read from the bytes as a Decimal, since the float may already be rounded.
+                value = detail["input"]
                 known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
                 problem = self._timestamp_problem(line, line_no, path, field, True, known)
-                if problem is not None:
-                    problems.append(problem)
+            if problem is not None:
+                problems.append(problem)
+        if len(problems) > 1:
+            problems.sort(key=Problem.sort_key)
         return tuple(problems)
 
     def _analyse_invalid(self, line: bytes, line_no: int, path: str,
@@ -137,27 +182,30 @@ class Linter:
 
     def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
-        lax_types: dict[str, str] = {}
         problems = []
         try:
             self._validate_lax(line)
         except ValidationError as error:
             for detail in error.errors(include_url=False):
-                loc = tuple(detail["loc"])
-                if loc and loc[0] in self._names:
-                    lax_types[loc[0]] = detail["type"]
-                else:
+                loc = detail["loc"]
+                if not loc or loc[0] not in self._names:
                     problems.append(self._schema_problem(line, line_no, path, detail))
         except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
             problems.append(Problem(path, line_no, None, "", rules.SCHEMA_VIOLATION,
                                     f"the model's validation raised {type(error).__name__}: {error}"))
+        try:
+            members = self._validate_members(line)
+        except Exception:  # noqa: BLE001 - not an object after all: let the exact scanner tell
+            members = None
         for field in self._fields:
-            present: bool | None = None  # the exact scanner will tell
-            if lax_types.get(field.name) == "missing":
-                present = False
-            elif field.name in lax_types:
-                present = True
-            problem = self._timestamp_problem(line, line_no, path, field, present, _UNKNOWN)
+            if members is None:
+                problem = self._timestamp_problem(line, line_no, path, field, None, _UNKNOWN)
+            elif field.name in members:
+                value = members[field.name]
+                known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
+                problem = self._timestamp_problem(line, line_no, path, field, True, known)
+            else:
+                problem = self._timestamp_problem(line, line_no, path, field, False)
             if problem is not None:
                 problems.append(problem)
         problems.sort(key=Problem.sort_key)
@@ -189,13 +237,24 @@ class Linter:
             span = jsontext.find_span(line, loc)
         column = jsontext.column_of(line, span[0]) if span else None
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
+        # Shortening an enum's message parses its list of values: done once per distinct message.
+        key = (error["type"], error["msg"], str(error.get("ctx", {}).get("expected", "")))
+        message = self._message_cache.get(key)
+        if message is None:
+            message = _shorten_pydantic_message(error)
+            if len(self._message_cache) < 1024:
+                self._message_cache[key] = message
         return Problem(path, line_no, column, _json_path(loc), rules.SCHEMA_VIOLATION,
-                       _shorten_pydantic_message(error), value=value, pydantic_type=error["type"])
+                       message, value=value, pydantic_type=error["type"])
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                            present: bool | None, value: object = None) -> Problem | None:
         """`present`: whether pydantic saw the field at the top level; None when it cannot tell.
-        `value`: the field's JSON value if already parsed exactly, else `_UNKNOWN`."""
+        `value`: the field's JSON value if already parsed exactly, else `_UNKNOWN`.
+
+        Runs for every bad timestamp: tuples are made with `tuple.__new__` (a named tuple's own
+        constructor is Python code), and attribute lookups are kept out of the common path.
+        """
         if present:
             span = jsontext.member_span(line, field.name)
         elif present is None:
@@ -215,33 +274,35 @@ class Linter:
             except ValueError:
                 return None
         reading = classify(value, self.policy)
-        if reading.form is Form.NULL and not field.required:
+        form = reading[0]
+        if form is _NULL and not field.required:
             return None
         rule = rules.rule_for(reading)
         if rule is None:
             return None
-        assert rule.describe is not None
         fix = None
-        if rule.fixable and reading.seconds is not None and reading.reason is None:
-            fix = Fix(start, end, render(reading.seconds))
-        return Problem(path, line_no, jsontext.column_of(line, start), field.name, rule.code,
-                       rule.describe(reading), jsontext.value_text(token),
-                       self._lax_type(field, token, reading.form, value), fix)
+        seconds = reading[1]
+        if seconds is not None and reading[2] is None and rule.fix is not None:
+            fix = _new(Fix, (start, end, render(seconds)))
+        assert rule.describe is not None
+        return _new(Problem, (path, line_no, jsontext.column_of(line, start), field.name, rule.code,
+                              rule.describe(reading), jsontext.value_text(token),
+                              self._lax_type(field.name, token, form, value), fix))
 
-    def _lax_type(self, field: TimestampField, token: bytes, form: Form, value: object) -> str | None:
+    def _lax_type(self, name: str, token: bytes, form: Form, value: object) -> str | None:
         """The error type pydantic's lax validation gives this value in this field (None: accepted)."""
-        key = (field.name, form, value.__class__)
-        cacheable = field.name in self._float_fields and form in _UNIFORM_FORMS
-        if cacheable and key in self._lax_type_cache:
-            return self._lax_type_cache[key]
+        key = (name, form, value.__class__)
+        verdict = self._lax_type_cache.get(key, _UNKNOWN)
+        if verdict is not _UNKNOWN:
+            return verdict  # type: ignore[return-value]
         try:
-            self._field_adapters[field.name].validate_json(token)
+            self._field_adapters[name].validate_json(token)
             verdict = None
         except ValidationError as error:
             verdict = error.errors(include_url=False)[0]["type"]
-        if cacheable:
-            self._lax_type_cache[key] = verdict
-        return verdict
+        if name in self._float_fields and form in _UNIFORM_FORMS:
+            self._lax_type_cache[key] = verdict  # type: ignore[assignment]
+        return verdict  # type: ignore[return-value]
 
 
 def _json_error_column(line: bytes, message: str) -> int | None:

@@ -53,6 +53,17 @@ class RepairResult:
         if len(lines) < self.FIRST_LINES_KEPT and (not lines or lines[-1] != problem.line):
             lines.append(problem.line)
 
+    def merge(self, later: RepairResult, line_offset: int) -> None:
+        """Add the counts of `later`, a result for the lines after these (its line numbers
+        shifted by `line_offset`); `lines` is left to the caller."""
+        self.lines_changed += later.lines_changed
+        self.fixed.update(later.fixed)
+        self.remaining.update(later.remaining)
+        for code, later_lines in later.remaining_lines.items():
+            lines = self.remaining_lines.setdefault(code, [])
+            for line in later_lines[:max(self.FIRST_LINES_KEPT - len(lines), 0)]:
+                lines.append(line + line_offset)
+
 
 ChangeHook = Callable[[int, bytes, bytes], None]
 

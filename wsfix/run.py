@@ -7,55 +7,65 @@ printing of its own (the diff hook and reporters print), no exiting.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
-from wsfix.capture import STDIN, iter_records, open_capture
+from wsfix.capture import STDIN, open_capture
 from wsfix.linter import Linter
-from wsfix.problems import Problem
+from wsfix.parallel import CHUNK_BYTES, ChunkRunner, Progress, capture_size, renumbered, resolve_jobs
 from wsfix.report import Summary, Tally
-from wsfix.repair import ChangeHook, RepairResult, atomic_output, repair_records
+from wsfix.repair import ChangeHook, RepairResult, atomic_output
 from wsfix.reporters import Reporter
 from wsfix.settings import Settings
+
+# Shows progress through one capture of a known size: (path, size in bytes) -> a context
+# manager giving something to `advance`, or None (e.g. a capture too small to bother).
+ProgressFactory = Callable[[str, int], AbstractContextManager[Progress | None]]
 
 
 def build_linter(settings: Settings) -> Linter:
     return Linter(settings.schema, settings.policy)
 
 
-def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter) -> Summary:
-    """Lint every capture in order, report each selected problem, and summarise."""
-    linter = build_linter(settings)
-    selects = settings.selects
+def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter, *,
+                   jobs: int | None = None, progress: ProgressFactory | None = None,
+                   chunk_bytes: int = CHUNK_BYTES) -> Summary:
+    """Lint every capture in order, report each selected problem, and summarise.
+
+    `jobs`: processes per capture (None: automatic, see `parallel.resolve_jobs`); the findings
+    and their order do not depend on it. `chunk_bytes` is for tests, to force many chunks.
+    """
     tally = Tally()
+    add = tally.add
+    report = reporter.add
     lines = 0
-    for path in paths:
-        with open_capture(path) as stream:
-            records = _Counted(iter_records(stream, path))
-            for problem in linter.iter_problems(records, path):
-                if selects(problem.code):
-                    tally.add(problem)
-                    reporter.add(problem)
-            lines += records.count
+    with ChunkRunner(settings, chunk_bytes) as runner:
+        for path in paths:
+            with open_capture(path) as stream:
+                size = capture_size(stream)
+                with _progress(progress, path, size) as bar:
+                    first_line = 1
+                    for chunk, checked in runner.run("check", stream, path, resolve_jobs(jobs, size), bar):
+                        for problem in renumbered(checked.problems, first_line - chunk.first_line):
+                            add(problem)  # already selected by the chunk's linter
+                            report(problem)
+                        first_line += checked.lines
+                lines += first_line - 1
     summary = Summary(files=tuple(paths), lines=lines, tally=tally,
                       naive_zone=settings.policy.naive_zone.name, schema=settings.schema.name)
     reporter.finish(summary)
     return summary
 
 
-class _Counted:
-    """Counts the records of a capture as the linter consumes them."""
-
-    def __init__(self, records: Iterator[bytes]) -> None:
-        self._records = records
-        self.count = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        count = 0
-        for count, record in enumerate(self._records, 1):  # noqa: B007 - counted below
-            self.count = count
-            yield record
+def _progress(progress: ProgressFactory | None, path: str,
+              size: int | None) -> AbstractContextManager[Progress | None]:
+    if progress is None or size is None:
+        return contextlib.nullcontext()
+    return progress(path, size)
 
 
 @dataclass(frozen=True)
@@ -70,43 +80,58 @@ class RepairTarget:
 
 
 def repair_capture(source: str, target: RepairTarget, settings: Settings,
-                   on_change: ChangeHook | None = None, stdout: object = None) -> RepairResult:
-    """Repair `source` into `target`; `stdout` is the binary stream `-` writes to."""
-    linter = build_linter(settings)
-    lint = _selected_lint(linter, settings, source)
+                   on_change: ChangeHook | None = None, stdout: object = None, *,
+                   jobs: int | None = None, progress: ProgressFactory | None = None,
+                   chunk_bytes: int = CHUNK_BYTES) -> RepairResult:
+    """Repair `source` into `target`; `stdout` is the binary stream `-` writes to.
+
+    `jobs`, `progress` and `chunk_bytes` as for `check_captures`: the output does not depend on them.
+    """
     result = RepairResult()
-    with open_capture(source) as stream:
-        records = iter_records(stream, source)
-        if target.dry_run:
-            repair_records(records, lint, _NullSink(), result, on_change)
-        elif target.path == STDIN:
-            repair_records(records, lint, stdout, result, on_change)
-            stdout.flush()  # type: ignore[attr-defined]
-        else:
-            final = source if target.in_place else target.path
-            assert final is not None
-            with atomic_output(final, mode_from=None if source == STDIN else source) as out:
-                repair_records(records, lint, out, result, on_change)
-                if target.in_place:
-                    if not result.lines_changed:
-                        out.discard()  # nothing changed: leave the file (and its mtime) alone
-                    elif target.backup_suffix:
-                        shutil.copy2(source, source + target.backup_suffix)
+    with open_capture(source) as stream, ChunkRunner(settings, chunk_bytes) as runner:
+        size = capture_size(stream)
+        with _progress(progress, source, size) as bar:
+            chunks = runner.run("repair", stream, source, resolve_jobs(jobs, size), bar)
+            if target.dry_run:
+                _write_repaired(chunks, _NullSink(), result, on_change)
+            elif target.path == STDIN:
+                _write_repaired(chunks, stdout, result, on_change)
+                stdout.flush()  # type: ignore[attr-defined]
+            else:
+                final = source if target.in_place else target.path
+                assert final is not None
+                with atomic_output(final, mode_from=None if source == STDIN else source) as out:
+                    _write_repaired(chunks, out, result, on_change)
+                    if target.in_place:
+                        if not result.lines_changed:
+                            out.discard()  # nothing changed: leave the file (and its mtime) alone
+                        elif target.backup_suffix:
+                            shutil.copy2(source, source + target.backup_suffix)
     return result
 
 
-def _selected_lint(linter: Linter, settings: Settings, path: str) -> Callable[[bytes, int], Sequence[Problem]]:
-    """`lint(record, line_no)` keeping only the selected rules' problems (and so their fixes)."""
-    lint = linter.lint
-    selects = settings.selects
-
-    def lint_record(record: bytes, line_no: int) -> Sequence[Problem]:
-        problems = lint(record, line_no, path)
-        if problems:
-            return tuple(problem for problem in problems if selects(problem.code))
-        return problems
-
-    return lint_record
+def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairResult,
+                    on_change: ChangeHook | None) -> None:
+    """Write each chunk with its edits spliced in; every other byte is copied as is."""
+    write = out.write
+    first_line = 1
+    for chunk, repaired in chunks:
+        data = chunk.read()
+        if not repaired.edits:
+            write(data)
+        else:
+            view = memoryview(data)
+            position = 0
+            for line, start, end, replacement in repaired.edits:
+                write(view[position:start])
+                write(replacement)
+                position = end
+                if on_change is not None:
+                    on_change(first_line + line - 1, data[start:end], replacement)
+            write(view[position:])
+        result.merge(repaired.result, first_line - 1)
+        first_line += repaired.lines
+    result.lines = first_line - 1
 
 
 class _NullSink:

@@ -1,0 +1,331 @@
+"""Linting a capture in chunks of whole lines, in this process or in a pool of worker processes.
+
+A capture is cut into chunks of about `CHUNK_BYTES` that end right after a `\\n`. Each chunk is
+linted on its own (`Linter.lint_chunk`) and the results are taken strictly in file order, so the
+findings, their line numbers and the repaired bytes are those of one sequential pass, whatever the
+number of jobs. With several jobs, a file is split by byte ranges that the workers read themselves
+(only offsets travel; standard input, which cannot be read twice, travels as bytes), and at most
+`2 * jobs` chunks are in flight: memory does not grow with the size of the capture.
+
+A worker returns a chunk's selected problems (check) or its edits (repair) with line numbers
+counted from the chunk's first line; the parent renumbers them. No printing and no exiting here.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import os
+import signal
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO, NamedTuple, Protocol
+
+from wsfix.errors import InputError, WsfixError
+from wsfix.linter import Linter
+from wsfix.problems import Fix, Problem
+from wsfix.repair import RepairResult, apply_fixes
+from wsfix.settings import Settings
+
+CHUNK_BYTES = 1 << 20
+# Below this size a pool costs more (forking, a few ms per worker) than it saves.
+PARALLEL_MIN_BYTES = 16 << 20
+
+
+class Progress(Protocol):
+    """Told how many bytes of the current capture have been linted (see `wsfix.progress`)."""
+
+    def advance(self, count: int) -> None: ...
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def capture_size(stream: BinaryIO) -> int | None:
+    """The size in bytes of a capture open for reading, or None if it is not a regular file
+    (a pipe, a terminal)."""
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def resolve_jobs(jobs: int | None, size: int | None) -> int:
+    """The number of processes to lint a capture of `size` bytes with (None: not a regular file).
+
+    `jobs` None means automatic: every CPU for a large file, one for a small one or a stream.
+    """
+    if jobs is not None:
+        return max(jobs, 1)
+    if size is None or size < PARALLEL_MIN_BYTES:
+        return 1
+    return available_cpus()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Whole lines of capture `path`: bytes `start:end` of the file, or `data` when given."""
+
+    path: str
+    start: int
+    end: int
+    data: bytes | None = None
+    first_line: int = 1  # the line number of its first record, when known (else 1: renumbered)
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        try:
+            with open(self.path, "rb") as stream:
+                stream.seek(self.start)
+                data = stream.read(self.end - self.start)
+        except OSError as error:
+            raise InputError(f"{self.path}: read failed: {error.strerror or error}") from error
+        if len(data) != self.end - self.start:
+            raise InputError(f"{self.path}: the file shrank while it was being read")
+        return data
+
+
+class CheckedChunk(NamedTuple):
+    lines: int
+    problems: list[Problem]  # selected; lines counted from the chunk's `first_line`
+
+
+class RepairedChunk(NamedTuple):
+    lines: int
+    # (line, start, end, replacement) for every record that changes: bytes start:end of the chunk
+    # become `replacement`; lines counted from 1 at the chunk's first record.
+    edits: list[tuple[int, int, int, bytes]]
+    result: RepairResult  # counts, with lines counted like `edits`
+
+
+class ChunkLinter:
+    """Lints chunks for check or repair; lives in each worker (and in the parent for one job)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.linter = Linter(settings.schema, settings.policy)
+        self.selects = settings.selects
+
+    def check(self, chunk: Chunk) -> CheckedChunk:
+        lines, problems, _ = self.linter.lint_chunk(chunk.read(), chunk.path, chunk.first_line)
+        selects = self.selects
+        return CheckedChunk(lines, [problem for problem in problems if selects(problem.code)])
+
+    def repair(self, chunk: Chunk) -> RepairedChunk:
+        data = chunk.read()
+        lines, problems, starts = self.linter.lint_chunk(data, chunk.path, 1)
+        selects = self.selects
+        result = RepairResult(lines=lines)
+        fixes: dict[int, list[Fix]] = {}
+        for problem in problems:
+            if not selects(problem.code):
+                continue
+            if problem.fix is None:
+                result.add_remaining(problem)
+            else:
+                result.fixed[problem.code] += 1
+                fixes.setdefault(problem.line, []).append(problem.fix)
+        edits = []
+        for line, record_fixes in fixes.items():
+            start = starts[line]
+            end = data.find(b"\n", start) + 1 or len(data)
+            record = data[start:end]
+            repaired = apply_fixes(record, record_fixes)
+            if repaired != record:
+                edits.append((line, start, end, repaired))
+        result.lines_changed = len(edits)
+        return RepairedChunk(lines, edits, result)
+
+
+# --- cutting captures into chunks ----------------------------------------------------------
+
+def stream_chunks(stream: BinaryIO, path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Whole lines of `stream`, about `chunk_bytes` at a time (a longer line comes whole).
+
+    Each piece but the last ends with \\n. Raises InputError if reading fails.
+    """
+    pending: list[bytes] = []
+    while True:
+        try:
+            data = stream.read(chunk_bytes)
+        except OSError as error:
+            raise InputError(f"{path}: read failed: {error.strerror or error}") from error
+        if not data:
+            break
+        cut = data.rfind(b"\n") + 1
+        if not cut:  # no line ends here: part of a long line
+            pending.append(data)
+            continue
+        if pending:
+            pending.append(data[:cut])
+            yield b"".join(pending)
+            pending.clear()
+        else:
+            yield data if cut == len(data) else data[:cut]
+        if cut < len(data):
+            pending.append(data[cut:])
+    if pending:
+        yield b"".join(pending)
+
+
+def file_ranges(stream: BinaryIO, path: str, size: int, chunk_bytes: int = CHUNK_BYTES,
+                ) -> Iterator[tuple[int, int]]:
+    """Byte ranges of whole lines covering the first `size` bytes of the open file `stream`,
+    about `chunk_bytes` each. Reads only a little around each cut."""
+    start = 0
+    while start < size:
+        end = start + chunk_bytes
+        if end >= size:
+            yield start, size
+            return
+        # The range ends after the first \n at or beyond byte end - 1.
+        position = end - 1
+        while True:
+            try:
+                stream.seek(position)
+                block = stream.read(1 << 16)
+            except OSError as error:
+                raise InputError(f"{path}: read failed: {error.strerror or error}") from error
+            found = block.find(b"\n")
+            if found >= 0:
+                end = min(position + found + 1, size)
+                break
+            if len(block) < 1 << 16:
+                end = size
+                break
+            position += len(block)
+        yield start, end
+        start = end
+
+
+# --- running chunks in order ---------------------------------------------------------------
+
+_WORKER: ChunkLinter | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _WORKER
+    # Ctrl-C is the parent's to handle: it stops the pool; a worker must not print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = ChunkLinter(settings)
+
+
+def _run_in_worker(kind: str, chunk: Chunk) -> Any:
+    assert _WORKER is not None
+    return getattr(_WORKER, kind)(chunk)
+
+
+class ChunkRunner:
+    """Lints captures chunk by chunk with `jobs` processes; results come back in file order.
+
+    Use as a context manager: the pool (started on first need) is stopped on exit.
+    """
+
+    def __init__(self, settings: Settings, chunk_bytes: int = CHUNK_BYTES) -> None:
+        self.settings = settings
+        self.chunk_bytes = chunk_bytes
+        self._local: ChunkLinter | None = None
+        self._pool: Any = None
+        self._pool_jobs = 0
+
+    def __enter__(self) -> ChunkRunner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            # On an error or Ctrl-C, do not wait for chunks nobody will read.
+            self._pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
+            self._pool = None
+
+    def run(self, kind: str, stream: BinaryIO, path: str, jobs: int,
+            progress: Progress | None = None) -> Iterator[tuple[Chunk, Any]]:
+        """(chunk, result) for each chunk of the capture open as `stream`, in order. `kind` is
+        "check" (results: CheckedChunk) or "repair" (RepairedChunk)."""
+        if jobs <= 1:
+            yield from self._run_here(kind, stream, path, progress)
+        else:
+            yield from self._run_pool(kind, stream, path, jobs, capture_size(stream), progress)
+
+    def _run_here(self, kind: str, stream: BinaryIO, path: str,
+                  progress: Progress | None) -> Iterator[tuple[Chunk, Any]]:
+        if self._local is None:
+            self._local = ChunkLinter(self.settings)
+        work: Callable[[Chunk], Any] = getattr(self._local, kind)
+        first_line = 1
+        offset = 0
+        for data in stream_chunks(stream, path, self.chunk_bytes):
+            chunk = Chunk(path, offset, offset + len(data), data,
+                          first_line if kind == "check" else 1)
+            result = work(chunk)
+            yield chunk, result
+            first_line += result.lines
+            offset += len(data)
+            if progress is not None:
+                progress.advance(len(data))
+
+    def _run_pool(self, kind: str, stream: BinaryIO, path: str, jobs: int, size: int | None,
+                  progress: Progress | None) -> Iterator[tuple[Chunk, Any]]:
+        pool = self._get_pool(jobs)
+        chunks: Iterable[Chunk]
+        if size is None:  # a stream: the bytes travel
+            chunks = _data_chunks(stream_chunks(stream, path, self.chunk_bytes), path)
+        else:
+            chunks = (Chunk(path, start, end)
+                      for start, end in file_ranges(stream, path, size, self.chunk_bytes))
+        in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
+        for chunk in chunks:
+            in_flight.append((chunk, pool.submit(_run_in_worker, kind, chunk)))
+            if len(in_flight) >= 2 * jobs:
+                yield self._collect(*in_flight.popleft(), progress)
+        while in_flight:
+            yield self._collect(*in_flight.popleft(), progress)
+
+    @staticmethod
+    def _collect(chunk: Chunk, future: Any, progress: Progress | None) -> tuple[Chunk, Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            raise WsfixError("a worker process died (out of memory?); try --jobs 1") from None
+        if progress is not None:
+            progress.advance(chunk.end - chunk.start)
+        return chunk, result
+
+    def _get_pool(self, jobs: int) -> Any:
+        if self._pool is not None and self._pool_jobs == jobs:
+            return self._pool
+        if self._pool is not None:
+            self._pool.shutdown()
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: workers start in milliseconds with everything imported (spawn would re-import).
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                         initargs=(self.settings,))
+        self._pool_jobs = jobs
+        return self._pool
+
+
+def _data_chunks(pieces: Iterable[bytes], path: str) -> Iterator[Chunk]:
+    offset = 0
+    for data in pieces:
+        yield Chunk(path, offset, offset + len(data), data)
+        offset += len(data)
+
+
+def renumbered(problems: list[Problem], offset: int) -> list[Problem]:
+    """`problems` with `offset` added to their line numbers."""
+    if not offset:
+        return problems
+    new = tuple.__new__  # a named tuple's own constructor is Python code; this runs per problem
+    return [new(Problem, (problem[0], problem[1] + offset, *problem[2:])) for problem in problems]
