@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.conftest import lint_bytes, repair_bytes
 from tests.test_repair_properties import captures
 from wsfix.cli import app
-from wsfix.linter import Linter
+from wsfix.linter import COUNTS, FIXES, FULL, HAS_FIX, Linter
 from wsfix.parallel import (
     PARALLEL_MIN_BYTES,
     available_cpus,
@@ -26,6 +26,7 @@ from wsfix.parallel import (
     resolve_jobs,
     stream_chunks,
 )
+from wsfix.report import Summary, Tally
 from wsfix.reporters import ReportOptions, build_reporter
 from wsfix.run import RepairTarget, check_captures, repair_capture
 from wsfix.schema import DEFAULT_SCHEMA
@@ -267,3 +268,41 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(capture_file):
     result = CliRunner().invoke(app, ["check", path, "--jobs", "2"])
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(capture=captures())
+def test_property_less_detail_keeps_codes_lines_and_fixes(capture):
+    data, _ = capture
+    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
+    full = linter.lint_chunk(data, "t", 1, FULL)
+    fixes = linter.lint_chunk(data, "t", 1, FIXES)
+    counts = linter.lint_chunk(data, "t", 1, COUNTS)
+    assert full.lines == fixes.lines == counts.lines
+    assert [(p.line, p.json_path, p.code, p.fix) for p in fixes.problems] == \
+        [(p.line, p.json_path, p.code, p.fix) for p in full.problems]
+    assert [(p.line, p.json_path, p.code, p.fix is not None) for p in counts.problems] == \
+        [(p.line, p.json_path, p.code, p.fix is not None) for p in full.problems]
+    for problem in counts.problems:
+        assert problem.fix in (None, HAS_FIX) or problem.message  # counted, or a record-level problem
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("max_rows", [0, 3, 11, None])
+def test_table_past_its_rows_counts_the_same(capture_file, jobs, max_rows):
+    # Past the rows it shows, the table only counts: the chunks after that are linted in COUNTS
+    # detail. The output is still the table of the first problems, each complete, and every count.
+    data = capture_bytes(final_newline=True) * 3
+    path = capture_file(data)
+    options = ReportOptions(max_rows=max_rows, width=160, color=False)
+    out = io.StringIO()
+    summary = check_captures([path], Settings(), build_reporter("full", out, options), jobs=jobs, chunk_bytes=64)
+    expected_out = io.StringIO()
+    reporter = build_reporter("full", expected_out, options)
+    tally = Tally()
+    for problem in lint_bytes(data, path=path):
+        tally.add(problem)
+        reporter.add(problem)
+    reporter.finish(Summary((path,), 72, tally, "UTC", DEFAULT_SCHEMA.name))
+    assert summary.tally == tally
+    assert out.getvalue() == expected_out.getvalue()

@@ -36,7 +36,19 @@ _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null",
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3.11
+_NO_SPAN = (0, 0)
+_member_span = jsontext.member_span  # module globals: one lookup less per bad value
+_rule_for = rules.rule_for
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
+
+
+# How much of each timestamp problem `lint_chunk` works out. Most of a problem is only there to be
+# shown; a repair needs the fixes, and a table past its last row only counts. Records with other
+# problems (invalid JSON, schema violations) always get everything.
+FULL = 2  # everything
+FIXES = 1  # line, field, code and fix; no column, message, value or pydantic type
+COUNTS = 0  # line, field and code; `fix` is HAS_FIX or None
+HAS_FIX = Fix(0, 0, "")  # in COUNTS problems: "a fix exists", not the fix
 
 
 class ChunkFindings(NamedTuple):
@@ -106,7 +118,7 @@ class Linter:
         for line_no, line in enumerate(records, first_line):
             yield from lint(line, line_no, path)
 
-    def lint_chunk(self, data: bytes, path: str, first_line: int = 1) -> ChunkFindings:
+    def lint_chunk(self, data: bytes, path: str, first_line: int = 1, detail: int = FULL) -> ChunkFindings:
         """The records of `data` (whole lines; the last may lack its \\n) and their problems, in
         order: the same problems as `lint` gives each record.
 
@@ -114,7 +126,7 @@ class Linter:
         call and nothing else. The records are cut one at a time as the loop reaches them
         (`BytesIO` splits at \\n only, as JSON Lines does): cutting them all at once first would
         leave each one cold in the cache by the time it is validated, which costs more than the
-        cutting.
+        cutting. `detail` (FULL, FIXES, COUNTS) says how much of each timestamp problem to work out.
         """
         problems: list[Problem] = []
         starts: dict[int, int] = {}
@@ -129,7 +141,7 @@ class Linter:
                 validate(line, strict=True)
                 continue
             except ValidationError as error:
-                found = timestamps_only(line, line_no, path, error)
+                found = timestamps_only(line, line_no, path, error, detail)
                 if found is None:
                     found = self._analyse_invalid(line, line_no, path, error)
             except Exception:  # noqa: BLE001 - as in lint()
@@ -141,8 +153,8 @@ class Linter:
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
-    def _timestamps_only(self, line: bytes, line_no: int, path: str,
-                         error: ValidationError) -> tuple[Problem, ...] | None:
+    def _timestamps_only(self, line: bytes, line_no: int, path: str, error: ValidationError,
+                         detail: int = FULL) -> tuple[Problem, ...] | None:
         """The problems of a record the probe rejects for its timestamps alone, or None if it
         rejects more (then only the full analysis can tell).
 
@@ -151,19 +163,19 @@ class Linter:
         """
         by_name = self._by_name
         problems = []
-        for detail in error.errors(include_url=False, include_context=False):
-            loc = detail["loc"]
+        for error_detail in error.errors(include_url=False, include_context=False):
+            loc = error_detail["loc"]
             field = by_name.get(loc[0]) if len(loc) == 1 else None  # type: ignore[call-overload]
             if field is None:
                 return None
-            if detail["type"] == "missing":
+            if error_detail["type"] == "missing":
                 problem = self._timestamp_problem(line, line_no, path, field, False)
             else:
                 # pydantic's own parse is exact for strings and integers; a float token is
                 # re-read from the bytes as a Decimal, since the float may already be rounded.
-                value = detail["input"]
+                value = error_detail["input"]
                 known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
-                problem = self._timestamp_problem(line, line_no, path, field, True, known)
+                problem = self._timestamp_problem(line, line_no, path, field, True, known, detail)
             if problem is not None:
                 problems.append(problem)
         if len(problems) > 1:
@@ -248,15 +260,17 @@ class Linter:
                        message, value=value, pydantic_type=error["type"])
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                           present: bool | None, value: object = None) -> Problem | None:
+                           present: bool | None, value: object = None, detail: int = FULL,
+                           ) -> Problem | None:
         """`present`: whether pydantic saw the field at the top level; None when it cannot tell.
         `value`: the field's JSON value if already parsed exactly, else `_UNKNOWN`.
 
         Runs for every bad timestamp: tuples are made with `tuple.__new__` (a named tuple's own
-        constructor is Python code), and attribute lookups are kept out of the common path.
+        constructor is Python code), and only what `detail` asks for is worked out.
         """
         if present:
-            span = jsontext.member_span(line, field.name)
+            # Counting needs no bytes when pydantic has parsed the value exactly.
+            span = _member_span(line, field.name) if detail != COUNTS or value is _UNKNOWN else _NO_SPAN
         elif present is None:
             span = jsontext.find_span(line, (field.name,))
         else:
@@ -267,24 +281,28 @@ class Linter:
                                "required timestamp is missing", pydantic_type="missing")
             return None
         start, end = span
-        token = line[start:end]
         if value is _UNKNOWN:
             try:
-                value = jsontext.token_value(token)
+                value = jsontext.token_value(line[start:end])
             except ValueError:
                 return None
         reading = classify(value, self.policy)
         form = reading[0]
         if form is _NULL and not field.required:
             return None
-        rule = rules.rule_for(reading)
+        rule = _rule_for(reading)
         if rule is None:
             return None
-        fix = None
         seconds = reading[1]
-        if seconds is not None and reading[2] is None and rule.fix is not None:
-            fix = _new(Fix, (start, end, render(seconds)))
+        fixable = seconds is not None and reading[2] is None and rule.fix is not None
+        if detail == COUNTS:
+            return _new(Problem, (path, line_no, None, field.name, rule.code, "", None, None,
+                                  HAS_FIX if fixable else None))
+        fix = _new(Fix, (start, end, render(seconds))) if fixable else None
+        if detail == FIXES:
+            return _new(Problem, (path, line_no, None, field.name, rule.code, "", None, None, fix))
         assert rule.describe is not None
+        token = line[start:end]
         return _new(Problem, (path, line_no, jsontext.column_of(line, start), field.name, rule.code,
                               rule.describe(reading), jsontext.value_text(token),
                               self._lax_type(field.name, token, form, value), fix))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from wsfix.errors import InputError, WsfixError
-from wsfix.linter import Linter
+from wsfix.linter import FIXES, FULL, Linter
 from wsfix.problems import Fix, Problem
 from wsfix.repair import RepairResult, apply_fixes
 from wsfix.settings import Settings
@@ -78,6 +78,7 @@ class Chunk:
     end: int
     data: bytes | None = None
     first_line: int = 1  # the line number of its first record, when known (else 1: renumbered)
+    detail: int = FULL  # how much of each problem to work out (see `Linter.lint_chunk`)
 
     def read(self) -> bytes:
         if self.data is not None:
@@ -114,13 +115,14 @@ class ChunkLinter:
         self.selects = settings.selects
 
     def check(self, chunk: Chunk) -> CheckedChunk:
-        lines, problems, _ = self.linter.lint_chunk(chunk.read(), chunk.path, chunk.first_line)
+        lines, problems, _ = self.linter.lint_chunk(chunk.read(), chunk.path, chunk.first_line,
+                                                    chunk.detail)
         selects = self.selects
         return CheckedChunk(lines, [problem for problem in problems if selects(problem.code)])
 
     def repair(self, chunk: Chunk) -> RepairedChunk:
         data = chunk.read()
-        lines, problems, starts = self.linter.lint_chunk(data, chunk.path, 1)
+        lines, problems, starts = self.linter.lint_chunk(data, chunk.path, 1, FIXES)
         selects = self.selects
         result = RepairResult(lines=lines)
         fixes: dict[int, list[Fix]] = {}
@@ -244,17 +246,18 @@ class ChunkRunner:
             self._pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
             self._pool = None
 
-    def run(self, kind: str, stream: BinaryIO, path: str, jobs: int,
-            progress: Progress | None = None) -> Iterator[tuple[Chunk, Any]]:
+    def run(self, kind: str, stream: BinaryIO, path: str, jobs: int, progress: Progress | None = None,
+            detail: Callable[[], int] = lambda: FULL) -> Iterator[tuple[Chunk, Any]]:
         """(chunk, result) for each chunk of the capture open as `stream`, in order. `kind` is
-        "check" (results: CheckedChunk) or "repair" (RepairedChunk)."""
+        "check" (results: CheckedChunk) or "repair" (RepairedChunk). `detail()` is asked as each
+        chunk is sent: how much of its problems a check works out."""
         if jobs <= 1:
-            yield from self._run_here(kind, stream, path, progress)
+            yield from self._run_here(kind, stream, path, progress, detail)
         else:
-            yield from self._run_pool(kind, stream, path, jobs, capture_size(stream), progress)
+            yield from self._run_pool(kind, stream, path, jobs, capture_size(stream), progress, detail)
 
-    def _run_here(self, kind: str, stream: BinaryIO, path: str,
-                  progress: Progress | None) -> Iterator[tuple[Chunk, Any]]:
+    def _run_here(self, kind: str, stream: BinaryIO, path: str, progress: Progress | None,
+                  detail: Callable[[], int]) -> Iterator[tuple[Chunk, Any]]:
         if self._local is None:
             self._local = ChunkLinter(self.settings)
         work: Callable[[Chunk], Any] = getattr(self._local, kind)
@@ -262,7 +265,7 @@ class ChunkRunner:
         offset = 0
         for data in stream_chunks(stream, path, self.chunk_bytes):
             chunk = Chunk(path, offset, offset + len(data), data,
-                          first_line if kind == "check" else 1)
+                          first_line if kind == "check" else 1, detail())
             result = work(chunk)
             yield chunk, result
             first_line += result.lines
@@ -271,16 +274,16 @@ class ChunkRunner:
                 progress.advance(len(data))
 
     def _run_pool(self, kind: str, stream: BinaryIO, path: str, jobs: int, size: int | None,
-                  progress: Progress | None) -> Iterator[tuple[Chunk, Any]]:
+                  progress: Progress | None, detail: Callable[[], int]) -> Iterator[tuple[Chunk, Any]]:
         pool = self._get_pool(jobs)
-        chunks: Iterable[Chunk]
+        pieces: Iterable[tuple[int, int, bytes | None]]
         if size is None:  # a stream: the bytes travel
-            chunks = _data_chunks(stream_chunks(stream, path, self.chunk_bytes), path)
+            pieces = _pieces(stream_chunks(stream, path, self.chunk_bytes))
         else:
-            chunks = (Chunk(path, start, end)
-                      for start, end in file_ranges(stream, path, size, self.chunk_bytes))
+            pieces = ((start, end, None) for start, end in file_ranges(stream, path, size, self.chunk_bytes))
         in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
-        for chunk in chunks:
+        for start, end, data in pieces:
+            chunk = Chunk(path, start, end, data, 1, detail())
             in_flight.append((chunk, pool.submit(_run_in_worker, kind, chunk)))
             if len(in_flight) >= 2 * jobs:
                 yield self._collect(*in_flight.popleft(), progress)
@@ -316,10 +319,10 @@ class ChunkRunner:
         return self._pool
 
 
-def _data_chunks(pieces: Iterable[bytes], path: str) -> Iterator[Chunk]:
+def _pieces(pieces: Iterable[bytes]) -> Iterator[tuple[int, int, bytes]]:
     offset = 0
     for data in pieces:
-        yield Chunk(path, offset, offset + len(data), data)
+        yield offset, offset + len(data), data
         offset += len(data)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wsfix.capture import STDIN, open_capture
-from wsfix.linter import Linter
+from wsfix.linter import COUNTS, FULL, Linter
 from wsfix.parallel import CHUNK_BYTES, ChunkRunner, Progress, capture_size, renumbered, resolve_jobs
 from wsfix.report import Summary, Tally
 from wsfix.repair import ChangeHook, RepairResult, atomic_output
@@ -42,6 +42,10 @@ def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter,
     tally = Tally()
     add = tally.add
     report = reporter.add
+
+    def detail() -> int:  # past the rows a table shows, findings are only counted
+        return FULL if reporter.wants_details() else COUNTS
+
     lines = 0
     with ChunkRunner(settings, chunk_bytes) as runner:
         for path in paths:
@@ -49,7 +53,8 @@ def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter,
                 size = capture_size(stream)
                 with _progress(progress, path, size) as bar:
                     first_line = 1
-                    for chunk, checked in runner.run("check", stream, path, resolve_jobs(jobs, size), bar):
+                    for chunk, checked in runner.run("check", stream, path, resolve_jobs(jobs, size),
+                                                     bar, detail):
                         for problem in renumbered(checked.problems, first_line - chunk.first_line):
                             add(problem)  # already selected by the chunk's linter
                             report(problem)

@@ -35,6 +35,12 @@ class Reporter(abc.ABC):
     @abc.abstractmethod
     def add(self, problem: Problem) -> None: ...
 
+    def wants_details(self) -> bool:
+        """Whether the problems added from now on are shown. When not (a table past its last row),
+        they may come counted only: code, line and field, with an empty message, no column, value
+        or pydantic type, and `wsfix.linter.HAS_FIX` for a fix."""
+        return True
+
     @abc.abstractmethod
     def finish(self, summary: Summary) -> None: ...
 

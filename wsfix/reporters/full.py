@@ -35,6 +35,10 @@ class FullReporter(Reporter):
         else:
             self._hidden += 1
 
+    def wants_details(self) -> bool:
+        limit = self.options.max_rows
+        return limit is None or len(self._rows) < limit
+
     def finish(self, summary: Summary) -> None:
         console = Console(file=self.out, width=self.options.width, highlight=False, emoji=False,
                           markup=False, force_terminal=self.options.color,
