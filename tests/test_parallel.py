@@ -306,3 +306,22 @@ def test_table_past_its_rows_counts_the_same(capture_file, jobs, max_rows):
     reporter.finish(Summary((path,), 72, tally, "UTC", DEFAULT_SCHEMA.name))
     assert summary.tally == tally
     assert out.getvalue() == expected_out.getvalue()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ignored_rules_are_neither_reported_nor_fixed(capture_file, tmp_path, jobs):
+    data = capture_bytes(final_newline=True)
+    path = capture_file(data)
+    settings = Settings(ignore=("WS101", "WS003"))
+    out = io.StringIO()
+    summary = check_captures([path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs,
+                             chunk_bytes=64)
+    expected = [p for p in lint_bytes(data, path=path) if p.code not in ("WS101", "WS003")]
+    assert sum(summary.tally.counts.values()) == len(expected) == 12
+    assert "WS101" not in out.getvalue() and "WS003" not in out.getvalue()
+    result = repair_capture(path, RepairTarget(path=str(tmp_path / "out.jsonl")), settings, jobs=jobs,
+                            chunk_bytes=64)
+    repaired = (tmp_path / "out.jsonl").read_bytes()
+    assert b'"2025-09-08T16:50:03.5+00:00"' in repaired  # WS101 ignored: left as it is
+    assert b'"2025-09-08T16:50:01.447585"' not in repaired  # WS102 still fixed
+    assert result.fixed == {"WS102": 2, "WS104": 2}

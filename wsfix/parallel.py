@@ -25,6 +25,7 @@ from typing import Any, BinaryIO, NamedTuple, Protocol
 from wsfix.errors import InputError, WsfixError
 from wsfix.linter import FIXES, FULL, Linter
 from wsfix.problems import Fix, Problem
+from wsfix.rules import RULES
 from wsfix.repair import RepairResult, apply_fixes
 from wsfix.settings import Settings
 
@@ -113,12 +114,15 @@ class ChunkLinter:
     def __init__(self, settings: Settings) -> None:
         self.linter = Linter(settings.schema, settings.policy)
         self.selects = settings.selects
+        self.selects_all = all(settings.selects(rule.code) for rule in RULES)
 
     def check(self, chunk: Chunk) -> CheckedChunk:
         lines, problems, _ = self.linter.lint_chunk(chunk.read(), chunk.path, chunk.first_line,
                                                     chunk.detail)
-        selects = self.selects
-        return CheckedChunk(lines, [problem for problem in problems if selects(problem.code)])
+        if not self.selects_all:
+            selects = self.selects
+            problems = [problem for problem in problems if selects(problem.code)]
+        return CheckedChunk(lines, problems)
 
     def repair(self, chunk: Chunk) -> RepairedChunk:
         data = chunk.read()

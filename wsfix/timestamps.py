@@ -285,6 +285,8 @@ def to_epoch_seconds(value: object, policy: Policy = DEFAULT_POLICY) -> float:
 
 def render(seconds: float) -> str:
     """Write epoch seconds as the JSON number token a repair puts back: the shortest repr."""
+    if seconds.__class__ is float and seconds - seconds == 0.0:  # finite (inf - inf is NaN): the common case
+        return repr(seconds)
     if not math.isfinite(seconds):
         raise ValueError(f"cannot render non-finite {seconds!r} as a JSON number")
     return repr(float(seconds))
