@@ -117,6 +117,9 @@ def test_repair_jobs_2_is_byte_identical_to_jobs_1(capture_file, tmp_path, chunk
     assert result_one == result_two == expected_result
     assert changes_one == changes_two
     assert [line for line, _, _ in changes_one] == [2, 4, 6, 7, 14, 16, 18, 19]
+    for line, old, new in changes_one:  # whole records, as they were and as repaired
+        assert old == io.BytesIO(data).readlines()[line - 1]
+        assert new == io.BytesIO(expected).readlines()[line - 1]
     assert one.endswith(b"\n") is final_newline
     assert one.count(b"\r\n") == data.count(b"\r\n")
 

@@ -24,9 +24,9 @@ from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from wsfix.errors import InputError, WsfixError
 from wsfix.linter import FIXES, FULL, Linter
-from wsfix.problems import Fix, Problem
+from wsfix.problems import Problem
 from wsfix.rules import RULES
-from wsfix.repair import RepairResult, apply_fixes
+from wsfix.repair import RepairResult
 from wsfix.settings import Settings
 
 CHUNK_BYTES = 1 << 20
@@ -102,8 +102,8 @@ class CheckedChunk(NamedTuple):
 
 class RepairedChunk(NamedTuple):
     lines: int
-    # (line, start, end, replacement) for every record that changes: bytes start:end of the chunk
-    # become `replacement`; lines counted from 1 at the chunk's first record.
+    # (line, start, end, replacement): bytes start:end of the chunk become `replacement`; one per
+    # fix that changes something, in order; lines counted from 1 at the chunk's first record.
     edits: list[tuple[int, int, int, bytes]]
     result: RepairResult  # counts, with lines counted like `edits`
 
@@ -127,26 +127,30 @@ class ChunkLinter:
     def repair(self, chunk: Chunk) -> RepairedChunk:
         data = chunk.read()
         lines, problems, starts = self.linter.lint_chunk(data, chunk.path, 1, FIXES)
-        selects = self.selects
+        if not self.selects_all:
+            selects = self.selects
+            problems = [problem for problem in problems if selects(problem.code)]
         result = RepairResult(lines=lines)
-        fixes: dict[int, list[Fix]] = {}
-        for problem in problems:
-            if not selects(problem.code):
-                continue
-            if problem.fix is None:
-                result.add_remaining(problem)
-            else:
-                result.fixed[problem.code] += 1
-                fixes.setdefault(problem.line, []).append(problem.fix)
+        fixed = result.fixed
         edits = []
-        for line, record_fixes in fixes.items():
-            start = starts[line]
-            end = data.find(b"\n", start) + 1 or len(data)
-            record = data[start:end]
-            repaired = apply_fixes(record, record_fixes)
-            if repaired != record:
-                edits.append((line, start, end, repaired))
-        result.lines_changed = len(edits)
+        changed_line = previous_end = 0
+        for problem in problems:  # in order: by line, then column
+            fix = problem.fix
+            if fix is None:
+                result.add_remaining(problem)
+                continue
+            fixed[problem.code] += 1
+            record_start = starts[problem.line]
+            start, end = record_start + fix.start, record_start + fix.end
+            if start < previous_end:  # as apply_fixes would refuse it
+                raise ValueError(f"overlapping fixes on line {problem.line}")
+            replacement = fix.replacement.encode()
+            if data[start:end] != replacement:
+                edits.append((problem.line, start, end, replacement))
+                previous_end = end
+                if problem.line != changed_line:
+                    changed_line = problem.line
+                    result.lines_changed += 1
         return RepairedChunk(lines, edits, result)
 
 

@@ -18,7 +18,8 @@ from wsfix.capture import STDIN, open_capture
 from wsfix.linter import COUNTS, FULL, Linter
 from wsfix.parallel import CHUNK_BYTES, ChunkRunner, Progress, capture_size, renumbered, resolve_jobs
 from wsfix.report import Summary, Tally
-from wsfix.repair import ChangeHook, RepairResult, atomic_output
+from wsfix.problems import Fix
+from wsfix.repair import ChangeHook, RepairResult, apply_fixes, atomic_output
 from wsfix.reporters import Reporter
 from wsfix.settings import Settings
 
@@ -127,16 +128,33 @@ def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairR
         else:
             view = memoryview(data)
             position = 0
-            for line, start, end, replacement in repaired.edits:
+            for _, start, end, replacement in repaired.edits:
                 write(view[position:start])
                 write(replacement)
                 position = end
-                if on_change is not None:
-                    on_change(first_line + line - 1, data[start:end], replacement)
             write(view[position:])
+            if on_change is not None:
+                _report_changes(data, repaired.edits, first_line, on_change)
         result.merge(repaired.result, first_line - 1)
         first_line += repaired.lines
     result.lines = first_line - 1
+
+
+def _report_changes(data: bytes, edits: list[tuple[int, int, int, bytes]], first_line: int,
+                    on_change: ChangeHook) -> None:
+    """Call `on_change(line, record, repaired record)` for each record the edits change."""
+    index = 0
+    while index < len(edits):
+        line, start, _, _ = edits[index]
+        record_start = data.rfind(b"\n", 0, start) + 1
+        record_end = data.find(b"\n", start) + 1 or len(data)
+        fixes = []
+        while index < len(edits) and edits[index][0] == line:
+            _, fix_start, fix_end, replacement = edits[index]
+            fixes.append(Fix(fix_start - record_start, fix_end - record_start, replacement.decode()))
+            index += 1
+        record = data[record_start:record_end]
+        on_change(first_line + line - 1, record, apply_fixes(record, fixes))
 
 
 class _NullSink:
