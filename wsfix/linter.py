@@ -37,6 +37,7 @@ _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null",
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3.11
 _NO_SPAN = (0, 0)
+_NOT_A_TIMESTAMP = object()
 _member_span = jsontext.member_span  # module globals: one lookup less per bad value
 _rule_for = rules.rule_for
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
@@ -125,7 +126,7 @@ class Linter:
         says how much of each timestamp problem to work out.
 
         The first loop runs once per record of every capture: a valid record costs one
-        validation call and nothing else, and a rejected one only the note of pydantic's errors.
+        validation call and nothing else, and a rejected one only a note of its error.
         The rejected records are analysed afterwards, together: interleaved with the validation
         calls, the analysis in Python ran at half its speed (its code and data cold each time).
         Records are cut one at a time as the loop reaches them (`BytesIO` splits at \\n only, as
@@ -141,23 +142,27 @@ class Linter:
             try:
                 validate(line, strict=True)
             except ValidationError as error:
-                note((line_no, line, tell(), error.errors(include_url=False, include_context=False)))
+                note((line_no, line, tell(), error))
             except Exception:  # noqa: BLE001 - as in lint()
                 note((line_no, line, tell(), None))
         problems: list[Problem] = []
         add = problems.extend
         starts: dict[int, int] = {}
         timestamps_only = self._timestamps_only
-        for number, line, end, errors in rejected:
-            if errors is None:
+        for number, line, end, error in rejected:
+            if error is None:
                 found = self._analyse_unknown(line, number, path)
             else:
+                errors = error.errors(include_url=False, include_context=False)
                 found = timestamps_only(line, number, path, errors, detail)
                 if found is None:
                     found = self._analyse_invalid(line, number, path, errors)
             if found:
                 add(found)
                 starts[number] = end - len(line)
+        # The errors' tracebacks refer to this frame, which refers to them: a cycle that only the
+        # garbage collector would break. Break it now.
+        rejected.clear()
         return ChunkFindings(line_no - first_line + 1, problems, starts)
 
     # --- the full analysis, for records that fail the fast path -------------------------------
@@ -171,26 +176,36 @@ class Linter:
         The probe is the model with its timestamps required to be plausible epoch seconds, so
         such a record is valid but for them, and each error carries the value pydantic parsed.
         """
-        by_name = self._by_name
-        problems: list[Problem] = []
-        for error_detail in errors:
-            loc = error_detail["loc"]
-            field = by_name.get(loc[0]) if len(loc) == 1 else None  # type: ignore[call-overload]
-            if field is None:
+        if len(errors) == 1:  # nearly always: one bad timestamp, and no list to build and sort
+            problem = self._timestamp_error(line, line_no, path, errors[0], detail)
+            if problem is _NOT_A_TIMESTAMP:
                 return None
-            if error_detail["type"] == "missing":
-                problem = self._timestamp_problem(line, line_no, path, field, False)
-            else:
-                # pydantic's own parse is exact for strings and integers; a float token is
-                # re-read from the bytes as a Decimal, since the float may already be rounded.
-                value = error_detail["input"]
-                known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
-                problem = self._timestamp_problem(line, line_no, path, field, True, known, detail)
+            return _NO_PROBLEMS if problem is None else (problem,)  # type: ignore[return-value]
+        problems = []
+        for error in errors:
+            problem = self._timestamp_error(line, line_no, path, error, detail)
+            if problem is _NOT_A_TIMESTAMP:
+                return None
             if problem is not None:
                 problems.append(problem)
-        if len(problems) > 1:
-            problems.sort(key=Problem.sort_key)
-        return tuple(problems)
+        problems.sort(key=Problem.sort_key)  # type: ignore[arg-type]
+        return tuple(problems)  # type: ignore[arg-type]
+
+    def _timestamp_error(self, line: bytes, line_no: int, path: str, error: Any,
+                         detail: int) -> object:
+        """The problem (or None) behind one probe error, or `_NOT_A_TIMESTAMP` if the error is
+        about another field."""
+        loc = error["loc"]
+        field = self._by_name.get(loc[0]) if len(loc) == 1 else None
+        if field is None:
+            return _NOT_A_TIMESTAMP
+        if error["type"] == "missing":
+            return self._timestamp_problem(line, line_no, path, field, False)
+        # pydantic's own parse is exact for strings and integers; a float token is re-read from
+        # the bytes as a Decimal, since the float may already be rounded.
+        value = error["input"]
+        known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
+        return self._timestamp_problem(line, line_no, path, field, True, known, detail)
 
     def _analyse_invalid(self, line: bytes, line_no: int, path: str, errors: list[Any]) -> tuple[Problem, ...]:
         """A record the probe rejects for more than its timestamps; `errors` are the probe's."""

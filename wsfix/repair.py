@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -130,6 +129,8 @@ def atomic_output(target: str, mode_from: str | None = None) -> Iterator[AtomicF
     discards, the temp file is removed and `target` is untouched. Raises OutputError for OS
     failures.
     """
+    import tempfile  # here, not at the top: `check` never writes, and tempfile costs start-up time
+
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise OutputError(f"{target}: folder {folder} does not exist")

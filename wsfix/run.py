@@ -45,7 +45,7 @@ def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter,
     report = reporter.add
 
     def detail() -> int:  # past the rows a table shows, findings are only counted
-        return FULL if reporter.wants_details() else COUNTS
+        return FULL if reporter.wants_problems() else COUNTS
 
     lines = 0
     with ChunkRunner(settings, chunk_bytes) as runner:
@@ -59,6 +59,9 @@ def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter,
                         for problem in renumbered(checked.problems, first_line - chunk.first_line):
                             add(problem)  # already selected by the chunk's linter
                             report(problem)
+                        if checked.counted:
+                            tally.add_counts(checked.counted)
+                            reporter.add_unshown(sum(checked.counted.values()))
                         first_line += checked.lines
                 lines += first_line - 1
     summary = Summary(files=tuple(paths), lines=lines, tally=tally,
