@@ -17,6 +17,7 @@ The table is Markdown, ready for the README. Run it on a quiet machine (`uptime`
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -24,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,18 +107,30 @@ def run_process(argv: list[str]) -> tuple[float, float, int]:
     return float(seconds), int(peak_kb) / 1024, int(status)
 
 
-def measure(name: str, argv: list[str], lines: int, repeat: int, ok: tuple[int, ...] = (0,),
-            note: str = "") -> Measure:
-    times, rss = [], []
-    for _ in range(repeat):
-        elapsed, peak, code = run_process(argv)
-        if code not in ok:
-            raise SystemExit(f"{name}: exit status {code} from {' '.join(argv)}")
-        times.append(elapsed)
-        rss.append(peak)
-    result = Measure(name, lines, statistics.median(times), statistics.median(rss), note)
-    print(f"  {name}: {result.seconds:.3f} s, {result.rss_mb:.0f} MB", file=sys.stderr)
-    return result
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    lines: int
+    ok: tuple[int, ...] = (0,)
+    note: str = ""
+
+
+def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
+    """Run every command `repeat` times, round-robin (so that a busy spell on the machine slows
+    all of them alike), and keep the median time and RSS of each."""
+    times: dict[str, list[float]] = {command.name: [] for command in commands}
+    peaks: dict[str, list[float]] = {command.name: [] for command in commands}
+    for round_number in range(repeat):
+        for command in commands:
+            elapsed, peak, code = run_process(command.argv)
+            if code not in command.ok:
+                raise SystemExit(f"{command.name}: exit status {code} from {' '.join(command.argv)}")
+            times[command.name].append(elapsed)
+            peaks[command.name].append(peak)
+            print(f"  round {round_number + 1}: {command.name}: {elapsed:.3f} s, {peak:.0f} MB", file=sys.stderr)
+    return [Measure(command.name, command.lines, statistics.median(times[command.name]),
+                    statistics.median(peaks[command.name]), command.note) for command in commands]
 
 
 def wsfix(*args: str) -> list[str]:
@@ -145,20 +157,20 @@ def count_lines(path: Path) -> int:
 def bench_capture(path: Path, jobs: int, repeat: int, workdir: Path, schema_sample: int) -> list[Measure]:
     lines = count_lines(path)
     print(f"{path.name}: {lines:,} lines, {path.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
-    results = [measure(name, [sys.executable, "-c", code, str(path)], lines, repeat)
-               for name, code in BASELINES.items()]
-    results.append(check_jsonschema(path, workdir, schema_sample, repeat))
-    for job_count in dict.fromkeys((1, jobs)):
-        results.append(measure(f"wsfix check --jobs {job_count}",
-                               wsfix("check", str(path), "--jobs", str(job_count), "--no-progress"),
-                               lines, repeat, ok=(0, 1)))
+    commands = [Command(name, [sys.executable, "-c", code, str(path)], lines) for name, code in BASELINES.items()]
     out = workdir / "repaired.jsonl"
     for job_count in dict.fromkeys((1, jobs)):
-        results.append(measure(f"wsfix repair --jobs {job_count}",
-                               wsfix("repair", "--in", str(path), "--out", str(out), "--force",
-                                     "--jobs", str(job_count), "--no-progress"),
-                               lines, repeat, ok=(0, 1)))
+        commands.append(Command(f"wsfix check --jobs {job_count}",
+                                wsfix("check", str(path), "--jobs", str(job_count), "--no-progress"),
+                                lines, ok=(0, 1)))
+    for job_count in dict.fromkeys((1, jobs)):
+        commands.append(Command(f"wsfix repair --jobs {job_count}",
+                                wsfix("repair", "--in", str(path), "--out", str(out), "--force",
+                                      "--jobs", str(job_count), "--no-progress"),
+                                lines, ok=(0, 1)))
+    results = measure_all(commands, repeat)
     out.unlink(missing_ok=True)
+    results.insert(len(BASELINES), check_jsonschema(path, workdir, schema_sample, repeat))
     return results
 
 
@@ -173,8 +185,6 @@ def check_jsonschema(path: Path, workdir: Path, sample: int, repeat: int) -> Mea
     folder = Path(tempfile.mkdtemp(dir=workdir, prefix="documents-"))
     try:
         schema = folder / "schema.json"
-        import json
-
         schema.write_text(json.dumps(WebSocketMessage.model_json_schema()))
         documents = []
         with open(path, "rb") as stream:
@@ -184,8 +194,8 @@ def check_jsonschema(path: Path, workdir: Path, sample: int, repeat: int) -> Mea
                 document = folder / f"{index}.json"
                 document.write_bytes(line)
                 documents.append(str(document))
-        result = measure(name, [tool, "--schemafile", str(schema), *documents], len(documents), repeat,
-                         ok=(0, 1), note=f"{len(documents):,} lines, one file each")
+        [result] = measure_all([Command(name, [tool, "--schemafile", str(schema), *documents], len(documents),
+                                        ok=(0, 1), note=f"{len(documents):,} lines, one file each")], repeat)
     finally:
         shutil.rmtree(folder)
     return result

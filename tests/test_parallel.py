@@ -145,27 +145,37 @@ def test_check_reads_stdin_in_chunks_with_jobs(capture_file, monkeypatch):
     assert summary.lines == 24
 
 
-def test_progress_is_told_every_byte_once(capture_file):
+class Recorder:
+    """A progress bar that notes what it is told."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, int]] = []
+        self.advanced: list[int] = []
+
+    def __call__(self, label: str, total: int) -> Recorder:
+        self.started.append((label, total))
+        return self
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def advance(self, count: int) -> None:
+        self.advanced.append(count)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_told_every_byte_once(capture_file, jobs):
     data = capture_bytes()
     path = capture_file(data)
-    for jobs in (1, 2):
-        advanced: list[int] = []
-
-        class Recorder:
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc_info):
-                return None
-
-            def advance(self, count: int) -> None:
-                advanced.append(count)
-
-        reporter = build_reporter("concise", io.StringIO(), ReportOptions())
-        check_captures([path], Settings(), reporter, jobs=jobs, chunk_bytes=100,
-                       progress=lambda label, total: Recorder())
-        assert sum(advanced) == len(data)
-        assert len(advanced) > 5  # per chunk, not once at the end
+    recorder = Recorder()
+    reporter = build_reporter("concise", io.StringIO(), ReportOptions())
+    check_captures([path], Settings(), reporter, jobs=jobs, chunk_bytes=100, progress=recorder)
+    assert recorder.started == [(path, len(data))]
+    assert sum(recorder.advanced) == len(data)
+    assert len(recorder.advanced) > 5  # per chunk, not once at the end
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,6 @@ No I/O, no conversion of timestamps.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from decimal import Decimal

@@ -135,7 +135,7 @@ class Linter:
         validate = self._validate_probe
         records = io.BytesIO(data)
         tell = records.tell
-        rejected = []
+        rejected: list[tuple[int, bytes, int, ValidationError | None]] = []
         note = rejected.append
         line_no = first_line - 1
         for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
@@ -149,11 +149,12 @@ class Linter:
         add = problems.extend
         starts: dict[int, int] = {}
         timestamps_only = self._timestamps_only
-        for number, line, end, error in rejected:
-            if error is None:
+        found: tuple[Problem, ...] | None
+        for number, line, end, rejection in rejected:
+            if rejection is None:
                 found = self._analyse_unknown(line, number, path)
             else:
-                errors = error.errors(include_url=False, include_context=False)
+                errors = rejection.errors(include_url=False, include_context=False)
                 found = timestamps_only(line, number, path, errors, detail)
                 if found is None:
                     found = self._analyse_invalid(line, number, path, errors)
@@ -322,7 +323,7 @@ class Linter:
         if detail == COUNTS:
             return _new(Problem, (path, line_no, None, field.name, rule.code, "", None, None,
                                   HAS_FIX if fixable else None))
-        fix = _new(Fix, (start, end, render(seconds))) if fixable else None
+        fix = _new(Fix, (start, end, render(seconds))) if fixable else None  # type: ignore[arg-type]
         if detail == FIXES:
             return _new(Problem, (path, line_no, None, field.name, rule.code, "", None, None, fix))
         assert rule.describe is not None

@@ -37,6 +37,10 @@ PIECE_BYTES = 1 << 16
 PARALLEL_MIN_BYTES = 16 << 20
 
 
+class Readable(Protocol):
+    def read(self, count: int, /) -> bytes: ...
+
+
 class Progress(Protocol):
     """Told how many bytes of the current capture have been linted (see `wsfix.progress`)."""
 
@@ -211,7 +215,7 @@ class ChunkLinter:
 
 # --- cutting captures into chunks ----------------------------------------------------------
 
-def stream_chunks(stream: BinaryIO, path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+def stream_chunks(stream: Readable, path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
     """Whole lines of `stream`, about `chunk_bytes` at a time (a longer line comes whole).
 
     Each piece but the last ends with \\n. Raises InputError if reading fails.
