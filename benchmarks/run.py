@@ -33,47 +33,28 @@ sys.path.insert(0, str(HERE))
 
 from generate import parse_size, write_capture  # noqa: E402
 
-# The baselines: each a Python loop over the capture's lines, in its own process.
-_PRELUDE = "import sys\npath = sys.argv[1]\n"
+# The baselines: each a bare Python loop over the capture's lines, in its own process.
+_LOOP = """
+import sys
+{setup}
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        try:
+            {call}
+        except {errors}:
+            pass
+"""
+_MODEL = "from pydantic import ValidationError\nfrom wsfix.schema import WebSocketMessage\n"
 BASELINES = {
-    "read lines": _PRELUDE + """
-with open(path, "rb") as f:
-    for line in f:
-        pass
-""",
-    "orjson.loads per line": _PRELUDE + """
-import orjson
-loads = orjson.loads
-with open(path, "rb") as f:
-    for line in f:
-        try:
-            loads(line)
-        except orjson.JSONDecodeError:
-            pass
-""",
-    "validation floor (validate_json per line)": _PRELUDE + """
-from pydantic import ValidationError
-from wsfix.schema import WebSocketMessage
-validate = WebSocketMessage.__pydantic_validator__.validate_json
-with open(path, "rb") as f:
-    for line in f:
-        try:
-            validate(line)
-        except ValidationError:
-            pass
-""",
-    "json.loads + model_validate": _PRELUDE + """
-import json
-from pydantic import ValidationError
-from wsfix.schema import WebSocketMessage
-validate = WebSocketMessage.model_validate
-with open(path, "rb") as f:
-    for line in f:
-        try:
-            validate(json.loads(line))
-        except (ValidationError, ValueError):
-            pass
-""",
+    "read lines": _LOOP.format(setup="", call="pass", errors="Exception"),
+    "orjson.loads per line": _LOOP.format(setup="import orjson\nloads = orjson.loads", call="loads(line)",
+                                          errors="orjson.JSONDecodeError"),
+    "validation floor (validate_json per line)": _LOOP.format(
+        setup=_MODEL + "validate = WebSocketMessage.__pydantic_validator__.validate_json",
+        call="validate(line)", errors="ValidationError"),
+    "json.loads + model_validate": _LOOP.format(
+        setup=_MODEL + "import json\nvalidate = WebSocketMessage.model_validate",
+        call="validate(json.loads(line))", errors="(ValidationError, ValueError)"),
 }
 FLOOR = "validation floor (validate_json per line)"
 

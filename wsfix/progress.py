@@ -17,16 +17,25 @@ from wsfix.display import printable, shorten
 
 MIN_BYTES = 8 << 20  # below this, a capture is linted before a bar would be worth reading
 _REDRAW_SECONDS = 0.2
+_TELL_BYTES = 1 << 20
 
 
 class _Bar:
     def __init__(self, progress: Any, task: Any) -> None:
         self._progress = progress
         self._task = task
+        self._pending = 0
         self._next_redraw = 0.0
 
     def advance(self, count: int) -> None:
-        self._progress.advance(self._task, count)
+        # Told every chunk (64 KiB in one process); Rich hears of it every megabyte.
+        self._pending += count
+        if self._pending >= _TELL_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        self._progress.advance(self._task, self._pending)
+        self._pending = 0
         now = time.monotonic()
         if now >= self._next_redraw:
             self._progress.refresh()
@@ -56,4 +65,6 @@ def progress_bar(label: str, total: int, stream: TextIO) -> Iterator[_Bar | None
                   TimeRemainingColumn(), console=console, auto_refresh=False, transient=True,
                   redirect_stdout=False, redirect_stderr=False) as progress:
         task = progress.add_task(printable(shorten(label, 40)), total=total)
-        yield _Bar(progress, task)
+        bar = _Bar(progress, task)
+        yield bar
+        bar.flush()
