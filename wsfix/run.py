@@ -128,14 +128,16 @@ def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairR
         data = chunk.read()
         if not repaired.edits:
             write(data)
-        else:
+        else:  # spliced in memory and written at once: one write call per chunk, not two per edit
             view = memoryview(data)
+            parts = []
             position = 0
             for _, start, end, replacement in repaired.edits:
-                write(view[position:start])
-                write(replacement)
+                parts.append(view[position:start])
+                parts.append(replacement)
                 position = end
-            write(view[position:])
+            parts.append(view[position:])
+            write(b"".join(parts))
             if on_change is not None:
                 _report_changes(data, repaired.edits, first_line, on_change)
         result.merge(repaired.result, first_line - 1)
