@@ -22,9 +22,9 @@ def test_small_capture_gets_no_bar():
     assert stream.getvalue() == ""
 
 
-def test_large_capture_gets_a_bar_with_its_name_and_size():
+def test_large_capture_gets_a_bar_with_its_file_name_and_size():
     stream = Terminal()
-    with progress_bar("big\x1b[31m.jsonl", 20_000_000, stream) as bar:
+    with progress_bar("/some/folder/big\x1b[31m.jsonl", 20_000_000, stream) as bar:
         assert bar is not None
         bar.advance(5_000_000)
         drawn = stream.getvalue()

@@ -9,6 +9,7 @@ loop does not pay for it. Rich is imported only when a bar is actually shown.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -55,16 +56,16 @@ def progress_bar(label: str, total: int, stream: TextIO) -> Iterator[_Bar | None
         Progress,
         TextColumn,
         TimeRemainingColumn,
-        TransferSpeedColumn,
     )
 
     console = Console(file=stream, highlight=False, markup=False, emoji=False)
     # No refresh thread (workers are forked while it would run) and no redirection of
     # sys.stdout: the report keeps its own stream.
-    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+    # Fits in 80 columns: the file's name, a bar, megabytes done, time left.
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(bar_width=24), DownloadColumn(),
                   TimeRemainingColumn(), console=console, auto_refresh=False, transient=True,
                   redirect_stdout=False, redirect_stderr=False) as progress:
-        task = progress.add_task(printable(shorten(label, 40)), total=total)
+        task = progress.add_task(printable(shorten(os.path.basename(label) or label, 24)), total=total)
         bar = _Bar(progress, task)
         yield bar
         bar.flush()
