@@ -8,9 +8,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from pydantic import BaseModel
 
 from tests.conftest import lint_bytes
-from wsfix.timestamps import Policy, Unit, parse_naive_zone
+from wsfix.linter import Linter
+from wsfix.schema import Schema, TimestampField
+from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
 
 
 def ping(value: str) -> bytes:
@@ -198,3 +201,28 @@ def test_window_none_accepts_old_instants():
     assert lint_bytes(ping("0"), Policy(window=None)) == []
     assert terse(lint_bytes(ping('"1970-01-01T00:00:00Z"'), Policy(window=None))) == [
         ("WS101", 28, "0.0", "float_parsing")]
+
+
+class RequiredStamp(BaseModel):
+    type: str
+    sent_at: float  # required: null or a missing key is a finding
+
+
+REQUIRED = Schema("required-stamp", RequiredStamp, (
+    TimestampField(("sent_at",), required=True, nullable=False, annotation=float),))
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    pytest.param(b'{"type":"x","sent_at":1757350201.5}\n', [], id="valid"),
+    pytest.param(b'{"type":"x","sent_at":null}\n', [("WS108", 23, "null is not a timestamp", "float_type")],
+                 id="null"),
+    pytest.param(b'{"type":"x"}\n', [("WS108", None, "required timestamp is missing", "missing")], id="missing"),
+    pytest.param(b'{"type":"x","sent_at":"2025-09-08T16:50:01Z"}\n',
+                 [("WS101", 23, "ISO 8601 string where epoch seconds are expected", "float_parsing")], id="iso"),
+    pytest.param(b'{"type":5,"sent_at":null}\n',
+                 [("WS004", 9, "Input should be a valid string", "string_type"),
+                  ("WS108", 21, "null is not a timestamp", "float_type")], id="schema-and-null"),
+])
+def test_required_timestamp_field(line, expected):
+    problems = Linter(REQUIRED, DEFAULT_POLICY).lint(line, 1, "t")
+    assert [(p.code, p.column, p.message, p.pydantic_type) for p in problems] == expected

@@ -8,11 +8,17 @@ plausible epoch seconds needs nothing more. Only the rest get the full analysis:
 verdict (what the backend does), the raw bytes of each timestamp, and the conversion core's
 reading of them.
 
-Only top-level float-seconds fields that take null (the default schema's `timestamp`) are typed
-`Any` in the probe. Required non-null ones keep their type, so that strict validation refuses a
-null there; fields deeper in the message (`data.trades[*].time`) or with another target (whole
-milliseconds, `datetime`) keep their types, and the values strict validation makes of them get a
-range check (`fieldvalues.py`); a record with none of them pays one `if`.
+Top-level float-seconds fields (the default schema's `timestamp`) are typed in the probe as a
+strict float within the plausible range (null allowed where the model allows it): a record the
+probe accepts has nothing to report there, and one it rejects for those fields alone carries each
+bad value in pydantic's error, as parsed. Fields deeper in the message (`data.trades[*].time`) or
+with another target (whole milliseconds, `datetime`) keep their types, and the values strict
+validation makes of them get a range check (`fieldvalues.py`); a schema with none of them pays
+nothing for them.
+
+`lint_chunk` lints many records at once, validating them all first and analysing the rejected
+ones after, and works out only as much of each timestamp problem as its caller needs (`FULL`,
+`FIXES`, `COUNTS`).
 
 No I/O, no printing; select/ignore is applied by the caller.
 """
@@ -20,12 +26,13 @@ No I/O, no printing; select/ignore is applied by the caller.
 from __future__ import annotations
 
 import copy
+import io
 import math
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Annotated, Any, NamedTuple, Optional
 
-from pydantic import RootModel, TypeAdapter, ValidationError, create_model
+from pydantic import Field, RootModel, TypeAdapter, ValidationError, create_model
 
 from wsfix import jsontext, rules, verdicts
 from wsfix.fields import TimestampField
@@ -38,12 +45,33 @@ from wsfix.timestamps import Form, Policy, Unit, classify, render
 _NO_PROBLEMS: tuple[Problem, ...] = ()
 _BOM = b"\xef\xbb\xbf"
 _UNKNOWN = object()
+_NOT_A_TIMESTAMP = object()
+_NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3.11
+_NO_SPAN = (0, 0)
+_new = tuple.__new__  # builds a named tuple without running its Python-level __new__
+_rule_for = rules.rule_for
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
                    ord("f"): "a boolean"}
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
+
+# How much of each timestamp problem of a top-level seconds field `lint_chunk` works out. Most of a
+# problem is only there to be shown; a repair needs the fixes, and a table past its last row only
+# counts. Every other problem (invalid JSON, schema violations, deeper fields) is always complete.
+FULL = 2  # everything
+FIXES = 1  # line, field, code and fix (and a repeated key's note); no column, value or pydantic type
+COUNTS = 0  # line, field and code; `fix` is HAS_FIX or None
+HAS_FIX = Fix(0, 0, "")  # in COUNTS problems: "a fix exists", not the fix
+
+
+class ChunkFindings(NamedTuple):
+    """What `Linter.lint_chunk` found in a chunk of a capture."""
+
+    lines: int  # records in the chunk
+    problems: list[Problem]  # in order: line, then column, then code
+    starts: dict[int, int]  # line number -> byte offset in the chunk, for each record with problems
 
 
 class Linter:
@@ -55,24 +83,34 @@ class Linter:
         model = schema.model
         self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
-        # Top-level float-seconds fields that take null: raw values from the probe (the fast
-        # path, which lets None pass), by attribute.
+        # Top-level float-seconds fields: checked by the probe itself, by JSON key.
         attributes = {} if issubclass(model, RootModel) else {
             (info.validation_alias if isinstance(info.validation_alias, str) else info.alias) or name: name
             for name, info in model.model_fields.items()}
         fast = [field for field in self._fields if field.top_level and field.target.is_seconds
-                and field.nullable and field.path[0] in attributes]
+                and field.path[0] in attributes]
         self._fast_fields = tuple((field, attributes[field.name]) for field in fast)
-        self._names = tuple(attribute for _, attribute in self._fast_fields)
+        self._fast_by_key = {field.name: (field, concrete(field.path)) for field in fast}
         # Every other field: checked on the values strict validation made of it.
         self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
-        overrides = {}
-        for _, attribute in self._fast_fields:
+        # A number inside [low, high) is plausible epoch seconds: nothing to report.
+        if policy.unit not in (None, Unit.S):
+            low, high = 1.0, 0.0  # an empty range: every number needs converting
+        else:
+            window = policy.window
+            low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
+            high = min(window.end, 1e11) if window else 1e11
+        plausible = Annotated[float, Field(strict=True, ge=low, lt=high, allow_inf_nan=False)]
+        constrained = {}
+        loose = {}
+        for field, attribute in self._fast_fields:
             info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
-            overrides[attribute] = (Any, info)
-        probe = create_model(  # type: ignore[call-overload]
-            f"{model.__name__}Probe", __base__=model, **overrides) if overrides else model
-        self._validate_probe = probe.__pydantic_validator__.validate_json
+            constrained[attribute] = (Optional[plausible] if field.nullable else plausible, info)
+            loose[attribute] = (Any, copy.copy(info))
+        self._validate_probe = self._probe(model, constrained)
+        # With deeper fields too, a record whose top-level timestamps the probe rejects is validated
+        # once more, with them typed `Any`, to see the values of the deeper ones.
+        self._validate_loose = self._probe(model, loose) if self._deep else None
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
             field.name: TypeAdapter(field.annotation) for field in self._fields}
@@ -81,78 +119,181 @@ class Linter:
             if adapter.core_schema.get("type") == "float"
             or adapter.core_schema.get("schema", {}).get("type") == "float")
         self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
-        # A number inside [low, high) is plausible epoch seconds: nothing to report.
-        if policy.unit not in (None, Unit.S):
-            self._low, self._high = math.inf, -math.inf  # every number needs converting
-        else:
-            window = policy.window
-            self._low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
-            self._high = min(window.end, 1e11) if window else 1e11
+
+    @staticmethod
+    def _probe(model: Any, overrides: dict[str, Any]) -> Any:
+        probe = create_model(  # type: ignore[call-overload]
+            f"{model.__name__}Probe", __base__=model, **overrides) if overrides else model
+        return probe.__pydantic_validator__.validate_json
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
-        """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n."""
+        """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n.
+        Line 1 may start with the file's byte order mark."""
         try:
             message = self._validate_probe(line, strict=True)
         except ValidationError as error:
-            return self._analyse_invalid(line, line_no, path, error)
-        except Exception:  # noqa: BLE001 - a model validator choking on a raw timestamp value
+            errors = error.errors(include_url=False, include_context=False)
+            found = self._timestamps_only(line, line_no, path, errors, FULL)
+            return found if found is not None else self._analyse_invalid(line, line_no, path, errors,
+                                                                         line_no == 1)
+        except Exception:  # noqa: BLE001 - a model validator choking on a timestamp value
             return self._analyse_unknown(line, line_no, path)
-        low, high = self._low, self._high
-        for name in self._names:
-            value = getattr(message, name)
-            if value is None or ((value.__class__ is float or value.__class__ is int)
-                                 and low <= value < high):
-                continue
-            return self._analyse_valid(line, line_no, path, message)
         if self._deep and any(deep.suspicious(message) for deep in self._deep):
-            return self._analyse_valid(line, line_no, path, message)
+            return self._analyse_valid(line, line_no, path, message, False)
         return _NO_PROBLEMS
 
     def iter_problems(self, records: Iterable[bytes], path: str, first_line: int = 1,
                       ) -> Iterator[Problem]:
-        """The problems of a capture's records, in order. The same checks as `lint`, with its
-        fast path inlined: this loop runs once per record of every capture."""
-        validate = self._validate_probe
-        low, high = self._low, self._high
-        names = self._names
-        deep = self._deep
+        """The problems of a capture's records (each with its end of line), in order."""
+        lint = self.lint
         for line_no, line in enumerate(records, first_line):
-            try:
-                message = validate(line, strict=True)
-            except ValidationError as error:
-                yield from self._analyse_invalid(line, line_no, path, error)
-                continue
-            except Exception:  # noqa: BLE001 - as in lint()
-                yield from self._analyse_unknown(line, line_no, path)
-                continue
-            for name in names:
-                value = getattr(message, name)
-                if value is None or ((value.__class__ is float or value.__class__ is int)
-                                     and low <= value < high):
-                    continue
-                yield from self._analyse_valid(line, line_no, path, message)
-                break
+            yield from lint(line, line_no, path)
+
+    def lint_chunk(self, data: bytes, path: str, first_line: int = 1, detail: int = FULL,
+                   starts_file: bool | None = None) -> ChunkFindings:
+        """The records of `data` (whole lines; the last may lack its \\n) and their problems, in
+        order: the same problems as `lint` gives each record. `detail` (FULL, FIXES, COUNTS)
+        says how much of each timestamp problem to work out. `starts_file`: whether `data` is
+        the start of the capture, where a byte order mark may stand (default: `first_line` is 1).
+
+        The first loop runs once per record of every capture: a valid record costs one
+        validation call and nothing else, and a rejected one only a note of its error.
+        The rejected records are analysed afterwards, together: interleaved with the validation
+        calls, the analysis in Python ran at half its speed (its code and data cold each time).
+        Records are cut one at a time as the loop reaches them (`BytesIO` splits at \\n only, as
+        JSON Lines does): cut all at once first, each would be cold by the time it is validated.
+        """
+        validate = self._validate_probe
+        records = io.BytesIO(data)
+        tell = records.tell
+        # (line number, record, its end in `data`, the probe's error, or the message to look into
+        # further, or None for an exception that is not a validation error)
+        noted: list[tuple[int, bytes, int, Any]] = []
+        note = noted.append
+        line_no = first_line - 1
+        deep = self._deep
+        if not deep:
+            for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
+                try:
+                    validate(line, strict=True)
+                except ValidationError as error:
+                    note((line_no, line, tell(), error))
+                except Exception:  # noqa: BLE001 - as in lint()
+                    note((line_no, line, tell(), None))
+        else:
+            for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
+                try:
+                    message = validate(line, strict=True)
+                except ValidationError as error:
+                    note((line_no, line, tell(), error))
+                except Exception:  # noqa: BLE001 - as in lint()
+                    note((line_no, line, tell(), None))
+                else:
+                    if any(field.suspicious(message) for field in deep):
+                        note((line_no, line, tell(), message))
+        problems: list[Problem] = []
+        add = problems.extend
+        starts: dict[int, int] = {}
+        timestamps_only = self._timestamps_only
+        bom_line = first_line if (first_line == 1 if starts_file is None else starts_file) else None
+        found: tuple[Problem, ...] | None
+        for number, line, end, outcome in noted:
+            if outcome is None:
+                found = self._analyse_unknown(line, number, path)
+            elif outcome.__class__ is ValidationError:
+                errors = outcome.errors(include_url=False, include_context=False)
+                found = timestamps_only(line, number, path, errors, detail)
+                if found is None:
+                    found = self._analyse_invalid(line, number, path, errors, number == bom_line)
             else:
-                if deep and any(field.suspicious(message) for field in deep):
-                    yield from self._analyse_valid(line, line_no, path, message)
+                found = self._analyse_valid(line, number, path, outcome, False)
+            if found:
+                add(found)
+                starts[number] = end - len(line)
+        # The errors' tracebacks refer to this frame, which refers to them: a cycle that only the
+        # garbage collector would break. Break it now.
+        noted.clear()
+        return ChunkFindings(line_no - first_line + 1, problems, starts)
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
-    def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any) -> tuple[Problem, ...]:
-        """A record the probe accepts: every non-timestamp field is valid; timestamps are suspect."""
-        fields_set = message.model_fields_set
+    def _timestamps_only(self, line: bytes, line_no: int, path: str, errors: list[Any],
+                         detail: int) -> tuple[Problem, ...] | None:
+        """The problems of a record the probe rejects for its top-level timestamps alone, or None
+        if it rejects more (then only the full analysis can tell). `errors`: the probe's.
+
+        The probe is the model with those timestamps required to be plausible epoch seconds, so
+        such a record is valid but for them, and each error carries the value pydantic parsed.
+        """
+        if self._validate_loose is not None:  # deeper fields too: their values are needed
+            if any(self._fast_error(error) is None for error in errors):
+                return None
+            try:
+                message = self._validate_loose(line, strict=True)
+            except Exception:  # noqa: BLE001 - let the full analysis tell
+                return None
+            return self._analyse_valid(line, line_no, path, message, True)
+        if len(errors) == 1:  # nearly always: one bad timestamp, and no list to build and sort
+            problem = self._timestamp_error(line, line_no, path, errors[0], detail)
+            if problem is _NOT_A_TIMESTAMP:
+                return None
+            return _NO_PROBLEMS if problem is None else (problem,)  # type: ignore[return-value]
         problems = []
-        for field, attribute in self._fast_fields:
-            if attribute in fields_set:
-                value = getattr(message, attribute)
-                # pydantic's own parse is exact for strings and integers; a float token is re-read
-                # from the bytes as a Decimal, since the float may already be rounded.
-                known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
-                span, repeated = jsontext.last_member(line, field.name)
-                problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
-                                                  known, repeated)
-                if problem is not None:
-                    problems.append(problem)
+        for error in errors:
+            problem = self._timestamp_error(line, line_no, path, error, detail)
+            if problem is _NOT_A_TIMESTAMP:
+                return None
+            if problem is not None:
+                problems.append(problem)
+        problems.sort(key=Problem.sort_key)  # type: ignore[arg-type]
+        return tuple(problems)  # type: ignore[arg-type]
+
+    def _fast_error(self, error: Any) -> tuple[TimestampField, Concrete] | None:
+        """The top-level seconds field a probe error is about, and its path; or None: another
+        field, or a missing key (which the full analysis reports)."""
+        loc = error["loc"]
+        if len(loc) != 1 or error["type"] == "missing":
+            return None
+        return self._fast_by_key.get(loc[0])  # type: ignore[arg-type]
+
+    def _timestamp_error(self, line: bytes, line_no: int, path: str, error: Any, detail: int) -> object:
+        """The problem (or None) behind one probe error, or `_NOT_A_TIMESTAMP` if the error is
+        not about the value of a top-level seconds field."""
+        found = self._fast_error(error)
+        if found is None:
+            return _NOT_A_TIMESTAMP
+        field, where = found
+        # pydantic's own parse is exact for strings and integers; a float token is re-read from
+        # the bytes as a Decimal, since the float may already be rounded.
+        value = error["input"]
+        if value.__class__ is str or value.__class__ is int:
+            if detail == COUNTS:  # counting needs no bytes when pydantic parsed the value exactly
+                return self._timestamp_problem(line, line_no, path, field, where, _NO_SPAN, value, 1,
+                                               COUNTS)
+            span, repeated = jsontext.last_member(line, field.name)
+            return self._timestamp_problem(line, line_no, path, field, where, span, value, repeated,
+                                           detail)
+        span, repeated = jsontext.last_member(line, field.name)
+        return self._timestamp_problem(line, line_no, path, field, where, span, _UNKNOWN, repeated,
+                                       detail)
+
+    def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any,
+                       top_level: bool) -> tuple[Problem, ...]:
+        """A record valid but for its timestamps: the deeper ones are suspect, and (`top_level`)
+        the top-level seconds ones too (`message` then comes from a probe typing them `Any`)."""
+        problems = []
+        if top_level:
+            fields_set = message.model_fields_set
+            for field, attribute in self._fast_fields:
+                if attribute in fields_set:
+                    value = getattr(message, attribute)
+                    # As in `_timestamp_error`: strings and integers are parsed exactly.
+                    known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
+                    span, repeated = jsontext.last_member(line, field.name)
+                    problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
+                                                      known, repeated)
+                    if problem is not None:
+                        problems.append(problem)
         for deep in self._deep:
             for where, value in deep.values(message):
                 if not deep.fine(value):
@@ -160,16 +301,16 @@ class Linter:
                                                       jsontext.find_span(line, where))
                     if problem is not None:
                         problems.append(problem)
-        if self._deep:
-            problems.sort(key=Problem.sort_key)
+        problems.sort(key=Problem.sort_key)
         return tuple(problems)
 
-    def _analyse_invalid(self, line: bytes, line_no: int, path: str,
-                         probe_error: ValidationError) -> tuple[Problem, ...]:
-        errors = probe_error.errors(include_url=False)
+    def _analyse_invalid(self, line: bytes, line_no: int, path: str, errors: list[Any],
+                         at_start: bool) -> tuple[Problem, ...]:
+        """A record the probe rejects for more than its timestamps; `errors` are the probe's.
+        `at_start`: the record starts the capture (a byte order mark may stand there)."""
         first = errors[0]
         if first["type"] == "json_invalid":
-            if line_no == 1 and line.startswith(_BOM):
+            if at_start and line.startswith(_BOM):
                 return self._lint_after_bom(line, path)
             return (self._record_problem(line, line_no, path, first),)
         if not first["loc"]:
@@ -272,40 +413,52 @@ class Linter:
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                            where: Concrete, span: tuple[int, int] | None,
-                           value: object = _UNKNOWN, repeated: int = 1) -> Problem | None:
+                           value: object = _UNKNOWN, repeated: int = 1, detail: int = FULL,
+                           ) -> Problem | None:
         """The problem of the value of `field` at concrete path `where`, whose bytes are `span`
         (None: the key is absent). `value`: its JSON value if already parsed exactly; `repeated`:
-        how many times the record names the key (pydantic reads the last, `span`)."""
+        how many times the record names the key (pydantic reads the last, `span`); `detail`: how
+        much of the problem to work out (float seconds targets only; see FULL).
+
+        Runs for every bad timestamp: tuples are made with `tuple.__new__` (a named tuple's own
+        constructor is Python code).
+        """
         if span is None:
             if field.required:
                 return Problem(path, line_no, None, format_path(where), rules.timestamp_wrong_type.RULE.code,
                                "required timestamp is missing", pydantic_type="missing")
             return None
         start, end = span
-        token = line[start:end]
         if value is _UNKNOWN:
             try:
-                value = jsontext.token_value(token)
+                value = jsontext.token_value(line[start:end])
             except ValueError:
                 return None
-        target = field.target
-        if not target.is_seconds:
-            return self._other_target_problem(line, line_no, path, field, where, start, token, value,
-                                              repeated)
+        if not field.target.is_seconds:
+            return self._other_target_problem(line, line_no, path, field, where, start, line[start:end],
+                                              value, repeated)
         reading = classify(value, self.policy)
-        if reading.form is Form.NULL and field.nullable:
+        form = reading[0]
+        if form is _NULL and field.nullable:
             return None
-        rule = rules.rule_for(reading)
+        rule = _rule_for(reading)
         if rule is None:
             return None
-        assert rule.describe is not None
-        fix = None
-        if rule.fixable and reading.seconds is not None and reading.reason is None:
-            fix = Fix(start, end, render(reading.seconds))
+        seconds = reading[1]
+        fixable = seconds is not None and reading[2] is None and rule.fix is not None
         json_path = field.name if where is field.path else format_path(where)
-        return Problem(path, line_no, jsontext.column_of(line, start), json_path, rule.code,
-                       _noted(rule.describe(reading), repeated), jsontext.value_text(token),
-                       self._lax_type(field, token, reading.form, value), fix)
+        if detail == COUNTS:
+            return _new(Problem, (path, line_no, None, json_path, rule.code, "", None, None,
+                                  HAS_FIX if fixable else None, None))
+        fix = _new(Fix, (start, end, render(seconds))) if fixable else None  # type: ignore[arg-type]
+        if detail == FIXES:  # the note alone: a repair counts fixes of repeated keys
+            return _new(Problem, (path, line_no, None, json_path, rule.code, _noted("", repeated), None, None,
+                                  fix, None))
+        assert rule.describe is not None
+        token = line[start:end]
+        return _new(Problem, (path, line_no, jsontext.column_of(line, start), json_path, rule.code,
+                              _noted(rule.describe(reading), repeated), jsontext.value_text(token),
+                              self._lax_type(field, token, form, value), fix, None))
 
     def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                               where: Concrete, start: int, token: bytes, value: object,

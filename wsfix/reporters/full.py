@@ -42,6 +42,13 @@ class FullReporter(Reporter):
         else:
             self._hidden += 1
 
+    def wants_problems(self) -> bool:
+        limit = self.options.max_rows
+        return limit is None or len(self._rows) < limit
+
+    def add_unshown(self, count: int) -> None:
+        self._hidden += count
+
     def finish(self, summary: Summary) -> None:
         console = _Console(file=self.out, width=self.options.width, highlight=False, emoji=False,
                            markup=False, force_terminal=self.options.color,
