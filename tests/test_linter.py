@@ -226,3 +226,97 @@ REQUIRED = Schema("required-stamp", RequiredStamp, (
 def test_required_timestamp_field(line, expected):
     problems = Linter(REQUIRED, DEFAULT_POLICY).lint(line, 1, "t")
     assert [(p.code, p.column, p.message, p.pydantic_type) for p in problems] == expected
+
+
+# --- the probe's validator: the model's fields as a typed dict -------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from pydantic import ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator  # noqa: E402
+
+from tests import sample_models  # noqa: E402
+from wsfix.linter import _unbuilt_validator  # noqa: E402
+from wsfix.schema import ErrorMessage, ServerMessage, WebSocketMessage  # noqa: E402
+
+
+class Forbidding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(alias="type")
+    count: int = 0
+    timestamp: float | None = None
+
+
+class Checked(BaseModel):
+    name: str
+    timestamp: float
+
+    @field_validator("name")
+    @classmethod
+    def no_spaces(cls, value: str) -> str:
+        if " " in value:
+            raise ValueError("no spaces")
+        return value
+
+
+class ValidatedDefault(BaseModel):
+    level: int = Field(default=-1, ge=0, validate_default=True)  # every record without it is refused
+    timestamp: float | None = None
+
+
+class WholeModelChecked(BaseModel):
+    timestamp: float
+
+    @model_validator(mode="after")
+    def fine(self) -> WholeModelChecked:
+        return self
+
+
+PROBED_MODELS = [WebSocketMessage, ServerMessage, ErrorMessage, sample_models.CoinbaseMessage, Forbidding,
+                 Checked, ValidatedDefault]
+RECORD_PARTS = st.sampled_from([
+    b'"type":"ping"', b'"type":"nope"', b'"type":7', b'"kind":"x"', b'"name":"a b"', b'"name":"ab"',
+    b'"timestamp":1757350201.5', b'"timestamp":"2025-09-08T16:50:01Z"', b'"timestamp":null',
+    b'"timestamp":true', b'"timestamp":[1]', b'"count":"3"', b'"count":3', b'"level":2', b'"level":-2',
+    b'"error":"boom"', b'"time":5', b'"extra":{}', b'"payload":[]', b'"payload":{"a":1}', b'"data":{}',
+])
+RECORDS = st.one_of(
+    st.lists(RECORD_PARTS, max_size=6).map(lambda parts: b"{" + b",".join(parts) + b"}"),
+    st.sampled_from([b"[]", b'"x"', b"3", b"null", b"{", b"", b"{}"]),
+)
+
+
+def errors_of(validate, record):
+    try:
+        validate(record, strict=True)
+    except ValidationError as error:
+        return [(e["type"], e["loc"], e["input"]) for e in error.errors(include_url=False)]
+    return []
+
+
+@pytest.mark.parametrize("model", PROBED_MODELS, ids=lambda model: model.__name__)
+@settings(max_examples=150, deadline=None)
+@given(record=RECORDS)
+def test_typed_dict_probe_gives_the_models_errors(model, record):
+    unbuilt = _unbuilt_validator(model)
+    assert unbuilt is not None
+    expected = errors_of(model.__pydantic_validator__.validate_json, record)
+    found = errors_of(unbuilt, record)
+    if expected and expected[0][1] == () and expected[0][0] == "model_type":  # not an object
+        assert [(kind, loc) for kind, loc, _ in found] == [("dict_type", ())]
+        return
+    # What the linter decides by: valid or not, and exactly which errors are a timestamp's. (A key
+    # the model forbids, written twice, is one error for the model, one per value for a typed dict.)
+    assert bool(found) == bool(expected)
+    assert [e for e in found if e[1][:1] == ("timestamp",)] == [e for e in expected if e[1][:1] == ("timestamp",)]
+    assert {(kind, loc) for kind, loc, _ in found} == {(kind, loc) for kind, loc, _ in expected}
+
+
+@pytest.mark.parametrize("model", [WholeModelChecked, sample_models.Ticks], ids=lambda model: model.__name__)
+def test_models_that_do_more_than_validate_fields_keep_their_validator(model):
+    assert _unbuilt_validator(model) is None
+
+
+@pytest.mark.parametrize("record", [b"[1]\n", b'"x"\n', b"3\n", b"null\n"])
+def test_not_an_object_names_the_models_error_type(record):
+    [problem] = lint_bytes(record)
+    assert (problem.code, problem.pydantic_type) == ("WS002", "model_type")

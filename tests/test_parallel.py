@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from tests.conftest import lint_bytes, repair_bytes
 from tests.test_repair_properties import captures
 from wsfix.cli import app
-from wsfix.linter import COUNTS, FIXES, FULL, HAS_FIX, Linter
+from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.parallel import (
     PARALLEL_MIN_BYTES,
     available_cpus,
@@ -189,7 +190,7 @@ def test_property_chunks_give_the_problems_of_each_record(capture, cuts):
         found = []
         line = 1
         for chunk in stream_chunks(io.BytesIO(data), "t.jsonl", chunk_bytes):
-            lines, problems, starts = linter.lint_chunk(chunk, "t.jsonl", line)
+            lines, problems, starts, _ = linter.lint_chunk(chunk, "t.jsonl", line)
             found.extend(problems)
             for line_no, start in starts.items():  # the start of each record with problems
                 record = chunk[start:].split(b"\n")[0]
@@ -293,12 +294,12 @@ def test_property_less_detail_keeps_codes_lines_and_fixes(capture):
     fixes = linter.lint_chunk(data, "t", 1, FIXES)
     counts = linter.lint_chunk(data, "t", 1, COUNTS)
     assert full.lines == fixes.lines == counts.lines
-    assert [(p.line, p.json_path, p.code, p.fix) for p in fixes.problems] == \
-        [(p.line, p.json_path, p.code, p.fix) for p in full.problems]
-    assert [(p.line, p.json_path, p.code, p.fix is not None) for p in counts.problems] == \
-        [(p.line, p.json_path, p.code, p.fix is not None) for p in full.problems]
-    for problem in counts.problems:
-        assert problem.fix in (None, HAS_FIX) or problem.message  # counted, or a record-level problem
+    assert [(p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in fixes.problems] == \
+        [(p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in full.problems]
+    assert fixes.starts == full.starts
+    assert full.counted is None and fixes.counted is None
+    assert counts.problems == [] and counts.starts == {}
+    assert counts.counted == Counter((p.code, p.fix is not None) for p in full.problems)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

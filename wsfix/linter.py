@@ -25,6 +25,7 @@ No I/O, no printing; select/ignore is applied by the caller.
 
 from __future__ import annotations
 
+import collections
 import copy
 import io
 import math
@@ -40,7 +41,7 @@ from wsfix.fieldvalues import DeepField
 from wsfix.paths import Concrete, concrete, format_path, matches
 from wsfix.problems import REPEATED_KEY_NOTE, Fix, Problem
 from wsfix.schema import Schema
-from wsfix.timestamps import Form, Policy, Unit, classify, render
+from wsfix.timestamps import Form, Policy, Reading, Unit, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
 _BOM = b"\xef\xbb\xbf"
@@ -57,21 +58,34 @@ _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null",
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
 
-# How much of each timestamp problem of a top-level seconds field `lint_chunk` works out. Most of a
-# problem is only there to be shown; a repair needs the fixes, and a table past its last row only
-# counts. Every other problem (invalid JSON, schema violations, deeper fields) is always complete.
+# How much of each problem `lint_chunk` works out. Most of a problem is only there to be shown; a
+# repair needs the fixes, and a table past its last row only counts.
 FULL = 2  # everything
-FIXES = 1  # line, field, code and fix (and a repeated key's note); no column, value or pydantic type
-COUNTS = 0  # line, field and code; `fix` is HAS_FIX or None
-HAS_FIX = Fix(0, 0, "")  # in COUNTS problems: "a fix exists", not the fix
+FIXES = 1  # for top-level seconds fields: line, field, code and fix (and a repeated key's note);
+           # no column, value or pydantic type. Every other problem is complete.
+COUNTS = 0  # no problems: how many of each code, with a fix or not
+# Readings of the top-level timestamp values kept, per kind (strings, integers): a capture
+# often repeats its wrong values (0, "", a date), and a reading is exact for its value.
+_READINGS_KEPT = 4096
 
 
 class ChunkFindings(NamedTuple):
     """What `Linter.lint_chunk` found in a chunk of a capture."""
 
     lines: int  # records in the chunk
-    problems: list[Problem]  # in order: line, then column, then code
+    problems: list[Problem]  # in order: line, then column, then code (none for COUNTS)
     starts: dict[int, int]  # line number -> byte offset in the chunk, for each record with problems
+    # COUNTS: the number of problems per (code, whether it has a fix); else None
+    counted: collections.Counter[tuple[str, bool]] | None = None
+
+
+class _Fast(NamedTuple):
+    """A top-level seconds field, as the probe's errors name it."""
+
+    field: TimestampField
+    where: Concrete  # its path
+    key: str  # its JSON key
+    nullable: bool
 
 
 class Linter:
@@ -90,7 +104,8 @@ class Linter:
         fast = [field for field in self._fields if field.top_level and field.target.is_seconds
                 and field.path[0] in attributes]
         self._fast_fields = tuple((field, attributes[field.name]) for field in fast)
-        self._fast_by_key = {field.name: (field, concrete(field.path)) for field in fast}
+        self._fast_by_key = {field.name: _Fast(field, concrete(field.path), field.name, field.nullable)
+                             for field in fast}
         # Every other field: checked on the values strict validation made of it.
         self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
         # A number inside [low, high) is plausible epoch seconds: nothing to report.
@@ -107,10 +122,14 @@ class Linter:
             info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
             constrained[attribute] = (Optional[plausible] if field.nullable else plausible, info)
             loose[attribute] = (Any, copy.copy(info))
-        self._validate_probe = self._probe(model, constrained)
+        probe = self._probe(model, constrained)
+        self._validate_model_probe = probe.__pydantic_validator__.validate_json
+        # Without deeper fields the validated message is never looked at: its fields need not
+        # become a model instance.
+        self._validate_probe = (None if self._deep else _unbuilt_validator(probe)) or self._validate_model_probe
         # With deeper fields too, a record whose top-level timestamps the probe rejects is validated
         # once more, with them typed `Any`, to see the values of the deeper ones.
-        self._validate_loose = self._probe(model, loose) if self._deep else None
+        self._validate_loose = self._probe(model, loose).__pydantic_validator__.validate_json if self._deep else None
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
             field.name: TypeAdapter(field.annotation) for field in self._fields}
@@ -119,12 +138,13 @@ class Linter:
             if adapter.core_schema.get("type") == "float"
             or adapter.core_schema.get("schema", {}).get("type") == "float")
         self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
+        self._str_readings: dict[str, Reading] = {}
+        self._int_readings: dict[int, Reading] = {}
 
     @staticmethod
     def _probe(model: Any, overrides: dict[str, Any]) -> Any:
-        probe = create_model(  # type: ignore[call-overload]
+        return create_model(  # type: ignore[call-overload]
             f"{model.__name__}Probe", __base__=model, **overrides) if overrides else model
-        return probe.__pydantic_validator__.validate_json
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n.
@@ -194,7 +214,10 @@ class Linter:
         problems: list[Problem] = []
         add = problems.extend
         starts: dict[int, int] = {}
+        counted: collections.Counter[tuple[str, bool]] | None = collections.Counter() if detail == COUNTS else None
         timestamps_only = self._timestamps_only
+        timestamp_error = self._timestamp_error
+        one_by_one = self._validate_loose is None  # each error stands alone: no deeper fields
         bom_line = first_line if (first_line == 1 if starts_file is None else starts_file) else None
         found: tuple[Problem, ...] | None
         for number, line, end, outcome in noted:
@@ -202,18 +225,29 @@ class Linter:
                 found = self._analyse_unknown(line, number, path)
             elif outcome.__class__ is ValidationError:
                 errors = outcome.errors(include_url=False, include_context=False)
-                found = timestamps_only(line, number, path, errors, detail)
-                if found is None:
-                    found = self._analyse_invalid(line, number, path, errors, number == bom_line)
+                if one_by_one and len(errors) == 1:  # nearly always: one bad timestamp
+                    problem = timestamp_error(line, number, path, errors[0], detail, counted)
+                    if problem is None:  # nothing to report, or counted already
+                        continue
+                    found = ((problem,) if problem is not _NOT_A_TIMESTAMP  # type: ignore[assignment]
+                             else self._analyse_invalid(line, number, path, errors, number == bom_line))
+                else:
+                    found = timestamps_only(line, number, path, errors, detail)
+                    if found is None:
+                        found = self._analyse_invalid(line, number, path, errors, number == bom_line)
             else:
                 found = self._analyse_valid(line, number, path, outcome, False)
             if found:
+                if counted is not None:
+                    for problem in found:
+                        counted[problem.code, problem.fix is not None] += 1
+                    continue
                 add(found)
                 starts[number] = end - len(line)
         # The errors' tracebacks refer to this frame, which refers to them: a cycle that only the
         # garbage collector would break. Break it now.
         noted.clear()
-        return ChunkFindings(line_no - first_line + 1, problems, starts)
+        return ChunkFindings(line_no - first_line + 1, problems, starts, counted)
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
@@ -233,6 +267,8 @@ class Linter:
             except Exception:  # noqa: BLE001 - let the full analysis tell
                 return None
             return self._analyse_valid(line, line_no, path, message, True)
+        if detail == COUNTS:  # problems wanted after all (counted by the caller)
+            detail = FIXES
         if len(errors) == 1:  # nearly always: one bad timestamp, and no list to build and sort
             problem = self._timestamp_error(line, line_no, path, errors[0], detail)
             if problem is _NOT_A_TIMESTAMP:
@@ -248,34 +284,62 @@ class Linter:
         problems.sort(key=Problem.sort_key)  # type: ignore[arg-type]
         return tuple(problems)  # type: ignore[arg-type]
 
-    def _fast_error(self, error: Any) -> tuple[TimestampField, Concrete] | None:
-        """The top-level seconds field a probe error is about, and its path; or None: another
-        field, or a missing key (which the full analysis reports)."""
+    def _fast_error(self, error: Any) -> _Fast | None:
+        """The top-level seconds field a probe error is about; or None: another field, or a
+        missing key (which the full analysis reports)."""
         loc = error["loc"]
         if len(loc) != 1 or error["type"] == "missing":
             return None
         return self._fast_by_key.get(loc[0])  # type: ignore[arg-type]
 
-    def _timestamp_error(self, line: bytes, line_no: int, path: str, error: Any, detail: int) -> object:
+    def _timestamp_error(self, line: bytes, line_no: int, path: str, error: Any, detail: int,
+                         counted: collections.Counter[tuple[str, bool]] | None = None) -> object:
         """The problem (or None) behind one probe error, or `_NOT_A_TIMESTAMP` if the error is
-        not about the value of a top-level seconds field."""
-        found = self._fast_error(error)
-        if found is None:
+        not about the value of a top-level seconds field. With `counted` (COUNTS), the problem is
+        counted there instead, and None returned.
+
+        Runs for nearly every rejected record: the common case (a string or an integer) takes no
+        bytes from the record unless a fix needs them, and its reading may be one seen before.
+        """
+        loc = error["loc"]
+        fast = self._fast_by_key.get(loc[0]) if len(loc) == 1 else None
+        if fast is None or error["type"] == "missing":
             return _NOT_A_TIMESTAMP
-        field, where = found
         # pydantic's own parse is exact for strings and integers; a float token is re-read from
         # the bytes as a Decimal, since the float may already be rounded.
         value = error["input"]
-        if value.__class__ is str or value.__class__ is int:
-            if detail == COUNTS:  # counting needs no bytes when pydantic parsed the value exactly
-                return self._timestamp_problem(line, line_no, path, field, where, _NO_SPAN, value, 1,
-                                               COUNTS)
-            span, repeated = jsontext.last_member(line, field.name)
-            return self._timestamp_problem(line, line_no, path, field, where, span, value, repeated,
-                                           detail)
-        span, repeated = jsontext.last_member(line, field.name)
-        return self._timestamp_problem(line, line_no, path, field, where, span, _UNKNOWN, repeated,
-                                       detail)
+        cls = value.__class__
+        if cls is str:
+            readings: dict[Any, Reading] = self._str_readings
+        elif cls is int:
+            readings = self._int_readings
+        else:
+            span, repeated = jsontext.last_member(line, fast.key)
+            if span is None:
+                return _NOT_A_TIMESTAMP
+            problem = self._timestamp_problem(line, line_no, path, fast.field, fast.where, span, _UNKNOWN,
+                                              repeated, FIXES if detail == COUNTS else detail)
+            if counted is not None and problem is not None:
+                counted[problem.code, problem.fix is not None] += 1
+                return None
+            return problem
+        reading = readings.get(value)
+        if reading is None:
+            reading = classify(value, self.policy)
+            if len(readings) >= _READINGS_KEPT:
+                readings.clear()
+            readings[value] = reading
+        rule = _rule_for(reading)  # a string or a number: never null
+        if rule is None:
+            return None
+        if counted is not None:
+            counted[rule.code, reading[1] is not None and reading[2] is None and rule.fix is not None] += 1
+            return None
+        span, repeated = jsontext.last_member(line, fast.key)
+        if span is None:
+            return _NOT_A_TIMESTAMP
+        return self._seconds_problem(line, line_no, path, fast.field, fast.key, span, value, reading, rule,
+                                     repeated, detail)
 
     def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any,
                        top_level: bool) -> tuple[Problem, ...]:
@@ -314,6 +378,15 @@ class Linter:
                 return self._lint_after_bom(line, path)
             return (self._record_problem(line, line_no, path, first),)
         if not first["loc"]:
+            if self._validate_probe is not self._validate_model_probe:  # the model's own error type
+                try:
+                    self._validate_model_probe(line, strict=True)
+                except ValidationError as error:
+                    first = error.errors(include_url=False, include_context=False)[0]
+                except Exception:  # noqa: BLE001 - as in lint()
+                    return self._analyse_unknown(line, line_no, path)
+                else:
+                    return self._analyse_unknown(line, line_no, path)
             return (self._not_an_object(line, line_no, path, first),)
         return self._analyse_unknown(line, line_no, path)
 
@@ -438,27 +511,31 @@ class Linter:
             return self._other_target_problem(line, line_no, path, field, where, start, line[start:end],
                                               value, repeated)
         reading = classify(value, self.policy)
-        form = reading[0]
-        if form is _NULL and field.nullable:
+        if reading[0] is _NULL and field.nullable:
             return None
         rule = _rule_for(reading)
         if rule is None:
             return None
-        seconds = reading[1]
-        fixable = seconds is not None and reading[2] is None and rule.fix is not None
         json_path = field.name if where is field.path else format_path(where)
-        if detail == COUNTS:
-            return _new(Problem, (path, line_no, None, json_path, rule.code, "", None, None,
-                                  HAS_FIX if fixable else None, None))
-        fix = _new(Fix, (start, end, render(seconds))) if fixable else None  # type: ignore[arg-type]
-        if detail == FIXES:  # the note alone: a repair counts fixes of repeated keys
+        return self._seconds_problem(line, line_no, path, field, json_path, span, value, reading, rule,
+                                     repeated, detail)
+
+    def _seconds_problem(self, line: bytes, line_no: int, path: str, field: TimestampField, json_path: str,
+                         span: tuple[int, int], value: object, reading: Reading, rule: Any, repeated: int,
+                         detail: int) -> Problem:
+        """The problem `rule` finds in `value`, read as `reading`, at bytes `span` of the record,
+        in a float seconds field; with only as much worked out as `detail` asks (FULL or FIXES)."""
+        start, end = span
+        seconds = reading[1]
+        fix = (_new(Fix, (start, end, render(seconds)))  # type: ignore[arg-type]
+               if seconds is not None and reading[2] is None and rule.fix is not None else None)
+        if detail != FULL:  # the note alone: a repair counts fixes of repeated keys
             return _new(Problem, (path, line_no, None, json_path, rule.code, _noted("", repeated), None, None,
-                                  fix, None))
-        assert rule.describe is not None
+                                  fix, None))  # type: ignore[no-any-return]
         token = line[start:end]
-        return _new(Problem, (path, line_no, jsontext.column_of(line, start), json_path, rule.code,
+        return _new(Problem, (path, line_no, jsontext.column_of(line, start), json_path, rule.code,  # type: ignore[no-any-return]
                               _noted(rule.describe(reading), repeated), jsontext.value_text(token),
-                              self._lax_type(field, token, form, value), fix, None))
+                              self._lax_type(field, token, reading[0], value), fix, None))
 
     def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                               where: Concrete, start: int, token: bytes, value: object,
@@ -501,6 +578,65 @@ class Linter:
         if cacheable:
             self._lax_type_cache[key] = verdict
         return verdict
+
+
+# What `_unbuilt_validator` knows how to carry over from a model's fields to a typed dict: any
+# other key (a new pydantic feature) keeps the model's own validator.
+_FIELDS_KEYS = frozenset({"type", "fields", "model_name", "computed_fields", "strict", "extras_schema",
+                          "extra_behavior", "ref", "metadata", "serialization"})
+_FIELD_KEYS = frozenset({"type", "schema", "validation_alias", "serialization_alias", "serialization_exclude",
+                         "serialization_exclude_if", "frozen", "metadata"})
+_PLAIN_DEFAULT_KEYS = frozenset({"type", "schema", "default", "default_factory", "default_factory_takes_data",
+                                 "copy_default", "ref", "metadata", "serialization"})
+
+
+def _unbuilt_validator(model: Any) -> Any:
+    """`validate_json` for the fields of `model` as a typed dict: the same validation of every
+    field (types, aliases, field validators, extra keys; the same errors at the same locations)
+    without building an instance or filling in defaults, which takes a quarter of the time.
+
+    Records that are not objects get another error type (`dict_type`, not `model_type`): the
+    caller asks the model itself about those. None for a model that does more than validate its
+    fields (model validators, a custom `__init__`, `model_post_init`, a root model), or whose
+    schema holds anything this does not know: its own validator must run.
+    """
+    from pydantic_core import SchemaValidator
+
+    schema = model.__pydantic_core_schema__
+    definitions = None
+    if schema.get("type") == "definitions":
+        definitions, schema = schema["definitions"], schema["schema"]
+    if (schema.get("type") != "model" or schema.get("custom_init") or schema.get("root_model")
+            or schema.get("post_init")):
+        return None
+    model_fields = schema["schema"]
+    if model_fields.get("type") != "model-fields" or not model_fields.keys() <= _FIELDS_KEYS:
+        return None
+    fields = {}
+    for name, field in model_fields["fields"].items():
+        if not field.keys() <= _FIELD_KEYS:
+            return None
+        value = field["schema"]
+        required = value.get("type") != "default"
+        if not required and value.keys() <= _PLAIN_DEFAULT_KEYS:
+            value = value["schema"]  # a default that is never validated: nothing to fill in
+        typed_field = {"type": "typed-dict-field", "schema": value, "required": required}
+        if "validation_alias" in field:
+            typed_field["validation_alias"] = field["validation_alias"]
+        fields[name] = typed_field
+    typed: dict[str, Any] = {"type": "typed-dict", "fields": fields}
+    for key in ("strict", "extras_schema", "extra_behavior"):
+        if key in model_fields:
+            typed[key] = model_fields[key]
+    config = schema.get("config") or {}
+    if "extra_behavior" not in typed and "extra_fields_behavior" in config:  # a model reads it there
+        typed["extra_behavior"] = config["extra_fields_behavior"]
+    if definitions is not None:
+        typed = {"type": "definitions", "schema": typed, "definitions": definitions}
+    try:
+        return SchemaValidator(typed, config).validate_json  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - a schema pydantic-core will not take this way: the model's own
+        return None
 
 
 def _noted(message: str, repeated: int) -> str:

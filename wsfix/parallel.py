@@ -179,16 +179,18 @@ class ChunkLinter:
         lint, selects = self.linter.lint_chunk, self.selects
         lines = 0
         problems: list[Problem] = []
+        counted: collections.Counter[tuple[str, bool]] = collections.Counter()
         for offset, piece in chunk.pieces():
             found = lint(piece, chunk.path, chunk.first_line + lines, chunk.detail,
                          chunk.starts_file and not offset)
+            lines += found.lines
+            if found.counted is not None:  # COUNTS: a count per kind travels faster than problems
+                counted.update(found.counted if self.selects_all else
+                               {kind: count for kind, count in found.counted.items() if selects(kind[0])})
+                continue
             problems += found.problems if self.selects_all else (
                 problem for problem in found.problems if selects(problem.code))
-            lines += found.lines
-        if chunk.detail == COUNTS:  # a count per kind travels (and is added up) faster than problems
-            return CheckedChunk(lines, [], collections.Counter(
-                (problem.code, problem.fix is not None) for problem in problems))
-        return CheckedChunk(lines, problems)
+        return CheckedChunk(lines, problems, counted if chunk.detail == COUNTS else None)
 
     def repair(self, chunk: Chunk) -> RepairedChunk:
         lint, selects = self.linter.lint_chunk, self.selects
