@@ -139,6 +139,8 @@ class Linter:
             or adapter.core_schema.get("schema", {}).get("type") == "float")
         self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
         self._str_readings: dict[str, Reading] = {}
+        self._validate_top_keys: Any = None
+        self._messages: dict[tuple[str, str], str] = {}
         self._int_readings: dict[int, Reading] = {}
 
     @staticmethod
@@ -332,14 +334,23 @@ class Linter:
         rule = _rule_for(reading)  # a string or a number: never null
         if rule is None:
             return None
+        seconds = reading[1]
+        fixable = seconds is not None and reading[2] is None and rule.fix is not None
         if counted is not None:
-            counted[rule.code, reading[1] is not None and reading[2] is None and rule.fix is not None] += 1
+            counted[rule.code, fixable] += 1
             return None
         span, repeated = jsontext.last_member(line, fast.key)
         if span is None:
             return _NOT_A_TIMESTAMP
-        return self._seconds_problem(line, line_no, path, fast.field, fast.key, span, value, reading, rule,
-                                     repeated, detail)
+        if detail == FULL:
+            return self._seconds_problem(line, line_no, path, fast.field, fast.key, span, value, reading, rule,
+                                         repeated, detail)
+        # FIXES, as `_seconds_problem` makes them, inline: this is a repair's loop
+        start, end = span
+        return _new(Problem, (path, line_no, None, fast.key, rule.code,
+                              "" if repeated == 1 else _noted("", repeated), None, None,
+                              _new(Fix, (start, end, render(seconds))) if fixable else None,  # type: ignore[arg-type]
+                              None))
 
     def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any,
                        top_level: bool) -> tuple[Problem, ...]:
@@ -430,11 +441,18 @@ class Linter:
             problems.append(Problem(path, line_no, None, format_path(where),
                                     rules.timestamp_wrong_type.RULE.code,
                                     "required timestamp is missing", pydantic_type="missing"))
+        present: object = None  # the top-level timestamp keys the record has, once asked
         for field in self._fields:
-            if field.top_level:  # one member: the fast scanner when pydantic saw the key
+            if field.top_level:  # one member: the fast scanner when the key is known to be there
                 key = concrete(field.path)
-                span, repeated = (jsontext.last_member(line, field.name) if key in located
-                                  else jsontext.find_member(line, field.name))
+                if key not in located and present is None:
+                    present = self._top_level_keys(line)
+                if key in located or (present is not _UNKNOWN and field.name in present):  # type: ignore[operator]
+                    span, repeated = jsontext.last_member(line, field.name)
+                elif present is not _UNKNOWN:
+                    span, repeated = None, 0
+                else:
+                    span, repeated = jsontext.find_member(line, field.name)
                 spans = [(key, span, repeated)] if span is not None else []
             else:
                 spans = [(where, (start, end), 1) for where, start, end in jsontext.iter_spans(line, field.path)]
@@ -444,6 +462,20 @@ class Linter:
                     problems.append(problem)
         problems.sort(key=Problem.sort_key)
         return tuple(problems)
+
+    def _top_level_keys(self, line: bytes) -> object:
+        """The keys of top-level timestamp fields the record has (a dict), or `_UNKNOWN` if
+        pydantic cannot parse it as an object. One parse; the full scanner takes ten times longer."""
+        if self._validate_top_keys is None:
+            from pydantic_core import SchemaValidator, core_schema
+
+            self._validate_top_keys = SchemaValidator(core_schema.typed_dict_schema({
+                field.name: core_schema.typed_dict_field(core_schema.any_schema(), required=False)
+                for field in self._fields if field.top_level})).validate_json
+        try:
+            return self._validate_top_keys(line)
+        except Exception:  # noqa: BLE001 - not an object after all: the full scanner tells
+            return _UNKNOWN
 
     def _field_at(self, loc: tuple[Any, ...]) -> TimestampField | None:
         """The timestamp field a pydantic error location falls in (the value itself, or a union
@@ -481,8 +513,18 @@ class Linter:
         column = jsontext.column_of(line, span[0]) if span else None
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
         return Problem(path, line_no, column, format_path(loc), rules.SCHEMA_VIOLATION,
-                       _noted(_shorten_pydantic_message(error), repeated), value=value,
+                       _noted(self._message(error), repeated), value=value,
                        pydantic_type=error["type"])
+
+    def _message(self, error: Any) -> str:
+        """pydantic's message, shortened; once per distinct message (an enum's is long to read)."""
+        key = (error["type"], error["msg"])
+        message = self._messages.get(key)
+        if message is None:
+            message = _shorten_pydantic_message(error)
+            if len(self._messages) < 1024:
+                self._messages[key] = message
+        return message
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                            where: Concrete, span: tuple[int, int] | None,

@@ -203,26 +203,28 @@ class ChunkLinter:
             lines += found.lines
             starts = found.starts
             changed_line = previous_end = 0
-            for problem in found.problems:  # in order: by line, then column
-                if not self.selects_all and not selects(problem.code):
-                    continue
-                fix = problem.fix
+            problems = found.problems if self.selects_all else [
+                problem for problem in found.problems if selects(problem.code)]
+            for problem in problems:  # in order: by line, then column
+                _, line, _, _, code, message, _, _, fix, _ = problem  # one unpacking: this runs per fix
                 if fix is None:
                     result.add_remaining(problem)
                     continue
-                fixed[problem.code] += 1
-                if problem.on_repeated_key:
-                    result.add_repeated_key(problem.line)
-                record_start = starts[problem.line]
-                start, end = record_start + fix.start, record_start + fix.end
+                fixed[code] += 1
+                if message and problem.on_repeated_key:  # FIXES problems have only the note, if any
+                    result.add_repeated_key(line)
+                record_start = starts[line]
+                start, end, replacement_text = fix
+                start += record_start
+                end += record_start
                 if start < previous_end:  # as apply_fixes would refuse it
-                    raise ValueError(f"overlapping fixes on line {problem.line}")
-                replacement = fix.replacement.encode()
+                    raise ValueError(f"overlapping fixes on line {line}")
+                replacement = replacement_text.encode()
                 if piece[start:end] != replacement:
-                    edits.append((problem.line, offset + start, offset + end, replacement))
+                    edits.append((line, offset + start, offset + end, replacement))
                     previous_end = end
-                    if problem.line != changed_line:
-                        changed_line = problem.line
+                    if line != changed_line:
+                        changed_line = line
                         result.lines_changed += 1
         result.lines = lines
         return RepairedChunk(lines, edits, result)
