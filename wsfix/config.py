@@ -8,9 +8,7 @@ start folder and every command-line value; no environment reads, no printing.
 
 from __future__ import annotations
 
-import difflib
 import os
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -151,6 +149,8 @@ def load_config(path: str) -> dict[str, Any]:
     for key, value in table.items():
         check = _KEYS.get(key)
         if check is None:
+            import difflib  # only for this message
+
             close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
             raise UsageError(f"{path}: [tool.wsfix]: unknown key {key!r}{hint}")
@@ -162,6 +162,8 @@ def load_config(path: str) -> dict[str, Any]:
 
 
 def _read_table(path: str, required: bool) -> dict[str, Any] | None:
+    import tomllib  # not at start-up: most runs find no configuration file
+
     try:
         with open(path, "rb") as stream:
             document = tomllib.load(stream)

@@ -4,7 +4,8 @@
 `ErrorMessage` come from the same backend, but its exact definitions are not available: they are
 reconstructions, minimal and plausible, of what it sends: what matters to wsfix, their `timestamp:
 float` being required (so a missing or null timestamp is a finding), is as the backend has it. Use
-`--model` with the backend's own classes where you have them.
+`--model` with the backend's own classes where you have them. They live in `reconstructed.py`,
+built only when asked for.
 
 No converting validators here: wsfix must see what the backend sees. User models are loaded by
 `models.py`, their fields found by `fields.py`.
@@ -12,6 +13,7 @@ No converting validators here: wsfix must see what the backend sees. User models
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Optional
@@ -20,8 +22,8 @@ from pydantic import BaseModel
 
 from wsfix.fields import SECONDS, TimestampField
 
-__all__ = ["DEFAULT_SCHEMA", "SCHEMAS", "ErrorMessage", "MessageType", "Schema", "ServerMessage",
-           "TimestampField", "WebSocketMessage"]
+__all__ = ["DEFAULT_SCHEMA", "SCHEMAS", "MessageType", "Schema", "TimestampField",
+           "WebSocketMessage"]
 
 
 class MessageType(str, Enum):
@@ -87,26 +89,6 @@ class WebSocketMessage(BaseModel):
     thread_id: Optional[str] = None
 
 
-class ServerMessage(BaseModel):
-    """A message the server sends (reconstructed, see the module docstring)."""
-
-    type: MessageType
-    data: dict[str, Any] = {}
-    timestamp: float  # Unix epoch seconds, required
-    message_id: Optional[str] = None
-    thread_id: Optional[str] = None
-
-
-class ErrorMessage(BaseModel):
-    """An error the server reports (reconstructed, see the module docstring)."""
-
-    error: str
-    message: Optional[str] = None
-    code: Optional[str] = None
-    details: Optional[dict[str, Any]] = None
-    timestamp: float  # Unix epoch seconds, required
-
-
 @dataclass(frozen=True)
 class Schema:
     """A model and the timestamp fields wsfix analyses in it (see `wsfix.fields`)."""
@@ -117,7 +99,7 @@ class Schema:
     description: str = ""
 
 
-def _seconds(name: str, required: bool, annotation: Any) -> TimestampField:
+def seconds_field(name: str, required: bool, annotation: Any) -> TimestampField:
     return TimestampField((name,), SECONDS, required=required, nullable=not required,
                           annotation=annotation, found_by="name")
 
@@ -125,25 +107,44 @@ def _seconds(name: str, required: bool, annotation: Any) -> TimestampField:
 WEBSOCKET_MESSAGE = Schema(
     name="websocket-message",
     model=WebSocketMessage,
-    timestamp_fields=(_seconds("timestamp", False, Optional[float]),),
+    timestamp_fields=(seconds_field("timestamp", False, Optional[float]),),
     description="WebSocketMessage: type (MessageType), payload, timestamp (float | None, epoch seconds), "
     "message_id, user_id, thread_id",
 )
-SERVER_MESSAGE = Schema(
-    name="server-message",
-    model=ServerMessage,
-    timestamp_fields=(_seconds("timestamp", True, float),),
-    description="ServerMessage (reconstructed): type (MessageType), data, timestamp (float, required, "
-    "epoch seconds), message_id, thread_id",
-)
-ERROR_MESSAGE = Schema(
-    name="error-message",
-    model=ErrorMessage,
-    timestamp_fields=(_seconds("timestamp", True, float),),
-    description="ErrorMessage (reconstructed): error, message, code, details, timestamp (float, "
-    "required, epoch seconds)",
-)
 
-SCHEMAS: dict[str, Schema] = {schema.name: schema
-                              for schema in (WEBSOCKET_MESSAGE, SERVER_MESSAGE, ERROR_MESSAGE)}
+
+class _Catalog(Mapping[str, Schema]):
+    """The built-in schemas by name. pydantic builds a model's validator when its class statement
+    runs, a few milliseconds each, so a schema not asked for is not built (its module not
+    imported)."""
+
+    def __init__(self, loaders: dict[str, Callable[[], Schema]]) -> None:
+        self._loaders = loaders
+        self._loaded: dict[str, Schema] = {}
+
+    def __getitem__(self, name: str) -> Schema:
+        if name not in self._loaded:
+            self._loaded[name] = self._loaders[name]()
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaders)
+
+    def __len__(self) -> int:
+        return len(self._loaders)
+
+
+def _reconstructed(name: str) -> Callable[[], Schema]:
+    def load() -> Schema:
+        from wsfix import reconstructed
+
+        return reconstructed.SCHEMAS[name]
+    return load
+
+
+SCHEMAS: Mapping[str, Schema] = _Catalog({
+    WEBSOCKET_MESSAGE.name: lambda: WEBSOCKET_MESSAGE,
+    "server-message": _reconstructed("server-message"),
+    "error-message": _reconstructed("error-message"),
+})
 DEFAULT_SCHEMA = WEBSOCKET_MESSAGE

@@ -96,3 +96,44 @@ def test_summary_counts_survive_the_row_cap():
     rule_rows = [line.split() for line in text.splitlines() if line.strip().startswith("WS")]
     assert {row[0]: int(row[2]) for row in rule_rows} == {
         "WS003": 1, "WS004": 1, "WS102": 1, "WS104": 1, "WS106": 1}
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+_TERMINAL_ENV = ("TTY_COMPATIBLE", "FORCE_COLOR")
+
+
+@pytest.mark.parametrize("tty", [False, True], ids=["pipe", "tty"])
+@pytest.mark.parametrize("color", [None, False, True], ids=["auto", "no-color", "color"])
+@pytest.mark.parametrize("env", [
+    {}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "1"}, {"TTY_COMPATIBLE": "0"},
+    {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "2", "FORCE_COLOR": "1"},
+], ids=lambda env: ",".join(f"{k}={v}" for k, v in env.items()) or "no-env")
+def test_clean_run_without_rich_is_what_rich_writes(monkeypatch, tty, color, env):
+    # The full reporter skips Rich on a clean run when Rich would not style; whether it would is
+    # asked of Rich itself here, and the bytes must match what Rich prints either way.
+    from rich.console import Console
+    from rich.text import Text
+
+    for name in _TERMINAL_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    clean = summary([])
+    expected = _Stream(tty)
+    Console(file=expected, width=20, highlight=False, markup=False, force_terminal=color,
+            no_color=color is False, soft_wrap=False).print(Text(clean.sentence(), style="green"),
+                                                            soft_wrap=True)
+    out = _Stream(tty)
+    reporter = build_reporter("full", out, ReportOptions(width=20, color=color))
+    reporter.finish(clean)
+    assert out.getvalue() == expected.getvalue()
+    assert ("\x1b[" in out.getvalue()) == (Console(file=_Stream(tty), force_terminal=color).is_terminal
+                                           and color is not False)

@@ -1,0 +1,54 @@
+"""Start-up stays lean: what `wsfix check` imports on a clean capture (not timed; the timing is
+benchmarks/run.py's start-up line). Each module listed here costs milliseconds on every run and is
+needed only by some runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+_SCRIPT = """
+import json, sys
+from wsfix.cli import main
+sys.argv = ["wsfix", "check", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write(json.dumps(sorted(sys.modules)))
+"""
+
+# Heavy or rarely needed: Rich's console (only when there is something to draw or colour), the
+# reconstructed schemas (only with --schema), tomllib (only when a pyproject.toml is found).
+NOT_AT_START = ("rich.console", "rich.table", "wsfix.reconstructed", "tomllib")
+
+
+_NO_TERMINAL_HINTS = {name: value for name, value in os.environ.items()
+                      if name not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+
+
+def modules_after_check(tmp_path, *args: str, **env: str) -> set[str]:
+    capture = tmp_path / "one.jsonl"
+    capture.write_bytes(b'{"type":"ping","timestamp":1757350201.5}\n')
+    result = subprocess.run([sys.executable, "-c", _SCRIPT, str(capture), *args], cwd=tmp_path,
+                            env={**_NO_TERMINAL_HINTS, **env}, capture_output=True, text=True, check=True)
+    assert "Checked 1 line in 1 file: no problems." in result.stdout
+    return set(json.loads(result.stderr))
+
+
+def test_clean_check_into_a_pipe_loads_no_optional_module(tmp_path):
+    loaded = modules_after_check(tmp_path)
+    assert "wsfix.linter" in loaded  # it did run
+    assert loaded.isdisjoint(NOT_AT_START), sorted(loaded.intersection(NOT_AT_START))
+
+
+@pytest.mark.parametrize(("args", "env", "module"), [
+    pytest.param(("--schema", "server-message"), {}, "wsfix.reconstructed", id="schema"),
+    pytest.param((), {"FORCE_COLOR": "1"}, "rich.console", id="colour"),
+])
+def test_optional_modules_load_when_asked_for(tmp_path, args, env, module):
+    assert module in modules_after_check(tmp_path, *args, **env)
