@@ -236,7 +236,8 @@ from pydantic import ConfigDict, Field, RootModel, ValidationError, field_valida
 
 from tests import sample_models  # noqa: E402
 from wsfix.linter import _unbuilt_validator  # noqa: E402
-from wsfix.schema import ErrorMessage, ServerMessage, WebSocketMessage  # noqa: E402
+from wsfix.reconstructed import ErrorMessage, ServerMessage  # noqa: E402
+from wsfix.schema import WebSocketMessage  # noqa: E402
 
 
 class Forbidding(BaseModel):

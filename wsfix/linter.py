@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, NamedTuple, Optional
 
 from pydantic import Field, RootModel, TypeAdapter, ValidationError, create_model
+from pydantic_core import SchemaValidator, core_schema
 
 from wsfix import jsontext, rules, verdicts
 from wsfix.fields import TimestampField
@@ -139,7 +140,11 @@ class Linter:
             or adapter.core_schema.get("schema", {}).get("type") == "float")
         self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
         self._str_readings: dict[str, Reading] = {}
-        self._validate_top_keys: Any = None
+        # Built here, as every validator: a signal must not arrive while pydantic builds one
+        # mid-run (it would wrap what the signal raises into an error of its own).
+        self._validate_top_keys = SchemaValidator(core_schema.typed_dict_schema({
+            field.name: core_schema.typed_dict_field(core_schema.any_schema(), required=False)
+            for field in self._fields if field.top_level})).validate_json
         self._messages: dict[tuple[str, str], str] = {}
         self._int_readings: dict[int, Reading] = {}
 
@@ -466,12 +471,6 @@ class Linter:
     def _top_level_keys(self, line: bytes) -> object:
         """The keys of top-level timestamp fields the record has (a dict), or `_UNKNOWN` if
         pydantic cannot parse it as an object. One parse; the full scanner takes ten times longer."""
-        if self._validate_top_keys is None:
-            from pydantic_core import SchemaValidator, core_schema
-
-            self._validate_top_keys = SchemaValidator(core_schema.typed_dict_schema({
-                field.name: core_schema.typed_dict_field(core_schema.any_schema(), required=False)
-                for field in self._fields if field.top_level})).validate_json
         try:
             return self._validate_top_keys(line)
         except Exception:  # noqa: BLE001 - not an object after all: the full scanner tells
@@ -642,8 +641,6 @@ def _unbuilt_validator(model: Any) -> Any:
     fields (model validators, a custom `__init__`, `model_post_init`, a root model), or whose
     schema holds anything this does not know: its own validator must run.
     """
-    from pydantic_core import SchemaValidator
-
     schema = model.__pydantic_core_schema__
     definitions = None
     if schema.get("type") == "definitions":

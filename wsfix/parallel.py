@@ -296,7 +296,7 @@ def file_ranges(stream: BinaryIO, path: str, size: int, chunk_bytes: int = CHUNK
 _WORKER: ChunkLinter | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(linter: ChunkLinter) -> None:
     global _WORKER
     # Ctrl-C is the parent's to handle: it stops the pool; a worker must not print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -307,7 +307,7 @@ def _start_worker(settings: Settings) -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _WORKER = ChunkLinter(settings)
+    _WORKER = linter  # the parent's, inherited by the fork: built once
 
 
 def _run_in_worker(kind: str, chunk: Chunk) -> Any:
@@ -327,6 +327,14 @@ class ChunkRunner:
         self._local: ChunkLinter | None = None
         self._pool: Any = None
         self._pool_jobs = 0
+
+    def prepare(self) -> ChunkLinter:
+        """Build the linter now (it takes a moment: pydantic builds validators), not when the first
+        chunk comes: a repair does it before its temp file exists, so that a signal arriving
+        meanwhile meets no validator half built (pydantic would wrap what the signal raises)."""
+        if self._local is None:
+            self._local = ChunkLinter(self.settings)
+        return self._local
 
     def __enter__(self) -> ChunkRunner:
         return self
@@ -352,9 +360,7 @@ class ChunkRunner:
 
     def _run_here(self, kind: str, stream: Readable, path: str, progress: Progress | None,
                   detail: Callable[[], int]) -> Iterator[tuple[Chunk, Any]]:
-        if self._local is None:
-            self._local = ChunkLinter(self.settings)
-        work: Callable[[Chunk], Any] = getattr(self._local, kind)
+        work: Callable[[Chunk], Any] = getattr(self.prepare(), kind)
         first_line = 1
         offset = 0
         # In this process a chunk is one piece: read bytes are linted while still in the cache.
@@ -407,7 +413,7 @@ class ChunkRunner:
 
         context = multiprocessing.get_context("fork")  # see can_fork
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.settings,))
+                                         initargs=(self.prepare(),))
         self._pool_jobs = jobs
         return self._pool
 

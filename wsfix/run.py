@@ -156,6 +156,7 @@ def repair_capture(source: str, target: RepairTarget, settings: Settings,
         size = stream.stored_size() if capture_format is None else None
         with _progress(progress, source, size) as bar:
             if capture_format is None:
+                runner.prepare()
                 chunks = runner.run("repair", stream, source, resolve_jobs(jobs, size), size, bar)
 
                 def write(out: Any) -> None:
