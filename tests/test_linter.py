@@ -232,6 +232,8 @@ def test_required_timestamp_field(line, expected):
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from typing import Any, Optional  # noqa: E402
+
 from pydantic import ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator  # noqa: E402
 
 from tests import sample_models  # noqa: E402
@@ -245,6 +247,8 @@ class Forbidding(BaseModel):
     kind: str = Field(alias="type")
     count: int = 0
     timestamp: float | None = None
+    extra: Optional[dict[str, Any]] = None  # any members, though the model forbids extra keys
+    data: dict = {}
 
 
 class Checked(BaseModel):
@@ -279,6 +283,8 @@ RECORD_PARTS = st.sampled_from([
     b'"timestamp":1757350201.5', b'"timestamp":"2025-09-08T16:50:01Z"', b'"timestamp":null',
     b'"timestamp":true', b'"timestamp":[1]', b'"count":"3"', b'"count":3', b'"level":2', b'"level":-2',
     b'"error":"boom"', b'"time":5', b'"extra":{}', b'"payload":[]', b'"payload":{"a":1}', b'"data":{}',
+    b'"extra":{"x":[1,{"y":null}],"":2}', b'"extra":null', b'"extra":"x"', b'"data":{"a":{}}', b'"data":[{}]',
+    b'"payload":{"timestamp":"x","type":7}', b'"details":{"k":1}', b'"details":[]',
 ])
 RECORDS = st.one_of(
     st.lists(RECORD_PARTS, max_size=6).map(lambda parts: b"{" + b",".join(parts) + b"}"),

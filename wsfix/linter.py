@@ -31,7 +31,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, NamedTuple, Optional
+from typing import Annotated, Any, Final, NamedTuple, Optional
 
 from pydantic import Field, RootModel, TypeAdapter, ValidationError, create_model
 from pydantic_core import SchemaValidator, core_schema
@@ -631,10 +631,28 @@ _PLAIN_DEFAULT_KEYS = frozenset({"type", "schema", "default", "default_factory",
                                  "copy_default", "ref", "metadata", "serialization"})
 
 
+_ANY_OBJECT: Final = {"type": "typed-dict", "fields": {}, "extra_behavior": "ignore"}
+
+
+def _lean(schema: Any) -> Any:
+    """`schema`, or one that accepts and refuses exactly the same JSON with the same errors but
+    makes less of it: an object of anything (`dict[str, Any]`, often most of a message's bytes)
+    is checked to be an object, and its members are not built."""
+    kind = schema.get("type")
+    if (kind == "dict" and schema.keys() <= {"type", "keys_schema", "values_schema"}
+            and schema.get("keys_schema", {"type": "str"}) == {"type": "str"}  # JSON keys are strings
+            and schema.get("values_schema", {"type": "any"}) == {"type": "any"}):
+        return _ANY_OBJECT
+    if kind == "nullable" and schema.keys() <= {"type", "schema"}:
+        return {"type": "nullable", "schema": _lean(schema["schema"])}
+    return schema
+
+
 def _unbuilt_validator(model: Any) -> Any:
     """`validate_json` for the fields of `model` as a typed dict: the same validation of every
     field (types, aliases, field validators, extra keys; the same errors at the same locations)
-    without building an instance or filling in defaults, which takes a quarter of the time.
+    without building an instance, filling in defaults or building objects of anything, which
+    takes half the time.
 
     Records that are not objects get another error type (`dict_type`, not `model_type`): the
     caller asks the model itself about those. None for a model that does more than validate its
@@ -659,6 +677,7 @@ def _unbuilt_validator(model: Any) -> Any:
         required = value.get("type") != "default"
         if not required and value.keys() <= _PLAIN_DEFAULT_KEYS:
             value = value["schema"]  # a default that is never validated: nothing to fill in
+        value = _lean(value)
         typed_field = {"type": "typed-dict-field", "schema": value, "required": required}
         if "validation_alias" in field:
             typed_field["validation_alias"] = field["validation_alias"]
