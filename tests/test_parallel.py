@@ -248,9 +248,12 @@ def test_resolve_jobs(jobs, size, expected):
 def test_cli_jobs_2_on_a_multi_chunk_file(capture_file, tmp_path):
     from typer.testing import CliRunner
 
+    from wsfix.parallel import CHUNK_BYTES
+
     block = capture_bytes(final_newline=True) + (GOOD + b"\n") * 2000
-    data = block * 30  # about 2.6 MB: three chunks of 1 MiB
+    data = block * 110  # about 9.1 MB: three chunks of 4 MiB (CHUNK_BYTES)
     path = capture_file(data)
+    assert 2 * CHUNK_BYTES < len(data) < 3 * CHUNK_BYTES
     runner = CliRunner()
     outputs = []
     for jobs in ("1", "2"):
@@ -261,8 +264,8 @@ def test_cli_jobs_2_on_a_multi_chunk_file(capture_file, tmp_path):
         result = runner.invoke(app, ["repair", "--in", path, "--out", str(out), "--jobs", jobs])
         assert result.exit_code == 1
     assert outputs[0] == outputs[1]
-    assert outputs[0].count("\n") == 20 * 30 + 1
-    assert outputs[0].splitlines()[-1].startswith("Checked 60,720 lines in 1 file: ")
+    assert outputs[0].count("\n") == 20 * 110 + 1
+    assert outputs[0].splitlines()[-1].startswith("Checked 222,640 lines in 1 file: ")
     assert (tmp_path / "out1.jsonl").read_bytes() == (tmp_path / "out2.jsonl").read_bytes()
     assert (tmp_path / "out1.jsonl").read_bytes() == repair_bytes(data)[0]
 
