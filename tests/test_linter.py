@@ -237,7 +237,7 @@ from typing import Any, Optional  # noqa: E402
 from pydantic import ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator  # noqa: E402
 
 from tests import sample_models  # noqa: E402
-from wsfix.linter import _unbuilt_validator  # noqa: E402
+from wsfix.probe import unbuilt_validator  # noqa: E402
 from wsfix.reconstructed import ErrorMessage, ServerMessage  # noqa: E402
 from wsfix.schema import WebSocketMessage  # noqa: E402
 
@@ -304,7 +304,7 @@ def errors_of(validate, record):
 @settings(max_examples=150, deadline=None)
 @given(record=RECORDS)
 def test_typed_dict_probe_gives_the_models_errors(model, record):
-    unbuilt = _unbuilt_validator(model)
+    unbuilt = unbuilt_validator(model)
     assert unbuilt is not None
     expected = errors_of(model.__pydantic_validator__.validate_json, record)
     found = errors_of(unbuilt, record)
@@ -320,7 +320,7 @@ def test_typed_dict_probe_gives_the_models_errors(model, record):
 
 @pytest.mark.parametrize("model", [WholeModelChecked, sample_models.Ticks], ids=lambda model: model.__name__)
 def test_models_that_do_more_than_validate_fields_keep_their_validator(model):
-    assert _unbuilt_validator(model) is None
+    assert unbuilt_validator(model) is None
 
 
 @pytest.mark.parametrize("record", [b"[1]\n", b'"x"\n', b"3\n", b"null\n"])

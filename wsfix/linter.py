@@ -1,20 +1,16 @@
 """lint: one record (a line of bytes) in, its problems out.
 
-The hot path rests on one validation call per record, against a *probe* of the schema's model: the
-same model with its timestamp fields typed `Any`, validated strictly. Strict mode refuses every
-shape lax mode quietly converts, so when the probe accepts a record, the record can only be wrong
-in its timestamps, whose raw JSON values the probe hands back as parsed: a finite number of
-plausible epoch seconds needs nothing more. Only the rest get the full analysis: pydantic's lax
-verdict (what the backend does), the raw bytes of each timestamp, and the conversion core's
-reading of them.
+The hot path rests on one strict validation call per record, against a *probe* of the schema's
+model (see `probe.py`): its top-level float-seconds timestamps (the default schema's `timestamp`)
+must be plausible epoch seconds, every other field is as the model has it. Strict mode refuses
+every shape lax mode quietly converts, so a record the probe accepts has nothing to report there;
+one it rejects for those timestamps alone carries each bad value in pydantic's error, as parsed.
+Only the rest get the full analysis: pydantic's lax verdict (what the backend does), the raw bytes
+of each timestamp, and the conversion core's reading of them.
 
-Top-level float-seconds fields (the default schema's `timestamp`) are typed in the probe as a
-strict float within the plausible range (null allowed where the model allows it): a record the
-probe accepts has nothing to report there, and one it rejects for those fields alone carries each
-bad value in pydantic's error, as parsed. Fields deeper in the message (`data.trades[*].time`) or
-with another target (whole milliseconds, `datetime`) keep their types, and the values strict
-validation makes of them get a range check (`fieldvalues.py`); a schema with none of them pays
-nothing for them.
+Fields deeper in the message (`data.trades[*].time`) or with another target (whole milliseconds,
+`datetime`) keep their types in the probe, and the values strict validation makes of them get a
+range check (`fieldvalues.py`); a schema with none of them pays nothing for them.
 
 `lint_chunk` lints many records at once, validating them all first and analysing the rejected
 ones after, and works out only as much of each timestamp problem as its caller needs (`FULL`,
@@ -26,30 +22,28 @@ No I/O, no printing; select/ignore is applied by the caller.
 from __future__ import annotations
 
 import collections
-import copy
 import io
-import math
 import re
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, Final, NamedTuple, Optional
+from typing import Any, NamedTuple
 
-from pydantic import Field, RootModel, TypeAdapter, ValidationError, create_model
+from pydantic import RootModel, TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator, core_schema
 
 from wsfix import jsontext, rules, verdicts
 from wsfix.fields import TimestampField
 from wsfix.fieldvalues import DeepField
 from wsfix.paths import Concrete, concrete, format_path, matches
+from wsfix.probe import build_probe
 from wsfix.problems import REPEATED_KEY_NOTE, Fix, Problem
 from wsfix.schema import Schema
-from wsfix.timestamps import Form, Policy, Reading, Unit, classify, render
+from wsfix.timestamps import Form, Policy, Reading, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
 _BOM = b"\xef\xbb\xbf"
 _UNKNOWN = object()
 _NOT_A_TIMESTAMP = object()
 _NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3.11
-_NO_SPAN = (0, 0)
 _new = tuple.__new__  # builds a named tuple without running its Python-level __new__
 _rule_for = rules.rule_for
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
@@ -109,28 +103,10 @@ class Linter:
                              for field in fast}
         # Every other field: checked on the values strict validation made of it.
         self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
-        # A number inside [low, high) is plausible epoch seconds: nothing to report.
-        if policy.unit not in (None, Unit.S):
-            low, high = 1.0, 0.0  # an empty range: every number needs converting
-        else:
-            window = policy.window
-            low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
-            high = min(window.end, 1e11) if window else 1e11
-        plausible = Annotated[float, Field(strict=True, ge=low, lt=high, allow_inf_nan=False)]
-        constrained = {}
-        loose = {}
-        for field, attribute in self._fast_fields:
-            info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
-            constrained[attribute] = (Optional[plausible] if field.nullable else plausible, info)
-            loose[attribute] = (Any, copy.copy(info))
-        probe = self._probe(model, constrained)
-        self._validate_model_probe = probe.__pydantic_validator__.validate_json
-        # Without deeper fields the validated message is never looked at: its fields need not
-        # become a model instance.
-        self._validate_probe = (None if self._deep else _unbuilt_validator(probe)) or self._validate_model_probe
-        # With deeper fields too, a record whose top-level timestamps the probe rejects is validated
-        # once more, with them typed `Any`, to see the values of the deeper ones.
-        self._validate_loose = self._probe(model, loose).__pydantic_validator__.validate_json if self._deep else None
+        probe = build_probe(model, self._fast_fields, policy, deeper=bool(self._deep))
+        self._validate_probe = probe.validate
+        self._validate_model_probe = probe.validate_model
+        self._validate_loose = probe.validate_loose
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
             field.name: TypeAdapter(field.annotation) for field in self._fields}
@@ -147,11 +123,6 @@ class Linter:
             for field in self._fields if field.top_level})).validate_json
         self._messages: dict[tuple[str, str], str] = {}
         self._int_readings: dict[int, Reading] = {}
-
-    @staticmethod
-    def _probe(model: Any, overrides: dict[str, Any]) -> Any:
-        return create_model(  # type: ignore[call-overload]
-            f"{model.__name__}Probe", __base__=model, **overrides) if overrides else model
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n.
@@ -619,82 +590,6 @@ class Linter:
         if cacheable:
             self._lax_type_cache[key] = verdict
         return verdict
-
-
-# What `_unbuilt_validator` knows how to carry over from a model's fields to a typed dict: any
-# other key (a new pydantic feature) keeps the model's own validator.
-_FIELDS_KEYS = frozenset({"type", "fields", "model_name", "computed_fields", "strict", "extras_schema",
-                          "extra_behavior", "ref", "metadata", "serialization"})
-_FIELD_KEYS = frozenset({"type", "schema", "validation_alias", "serialization_alias", "serialization_exclude",
-                         "serialization_exclude_if", "frozen", "metadata"})
-_PLAIN_DEFAULT_KEYS = frozenset({"type", "schema", "default", "default_factory", "default_factory_takes_data",
-                                 "copy_default", "ref", "metadata", "serialization"})
-
-
-_ANY_OBJECT: Final = {"type": "typed-dict", "fields": {}, "extra_behavior": "ignore"}
-
-
-def _lean(schema: Any) -> Any:
-    """`schema`, or one that accepts and refuses exactly the same JSON with the same errors but
-    makes less of it: an object of anything (`dict[str, Any]`, often most of a message's bytes)
-    is checked to be an object, and its members are not built."""
-    kind = schema.get("type")
-    if (kind == "dict" and schema.keys() <= {"type", "keys_schema", "values_schema"}
-            and schema.get("keys_schema", {"type": "str"}) == {"type": "str"}  # JSON keys are strings
-            and schema.get("values_schema", {"type": "any"}) == {"type": "any"}):
-        return _ANY_OBJECT
-    if kind == "nullable" and schema.keys() <= {"type", "schema"}:
-        return {"type": "nullable", "schema": _lean(schema["schema"])}
-    return schema
-
-
-def _unbuilt_validator(model: Any) -> Any:
-    """`validate_json` for the fields of `model` as a typed dict: the same validation of every
-    field (types, aliases, field validators, extra keys; the same errors at the same locations)
-    without building an instance, filling in defaults or building objects of anything, which
-    takes half the time.
-
-    Records that are not objects get another error type (`dict_type`, not `model_type`): the
-    caller asks the model itself about those. None for a model that does more than validate its
-    fields (model validators, a custom `__init__`, `model_post_init`, a root model), or whose
-    schema holds anything this does not know: its own validator must run.
-    """
-    schema = model.__pydantic_core_schema__
-    definitions = None
-    if schema.get("type") == "definitions":
-        definitions, schema = schema["definitions"], schema["schema"]
-    if (schema.get("type") != "model" or schema.get("custom_init") or schema.get("root_model")
-            or schema.get("post_init")):
-        return None
-    model_fields = schema["schema"]
-    if model_fields.get("type") != "model-fields" or not model_fields.keys() <= _FIELDS_KEYS:
-        return None
-    fields = {}
-    for name, field in model_fields["fields"].items():
-        if not field.keys() <= _FIELD_KEYS:
-            return None
-        value = field["schema"]
-        required = value.get("type") != "default"
-        if not required and value.keys() <= _PLAIN_DEFAULT_KEYS:
-            value = value["schema"]  # a default that is never validated: nothing to fill in
-        value = _lean(value)
-        typed_field = {"type": "typed-dict-field", "schema": value, "required": required}
-        if "validation_alias" in field:
-            typed_field["validation_alias"] = field["validation_alias"]
-        fields[name] = typed_field
-    typed: dict[str, Any] = {"type": "typed-dict", "fields": fields}
-    for key in ("strict", "extras_schema", "extra_behavior"):
-        if key in model_fields:
-            typed[key] = model_fields[key]
-    config = schema.get("config") or {}
-    if "extra_behavior" not in typed and "extra_fields_behavior" in config:  # a model reads it there
-        typed["extra_behavior"] = config["extra_fields_behavior"]
-    if definitions is not None:
-        typed = {"type": "definitions", "schema": typed, "definitions": definitions}
-    try:
-        return SchemaValidator(typed, config).validate_json  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - a schema pydantic-core will not take this way: the model's own
-        return None
 
 
 def _noted(message: str, repeated: int) -> str:
