@@ -10,8 +10,8 @@ size of the capture.
 Only a plain JSON Lines file read as stored can be split: standard input (read once, in order),
 a gzip'd capture (no offsets into its decompressed bytes) and other capture formats (see
 `wsfix.run`) are linted by one process, whatever `--jobs` says; so are captures where the
-platform cannot fork (workers must inherit the settings, which may hold a model loaded from a
-file).
+platform cannot fork (workers inherit the parent's linter, whose model may have been loaded from a
+file and cannot be pickled).
 
 A worker returns a chunk's selected problems (check) or its edits (repair) with line numbers
 counted from the chunk's first line; the parent renumbers them. No printing and no exiting here.

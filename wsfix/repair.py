@@ -196,7 +196,6 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
     discards, the temp file is removed and `target` is untouched. Raises OutputError for OS
     failures.
     """
-
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise OutputError(f"{target}: folder {folder} does not exist")
