@@ -8,9 +8,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from pydantic import BaseModel
 
 from tests.conftest import lint_bytes
-from wsfix.timestamps import Policy, Unit, parse_naive_zone
+from wsfix.linter import Linter
+from wsfix.schema import Schema, TimestampField
+from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
 
 
 def ping(value: str) -> bytes:
@@ -198,3 +201,129 @@ def test_window_none_accepts_old_instants():
     assert lint_bytes(ping("0"), Policy(window=None)) == []
     assert terse(lint_bytes(ping('"1970-01-01T00:00:00Z"'), Policy(window=None))) == [
         ("WS101", 28, "0.0", "float_parsing")]
+
+
+class RequiredStamp(BaseModel):
+    type: str
+    sent_at: float  # required: null or a missing key is a finding
+
+
+REQUIRED = Schema("required-stamp", RequiredStamp, (
+    TimestampField(("sent_at",), required=True, nullable=False, annotation=float),))
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    pytest.param(b'{"type":"x","sent_at":1757350201.5}\n', [], id="valid"),
+    pytest.param(b'{"type":"x","sent_at":null}\n', [("WS108", 23, "null is not a timestamp", "float_type")],
+                 id="null"),
+    pytest.param(b'{"type":"x"}\n', [("WS108", None, "required timestamp is missing", "missing")], id="missing"),
+    pytest.param(b'{"type":"x","sent_at":"2025-09-08T16:50:01Z"}\n',
+                 [("WS101", 23, "ISO 8601 string where epoch seconds are expected", "float_parsing")], id="iso"),
+    pytest.param(b'{"type":5,"sent_at":null}\n',
+                 [("WS004", 9, "Input should be a valid string", "string_type"),
+                  ("WS108", 21, "null is not a timestamp", "float_type")], id="schema-and-null"),
+])
+def test_required_timestamp_field(line, expected):
+    problems = Linter(REQUIRED, DEFAULT_POLICY).lint(line, 1, "t")
+    assert [(p.code, p.column, p.message, p.pydantic_type) for p in problems] == expected
+
+
+# --- the probe's validator: the model's fields as a typed dict -------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from typing import Any, Optional  # noqa: E402
+
+from pydantic import ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator  # noqa: E402
+
+from tests import sample_models  # noqa: E402
+from wsfix.probe import unbuilt_validator  # noqa: E402
+from wsfix.reconstructed import ErrorMessage, ServerMessage  # noqa: E402
+from wsfix.schema import WebSocketMessage  # noqa: E402
+
+
+class Forbidding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(alias="type")
+    count: int = 0
+    timestamp: float | None = None
+    extra: Optional[dict[str, Any]] = None  # any members, though the model forbids extra keys
+    data: dict = {}
+
+
+class Checked(BaseModel):
+    name: str
+    timestamp: float
+
+    @field_validator("name")
+    @classmethod
+    def no_spaces(cls, value: str) -> str:
+        if " " in value:
+            raise ValueError("no spaces")
+        return value
+
+
+class ValidatedDefault(BaseModel):
+    level: int = Field(default=-1, ge=0, validate_default=True)  # every record without it is refused
+    timestamp: float | None = None
+
+
+class WholeModelChecked(BaseModel):
+    timestamp: float
+
+    @model_validator(mode="after")
+    def fine(self) -> WholeModelChecked:
+        return self
+
+
+PROBED_MODELS = [WebSocketMessage, ServerMessage, ErrorMessage, sample_models.CoinbaseMessage, Forbidding,
+                 Checked, ValidatedDefault]
+RECORD_PARTS = st.sampled_from([
+    b'"type":"ping"', b'"type":"nope"', b'"type":7', b'"kind":"x"', b'"name":"a b"', b'"name":"ab"',
+    b'"timestamp":1757350201.5', b'"timestamp":"2025-09-08T16:50:01Z"', b'"timestamp":null',
+    b'"timestamp":true', b'"timestamp":[1]', b'"count":"3"', b'"count":3', b'"level":2', b'"level":-2',
+    b'"error":"boom"', b'"time":5', b'"extra":{}', b'"payload":[]', b'"payload":{"a":1}', b'"data":{}',
+    b'"extra":{"x":[1,{"y":null}],"":2}', b'"extra":null', b'"extra":"x"', b'"data":{"a":{}}', b'"data":[{}]',
+    b'"payload":{"timestamp":"x","type":7}', b'"details":{"k":1}', b'"details":[]',
+])
+RECORDS = st.one_of(
+    st.lists(RECORD_PARTS, max_size=6).map(lambda parts: b"{" + b",".join(parts) + b"}"),
+    st.sampled_from([b"[]", b'"x"', b"3", b"null", b"{", b"", b"{}"]),
+)
+
+
+def errors_of(validate, record):
+    try:
+        validate(record, strict=True)
+    except ValidationError as error:
+        return [(e["type"], e["loc"], e["input"]) for e in error.errors(include_url=False)]
+    return []
+
+
+@pytest.mark.parametrize("model", PROBED_MODELS, ids=lambda model: model.__name__)
+@settings(max_examples=150, deadline=None)
+@given(record=RECORDS)
+def test_typed_dict_probe_gives_the_models_errors(model, record):
+    unbuilt = unbuilt_validator(model)
+    assert unbuilt is not None
+    expected = errors_of(model.__pydantic_validator__.validate_json, record)
+    found = errors_of(unbuilt, record)
+    if expected and expected[0][1] == () and expected[0][0] == "model_type":  # not an object
+        assert [(kind, loc) for kind, loc, _ in found] == [("dict_type", ())]
+        return
+    # What the linter decides by: valid or not, and exactly which errors are a timestamp's. (A key
+    # the model forbids, written twice, is one error for the model, one per value for a typed dict.)
+    assert bool(found) == bool(expected)
+    assert [e for e in found if e[1][:1] == ("timestamp",)] == [e for e in expected if e[1][:1] == ("timestamp",)]
+    assert {(kind, loc) for kind, loc, _ in found} == {(kind, loc) for kind, loc, _ in expected}
+
+
+@pytest.mark.parametrize("model", [WholeModelChecked, sample_models.Ticks], ids=lambda model: model.__name__)
+def test_models_that_do_more_than_validate_fields_keep_their_validator(model):
+    assert unbuilt_validator(model) is None
+
+
+@pytest.mark.parametrize("record", [b"[1]\n", b'"x"\n', b"3\n", b"null\n"])
+def test_not_an_object_names_the_models_error_type(record):
+    [problem] = lint_bytes(record)
+    assert (problem.code, problem.pydantic_type) == ("WS002", "model_type")

@@ -1303,3 +1303,22 @@ def test_property_render_round_trips(value):
     text = render(value)
     assert float(text) == value
     assert text == repr(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(whole=st.integers(0, 10**20 - 1), fraction=st.text("0123456789", max_size=20),
+       negative=st.booleans(), unit=st.sampled_from([None, Unit.S, Unit.MS, Unit.US, Unit.NS]))
+def test_property_plain_numbers_convert_exactly_in_any_unit(whole, fraction, negative, unit):
+    # The integer fast paths (plain numeric strings, integers below 1e20) against exact fractions.
+    value = Fraction(whole) + (Fraction(int(fraction), 10 ** len(fraction)) if fraction else 0)
+    read_in = unit or next(candidate for bound, candidate in
+                           ((10**11, Unit.S), (10**14, Unit.MS), (10**17, Unit.US), (10**20, Unit.NS))
+                           if value < bound)
+    expected = float(value / 10**read_in.value)
+    policy = Policy(unit=unit, window=None)
+    text = f"{whole}.{fraction}" if fraction else str(whole)
+    reading = classify(text, policy)
+    assert reading == Reading(Form.NUMERIC_STRING, expected, None, unit=read_in), text
+    if not fraction:
+        sign = -1 if negative else 1
+        assert classify(sign * whole, policy) == Reading(Form.NUMBER, sign * expected, None, unit=read_in)

@@ -58,6 +58,19 @@ class CaptureStream:
         except (EOFError, zlib.error, gzip.BadGzipFile) as error:
             raise InputError(f"{self._path}: not a valid gzip file: {error}") from None
 
+    def stored_size(self) -> int | None:
+        """The size in bytes of a capture read as it is stored: a regular file, not gzip'd, not
+        standard input; else None. Only such a capture can be split by byte offsets (or its
+        progress told in them)."""
+        self._open()
+        if self.compressed or self._path == STDIN:
+            return None
+        try:
+            info = os.fstat(self._raw.fileno())
+        except (OSError, AttributeError, ValueError):
+            return None
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
+
     def head(self, size: int = HEAD_SIZE) -> bytes:
         """The first `size` bytes (fewer if the capture is shorter), without consuming them."""
         while len(self._buffer) < size:

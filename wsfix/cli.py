@@ -192,6 +192,23 @@ MessagePathOption = Annotated[Optional[str], typer.Option(
     "--message-path", metavar="PATH",
     help="Where the message sits in each record (an envelope), e.g. data; a JSON string there is "
          "read as the message.")]
+JobsOption = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", metavar="N", min=1, show_default=False,
+    help="Processes to lint a JSON Lines file with [default: every CPU for a file over 16 MB, "
+         "else 1]; standard input, gzip'd captures and other formats take one.")]
+NoProgressOption = Annotated[bool, typer.Option(
+    "--no-progress", help="No progress bar (otherwise shown on standard error, when it is a terminal, "
+    "for files over 8 MB).")]
+
+
+def _progress_bars(no_progress: bool, stdout_busy: bool) -> Any:
+    """What draws progress bars on stderr, or None: off unless stderr is a terminal, and off when
+    findings or diffs stream to the same terminal (they would tear the bar)."""
+    if no_progress or not sys.stderr.isatty() or (stdout_busy and sys.stdout.isatty()):
+        return None
+    from wsfix.progress import progress_bar
+
+    return functools.partial(progress_bar, stream=sys.stderr)
 
 
 def _codes(values: list[str] | None) -> tuple[str, ...] | None:
@@ -245,6 +262,8 @@ def check(
     timestamp_pattern: TimestampPatternOption = None,
     capture_format: FormatOption = None,
     message_path: MessagePathOption = None,
+    jobs: JobsOption = None,
+    no_progress: NoProgressOption = False,
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
@@ -273,7 +292,9 @@ def check(
     options = ReportOptions(max_rows=settings.max_rows, base_dir=os.getcwd(),
                             step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None)
     with open_reporter(settings.output_format, sys.stdout, options, output_file, statistics) as reporter:
-        summary = check_captures(files, settings, reporter)
+        stdout_busy = output_file is None and not statistics and settings.output_format != "full"
+        summary = check_captures(files, settings, reporter, jobs=jobs,
+                                 progress=_progress_bars(no_progress, stdout_busy=stdout_busy))
     return ExitCode.FINDINGS if summary.tally.total and not exit_zero else ExitCode.OK
 
 
@@ -312,6 +333,8 @@ def repair(
     timestamp_pattern: TimestampPatternOption = None,
     capture_format: FormatOption = None,
     message_path: MessagePathOption = None,
+    jobs: JobsOption = None,
+    no_progress: NoProgressOption = False,
 ) -> ExitCode:
     """Write a copy where every fixable value is replaced by its exact epoch seconds (or the form
     its field takes: whole milliseconds, RFC 3339 text). An --out ending in .gz is gzip'd.
@@ -343,7 +366,8 @@ def repair(
         on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
         result = repair_capture(
             path, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run),
-            settings, on_change, stdout=sys.stdout.buffer)
+            settings, on_change, stdout=sys.stdout.buffer, jobs=jobs,
+            progress=_progress_bars(no_progress, stdout_busy=diff or target == STDIN))
         _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
         if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
             code = ExitCode.FINDINGS

@@ -11,7 +11,6 @@ No I/O, no conversion of timestamps.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -47,20 +46,38 @@ def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
     """`member_span`, and how many top-level members are named `key` (more than one: a repeated
     key, of which pydantic reads the last). Like `member_span`, only for keys known present; it
     scans the line at most once."""
-    quoted = _quoted_key(key)
+    quoted = _QUOTED_KEYS.get(key)
+    if quoted is None:
+        quoted = _quoted_key(key)
+        if len(_QUOTED_KEYS) < 256:  # keys come from the schema, but pydantic may name extra ones
+            _QUOTED_KEYS[key] = quoted
     first = line.find(quoted) if quoted else -1
     if first >= 0 and line.find(quoted, first + 1) < 0 and line.find(b"\\u") < 0:
+        # This runs for every bad timestamp: the common spelling `"key":value` is taken without
+        # regular expressions, anything else with them.
         try:
-            start = _WS.match(line, first + len(quoted)).end()  # type: ignore[union-attr]
-            if line[start] == _COLON:
-                start = _WS.match(line, start + 1).end()  # type: ignore[union-attr]
-                return (start, _value_end(line, start)), 1
+            start = first + len(quoted)
+            if line[start] != _COLON:
+                start = _WS.match(line, start).end()  # type: ignore[union-attr]
+                if line[start] != _COLON:
+                    return find_member(line, key)
+            start += 1
+            if line[start] in _WS_BYTES:
+                start = _WS.match(line, start).end()  # type: ignore[union-attr]
+            if line[start] == _QUOTE:
+                end = line.find(b'"', start + 1)
+                if end > 0 and line.find(b"\\", start, end) < 0:  # no escape: the closing quote
+                    return (start, end + 1), 1
+            return (start, _value_end(line, start)), 1
         except (IndexError, TypeError, AttributeError):  # not JSON after all
             return None, 0
     return find_member(line, key)
 
 
-@functools.lru_cache(maxsize=256)
+_QUOTED_KEYS: dict[str, bytes] = {}
+_WS_BYTES = frozenset(b" \t\n\r")
+
+
 def _quoted_key(key: str) -> bytes:
     """The key as JSON text if that spelling is the only one without `\\u` escapes, else b"".
 

@@ -1,49 +1,86 @@
 """lint: one record (a line of bytes) in, its problems out.
 
-The hot path rests on one validation call per record, against a *probe* of the schema's model: the
-same model with its timestamp fields typed `Any`, validated strictly. Strict mode refuses every
-shape lax mode quietly converts, so when the probe accepts a record, the record can only be wrong
-in its timestamps, whose raw JSON values the probe hands back as parsed: a finite number of
-plausible epoch seconds needs nothing more. Only the rest get the full analysis: pydantic's lax
-verdict (what the backend does), the raw bytes of each timestamp, and the conversion core's
-reading of them.
+The hot path rests on one strict validation call per record, against a *probe* of the schema's
+model (see `probe.py`): its top-level float-seconds timestamps (the default schema's `timestamp`)
+must be plausible epoch seconds, every other field is as the model has it. Strict mode refuses
+every shape lax mode quietly converts, so a record the probe accepts has nothing to report there;
+one it rejects for those timestamps alone carries each bad value in pydantic's error, as parsed.
+Only the rest get the full analysis: pydantic's lax verdict (what the backend does), the raw bytes
+of each timestamp, and the conversion core's reading of them.
 
-Only top-level float-seconds fields that take null (the default schema's `timestamp`) are typed
-`Any` in the probe. Required non-null ones keep their type, so that strict validation refuses a
-null there; fields deeper in the message (`data.trades[*].time`) or with another target (whole
-milliseconds, `datetime`) keep their types, and the values strict validation makes of them get a
-range check (`fieldvalues.py`); a record with none of them pays one `if`.
+Fields deeper in the message (`data.trades[*].time`) or with another target (whole milliseconds,
+`datetime`) keep their types in the probe, and the values strict validation makes of them get a
+range check (`fieldvalues.py`); a schema with none of them pays nothing for them.
+
+`lint_chunk` lints many records at once, validating them all first and analysing the rejected
+ones after, and works out only as much of each timestamp problem as its caller needs (`FULL`,
+`FIXES`, `COUNTS`).
 
 No I/O, no printing; select/ignore is applied by the caller.
 """
 
 from __future__ import annotations
 
-import copy
-import math
+import collections
+import io
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from pydantic import RootModel, TypeAdapter, ValidationError, create_model
+from pydantic import RootModel, TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator, core_schema
 
 from wsfix import jsontext, rules, verdicts
 from wsfix.fields import TimestampField
 from wsfix.fieldvalues import DeepField
 from wsfix.paths import Concrete, concrete, format_path, matches
+from wsfix.probe import build_probe
 from wsfix.problems import REPEATED_KEY_NOTE, Fix, Problem
 from wsfix.schema import Schema
-from wsfix.timestamps import Form, Policy, Unit, classify, render
+from wsfix.timestamps import Form, Policy, Reading, classify, render
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
 _BOM = b"\xef\xbb\xbf"
 _UNKNOWN = object()
+_NOT_A_TIMESTAMP = object()
+_NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3.11
+_new = tuple.__new__  # builds a named tuple without running its Python-level __new__
+_rule_for = rules.rule_for
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
                    ord("f"): "a boolean"}
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
+
+# How much of each problem `lint_chunk` works out. Most of a problem is only there to be shown; a
+# repair needs the fixes, and a table past its last row only counts.
+FULL = 2  # everything
+FIXES = 1  # for top-level seconds fields: line, field, code and fix (and a repeated key's note);
+           # no column, value or pydantic type. Every other problem is complete.
+COUNTS = 0  # no problems: how many of each code, with a fix or not
+# Readings of the top-level timestamp values kept, per kind (strings, integers): a capture
+# often repeats its wrong values (0, "", a date), and a reading is exact for its value.
+_READINGS_KEPT = 4096
+
+
+class ChunkFindings(NamedTuple):
+    """What `Linter.lint_chunk` found in a chunk of a capture."""
+
+    lines: int  # records in the chunk
+    problems: list[Problem]  # in order: line, then column, then code (none for COUNTS)
+    starts: dict[int, int]  # line number -> byte offset in the chunk, for each record with problems
+    # COUNTS: the number of problems per (code, whether it has a fix); else None
+    counted: collections.Counter[tuple[str, bool]] | None = None
+
+
+class _Fast(NamedTuple):
+    """A top-level seconds field, as the probe's errors name it."""
+
+    field: TimestampField
+    where: Concrete  # its path
+    key: str  # its JSON key
+    nullable: bool
 
 
 class Linter:
@@ -55,24 +92,21 @@ class Linter:
         model = schema.model
         self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
-        # Top-level float-seconds fields that take null: raw values from the probe (the fast
-        # path, which lets None pass), by attribute.
+        # Top-level float-seconds fields: checked by the probe itself, by JSON key.
         attributes = {} if issubclass(model, RootModel) else {
             (info.validation_alias if isinstance(info.validation_alias, str) else info.alias) or name: name
             for name, info in model.model_fields.items()}
         fast = [field for field in self._fields if field.top_level and field.target.is_seconds
-                and field.nullable and field.path[0] in attributes]
+                and field.path[0] in attributes]
         self._fast_fields = tuple((field, attributes[field.name]) for field in fast)
-        self._names = tuple(attribute for _, attribute in self._fast_fields)
+        self._fast_by_key = {field.name: _Fast(field, concrete(field.path), field.name, field.nullable)
+                             for field in fast}
         # Every other field: checked on the values strict validation made of it.
         self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
-        overrides = {}
-        for _, attribute in self._fast_fields:
-            info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
-            overrides[attribute] = (Any, info)
-        probe = create_model(  # type: ignore[call-overload]
-            f"{model.__name__}Probe", __base__=model, **overrides) if overrides else model
-        self._validate_probe = probe.__pydantic_validator__.validate_json
+        probe = build_probe(model, self._fast_fields, policy, deeper=bool(self._deep))
+        self._validate_probe = probe.validate
+        self._validate_model_probe = probe.validate_model
+        self._validate_loose = probe.validate_loose
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
             field.name: TypeAdapter(field.annotation) for field in self._fields}
@@ -81,78 +115,236 @@ class Linter:
             if adapter.core_schema.get("type") == "float"
             or adapter.core_schema.get("schema", {}).get("type") == "float")
         self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
-        # A number inside [low, high) is plausible epoch seconds: nothing to report.
-        if policy.unit not in (None, Unit.S):
-            self._low, self._high = math.inf, -math.inf  # every number needs converting
-        else:
-            window = policy.window
-            self._low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
-            self._high = min(window.end, 1e11) if window else 1e11
+        self._str_readings: dict[str, Reading] = {}
+        # Built here, as every validator: a signal must not arrive while pydantic builds one
+        # mid-run (it would wrap what the signal raises into an error of its own).
+        self._validate_top_keys = SchemaValidator(core_schema.typed_dict_schema({
+            field.name: core_schema.typed_dict_field(core_schema.any_schema(), required=False)
+            for field in self._fields if field.top_level})).validate_json
+        self._messages: dict[tuple[str, str], str] = {}
+        self._int_readings: dict[int, Reading] = {}
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
-        """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n."""
+        """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n.
+        Line 1 may start with the file's byte order mark."""
         try:
             message = self._validate_probe(line, strict=True)
         except ValidationError as error:
-            return self._analyse_invalid(line, line_no, path, error)
-        except Exception:  # noqa: BLE001 - a model validator choking on a raw timestamp value
+            errors = error.errors(include_url=False, include_context=False)
+            found = self._timestamps_only(line, line_no, path, errors, FULL)
+            return found if found is not None else self._analyse_invalid(line, line_no, path, errors,
+                                                                         line_no == 1)
+        except Exception:  # noqa: BLE001 - a model validator choking on a timestamp value
             return self._analyse_unknown(line, line_no, path)
-        low, high = self._low, self._high
-        for name in self._names:
-            value = getattr(message, name)
-            if value is None or ((value.__class__ is float or value.__class__ is int)
-                                 and low <= value < high):
-                continue
-            return self._analyse_valid(line, line_no, path, message)
         if self._deep and any(deep.suspicious(message) for deep in self._deep):
-            return self._analyse_valid(line, line_no, path, message)
+            return self._analyse_valid(line, line_no, path, message, False)
         return _NO_PROBLEMS
 
     def iter_problems(self, records: Iterable[bytes], path: str, first_line: int = 1,
                       ) -> Iterator[Problem]:
-        """The problems of a capture's records, in order. The same checks as `lint`, with its
-        fast path inlined: this loop runs once per record of every capture."""
-        validate = self._validate_probe
-        low, high = self._low, self._high
-        names = self._names
-        deep = self._deep
+        """The problems of a capture's records (each with its end of line), in order."""
+        lint = self.lint
         for line_no, line in enumerate(records, first_line):
-            try:
-                message = validate(line, strict=True)
-            except ValidationError as error:
-                yield from self._analyse_invalid(line, line_no, path, error)
-                continue
-            except Exception:  # noqa: BLE001 - as in lint()
-                yield from self._analyse_unknown(line, line_no, path)
-                continue
-            for name in names:
-                value = getattr(message, name)
-                if value is None or ((value.__class__ is float or value.__class__ is int)
-                                     and low <= value < high):
-                    continue
-                yield from self._analyse_valid(line, line_no, path, message)
-                break
+            yield from lint(line, line_no, path)
+
+    def lint_chunk(self, data: bytes, path: str, first_line: int = 1, detail: int = FULL,
+                   starts_file: bool | None = None) -> ChunkFindings:
+        """The records of `data` (whole lines; the last may lack its \\n) and their problems, in
+        order: the same problems as `lint` gives each record. `detail` (FULL, FIXES, COUNTS)
+        says how much of each timestamp problem to work out. `starts_file`: whether `data` is
+        the start of the capture, where a byte order mark may stand (default: `first_line` is 1).
+
+        The first loop runs once per record of every capture: a valid record costs one
+        validation call and nothing else, and a rejected one only a note of its error.
+        The rejected records are analysed afterwards, together: interleaved with the validation
+        calls, the analysis in Python ran at half its speed (its code and data cold each time).
+        Records are cut one at a time as the loop reaches them (`BytesIO` splits at \\n only, as
+        JSON Lines does): cut all at once first, each would be cold by the time it is validated.
+        """
+        validate = self._validate_probe
+        records = io.BytesIO(data)
+        tell = records.tell
+        # (line number, record, its end in `data`, the probe's error, or the message to look into
+        # further, or None for an exception that is not a validation error)
+        noted: list[tuple[int, bytes, int, Any]] = []
+        note = noted.append
+        line_no = first_line - 1
+        deep = self._deep
+        if not deep:
+            for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
+                try:
+                    validate(line, strict=True)
+                except ValidationError as error:
+                    note((line_no, line, tell(), error))
+                except Exception:  # noqa: BLE001 - as in lint()
+                    note((line_no, line, tell(), None))
+        else:
+            for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
+                try:
+                    message = validate(line, strict=True)
+                except ValidationError as error:
+                    note((line_no, line, tell(), error))
+                except Exception:  # noqa: BLE001 - as in lint()
+                    note((line_no, line, tell(), None))
+                else:
+                    if any(field.suspicious(message) for field in deep):
+                        note((line_no, line, tell(), message))
+        problems: list[Problem] = []
+        add = problems.extend
+        starts: dict[int, int] = {}
+        counted: collections.Counter[tuple[str, bool]] | None = collections.Counter() if detail == COUNTS else None
+        timestamps_only = self._timestamps_only
+        timestamp_error = self._timestamp_error
+        one_by_one = self._validate_loose is None  # each error stands alone: no deeper fields
+        bom_line = first_line if (first_line == 1 if starts_file is None else starts_file) else None
+        found: tuple[Problem, ...] | None
+        for number, line, end, outcome in noted:
+            if outcome is None:
+                found = self._analyse_unknown(line, number, path)
+            elif outcome.__class__ is ValidationError:
+                errors = outcome.errors(include_url=False, include_context=False)
+                if one_by_one and len(errors) == 1:  # nearly always: one bad timestamp
+                    problem = timestamp_error(line, number, path, errors[0], detail, counted)
+                    if problem is None:  # nothing to report, or counted already
+                        continue
+                    found = ((problem,) if problem is not _NOT_A_TIMESTAMP  # type: ignore[assignment]
+                             else self._analyse_invalid(line, number, path, errors, number == bom_line))
+                else:
+                    found = timestamps_only(line, number, path, errors, detail)
+                    if found is None:
+                        found = self._analyse_invalid(line, number, path, errors, number == bom_line)
             else:
-                if deep and any(field.suspicious(message) for field in deep):
-                    yield from self._analyse_valid(line, line_no, path, message)
+                found = self._analyse_valid(line, number, path, outcome, False)
+            if found:
+                if counted is not None:
+                    for problem in found:
+                        counted[problem.code, problem.fix is not None] += 1
+                    continue
+                add(found)
+                starts[number] = end - len(line)
+        # The errors' tracebacks refer to this frame, which refers to them: a cycle that only the
+        # garbage collector would break. Break it now.
+        noted.clear()
+        return ChunkFindings(line_no - first_line + 1, problems, starts, counted)
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
-    def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any) -> tuple[Problem, ...]:
-        """A record the probe accepts: every non-timestamp field is valid; timestamps are suspect."""
-        fields_set = message.model_fields_set
+    def _timestamps_only(self, line: bytes, line_no: int, path: str, errors: list[Any],
+                         detail: int) -> tuple[Problem, ...] | None:
+        """The problems of a record the probe rejects for its top-level timestamps alone, or None
+        if it rejects more (then only the full analysis can tell). `errors`: the probe's.
+
+        The probe is the model with those timestamps required to be plausible epoch seconds, so
+        such a record is valid but for them, and each error carries the value pydantic parsed.
+        """
+        if self._validate_loose is not None:  # deeper fields too: their values are needed
+            if any(self._fast_error(error) is None for error in errors):
+                return None
+            try:
+                message = self._validate_loose(line, strict=True)
+            except Exception:  # noqa: BLE001 - let the full analysis tell
+                return None
+            return self._analyse_valid(line, line_no, path, message, True)
+        if detail == COUNTS:  # problems wanted after all (counted by the caller)
+            detail = FIXES
+        if len(errors) == 1:  # nearly always: one bad timestamp, and no list to build and sort
+            problem = self._timestamp_error(line, line_no, path, errors[0], detail)
+            if problem is _NOT_A_TIMESTAMP:
+                return None
+            return _NO_PROBLEMS if problem is None else (problem,)  # type: ignore[return-value]
         problems = []
-        for field, attribute in self._fast_fields:
-            if attribute in fields_set:
-                value = getattr(message, attribute)
-                # pydantic's own parse is exact for strings and integers; a float token is re-read
-                # from the bytes as a Decimal, since the float may already be rounded.
-                known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
-                span, repeated = jsontext.last_member(line, field.name)
-                problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
-                                                  known, repeated)
-                if problem is not None:
-                    problems.append(problem)
+        for error in errors:
+            problem = self._timestamp_error(line, line_no, path, error, detail)
+            if problem is _NOT_A_TIMESTAMP:
+                return None
+            if problem is not None:
+                problems.append(problem)
+        problems.sort(key=Problem.sort_key)  # type: ignore[arg-type]
+        return tuple(problems)  # type: ignore[arg-type]
+
+    def _fast_error(self, error: Any) -> _Fast | None:
+        """The top-level seconds field a probe error is about; or None: another field, or a
+        missing key (which the full analysis reports)."""
+        loc = error["loc"]
+        if len(loc) != 1 or error["type"] == "missing":
+            return None
+        return self._fast_by_key.get(loc[0])  # type: ignore[arg-type]
+
+    def _timestamp_error(self, line: bytes, line_no: int, path: str, error: Any, detail: int,
+                         counted: collections.Counter[tuple[str, bool]] | None = None) -> object:
+        """The problem (or None) behind one probe error, or `_NOT_A_TIMESTAMP` if the error is
+        not about the value of a top-level seconds field. With `counted` (COUNTS), the problem is
+        counted there instead, and None returned.
+
+        Runs for nearly every rejected record: the common case (a string or an integer) takes no
+        bytes from the record unless a fix needs them, and its reading may be one seen before.
+        """
+        loc = error["loc"]
+        fast = self._fast_by_key.get(loc[0]) if len(loc) == 1 else None
+        if fast is None or error["type"] == "missing":
+            return _NOT_A_TIMESTAMP
+        # pydantic's own parse is exact for strings and integers; a float token is re-read from
+        # the bytes as a Decimal, since the float may already be rounded.
+        value = error["input"]
+        cls = value.__class__
+        if cls is str:
+            readings: dict[Any, Reading] = self._str_readings
+        elif cls is int:
+            readings = self._int_readings
+        else:
+            span, repeated = jsontext.last_member(line, fast.key)
+            if span is None:
+                return _NOT_A_TIMESTAMP
+            problem = self._timestamp_problem(line, line_no, path, fast.field, fast.where, span, _UNKNOWN,
+                                              repeated, FIXES if detail == COUNTS else detail)
+            if counted is not None and problem is not None:
+                counted[problem.code, problem.fix is not None] += 1
+                return None
+            return problem
+        reading = readings.get(value)
+        if reading is None:
+            reading = classify(value, self.policy)
+            if len(readings) >= _READINGS_KEPT:
+                readings.clear()
+            readings[value] = reading
+        rule = _rule_for(reading)  # a string or a number: never null
+        if rule is None:
+            return None
+        seconds = reading[1]
+        fixable = seconds is not None and reading[2] is None and rule.fix is not None
+        if counted is not None:
+            counted[rule.code, fixable] += 1
+            return None
+        span, repeated = jsontext.last_member(line, fast.key)
+        if span is None:
+            return _NOT_A_TIMESTAMP
+        if detail == FULL:
+            return self._seconds_problem(line, line_no, path, fast.field, fast.key, span, value, reading, rule,
+                                         repeated, detail)
+        # FIXES, as `_seconds_problem` makes them, inline: this is a repair's loop
+        start, end = span
+        return _new(Problem, (path, line_no, None, fast.key, rule.code,
+                              "" if repeated == 1 else _noted("", repeated), None, None,
+                              _new(Fix, (start, end, render(seconds))) if fixable else None,  # type: ignore[arg-type]
+                              None))
+
+    def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any,
+                       top_level: bool) -> tuple[Problem, ...]:
+        """A record valid but for its timestamps: the deeper ones are suspect, and (`top_level`)
+        the top-level seconds ones too (`message` then comes from a probe typing them `Any`)."""
+        problems = []
+        if top_level:
+            fields_set = message.model_fields_set
+            for field, attribute in self._fast_fields:
+                if attribute in fields_set:
+                    value = getattr(message, attribute)
+                    # As in `_timestamp_error`: strings and integers are parsed exactly.
+                    known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
+                    span, repeated = jsontext.last_member(line, field.name)
+                    problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
+                                                      known, repeated)
+                    if problem is not None:
+                        problems.append(problem)
         for deep in self._deep:
             for where, value in deep.values(message):
                 if not deep.fine(value):
@@ -160,19 +352,28 @@ class Linter:
                                                       jsontext.find_span(line, where))
                     if problem is not None:
                         problems.append(problem)
-        if self._deep:
-            problems.sort(key=Problem.sort_key)
+        problems.sort(key=Problem.sort_key)
         return tuple(problems)
 
-    def _analyse_invalid(self, line: bytes, line_no: int, path: str,
-                         probe_error: ValidationError) -> tuple[Problem, ...]:
-        errors = probe_error.errors(include_url=False)
+    def _analyse_invalid(self, line: bytes, line_no: int, path: str, errors: list[Any],
+                         at_start: bool) -> tuple[Problem, ...]:
+        """A record the probe rejects for more than its timestamps; `errors` are the probe's.
+        `at_start`: the record starts the capture (a byte order mark may stand there)."""
         first = errors[0]
         if first["type"] == "json_invalid":
-            if line_no == 1 and line.startswith(_BOM):
+            if at_start and line.startswith(_BOM):
                 return self._lint_after_bom(line, path)
             return (self._record_problem(line, line_no, path, first),)
         if not first["loc"]:
+            if self._validate_probe is not self._validate_model_probe:  # the model's own error type
+                try:
+                    self._validate_model_probe(line, strict=True)
+                except ValidationError as error:
+                    first = error.errors(include_url=False, include_context=False)[0]
+                except Exception:  # noqa: BLE001 - as in lint()
+                    return self._analyse_unknown(line, line_no, path)
+                else:
+                    return self._analyse_unknown(line, line_no, path)
             return (self._not_an_object(line, line_no, path, first),)
         return self._analyse_unknown(line, line_no, path)
 
@@ -216,11 +417,18 @@ class Linter:
             problems.append(Problem(path, line_no, None, format_path(where),
                                     rules.timestamp_wrong_type.RULE.code,
                                     "required timestamp is missing", pydantic_type="missing"))
+        present: object = None  # the top-level timestamp keys the record has, once asked
         for field in self._fields:
-            if field.top_level:  # one member: the fast scanner when pydantic saw the key
+            if field.top_level:  # one member: the fast scanner when the key is known to be there
                 key = concrete(field.path)
-                span, repeated = (jsontext.last_member(line, field.name) if key in located
-                                  else jsontext.find_member(line, field.name))
+                if key not in located and present is None:
+                    present = self._top_level_keys(line)
+                if key in located or (present is not _UNKNOWN and field.name in present):  # type: ignore[operator]
+                    span, repeated = jsontext.last_member(line, field.name)
+                elif present is not _UNKNOWN:
+                    span, repeated = None, 0
+                else:
+                    span, repeated = jsontext.find_member(line, field.name)
                 spans = [(key, span, repeated)] if span is not None else []
             else:
                 spans = [(where, (start, end), 1) for where, start, end in jsontext.iter_spans(line, field.path)]
@@ -230,6 +438,14 @@ class Linter:
                     problems.append(problem)
         problems.sort(key=Problem.sort_key)
         return tuple(problems)
+
+    def _top_level_keys(self, line: bytes) -> object:
+        """The keys of top-level timestamp fields the record has (a dict), or `_UNKNOWN` if
+        pydantic cannot parse it as an object. One parse; the full scanner takes ten times longer."""
+        try:
+            return self._validate_top_keys(line)
+        except Exception:  # noqa: BLE001 - not an object after all: the full scanner tells
+            return _UNKNOWN
 
     def _field_at(self, loc: tuple[Any, ...]) -> TimestampField | None:
         """The timestamp field a pydantic error location falls in (the value itself, or a union
@@ -267,45 +483,71 @@ class Linter:
         column = jsontext.column_of(line, span[0]) if span else None
         value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
         return Problem(path, line_no, column, format_path(loc), rules.SCHEMA_VIOLATION,
-                       _noted(_shorten_pydantic_message(error), repeated), value=value,
+                       _noted(self._message(error), repeated), value=value,
                        pydantic_type=error["type"])
+
+    def _message(self, error: Any) -> str:
+        """pydantic's message, shortened; once per distinct message (an enum's is long to read)."""
+        key = (error["type"], error["msg"])
+        message = self._messages.get(key)
+        if message is None:
+            message = _shorten_pydantic_message(error)
+            if len(self._messages) < 1024:
+                self._messages[key] = message
+        return message
 
     def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                            where: Concrete, span: tuple[int, int] | None,
-                           value: object = _UNKNOWN, repeated: int = 1) -> Problem | None:
+                           value: object = _UNKNOWN, repeated: int = 1, detail: int = FULL,
+                           ) -> Problem | None:
         """The problem of the value of `field` at concrete path `where`, whose bytes are `span`
         (None: the key is absent). `value`: its JSON value if already parsed exactly; `repeated`:
-        how many times the record names the key (pydantic reads the last, `span`)."""
+        how many times the record names the key (pydantic reads the last, `span`); `detail`: how
+        much of the problem to work out (float seconds targets only; see FULL).
+
+        Runs for every bad timestamp: tuples are made with `tuple.__new__` (a named tuple's own
+        constructor is Python code).
+        """
         if span is None:
             if field.required:
                 return Problem(path, line_no, None, format_path(where), rules.timestamp_wrong_type.RULE.code,
                                "required timestamp is missing", pydantic_type="missing")
             return None
         start, end = span
-        token = line[start:end]
         if value is _UNKNOWN:
             try:
-                value = jsontext.token_value(token)
+                value = jsontext.token_value(line[start:end])
             except ValueError:
                 return None
-        target = field.target
-        if not target.is_seconds:
-            return self._other_target_problem(line, line_no, path, field, where, start, token, value,
-                                              repeated)
+        if not field.target.is_seconds:
+            return self._other_target_problem(line, line_no, path, field, where, start, line[start:end],
+                                              value, repeated)
         reading = classify(value, self.policy)
-        if reading.form is Form.NULL and field.nullable:
+        if reading[0] is _NULL and field.nullable:
             return None
-        rule = rules.rule_for(reading)
+        rule = _rule_for(reading)
         if rule is None:
             return None
-        assert rule.describe is not None
-        fix = None
-        if rule.fixable and reading.seconds is not None and reading.reason is None:
-            fix = Fix(start, end, render(reading.seconds))
         json_path = field.name if where is field.path else format_path(where)
-        return Problem(path, line_no, jsontext.column_of(line, start), json_path, rule.code,
-                       _noted(rule.describe(reading), repeated), jsontext.value_text(token),
-                       self._lax_type(field, token, reading.form, value), fix)
+        return self._seconds_problem(line, line_no, path, field, json_path, span, value, reading, rule,
+                                     repeated, detail)
+
+    def _seconds_problem(self, line: bytes, line_no: int, path: str, field: TimestampField, json_path: str,
+                         span: tuple[int, int], value: object, reading: Reading, rule: Any, repeated: int,
+                         detail: int) -> Problem:
+        """The problem `rule` finds in `value`, read as `reading`, at bytes `span` of the record,
+        in a float seconds field; with only as much worked out as `detail` asks (FULL or FIXES)."""
+        start, end = span
+        seconds = reading[1]
+        fix = (_new(Fix, (start, end, render(seconds)))  # type: ignore[arg-type]
+               if seconds is not None and reading[2] is None and rule.fix is not None else None)
+        if detail != FULL:  # the note alone: a repair counts fixes of repeated keys
+            return _new(Problem, (path, line_no, None, json_path, rule.code, _noted("", repeated), None, None,
+                                  fix, None))  # type: ignore[no-any-return]
+        token = line[start:end]
+        return _new(Problem, (path, line_no, jsontext.column_of(line, start), json_path, rule.code,  # type: ignore[no-any-return]
+                              _noted(rule.describe(reading), repeated), jsontext.value_text(token),
+                              self._lax_type(field, token, reading[0], value), fix, None))
 
     def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
                               where: Concrete, start: int, token: bytes, value: object,

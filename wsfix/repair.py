@@ -26,6 +26,9 @@ from wsfix.records import Lint, Segment, segment_problems
 
 def apply_fixes(record: bytes, fixes: Sequence[Fix]) -> bytes:
     """`record` with every fix spliced in. Raises ValueError if two fixes overlap."""
+    if len(fixes) == 1:  # nearly always: one timestamp per record
+        start, end, replacement = fixes[0]
+        return record[:start] + replacement.encode() + record[end:]
     ordered = sorted(fixes, key=lambda fix: fix.start)
     for before, after in zip(ordered, ordered[1:], strict=False):
         if after.start < before.end:
@@ -64,6 +67,20 @@ class RepairResult:
         self.repeated_keys += 1
         if len(self.repeated_key_lines) < self.FIRST_LINES_KEPT:
             self.repeated_key_lines.append(line_no)
+
+    def merge(self, later: RepairResult, line_offset: int) -> None:
+        """Add the counts of `later`, a result for the lines after these (its line numbers
+        shifted by `line_offset`); `lines` is left to the caller."""
+        self.lines_changed += later.lines_changed
+        self.fixed.update(later.fixed)
+        self.remaining.update(later.remaining)
+        for code, later_lines in later.remaining_lines.items():
+            lines = self.remaining_lines.setdefault(code, [])
+            for line in later_lines[:max(self.FIRST_LINES_KEPT - len(lines), 0)]:
+                lines.append(line + line_offset)
+        self.repeated_keys += later.repeated_keys
+        for line in later.repeated_key_lines[:max(self.FIRST_LINES_KEPT - len(self.repeated_key_lines), 0)]:
+            self.repeated_key_lines.append(line + line_offset)
 
 
 ChangeHook = Callable[[int, bytes, bytes], None]

@@ -29,6 +29,13 @@ class Tally:
         if problem.fix is not None:
             self.fixable[problem.code] += 1
 
+    def add_counts(self, counted: Counter[tuple[str, bool]]) -> None:
+        """Count findings known only by number per (code, whether it has a fix)."""
+        for (code, has_fix), count in counted.items():
+            self.counts[code] += count
+            if has_fix:
+                self.fixable[code] += count
+
     @property
     def total(self) -> int:
         return sum(self.counts.values())

@@ -2,9 +2,10 @@
 
 `check_captures` feeds every selected problem to a reporter and returns the summary;
 `repair_capture` writes the repaired copy where a `RepairTarget` says (gzip-compressed when its
-name ends in `.gz`). Plain JSON Lines go straight to the linter's record loop; other capture
-formats and envelopes go through `wsfix.formats` and `wsfix.records`. No option parsing, no
-printing of its own (the diff hook and reporters print), no exiting.
+name ends in `.gz`). Plain JSON Lines are linted in chunks (`wsfix.parallel`), by several
+processes for a large file; other capture formats and envelopes go through `wsfix.formats` and
+`wsfix.records`, in this process. No option parsing, no printing of its own (the diff hook,
+progress bars and reporters print), no exiting.
 """
 
 from __future__ import annotations
@@ -12,21 +13,27 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wsfix.capture import STDIN, CaptureStream, iter_records, open_capture
-from wsfix.linter import Linter
-from wsfix.problems import Problem
+from wsfix.capture import STDIN, CaptureStream, open_capture
+from wsfix.linter import COUNTS, FULL, Linter
+from wsfix.parallel import CHUNK_BYTES, ChunkRunner, Progress, renumbered, resolve_jobs
+from wsfix.problems import Fix, Problem
 from wsfix.records import segment_problems
 from wsfix.report import Summary, Tally
-from wsfix.repair import ChangeHook, RepairResult, atomic_output, repair_records, repair_segments
+from wsfix.repair import ChangeHook, RepairResult, apply_fixes, atomic_output, repair_segments
 from wsfix.reporters import Reporter
 from wsfix.settings import Settings
 
 if TYPE_CHECKING:
     from wsfix.formats import CaptureFormat
+
+# Shows progress through one capture of a known size: (path, size in bytes) -> a context
+# manager giving something to `advance`, or None (e.g. a capture too small to bother).
+ProgressFactory = Callable[[str, int], AbstractContextManager[Progress | None]]
 
 
 def build_linter(settings: Settings) -> Linter:
@@ -52,54 +59,75 @@ def choose_format(settings: Settings, path: str, stream: CaptureStream) -> Captu
     return capture_format
 
 
-def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter) -> Summary:
-    """Lint every capture in order, report each selected problem, and summarise."""
-    linter = build_linter(settings)
+def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter, *,
+                   jobs: int | None = None, progress: ProgressFactory | None = None,
+                   chunk_bytes: int = CHUNK_BYTES) -> Summary:
+    """Lint every capture in order, report each selected problem, and summarise.
+
+    `jobs`: processes per JSON Lines file (None: automatic, see `parallel.resolve_jobs`); the
+    findings and their order do not depend on it. `progress` shows progress through each file
+    that can tell its size. `chunk_bytes` is for tests, to force many chunks.
+    """
     selects = settings.selects
     tally = Tally()
     lines = skipped = 0
     nouns = set()
-    for path in paths:
-        with open_capture(path) as stream:
-            capture_format = choose_format(settings, path, stream)
-            if capture_format is None:
-                nouns.add("line")
-                records = _Counted(iter_records(stream, path))
-                for problem in linter.iter_problems(records, path):
-                    if selects(problem.code):
-                        tally.add(problem)
-                        reporter.add(problem)
-                lines += records.count
-                continue
-            nouns.add(capture_format.noun)
-            for segment in capture_format.segments(stream, path):
-                for _, problems in segment_problems(segment, linter.lint, path):
-                    if problems is None:
-                        skipped += 1
-                        continue
-                    lines += 1
-                    for problem in problems:
-                        if selects(problem.code):
-                            tally.add(problem)
-                            reporter.add(problem)
+    linter: Linter | None = None
+    with ChunkRunner(settings, chunk_bytes) as runner:
+        for path in paths:
+            with open_capture(path) as stream:
+                capture_format = choose_format(settings, path, stream)
+                if capture_format is None:
+                    nouns.add("line")
+                    lines += _check_lines(runner, stream, path, reporter, tally, jobs, progress)
+                    continue
+                nouns.add(capture_format.noun)
+                if linter is None:
+                    linter = build_linter(settings)
+                for segment in capture_format.segments(stream, path):
+                    for _, problems in segment_problems(segment, linter.lint, path):
+                        if problems is None:
+                            skipped += 1
+                            continue
+                        lines += 1
+                        for problem in problems:
+                            if selects(problem.code):
+                                tally.add(problem)
+                                reporter.add(problem)
     summary = Summary.of_run(tuple(paths), lines, tally, settings, skipped=skipped,
                              noun=nouns.pop() if len(nouns) == 1 else "record")
     reporter.finish(summary)
     return summary
 
 
-class _Counted:
-    """Counts the records of a capture as the linter consumes them."""
+def _check_lines(runner: ChunkRunner, stream: CaptureStream, path: str, reporter: Reporter, tally: Tally,
+                 jobs: int | None, progress: ProgressFactory | None) -> int:
+    """Lint a JSON Lines capture chunk by chunk, reporting its selected problems; its line count."""
+    add = tally.add
+    report = reporter.add
 
-    def __init__(self, records: Iterator[bytes]) -> None:
-        self._records = records
-        self.count = 0
+    def detail() -> int:  # past the rows a table shows, findings are only counted
+        return FULL if reporter.wants_problems() else COUNTS
 
-    def __iter__(self) -> Iterator[bytes]:
-        count = 0
-        for count, record in enumerate(self._records, 1):  # noqa: B007 - counted below
-            self.count = count
-            yield record
+    size = stream.stored_size()
+    first_line = 1
+    with _progress(progress, path, size) as bar:
+        for chunk, checked in runner.run("check", stream, path, resolve_jobs(jobs, size), size, bar, detail):
+            for problem in renumbered(checked.problems, first_line - chunk.first_line):
+                add(problem)  # already selected by the chunk's linter
+                report(problem)
+            if checked.counted:
+                tally.add_counts(checked.counted)
+                reporter.add_unshown(sum(checked.counted.values()))
+            first_line += checked.lines
+    return first_line - 1
+
+
+def _progress(progress: ProgressFactory | None, path: str,
+              size: int | None) -> AbstractContextManager[Progress | None]:
+    if progress is None or size is None:
+        return contextlib.nullcontext()
+    return progress(path, size)
 
 
 @dataclass(frozen=True)
@@ -114,41 +142,92 @@ class RepairTarget:
 
 
 def repair_capture(source: str, target: RepairTarget, settings: Settings,
-                   on_change: ChangeHook | None = None, stdout: object = None) -> RepairResult:
+                   on_change: ChangeHook | None = None, stdout: object = None, *,
+                   jobs: int | None = None, progress: ProgressFactory | None = None,
+                   chunk_bytes: int = CHUNK_BYTES) -> RepairResult:
     """Repair `source` into `target`; `stdout` is the binary stream `-` writes to. A target
-    file named `*.gz` is written gzip-compressed; anything else uncompressed."""
-    linter = build_linter(settings)
-    lint = _selected_lint(linter, settings)
+    file named `*.gz` is written gzip-compressed; anything else uncompressed.
+
+    `jobs`, `progress` and `chunk_bytes` as for `check_captures`: the output does not depend on them.
+    """
     result = RepairResult()
-    with open_capture(source) as stream:
+    with open_capture(source) as stream, ChunkRunner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
-        if capture_format is None:
-            def write(out: Any) -> None:
-                repair_records(iter_records(stream, source),
-                               lambda record, line_no: lint(record, line_no, source), out, result, on_change)
-        else:
-            result.noun = capture_format.noun
-            segments = capture_format.segments(stream, source)
+        size = stream.stored_size() if capture_format is None else None
+        with _progress(progress, source, size) as bar:
+            if capture_format is None:
+                runner.prepare()
+                chunks = runner.run("repair", stream, source, resolve_jobs(jobs, size), size, bar)
 
-            def write(out: Any) -> None:
-                repair_segments(segments, lint, source, out, result, on_change)
+                def write(out: Any) -> None:
+                    _write_repaired(chunks, out, result, on_change)
+            else:
+                result.noun = capture_format.noun
+                segments = capture_format.segments(stream, source)
+                lint = _selected_lint(build_linter(settings), settings)
 
-        if target.dry_run:
-            write(_NullSink())
-        elif target.path == STDIN:
-            write(stdout)
-            stdout.flush()  # type: ignore[attr-defined]
-        else:
-            # In place through a symlink: repair the file it points to, and keep the link.
-            final = os.path.realpath(source) if target.in_place else target.path
-            assert final is not None
-            backup = source + target.backup_suffix if target.in_place and target.backup_suffix else None
-            with atomic_output(final, mode_from=None if source == STDIN else source, backup=backup) as out:
-                with _compressed_if_named(final, out) as sink:
-                    write(sink)
-                if target.in_place and not result.lines_changed:
-                    out.discard()  # nothing changed: leave the file (and its mtime) alone
+                def write(out: Any) -> None:
+                    repair_segments(segments, lint, source, out, result, on_change)
+
+            if target.dry_run:
+                write(_NullSink())
+            elif target.path == STDIN:
+                write(stdout)
+                stdout.flush()  # type: ignore[attr-defined]
+            else:
+                # In place through a symlink: repair the file it points to, and keep the link.
+                final = os.path.realpath(source) if target.in_place else target.path
+                assert final is not None
+                backup = source + target.backup_suffix if target.in_place and target.backup_suffix else None
+                with atomic_output(final, mode_from=None if source == STDIN else source, backup=backup) as out:
+                    with _compressed_if_named(final, out) as sink:
+                        write(sink)
+                    if target.in_place and not result.lines_changed:
+                        out.discard()  # nothing changed: leave the file (and its mtime) alone
     return result
+
+
+def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairResult,
+                    on_change: ChangeHook | None) -> None:
+    """Write each chunk with its edits spliced in; every other byte is copied as is."""
+    write = out.write
+    first_line = 1
+    for chunk, repaired in chunks:
+        data = chunk.read()
+        if not repaired.edits:
+            write(data)
+        else:  # spliced in memory and written at once: one write call per chunk, not two per edit
+            view = memoryview(data)
+            parts = []
+            position = 0
+            for _, start, end, replacement in repaired.edits:
+                parts.append(view[position:start])
+                parts.append(replacement)
+                position = end
+            parts.append(view[position:])
+            write(b"".join(parts))
+            if on_change is not None:
+                _report_changes(data, repaired.edits, first_line, on_change)
+        result.merge(repaired.result, first_line - 1)
+        first_line += repaired.lines
+    result.lines = first_line - 1
+
+
+def _report_changes(data: bytes, edits: list[tuple[int, int, int, bytes]], first_line: int,
+                    on_change: ChangeHook) -> None:
+    """Call `on_change(line, record, repaired record)` for each record the edits change."""
+    index = 0
+    while index < len(edits):
+        line, start, _, _ = edits[index]
+        record_start = data.rfind(b"\n", 0, start) + 1
+        record_end = data.find(b"\n", start) + 1 or len(data)
+        fixes = []
+        while index < len(edits) and edits[index][0] == line:
+            _, fix_start, fix_end, replacement = edits[index]
+            fixes.append(Fix(fix_start - record_start, fix_end - record_start, replacement.decode()))
+            index += 1
+        record = data[record_start:record_end]
+        on_change(first_line + line - 1, record, apply_fixes(record, fixes))
 
 
 @contextlib.contextmanager

@@ -46,6 +46,15 @@ class Reporter(abc.ABC):
     @abc.abstractmethod
     def add(self, problem: Problem) -> None: ...
 
+    def wants_problems(self) -> bool:
+        """Whether the problems found from now on are shown. When not (a table past its last row),
+        the caller may skip working them out and only say how many there were (`add_unshown`)."""
+        return True
+
+    def add_unshown(self, count: int) -> None:
+        """Take `count` more problems, known by number only (after `wants_problems` said False)."""
+        raise NotImplementedError(f"{type(self).__name__} shows every problem")
+
     @abc.abstractmethod
     def finish(self, summary: Summary) -> None: ...
 

@@ -73,6 +73,13 @@ class FullReporter(Reporter):
         else:
             self._hidden += 1
 
+    def wants_problems(self) -> bool:
+        limit = self.options.max_rows
+        return limit is None or len(self._rows) < limit
+
+    def add_unshown(self, count: int) -> None:
+        self._hidden += count
+
     def finish(self, summary: Summary) -> None:
         if not (self._rows or self._hidden or summary.tally.total or
                 _styled(self.out, self.options.color)):

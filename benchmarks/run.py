@@ -1,0 +1,292 @@
+"""Benchmark wsfix against its baselines, in one invocation, on generated captures.
+
+    python benchmarks/run.py                       # 1,000,000 lines, 10% broken, plus a clean copy
+    python benchmarks/run.py --lines 200000 --repeat 5 --jobs 2
+    python benchmarks/run.py --memory 10M,1G       # also: peak RSS of check/repair on both sizes
+
+Every measured command runs in a fresh subprocess: the time is the wall time of the whole process
+(interpreter start-up and imports included, for the baselines as for wsfix), and the peak RSS is
+read from `os.wait4` (the largest of the process and its reaped children, e.g. --jobs workers),
+both by a small launcher process.
+Each figure is the median of --repeat runs. Ratios are to the validation floor measured in the same
+invocation on the same file: a bare loop of `WebSocketMessage.__pydantic_validator__.validate_json`.
+
+The table is Markdown, ready for the README. Run it on a quiet machine (`uptime`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import parse_size, write_capture  # noqa: E402
+
+# The baselines: each a bare Python loop over the capture's lines, in its own process.
+_LOOP = """
+import sys
+{setup}
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        try:
+            {call}
+        except {errors}:
+            pass
+"""
+_MODEL = "from pydantic import ValidationError\nfrom wsfix.schema import WebSocketMessage\n"
+BASELINES = {
+    "read lines": _LOOP.format(setup="", call="pass", errors="Exception"),
+    "orjson.loads per line": _LOOP.format(setup="import orjson\nloads = orjson.loads", call="loads(line)",
+                                          errors="orjson.JSONDecodeError"),
+    "validation floor (validate_json per line)": _LOOP.format(
+        setup=_MODEL + "validate = WebSocketMessage.__pydantic_validator__.validate_json",
+        call="validate(line)", errors="ValidationError"),
+    "json.loads + model_validate": _LOOP.format(
+        setup=_MODEL + "import json\nvalidate = WebSocketMessage.model_validate",
+        call="validate(json.loads(line))", errors="(ValidationError, ValueError)"),
+}
+FLOOR = "validation floor (validate_json per line)"
+
+
+@dataclass
+class Measure:
+    name: str
+    lines: int
+    seconds: float  # median wall time
+    rss_mb: float  # median peak RSS
+    note: str = ""
+
+
+# Runs one command and reports its wall time and peak RSS. A small launcher, because Linux
+# carries a parent's peak RSS over into its child at exec time: measured from this process, every
+# figure would be at least this process's own peak.
+LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_process(argv: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB, exit status) of one fresh process running `argv`."""
+    launched = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *argv], capture_output=True,
+                              text=True, check=True)
+    seconds, peak_kb, status = launched.stdout.split()
+    return float(seconds), int(peak_kb) / 1024, int(status)
+
+
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    lines: int
+    ok: tuple[int, ...] = (0,)
+    note: str = ""
+
+
+def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
+    """Run every command `repeat` times, round-robin (so that a busy spell on the machine slows
+    all of them alike), and keep the median time and RSS of each."""
+    times: dict[str, list[float]] = {command.name: [] for command in commands}
+    peaks: dict[str, list[float]] = {command.name: [] for command in commands}
+    for round_number in range(repeat):
+        for command in commands:
+            elapsed, peak, code = run_process(command.argv)
+            if code not in command.ok:
+                raise SystemExit(f"{command.name}: exit status {code} from {' '.join(command.argv)}")
+            times[command.name].append(elapsed)
+            peaks[command.name].append(peak)
+            print(f"  round {round_number + 1}: {command.name}: {elapsed:.3f} s, {peak:.0f} MB", file=sys.stderr)
+    return [Measure(command.name, command.lines, statistics.median(times[command.name]),
+                    statistics.median(peaks[command.name]), command.note) for command in commands]
+
+
+def wsfix(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wsfix", *args]
+
+
+def capture(workdir: Path, lines: int, broken: float, seed: int) -> Path:
+    """A generated capture, made once per (lines, broken, seed) and kept in `workdir`."""
+    path = workdir / f"capture-{lines}-{broken:g}-{seed}.jsonl"
+    if not path.exists():
+        print(f"generating {path} ...", file=sys.stderr)
+        partial = path.with_suffix(".partial")
+        with open(partial, "wb") as out:
+            write_capture(out, lines=lines, broken=broken, seed=seed)
+        partial.rename(path)
+    return path
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as stream:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+
+
+def bench_capture(path: Path, jobs: int, repeat: int, workdir: Path, schema_sample: int) -> list[Measure]:
+    lines = count_lines(path)
+    print(f"{path.name}: {lines:,} lines, {path.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
+    commands = [Command(name, [sys.executable, "-c", code, str(path)], lines) for name, code in BASELINES.items()]
+    out = workdir / "repaired.jsonl"
+    for job_count in dict.fromkeys((1, jobs)):
+        commands.append(Command(f"wsfix check --jobs {job_count}",
+                                wsfix("check", str(path), "--jobs", str(job_count), "--no-progress"),
+                                lines, ok=(0, 1)))
+    for job_count in dict.fromkeys((1, jobs)):
+        commands.append(Command(f"wsfix repair --jobs {job_count}",
+                                wsfix("repair", "--in", str(path), "--out", str(out), "--force",
+                                      "--jobs", str(job_count), "--no-progress"),
+                                lines, ok=(0, 1)))
+    results = measure_all(commands, repeat)
+    out.unlink(missing_ok=True)
+    results.insert(len(BASELINES), check_jsonschema(path, workdir, schema_sample, repeat))
+    return results
+
+
+def check_jsonschema(path: Path, workdir: Path, sample: int, repeat: int) -> Measure:
+    """check-jsonschema (if installed) on `sample` lines, one document per file as it expects."""
+    name = "check-jsonschema"
+    tool = shutil.which("check-jsonschema") or shutil.which("check-jsonschema", path=os.path.dirname(sys.executable))
+    if tool is None:
+        return Measure(name, 0, 0.0, 0.0, "not installed: skipped")
+    from wsfix.schema import WebSocketMessage
+
+    folder = Path(tempfile.mkdtemp(dir=workdir, prefix="documents-"))
+    try:
+        schema = folder / "schema.json"
+        schema.write_text(json.dumps(WebSocketMessage.model_json_schema()))
+        documents = []
+        with open(path, "rb") as stream:
+            for index, line in enumerate(stream):
+                if index >= sample:
+                    break
+                document = folder / f"{index}.json"
+                document.write_bytes(line)
+                documents.append(str(document))
+        [result] = measure_all([Command(name, [tool, "--schemafile", str(schema), *documents], len(documents),
+                                        ok=(0, 1), note=f"{len(documents):,} lines, one file each")], repeat)
+    finally:
+        shutil.rmtree(folder)
+    return result
+
+
+def startup(workdir: Path, repeat: int) -> tuple[float, float]:
+    """Median wall times of the import baseline and of `wsfix check` on a one-line file."""
+    one = workdir / "one-line.jsonl"
+    one.write_bytes(b'{"type":"ping","timestamp":1757350201.5}\n')
+    baseline = [sys.executable, "-c", "import typer, rich, orjson; from pydantic import BaseModel"]
+    check = wsfix("check", str(one))
+    base_times, check_times = [], []
+    for _ in range(repeat):  # interleaved, so that load changes hit both alike
+        base_times.append(run_process(baseline)[0])
+        check_times.append(run_process(check)[0])
+    return statistics.median(base_times), statistics.median(check_times)
+
+
+def memory(workdir: Path, sizes: list[int], jobs: int, seed: int) -> list[tuple[str, list[float]]]:
+    """Peak RSS (MB) of check and repair at --jobs 1 and N on captures of each size."""
+    files = []
+    for size in sizes:
+        path = workdir / f"memory-{size}-{seed}.jsonl"
+        if not path.exists():
+            print(f"generating {path} ...", file=sys.stderr)
+            with open(path, "wb") as out:
+                write_capture(out, size=size, broken=0.1, seed=seed)
+        files.append(path)
+    out = workdir / "repaired.jsonl"
+    rows = []
+    for job_count in dict.fromkeys((1, jobs)):
+        for command in ("check", "check --output-format concise", "repair"):
+            peaks = []
+            for path in files:
+                if command == "repair":
+                    argv = wsfix("repair", "--in", str(path), "--out", str(out), "--force")
+                else:
+                    argv = wsfix(*command.split(), str(path))
+                _, peak, _ = run_process([*argv, "--jobs", str(job_count), "--no-progress"])
+                peaks.append(peak)
+                print(f"  {command} --jobs {job_count} {path.name}: {peak:.0f} MB", file=sys.stderr)
+            rows.append((f"wsfix {command} --jobs {job_count}", peaks))
+    out.unlink(missing_ok=True)
+    return rows
+
+
+def table(title: str, results: list[Measure]) -> str:
+    floor = next(result for result in results if result.name == FLOOR)
+    floor_rate = floor.lines / floor.seconds
+    rows = [f"**{title}**", "", "| run | lines/s | × floor | wall s | peak RSS MB |", "|---|---:|---:|---:|---:|"]
+    for result in results:
+        if not result.lines:
+            rows.append(f"| {result.name} | — | — | — | — ({result.note}) |")
+            continue
+        rate = result.lines / result.seconds
+        name = f"{result.name} ({result.note})" if result.note else result.name
+        rows.append(f"| {name} | {rate:,.0f} | {rate / floor_rate:.2f} | {result.seconds:.2f} | "
+                    f"{result.rss_mb:.0f} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lines", type=int, default=1_000_000, help="lines per capture (default 1,000,000)")
+    parser.add_argument("--broken", type=float, default=0.1, help="fraction of broken lines (default 0.1)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="N for the --jobs N runs (default: the CPU count)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown")
+    parser.add_argument("--schema-sample", type=int, default=10_000,
+                        help="lines given to check-jsonschema (one file each; it is slow)")
+    parser.add_argument("--startup-repeat", type=int, default=20)
+    parser.add_argument("--memory", type=lambda text: [parse_size(part) for part in text.split(",")],
+                        default=None, help="sizes for the memory runs, e.g. 10M,1G (default: skipped)")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wsfix-bench",
+                        help="where generated captures are kept between runs")
+    args = parser.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+
+    import pydantic
+
+    print(f"command: python benchmarks/run.py {' '.join(argv if argv is not None else sys.argv[1:])}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f} at start; Python {platform.python_version()}, "
+          f"pydantic {pydantic.VERSION}")
+    print()
+    broken = capture(args.workdir, args.lines, args.broken, args.seed)
+    clean = capture(args.workdir, args.lines, 0.0, args.seed)
+    for title, path in ((f"{args.broken:.0%} broken", broken), ("clean", clean)):
+        results = bench_capture(path, args.jobs, args.repeat, args.workdir, args.schema_sample)
+        size = path.stat().st_size
+        print(table(f"{args.lines:,} lines, {title} ({size / 1e6:.0f} MB, {size / args.lines:.0f} bytes/line)",
+                    results))
+        print()
+    base, check = startup(args.workdir, args.startup_repeat)
+    print(f"**Start-up** (median of {args.startup_repeat}): `python -c \"import typer, rich, orjson; "
+          f"from pydantic import BaseModel\"` {base * 1000:.0f} ms; `wsfix check one-line.jsonl` "
+          f"{check * 1000:.0f} ms ({check / base:.2f}×)")
+    if args.memory:
+        print()
+        rows = memory(args.workdir, args.memory, args.jobs, args.seed)
+        sizes = [f"{size / 1e6:,.0f} MB" for size in args.memory]
+        print("**Peak RSS by input size** (MB, largest process)")
+        print()
+        print("| run | " + " | ".join(sizes) + " |")
+        print("|---|" + "---:|" * len(sizes))
+        for name, peaks in rows:
+            print(f"| {name} | " + " | ".join(f"{peak:.0f}" for peak in peaks) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Peak memory does not grow with the size of the capture, nor with the number of findings.
+
+Each run is a fresh `python -m wsfix` process; its peak RSS comes from `os.wait4` (the largest of
+the process and the worker processes it reaped), read by a small launcher process. A capture ten times larger, with ten times the
+findings, must not need noticeably more memory: anything kept per line or per finding (125,000 of
+them in the large capture) would show as tens of megabytes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+# One finding every fourth line: ISO strings, milliseconds, NaN, invalid JSON; CRLF now and then.
+BLOCK = b"".join([
+    b'{"type":"agent_response_chunk","payload":{"chunk":"Orders last week: 18,234 in EMEA, AMER and APAC",'
+    b'"index":17},"timestamp":1757350208.44,"user_id":"staging-e2e-user-001","thread_id":"thread_8f41c2"}\n',
+    b'{"type":"start_agent","payload":{"user_request":"Execute unified_data_agent"},'
+    b'"timestamp":"2025-09-08T16:50:01.447585","message_id":"req_61eebcb6","user_id":"staging-e2e-user-001"}\n',
+    b'{"type":"heartbeat","payload":{},"timestamp":1757350260.07,"user_id":"staging-e2e-user-001"}\r\n',
+    b'{"type":"tool_completed","payload":{"tool":"sql_query","rows":18234},"timestamp":1757350206.635,'
+    b'"user_id":"staging-e2e-user-001","thread_id":"thread_8f41c2"}\n',
+] * 3 + [
+    b'{"type":"heartbeat","payload":{},"timestamp":1757350204000,"user_id":"staging-e2e-user-001"}\n',
+    b'{"type":"ping","payload":{},"timestamp":1757350209.0,"user_id":"staging-e2e-user-001"}\n',
+    b'{"type":"agent_progress","payload":{"step":3},"timestamp":NaN,"user_id":"staging-e2e-user-001"}\n',
+    b'{"type":"pong","payload":{},"timestamp":1757350240.001,"user_id":"staging-e2e-user-001"}\n',
+] + [
+    b'{"type":"user_message","payload":{"text":"Thanks!"},"timestamp":1757350230.5,"user_id":"u"}\n',
+    b'{"type":"user_message","payload":{"text":"Thanks!"},"timestamp":1757350230.5,"user_id":"u"}\n',
+    b'{"type":"agent_response","payload":{"text":"Exported"},"timestamp":1757350233.8,"user_id":"u"\n',
+    b'{"type":"agent_completed","payload":{"status":"ok"},"timestamp":1757350234.0,"user_id":"u"}\n',
+])
+LINES_PER_BLOCK = 20
+MARGIN_MB = 25
+
+
+# A small process that runs wsfix and reports its peak RSS. Measuring from this (large) test
+# process would not do: Linux carries the parent's peak RSS over into the child's at exec time.
+LAUNCHER = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def peak_rss_mb(args: list[str]) -> float:
+    launched = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, sys.executable, "-m", "wsfix", *args,
+                               "--no-progress"], capture_output=True, text=True, check=True)
+    status, peak_kb = map(int, launched.stdout.split())
+    assert status == 1, launched.stderr
+    return peak_kb / 1024
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("memory")
+    paths = {}
+    for lines in (50_000, 500_000):
+        path = folder / f"{lines}.jsonl"
+        path.write_bytes(BLOCK * (lines // LINES_PER_BLOCK))
+        paths[lines] = str(path)
+    return paths
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param(["check", "--output-format", "concise", "--jobs", "1"], id="check-concise-jobs-1"),
+    pytest.param(["check", "--jobs", "2"], id="check-table-jobs-2"),
+    pytest.param(["repair", "--jobs", "2"], id="repair-jobs-2"),
+])
+def test_peak_memory_does_not_grow_with_input_size(captures, tmp_path, command):
+    peaks = []
+    for lines in (50_000, 500_000):
+        if command[0] == "repair":
+            args = ["repair", "--in", captures[lines], "--out", str(tmp_path / f"{lines}.out"), *command[1:]]
+        else:
+            args = [command[0], captures[lines], *command[1:]]
+        peaks.append(peak_rss_mb(args))
+    small, large = peaks
+    assert large < small + MARGIN_MB, f"{small:.0f} MB for 50,000 lines, {large:.0f} MB for 500,000"

@@ -1,0 +1,490 @@
+"""Chunked and parallel linting give exactly what one sequential pass, record by record, gives.
+
+The oracle is `Linter.lint` on each record (`tests.conftest.lint_bytes`, `repair_bytes`); chunks are
+forced small (`chunk_bytes`) so that every capture is cut in many places, next to findings, CRLF
+line ends, blank lines and a last line without its newline.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import lint_bytes, repair_bytes
+from tests.test_repair_properties import captures
+from wsfix.cli import app
+from wsfix.linter import COUNTS, FIXES, FULL, Linter
+from wsfix.parallel import (
+    PARALLEL_MIN_BYTES,
+    available_cpus,
+    file_ranges,
+    renumbered,
+    resolve_jobs,
+    stream_chunks,
+)
+from wsfix.report import Summary, Tally
+from wsfix.reporters import ReportOptions, build_reporter
+from wsfix.run import RepairTarget, check_captures, repair_capture
+from wsfix.schema import DEFAULT_SCHEMA
+from wsfix.settings import Settings
+from wsfix.timestamps import DEFAULT_POLICY
+
+GOOD = b'{"type":"ping","timestamp":1757350201.5}'
+# Each line a different case; every other one has a finding.
+LINES = [
+    GOOD,
+    b'{"type":"start_agent","timestamp":"2025-09-08T16:50:01.447585"}',  # WS102, fixed
+    GOOD,
+    b'{"type":"ping","timestamp":1757350204000}',  # WS104, fixed
+    b"",  # WS003
+    b'{"type":"ping","timestamp":"2025-09-08T16:50:03.5+00:00"}',  # WS101, fixed
+    b'{"type":"nope","timestamp":"2025-09-08T16:50:01Z"}',  # WS004 and WS101 on one line
+    b'{"type":"ping","timestamp":NaN}',  # WS107
+    b'{"type":"ping"',  # WS001
+    b"  ",  # WS003
+    b'{"type":"ping","timestamp":"2025-09-08"}',  # WS106
+    GOOD,
+]
+
+
+def capture_bytes(final_newline: bool = False) -> bytes:
+    """LINES with LF and CRLF line ends alternating, twice, the last line without its newline
+    unless asked."""
+    lines = LINES + LINES
+    data = b"".join(line + (b"\r\n" if index % 3 == 1 else b"\n") for index, line in enumerate(lines))
+    return data if final_newline else data.rstrip(b"\n").rstrip(b"\r")
+
+
+def check_text(path: str, jobs: int, chunk_bytes: int) -> tuple[str, object]:
+    out = io.StringIO()
+    reporter = build_reporter("concise", out, ReportOptions())
+    summary = check_captures([path], Settings(), reporter, jobs=jobs, chunk_bytes=chunk_bytes)
+    return out.getvalue(), summary
+
+
+def repaired_bytes(path: str, target: str, jobs: int, chunk_bytes: int,
+                   changes: list | None = None) -> tuple[bytes, object]:
+    result = repair_capture(path, RepairTarget(path=target), Settings(),
+                            on_change=None if changes is None else
+                            lambda line, old, new: changes.append((line, old, new)),
+                            jobs=jobs, chunk_bytes=chunk_bytes)
+    with open(target, "rb") as stream:
+        return stream.read(), result
+
+
+def expected_concise(data: bytes, path: str) -> list[str]:
+    return [f"{path}:{p.line}:{p.column or 1}: {p.code} " for p in lint_bytes(data, path=path)]
+
+
+# Chunk sizes from "a piece of one line" to "the whole capture": every cut lands somewhere new.
+CHUNK_SIZES = [1, 7, 40, 64, 97, 150, 256, 1 << 20]
+
+
+@pytest.mark.parametrize("final_newline", [pytest.param(True, id="final-newline"),
+                                           pytest.param(False, id="no-final-newline")])
+@pytest.mark.parametrize("chunk_bytes", CHUNK_SIZES)
+def test_check_jobs_2_equals_jobs_1_equals_record_by_record(capture_file, chunk_bytes, final_newline):
+    data = capture_bytes(final_newline)
+    path = capture_file(data)
+    one, summary_one = check_text(path, 1, chunk_bytes)
+    two, summary_two = check_text(path, 2, chunk_bytes)
+    assert two == one
+    assert summary_two == summary_one
+    assert summary_one.lines == len(LINES) * 2
+    # The oracle: the problems of each record linted on its own, in order.
+    findings = [line for line in one.splitlines()[:-1]]
+    assert len(findings) == len(lint_bytes(data, path=path)) == 20
+    for line, expected in zip(findings, expected_concise(data, path), strict=True):
+        assert line.startswith(expected)
+
+
+@pytest.mark.parametrize("final_newline", [pytest.param(True, id="final-newline"),
+                                           pytest.param(False, id="no-final-newline")])
+@pytest.mark.parametrize("chunk_bytes", CHUNK_SIZES)
+def test_repair_jobs_2_is_byte_identical_to_jobs_1(capture_file, tmp_path, chunk_bytes, final_newline):
+    data = capture_bytes(final_newline)
+    path = capture_file(data)
+    expected, expected_result = repair_bytes(data)
+    changes_one: list = []
+    changes_two: list = []
+    one, result_one = repaired_bytes(path, str(tmp_path / "one.jsonl"), 1, chunk_bytes, changes_one)
+    two, result_two = repaired_bytes(path, str(tmp_path / "two.jsonl"), 2, chunk_bytes, changes_two)
+    assert one == two == expected
+    assert result_one == result_two == expected_result
+    assert changes_one == changes_two
+    assert [line for line, _, _ in changes_one] == [2, 4, 6, 7, 14, 16, 18, 19]
+    for line, old, new in changes_one:  # whole records, as they were and as repaired
+        assert old == io.BytesIO(data).readlines()[line - 1]
+        assert new == io.BytesIO(expected).readlines()[line - 1]
+    assert one.endswith(b"\n") is final_newline
+    assert one.count(b"\r\n") == data.count(b"\r\n")
+
+
+def test_repair_summary_lines_are_renumbered_across_chunks(capture_file, tmp_path):
+    data = capture_bytes()
+    path = capture_file(data)
+    _, result = repaired_bytes(path, str(tmp_path / "out.jsonl"), 2, 40)
+    assert result.remaining_lines == {"WS001": [9, 21], "WS003": [5, 10, 17, 22], "WS004": [7, 19],
+                                      "WS106": [11, 23], "WS107": [8, 20]}
+    assert result.lines == 24 and result.lines_changed == 8
+
+
+def test_check_reads_stdin_in_chunks_with_jobs(capture_file, monkeypatch):
+    data = capture_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    text, summary = check_text("-", 2, 64)
+    expected = expected_concise(data, "-")
+    findings = text.splitlines()[:-1]
+    assert len(findings) == len(expected)
+    for line, prefix in zip(findings, expected, strict=True):
+        assert line.startswith(prefix)
+    assert summary.lines == 24
+
+
+class Recorder:
+    """A progress bar that notes what it is told."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, int]] = []
+        self.advanced: list[int] = []
+
+    def __call__(self, label: str, total: int) -> Recorder:
+        self.started.append((label, total))
+        return self
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def advance(self, count: int) -> None:
+        self.advanced.append(count)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_told_every_byte_once(capture_file, jobs):
+    data = capture_bytes()
+    path = capture_file(data)
+    recorder = Recorder()
+    reporter = build_reporter("concise", io.StringIO(), ReportOptions())
+    check_captures([path], Settings(), reporter, jobs=jobs, chunk_bytes=100, progress=recorder)
+    assert recorder.started == [(path, len(data))]
+    assert sum(recorder.advanced) == len(data)
+    assert len(recorder.advanced) > 5  # per chunk, not once at the end
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(capture=captures(), cuts=st.lists(st.integers(1, 400), min_size=1, max_size=6))
+def test_property_chunks_give_the_problems_of_each_record(capture, cuts):
+    data, _ = capture
+    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
+    expected = lint_bytes(data)
+    for chunk_bytes in cuts:
+        found = []
+        line = 1
+        for chunk in stream_chunks(io.BytesIO(data), "t.jsonl", chunk_bytes):
+            lines, problems, starts, _ = linter.lint_chunk(chunk, "t.jsonl", line)
+            found.extend(problems)
+            for line_no, start in starts.items():  # the start of each record with problems
+                record = chunk[start:].split(b"\n")[0]
+                assert record == chunk.split(b"\n")[line_no - line]
+            line += lines
+        assert found == expected
+        assert line - 1 == len(io.BytesIO(data).readlines())
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.lists(st.sampled_from([b"a", b"\n", b"\r\n", b"{}", b"xyz" * 50]), max_size=30).map(b"".join),
+       chunk_bytes=st.integers(1, 200))
+def test_property_stream_chunks_cut_after_line_ends(data, chunk_bytes):
+    pieces = list(stream_chunks(io.BytesIO(data), "t", chunk_bytes))
+    assert b"".join(pieces) == data
+    assert all(piece for piece in pieces)
+    assert all(piece.endswith(b"\n") for piece in pieces[:-1])
+    for piece in pieces:  # a piece is a few chunks at most: one, or the rest of a long line
+        assert piece.count(b"\n") <= chunk_bytes or len(piece) <= 2 * chunk_bytes
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.lists(st.sampled_from([b"a", b"\n", b"{}", b"xyz" * 30000]), max_size=20).map(b"".join),
+       chunk_bytes=st.integers(1, 100_000))
+def test_property_file_ranges_cover_the_file_on_line_ends(data, chunk_bytes):
+    ranges = list(file_ranges(io.BytesIO(data), "t", len(data), chunk_bytes))
+    assert [start for start, _ in ranges] == ([0, *(end for _, end in ranges[:-1])] if data else [])
+    assert (ranges[-1][1] if ranges else 0) == len(data)
+    for start, end in ranges:
+        assert end > start
+        assert end == len(data) or data[end - 1:end] == b"\n"
+        # cut at the first line end at or after the chunk size, not later
+        assert b"\n" not in data[start + chunk_bytes - 1:end - 1]
+
+
+def test_renumbered_shifts_lines_only():
+    problems = lint_bytes(capture_bytes())
+    shifted = renumbered(problems, 100)
+    assert [p.line for p in shifted] == [p.line + 100 for p in problems]
+    assert [p._replace(line=0) for p in shifted] == [p._replace(line=0) for p in problems]
+    assert renumbered(problems, 0) is problems
+
+
+@pytest.mark.parametrize(("jobs", "size", "expected"), [
+    pytest.param(None, None, 1, id="stdin-auto"),
+    pytest.param(None, 1000, 1, id="small-auto"),
+    pytest.param(None, PARALLEL_MIN_BYTES, "cpus", id="large-auto"),
+    pytest.param(3, 10, 3, id="explicit"),
+    pytest.param(2, None, 1, id="explicit-stdin"),
+])
+def test_resolve_jobs(jobs, size, expected):
+    assert resolve_jobs(jobs, size) == (available_cpus() if expected == "cpus" else expected)
+
+
+def test_cli_jobs_2_on_a_multi_chunk_file(capture_file, tmp_path):
+    from typer.testing import CliRunner
+
+    from wsfix.parallel import CHUNK_BYTES
+
+    block = capture_bytes(final_newline=True) + (GOOD + b"\n") * 2000
+    data = block * 110  # about 9.1 MB: three chunks of 4 MiB (CHUNK_BYTES)
+    path = capture_file(data)
+    assert 2 * CHUNK_BYTES < len(data) < 3 * CHUNK_BYTES
+    runner = CliRunner()
+    outputs = []
+    for jobs in ("1", "2"):
+        result = runner.invoke(app, ["check", path, "--output-format", "concise", "--jobs", jobs])
+        assert result.exit_code == 1
+        outputs.append(result.stdout)
+        out = tmp_path / f"out{jobs}.jsonl"
+        result = runner.invoke(app, ["repair", "--in", path, "--out", str(out), "--jobs", jobs])
+        assert result.exit_code == 1
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n") == 20 * 110 + 1
+    assert outputs[0].splitlines()[-1].startswith("Checked 222,640 lines in 1 file: ")
+    assert (tmp_path / "out1.jsonl").read_bytes() == (tmp_path / "out2.jsonl").read_bytes()
+    assert (tmp_path / "out1.jsonl").read_bytes() == repair_bytes(data)[0]
+
+
+def test_cli_rejects_zero_jobs(capture_file):
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["check", capture_file(GOOD + b"\n"), "--jobs", "0"])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(capture_file):
+    from typer.testing import CliRunner
+
+    path = capture_file((GOOD + b"\n") * 220_000)  # about 9 MB
+    assert os.path.getsize(path) > 8 << 20
+    result = CliRunner().invoke(app, ["check", path, "--jobs", "2"])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(capture=captures())
+def test_property_less_detail_keeps_codes_lines_and_fixes(capture):
+    data, _ = capture
+    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
+    full = linter.lint_chunk(data, "t", 1, FULL)
+    fixes = linter.lint_chunk(data, "t", 1, FIXES)
+    counts = linter.lint_chunk(data, "t", 1, COUNTS)
+    assert full.lines == fixes.lines == counts.lines
+    assert [(p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in fixes.problems] == \
+        [(p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in full.problems]
+    assert fixes.starts == full.starts
+    assert full.counted is None and fixes.counted is None
+    assert counts.problems == [] and counts.starts == {}
+    assert counts.counted == Counter((p.code, p.fix is not None) for p in full.problems)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("max_rows", [0, 3, 11, None])
+def test_table_past_its_rows_counts_the_same(capture_file, jobs, max_rows):
+    # Past the rows it shows, the table only counts: the chunks after that are linted in COUNTS
+    # detail. The output is still the table of the first problems, each complete, and every count.
+    data = capture_bytes(final_newline=True) * 3
+    path = capture_file(data)
+    options = ReportOptions(max_rows=max_rows, width=160, color=False)
+    out = io.StringIO()
+    summary = check_captures([path], Settings(), build_reporter("full", out, options), jobs=jobs, chunk_bytes=64)
+    expected_out = io.StringIO()
+    reporter = build_reporter("full", expected_out, options)
+    tally = Tally()
+    for problem in lint_bytes(data, path=path):
+        tally.add(problem)
+        reporter.add(problem)
+    reporter.finish(Summary((path,), 72, tally, "UTC", DEFAULT_SCHEMA.name))
+    assert summary.tally == tally
+    assert out.getvalue() == expected_out.getvalue()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ignored_rules_are_neither_reported_nor_fixed(capture_file, tmp_path, jobs):
+    data = capture_bytes(final_newline=True)
+    path = capture_file(data)
+    settings = Settings(ignore=("WS101", "WS003"))
+    out = io.StringIO()
+    summary = check_captures([path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs,
+                             chunk_bytes=64)
+    expected = [p for p in lint_bytes(data, path=path) if p.code not in ("WS101", "WS003")]
+    assert sum(summary.tally.counts.values()) == len(expected) == 12
+    assert "WS101" not in out.getvalue() and "WS003" not in out.getvalue()
+    result = repair_capture(path, RepairTarget(path=str(tmp_path / "out.jsonl")), settings, jobs=jobs,
+                            chunk_bytes=64)
+    repaired = (tmp_path / "out.jsonl").read_bytes()
+    assert b'"2025-09-08T16:50:03.5+00:00"' in repaired  # WS101 ignored: left as it is
+    assert b'"2025-09-08T16:50:01.447585"' not in repaired  # WS102 still fixed
+    assert result.fixed == {"WS102": 2, "WS104": 2}
+
+
+# --- the main-side features, through chunks and workers ------------------------------------
+# Each capture below is checked and repaired with --jobs 1 and --jobs 2 at chunk sizes that cut it
+# everywhere; the oracle is `Linter.lint` record by record (`lint_bytes`, `repair_bytes`).
+
+BOM = b"\xef\xbb\xbf"
+ISO = b'"2025-09-08T16:50:01.447585"'
+# A model with nested timestamps (`header.sent_at`, `trades[*].time`), a top-level one, whole
+# milliseconds (`E:ms`) and a datetime; see tests/sample_models.py and test_custom_model.py.
+ORDER_MODEL = f"{os.path.join(os.path.dirname(__file__), 'sample_models.py')}:Order"
+ORDER_CLEAN = (b'{"type":"fill","header":{"source":"ws-7","sent_at":1757350201.5},'
+               b'"trades":[{"price":"10.5","time":1757350201.25},{"price":"10.6","time":1757350201.75}],'
+               b'"timestamp":1757350202,"E":1757350201447,"created_at":"2025-09-08T16:50:01.447Z"}')
+
+
+def order_settings() -> Settings:
+    from wsfix.models import build_schema
+
+    return Settings(schema=build_schema(model_spec=ORDER_MODEL, fields=("E:ms",)))
+
+
+def joined(lines: list[bytes], final_newline: bool) -> bytes:
+    """`lines` with LF and CRLF alternating; the last without its newline unless asked."""
+    data = b"".join(line + (b"\r\n" if index % 3 == 1 else b"\n") for index, line in enumerate(lines))
+    return data if final_newline else data.rstrip(b"\n").rstrip(b"\r")
+
+
+ORDER_LINES = [
+    ORDER_CLEAN,
+    ORDER_CLEAN.replace(b'"sent_at":1757350201.5', b'"sent_at":"2025-09-08T16:50:01.5Z"'),  # nested WS101
+    ORDER_CLEAN.replace(b'"time":1757350201.75', b'"time":1757350201750'),  # in a list: WS104
+    b"",  # WS003
+    ORDER_CLEAN.replace(b'"timestamp":1757350202', b'"timestamp":' + ISO),  # top level, WS102
+    ORDER_CLEAN.replace(b'"E":1757350201447', b'"E":"2025-09-08T16:50:01.447Z"'),  # WS110
+    ORDER_CLEAN.replace(b'"timestamp":1757350202', b'"timestamp":' + ISO).replace(  # both at once
+        b'"time":1757350201.25', b'"time":"2025-09-08T16:50:01.25Z"'),
+    ORDER_CLEAN.replace(b'"type":"fill"', b'"type":7'),  # WS004
+    ORDER_CLEAN,
+]
+# The first record starts with a byte order mark (kept, not reported); a later one starts with
+# one too (not the file's: invalid JSON there). Repeated keys: pydantic reads the last one.
+DEFAULT_LINES = [
+    BOM + b'{"type":"ping","timestamp":' + ISO + b"}",  # WS102 after the file's BOM
+    GOOD,
+    b'{"type":"ping","timestamp":1757350201.5,"timestamp":' + ISO + b"}",  # WS102 on a repeated key
+    GOOD,
+    BOM + GOOD,  # WS001: a BOM inside the file
+    b'{"type":"ping","timestamp":' + ISO + b',"timestamp":1757350201.5}',  # the last one is fine
+    b'{"type":"ping","timestamp":"x","timestamp":"2025-09-08T16:50:01Z","timestamp":5}',  # WS109 noted
+    b"",
+    b'{"type":"ping","timestamp":1757350204000}',
+]
+FEATURE_CAPTURES = {
+    "nested-fields": (ORDER_LINES, order_settings),
+    "bom-and-repeated-keys": (DEFAULT_LINES, Settings),
+}
+
+
+@pytest.mark.parametrize("final_newline", [pytest.param(True, id="final-newline"),
+                                           pytest.param(False, id="no-final-newline")])
+@pytest.mark.parametrize("chunk_bytes", [1, 50, 97, 256, 1 << 20])
+@pytest.mark.parametrize("case", list(FEATURE_CAPTURES))
+def test_features_through_chunks_and_workers(capture_file, tmp_path, case, chunk_bytes, final_newline):
+    lines, make_settings = FEATURE_CAPTURES[case]
+    settings = make_settings()
+    data = joined(lines * 2, final_newline)
+    path = capture_file(data)
+    expected = lint_bytes(data, path=path, schema=settings.schema)
+    expected_repair, expected_result = repair_bytes(data, schema=settings.schema)
+    assert len(expected) > 10 and expected_repair != data  # the cases have findings and fixes
+    outputs = {}
+    for jobs in (1, 2):
+        out = io.StringIO()
+        reporter = build_reporter("jsonl", out, ReportOptions())
+        summary = check_captures([path], settings, reporter, jobs=jobs, chunk_bytes=chunk_bytes)
+        assert summary.lines == len(lines) * 2
+        assert summary.tally.total == len(expected)
+        reported = [json.loads(row) for row in out.getvalue().splitlines()]
+        assert [(row["line"], row["column"], row["code"], row["message"]) for row in reported] == \
+            [(p.line, p.column, p.code, p.message) for p in expected]
+        target = str(tmp_path / f"out{jobs}.jsonl")
+        result = repair_capture(path, RepairTarget(path=target), settings, jobs=jobs, chunk_bytes=chunk_bytes)
+        with open(target, "rb") as stream:
+            outputs[jobs] = stream.read()
+        assert result == expected_result
+    assert outputs[1] == outputs[2] == expected_repair
+
+
+def test_feature_captures_hold_what_they_claim():
+    # The oracle itself, checked by hand for the cases the parallel test relies on.
+    data = joined(DEFAULT_LINES, final_newline=True)
+    problems = lint_bytes(data)
+    assert [(p.line, p.code) for p in problems] == [
+        (1, "WS102"), (3, "WS102"), (5, "WS001"), (7, "WS109"), (8, "WS003"), (9, "WS104")]
+    assert problems[0].column == 28  # counted from after the file's BOM
+    assert problems[1].on_repeated_key and problems[3].on_repeated_key
+    repaired, result = repair_bytes(data)
+    assert repaired.startswith(BOM + b'{"type":"ping","timestamp":1757350201.447585}')
+    assert result.repeated_keys == 1 and result.repeated_key_lines == [3]
+    order = lint_bytes(joined(ORDER_LINES, final_newline=True), schema=order_settings().schema)
+    assert [(p.line, p.json_path, p.code) for p in order] == [
+        (2, "header.sent_at", "WS101"), (3, "trades[1].time", "WS104"), (4, "", "WS003"),
+        (5, "timestamp", "WS102"), (6, "E", "WS110"), (7, "trades[0].time", "WS101"),
+        (7, "timestamp", "WS102"), (8, "type", "WS004")]
+
+
+@pytest.mark.parametrize("kind", ["stdin", "gzip", "har", "message-path"])
+def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, tmp_path, monkeypatch, kind):
+    # Standard input, gzip'd files and other formats are linted in this process whatever --jobs
+    # says: the findings are those of --jobs 1, and no pool is started.
+    import gzip
+
+    from wsfix import parallel
+
+    data = capture_bytes(final_newline=True)
+    settings = Settings()
+    path = capture_file(data)
+    if kind == "stdin":
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+        path = "-"
+    elif kind == "gzip":
+        path = capture_file(gzip.compress(data), "capture.jsonl.gz")
+    elif kind == "har":
+        path = os.path.join(os.path.dirname(__file__), "data", "har", "mitmproxy-websocket.har")
+    else:
+        envelope = b"".join(b'{"data":' + (line or b"null") + b"}\n" for line in LINES if line.startswith(b"{")
+                            and line.endswith(b"}"))
+        path = capture_file(envelope)
+        settings = Settings(message_path=("data",))
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(parallel.ChunkRunner, "_get_pool", no_pool)
+    texts = []
+    for jobs in (1, 2):
+        if kind == "stdin":
+            monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+        out = io.StringIO()
+        summary = check_captures([path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs,
+                                 chunk_bytes=64)
+        texts.append(out.getvalue())
+        assert summary.tally.total > 0
+    assert texts[0] == texts[1]

@@ -1,0 +1,150 @@
+"""The probe: the validator behind the linter's one validation call per record.
+
+It is the schema's model with its top-level float-seconds timestamp fields (`fast` fields, by
+attribute) typed as a strict float within the plausible range, null allowed where the model allows
+it; every other field keeps the model's type. A record it accepts (strictly) has nothing to report
+in those fields; one it rejects for them alone carries each bad value in pydantic's error.
+
+Without deeper timestamp fields, the validated message is never looked at, so the probe validates
+the model's fields as a typed dict (`unbuilt_validator`): the same checks, field validators and
+errors, without building an instance, filling in defaults, or building objects of anything
+(`dict[str, Any]` members, often most of a message's bytes). That is about half the time of the
+model's own validator. With deeper fields, the model itself validates, and a second, *loose* probe
+(the fast fields typed `Any`) shows the deeper values of a record whose fast fields were refused.
+
+Every validator is built here, up front: never mid-run, where a signal could arrive while pydantic
+builds one (it would wrap what the signal raises into an error of its own). No I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Final, NamedTuple, Optional
+
+from pydantic import BaseModel, Field, create_model
+from pydantic_core import SchemaValidator
+
+from wsfix.fields import TimestampField
+from wsfix.timestamps import Policy, Unit
+
+Validate = Callable[..., Any]
+
+
+class Probe(NamedTuple):
+    validate: Validate  # `validate_json`, called with strict=True on every record
+    validate_model: Validate  # the same checks through the model: for records that are not objects
+    validate_loose: Validate | None  # the fast fields typed `Any`; only with deeper fields
+
+
+def plausible_range(policy: Policy) -> tuple[float, float]:
+    """[low, high): the numbers the probe lets pass as plausible epoch seconds (nothing to report).
+    Empty when the policy reads numbers in another unit: every number needs converting."""
+    if policy.unit not in (None, Unit.S):
+        return 1.0, 0.0
+    window = policy.window
+    low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
+    high = min(window.end, 1e11) if window else 1e11
+    return low, high
+
+
+def build_probe(model: type[BaseModel], fast: Sequence[tuple[TimestampField, str]], policy: Policy,
+                deeper: bool) -> Probe:
+    """The probe of `model` whose `fast` fields (field, attribute) must hold plausible seconds;
+    `deeper`: whether the schema has other timestamp fields, whose values the linter looks at."""
+    low, high = plausible_range(policy)
+    plausible = Annotated[float, Field(strict=True, ge=low, lt=high, allow_inf_nan=False)]
+    constrained = {}
+    loose = {}
+    for field, attribute in fast:
+        info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
+        constrained[attribute] = (Optional[plausible] if field.nullable else plausible, info)
+        loose[attribute] = (Any, copy.copy(info))
+    probe = _derived(model, constrained)
+    validate_model = probe.__pydantic_validator__.validate_json
+    if deeper:
+        return Probe(validate_model, validate_model, _derived(model, loose).__pydantic_validator__.validate_json)
+    return Probe(unbuilt_validator(probe) or validate_model, validate_model, None)
+
+
+def _derived(model: type[BaseModel], overrides: dict[str, Any]) -> type[BaseModel]:
+    if not overrides:
+        return model
+    return create_model(f"{model.__name__}Probe", __base__=model, **overrides)  # type: ignore[call-overload, no-any-return]
+
+
+# What `unbuilt_validator` knows how to carry over from a model's fields to a typed dict: any
+# other key (a new pydantic feature) keeps the model's own validator.
+_FIELDS_KEYS = frozenset({"type", "fields", "model_name", "computed_fields", "strict", "extras_schema",
+                          "extra_behavior", "ref", "metadata", "serialization"})
+_FIELD_KEYS = frozenset({"type", "schema", "validation_alias", "serialization_alias", "serialization_exclude",
+                         "serialization_exclude_if", "frozen", "metadata"})
+_PLAIN_DEFAULT_KEYS = frozenset({"type", "schema", "default", "default_factory", "default_factory_takes_data",
+                                 "copy_default", "ref", "metadata", "serialization"})
+
+
+_ANY_OBJECT: Final = {"type": "typed-dict", "fields": {}, "extra_behavior": "ignore"}
+
+
+def _lean(schema: Any) -> Any:
+    """`schema`, or one that accepts and refuses exactly the same JSON with the same errors but
+    makes less of it: an object of anything (`dict[str, Any]`, often most of a message's bytes)
+    is checked to be an object, and its members are not built."""
+    kind = schema.get("type")
+    if (kind == "dict" and schema.keys() <= {"type", "keys_schema", "values_schema"}
+            and schema.get("keys_schema", {"type": "str"}) == {"type": "str"}  # JSON keys are strings
+            and schema.get("values_schema", {"type": "any"}) == {"type": "any"}):
+        return _ANY_OBJECT
+    if kind == "nullable" and schema.keys() <= {"type", "schema"}:
+        return {"type": "nullable", "schema": _lean(schema["schema"])}
+    return schema
+
+
+def unbuilt_validator(model: Any) -> Any:
+    """`validate_json` for the fields of `model` as a typed dict: the same validation of every
+    field (types, aliases, field validators, extra keys; the same errors at the same locations)
+    without building an instance, filling in defaults or building objects of anything, which
+    takes half the time.
+
+    Records that are not objects get another error type (`dict_type`, not `model_type`): the
+    caller asks the model itself about those. None for a model that does more than validate its
+    fields (model validators, a custom `__init__`, `model_post_init`, a root model), or whose
+    schema holds anything this does not know: its own validator must run.
+    """
+    schema = model.__pydantic_core_schema__
+    definitions = None
+    if schema.get("type") == "definitions":
+        definitions, schema = schema["definitions"], schema["schema"]
+    if (schema.get("type") != "model" or schema.get("custom_init") or schema.get("root_model")
+            or schema.get("post_init")):
+        return None
+    model_fields = schema["schema"]
+    if model_fields.get("type") != "model-fields" or not model_fields.keys() <= _FIELDS_KEYS:
+        return None
+    fields = {}
+    for name, field in model_fields["fields"].items():
+        if not field.keys() <= _FIELD_KEYS:
+            return None
+        value = field["schema"]
+        required = value.get("type") != "default"
+        if not required and value.keys() <= _PLAIN_DEFAULT_KEYS:
+            value = value["schema"]  # a default that is never validated: nothing to fill in
+        value = _lean(value)
+        typed_field = {"type": "typed-dict-field", "schema": value, "required": required}
+        if "validation_alias" in field:
+            typed_field["validation_alias"] = field["validation_alias"]
+        fields[name] = typed_field
+    typed: dict[str, Any] = {"type": "typed-dict", "fields": fields}
+    for key in ("strict", "extras_schema", "extra_behavior"):
+        if key in model_fields:
+            typed[key] = model_fields[key]
+    config = schema.get("config") or {}
+    if "extra_behavior" not in typed and "extra_fields_behavior" in config:  # a model reads it there
+        typed["extra_behavior"] = config["extra_fields_behavior"]
+    if definitions is not None:
+        typed = {"type": "definitions", "schema": typed, "definitions": definitions}
+    try:
+        return SchemaValidator(typed, config).validate_json  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - a schema pydantic-core will not take this way: the model's own
+        return None
