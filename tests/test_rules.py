@@ -31,7 +31,7 @@ EXAMPLE_SCHEMAS = {
 
 def example_schema(field):
     schema, policy = EXAMPLE_SCHEMAS[field]
-    if isinstance(schema, tuple):
+    if not isinstance(schema, Schema):
         model, specs = schema
         schema = Schema("example", model, discover_fields(model, declared=specs))
     return schema, policy

@@ -52,3 +52,35 @@ def test_clean_check_into_a_pipe_loads_no_optional_module(tmp_path):
 ])
 def test_optional_modules_load_when_asked_for(tmp_path, args, env, module):
     assert module in modules_after_check(tmp_path, *args, **env)
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["check", "--help"], id="check-help"),
+    pytest.param(["repair", "--help"], id="repair-help"),
+    pytest.param(["rule", "WS102"], id="rule"),
+    pytest.param(["schema"], id="schema"),
+    pytest.param(["check", "--no-such-option", "x"], id="bad-option"),
+    pytest.param(["check", "{capture}", "--select", "WS1"], id="check"),
+    pytest.param(["repair", "--in", "{capture}", "--out", "-"], id="repair"),
+    pytest.param(["chekc", "x"], id="typo"),
+    pytest.param(["--help"], id="help"),
+    pytest.param([], id="no-args"),
+])
+def test_the_app_for_a_command_behaves_as_the_whole_app(tmp_path, args):
+    # main() runs an app holding only the command named first (typer builds every command's
+    # parameters before running one); what a user sees must not change.
+    from typer.testing import CliRunner
+
+    from wsfix.cli import _app_for, app
+
+    capture = tmp_path / "capture.jsonl"
+    capture.write_bytes(b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585"}\n')
+    args = [arg.format(capture=capture) for arg in args]
+    runner = CliRunner()
+    env = {"COLUMNS": "100", "NO_COLOR": "1"}
+    whole = runner.invoke(app, args, env=env)
+    chosen = _app_for(args)
+    assert (chosen is app) == (not args or args[0] not in ("check", "repair", "rule", "schema"))
+    assert len(chosen.registered_commands) == (4 if chosen is app else 1)
+    alone = runner.invoke(chosen, args, env=env)
+    assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)

@@ -4,9 +4,8 @@ The only module that exits or reads the command line. Tool failures (`WsfixError
 one place, `_guarded`, and become one line on stderr and exit code 2.
 """
 
-from __future__ import annotations
-
 import contextlib
+import copy
 import enum
 import functools
 import os
@@ -510,9 +509,24 @@ def schema_command(
     return ExitCode.OK
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app to run `args` with. Typer works out every command's parameters before it runs
+    one (a pydantic adapter each, milliseconds of every start-up); when `args` name a command
+    first, an app with only that command does the same job. Anything else (`--help`, a typo)
+    gets the whole app and its messages."""
+    if args:
+        for info in app.registered_commands:
+            callback_name = info.callback.__name__ if info.callback else ""
+            if args[0] == (info.name or typer.main.get_command_name(callback_name)):
+                single = copy.copy(app)
+                single.registered_commands = [info]
+                return single
+    return app
+
+
 def main() -> None:
     """Entry point of the `wsfix` script and `python -m wsfix`."""
     for name in ("SIGTERM", "SIGHUP"):  # SIGHUP: not on Windows
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
-    app()
+    _app_for(sys.argv[1:])()

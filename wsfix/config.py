@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wsfix.errors import UsageError
 from wsfix.models import build_schema
@@ -30,8 +29,7 @@ PYPROJECT = "pyproject.toml"
 DEFAULT_NAIVE_TZ = "UTC"
 
 
-@dataclass(frozen=True)
-class CommandLine:
+class CommandLine(NamedTuple):
     """The values given on the command line; None where an option was not given."""
 
     select: tuple[str, ...] | None = None

@@ -26,7 +26,7 @@ import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from pydantic import BaseModel, RootModel
 
@@ -39,8 +39,7 @@ _UNIT_WORDS = {Unit.S: "seconds", Unit.MS: "milliseconds", Unit.US: "microsecond
                Unit.NS: "nanoseconds"}
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What a repair writes into a field: epoch seconds as a float (the default), an integer
     count of `unit`, or (`unit` None) an RFC 3339 date-time in UTC."""
 
@@ -102,8 +101,7 @@ class TimestampField:
         return _type_text(self.annotation)
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """A `--timestamp-field` declaration: a path and an optional unit (`data.E:ms`)."""
 
     path: Path
@@ -147,8 +145,7 @@ def discover_fields(model: type[BaseModel], pattern: str = NAME_PATTERN,
 
 # --- walking the model ---------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Leaf:
+class _Leaf(NamedTuple):
     path: Path
     kind: str  # "float", "int", "datetime", "any" (untyped) or "other"
     annotation: Any

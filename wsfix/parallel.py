@@ -23,7 +23,6 @@ import collections
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from wsfix.errors import InputError, WsfixError
@@ -67,13 +66,14 @@ def resolve_jobs(jobs: int | None, size: int | None) -> int:
 
     `jobs` None means automatic: every CPU for a large file, one for a small one.
     """
-    if size is None or not can_fork():
+    if size is None:
         return 1
     if jobs is not None:
-        return max(jobs, 1)
-    if size < PARALLEL_MIN_BYTES:
-        return 1
-    return available_cpus()
+        wanted = max(jobs, 1)
+    else:
+        wanted = 1 if size < PARALLEL_MIN_BYTES else available_cpus()
+    # Asked last: it imports multiprocessing, a cost at every start-up otherwise.
+    return wanted if wanted == 1 or can_fork() else 1
 
 
 def can_fork() -> bool:
@@ -85,8 +85,7 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-@dataclass(frozen=True)
-class Chunk:
+class Chunk(NamedTuple):
     """Whole lines of capture `path`: bytes `start:end` of the file, or `data` when given."""
 
     path: str

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from wsfix.timestamps import Reading
@@ -62,8 +61,7 @@ class Problem(NamedTuple):
         return self.message.endswith(_REPEATED_KEY_END)
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+class Example(NamedTuple):
     """A record that triggers the rule, and what `wsfix repair` makes of it (None: left as is).
 
     `field` names the model field the example assumes (`created_at: datetime`) when it is not the
@@ -74,8 +72,7 @@ class Example:
     field: str | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A catalog entry. Timestamp rules claim readings through `claims`; record rules have none.
 
     `explanation` is the user documentation `wsfix rule CODE` prints; `fix` says what a repair

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wsfix import rules
 from wsfix.problems import Problem, Severity
@@ -49,8 +49,10 @@ class Tally:
                    if rules.BY_CODE[code].severity is severity)
 
 
-@dataclass(frozen=True)
-class Summary:
+_EVERY_CODE = tuple(rule.code for rule in rules.RULES)
+
+
+class Summary(NamedTuple):
     """The end of a run: what was read, under which settings, and what was found.
 
     `unit` is None when units were inferred from magnitudes; `window` is the plausible window as
@@ -64,7 +66,7 @@ class Summary:
     schema: str
     unit: str | None = None
     window: str = str(DEFAULT_WINDOW)
-    rules: tuple[str, ...] = tuple(rule.code for rule in rules.RULES)
+    rules: tuple[str, ...] = _EVERY_CODE
 
     @classmethod
     def of_run(cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings,

@@ -15,8 +15,7 @@ import gzip
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix.capture import STDIN, CaptureStream, open_capture
 from wsfix.linter import COUNTS, FULL, Linter
@@ -130,8 +129,7 @@ def _progress(progress: ProgressFactory | None, path: str,
     return progress(path, size)
 
 
-@dataclass(frozen=True)
-class RepairTarget:
+class RepairTarget(NamedTuple):
     """Where a repair goes: a file (`path`), standard output (`-`), back into the input
     (`in_place`, with an optional backup), or nowhere (`dry_run`)."""
 

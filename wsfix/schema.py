@@ -14,9 +14,8 @@ No converting validators here: wsfix must see what the backend sees. User models
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from pydantic import BaseModel
 
@@ -89,8 +88,7 @@ class WebSocketMessage(BaseModel):
     thread_id: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class Schema:
+class Schema(NamedTuple):
     """A model and the timestamp fields wsfix analyses in it (see `wsfix.fields`)."""
 
     name: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wsfix import rules
 from wsfix.errors import UsageError
@@ -21,8 +21,7 @@ DEFAULT_MAX_ROWS = 50
 DEFAULT_OUTPUT_FORMAT = "full"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     policy: Policy = DEFAULT_POLICY
     schema: Schema = DEFAULT_SCHEMA
     max_rows: int | None = DEFAULT_MAX_ROWS  # rows the table shows; None: all
@@ -43,8 +42,7 @@ class Settings:
         return tuple(rule.code for rule in rules.RULES if self.selects(rule.code))
 
 
-@dataclass(frozen=True)
-class RuleSelection:
+class RuleSelection(NamedTuple):
     """One layer of rule choices, as ruff has them: first `[tool.wsfix]`'s, then the command line's.
 
     `select` None keeps what earlier layers chose; `extend_select` and `ignore` change only the

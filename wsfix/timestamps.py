@@ -125,8 +125,7 @@ _UNIT_BOUNDS: Final = ((Decimal(10) ** 11, Unit.S), (Decimal(10) ** 14, Unit.MS)
                        (Decimal(10) ** 17, Unit.US), (Decimal(10) ** 20, Unit.NS))
 
 
-@dataclass(frozen=True, slots=True)
-class NaiveZone:
+class NaiveZone(NamedTuple):
     """The zone in which times without a UTC offset are read.
 
     `name` is what reports print; `tzinfo` is None for the system's local zone, and the whole zone
@@ -242,8 +241,7 @@ def _format_instant(seconds: int) -> str:
     return f"{day.isoformat()}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z"
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(NamedTuple):
     """How to read values: the zone for naive times, a forced unit, and the plausible window."""
 
     naive_zone: NaiveZone = UTC_ZONE

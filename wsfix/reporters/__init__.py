@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import dataclasses
 import importlib
 import io
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from wsfix.errors import UsageError
 from wsfix.problems import Problem
 from wsfix.report import Summary
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     max_rows: int | None = 50  # table rows shown; None: all
     width: int | None = None  # None: the terminal's
     color: bool | None = None  # None: when the output is a terminal
@@ -142,5 +139,5 @@ def open_reporter(name: str, stdout: TextIO, options: ReportOptions, output_file
         return
     shown = StatisticsReporter(stdout, options) if statistics else build_reporter("full", stdout, options)
     with open_report_file(output_file) as report:
-        file_options = dataclasses.replace(options, color=False, max_rows=None)
+        file_options = options._replace(color=False, max_rows=None)
         yield Tee([shown, build_reporter(name, report, file_options)])
