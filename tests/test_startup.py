@@ -13,13 +13,19 @@ import pytest
 
 _SCRIPT = """
 import json, sys
-from wsfix.cli import main
+from wsfix import cli
+
+def leave(code):  # instead of os._exit: say which modules were loaded first
+    sys.stdout.flush()
+    sys.stderr.write(json.dumps(sorted(sys.modules)))
+    raise SystemExit(code)
+
+cli._leave = leave
 sys.argv = ["wsfix", "check", *sys.argv[1:]]
 try:
-    main()
+    cli.main()
 except SystemExit:
     pass
-sys.stderr.write(json.dumps(sorted(sys.modules)))
 """
 
 # Heavy or rarely needed: Rich's console (only when there is something to draw or colour), the
@@ -84,3 +90,35 @@ def test_the_app_for_a_command_behaves_as_the_whole_app(tmp_path, args):
     assert len(chosen.registered_commands) == (4 if chosen is app else 1)
     alone = runner.invoke(chosen, args, env=env)
     assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+
+
+def test_every_byte_is_out_before_the_fast_exit(tmp_path):
+    # main() ends with os._exit (no interpreter teardown): standard output, standard error and
+    # report files must all be complete by then, and the exit code the command's.
+    capture = tmp_path / "bad.jsonl"
+    capture.write_bytes(b"".join(b'{"type":"ping","timestamp":"2025-09-08T16:50:%02d"}\n' % (n % 60)
+                                 for n in range(5000)))
+    report = tmp_path / "report.jsonl"
+    outputs = []
+    for args in (["--output-format", "concise"], ["--output-format", "jsonl", "--output-file", str(report)]):
+        result = subprocess.run([sys.executable, "-m", "wsfix", "check", str(capture), *args],
+                                cwd=tmp_path, env=_NO_TERMINAL_HINTS, capture_output=True, text=True)
+        assert result.returncode == 1, result.stderr
+        outputs.append(result.stdout)
+    concise = [line for line in outputs[0].splitlines() if line.startswith(str(capture))]
+    assert len(concise) == 5000
+    assert concise[-1].startswith(f"{capture}:5000:")
+    findings = report.read_text().splitlines()
+    assert len(findings) == 5000 and all('"WS102"' in line for line in findings)
+
+
+@pytest.mark.parametrize(("args", "code", "stderr"), [
+    pytest.param(["check", "no-such-file.jsonl"], 2, "no-such-file.jsonl: no such file", id="input-error"),
+    pytest.param(["check", "--no-such-option"], 2, "No such option", id="usage-error"),
+    pytest.param(["--version"], 0, "", id="version"),
+])
+def test_exit_codes_survive_the_fast_exit(tmp_path, args, code, stderr):
+    result = subprocess.run([sys.executable, "-m", "wsfix", *args], cwd=tmp_path,
+                            env=_NO_TERMINAL_HINTS, capture_output=True, text=True)
+    assert result.returncode == code
+    assert stderr in result.stderr
