@@ -80,10 +80,15 @@ print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(st
 """
 
 
+# Every process runs as on a user's machine: with its bytecode cache, with buffered output.
+CHILD_ENV = {name: value for name, value in os.environ.items()
+             if name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
+
+
 def run_process(argv: list[str]) -> tuple[float, float, int]:
     """(wall seconds, peak RSS in MB, exit status) of one fresh process running `argv`."""
     launched = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *argv], capture_output=True,
-                              text=True, check=True)
+                              text=True, check=True, env=CHILD_ENV)
     seconds, peak_kb, status = launched.stdout.split()
     return float(seconds), int(peak_kb) / 1024, int(status)
 
@@ -115,7 +120,9 @@ def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
 
 
 def wsfix(*args: str) -> list[str]:
-    return [sys.executable, "-m", "wsfix", *args]
+    # -P: the installed wsfix, never a source tree in the current folder (run from a checkout,
+    # `-m` would import that, uncompiled).
+    return [sys.executable, "-P", "-m", "wsfix", *args]
 
 
 def capture(workdir: Path, lines: int, broken: float, seed: int) -> Path:
@@ -182,17 +189,22 @@ def check_jsonschema(path: Path, workdir: Path, sample: int, repeat: int) -> Mea
     return result
 
 
-def startup(workdir: Path, repeat: int) -> tuple[float, float]:
-    """Median wall times of the import baseline and of `wsfix check` on a one-line file."""
+def startup(workdir: Path, repeat: int) -> tuple[float, float, float]:
+    """Median wall times of the import baseline, of the typer + pydantic floor
+    (`startup_floor.py`: no wsfix code) and of `wsfix check`, each on a one-line file."""
     one = workdir / "one-line.jsonl"
     one.write_bytes(b'{"type":"ping","timestamp":1757350201.5}\n')
-    baseline = [sys.executable, "-c", "import typer, rich, orjson; from pydantic import BaseModel"]
-    check = wsfix("check", str(one))
-    base_times, check_times = [], []
-    for _ in range(repeat):  # interleaved, so that load changes hit both alike
-        base_times.append(run_process(baseline)[0])
-        check_times.append(run_process(check)[0])
-    return statistics.median(base_times), statistics.median(check_times)
+    commands = (
+        [sys.executable, "-c", "import typer, rich, orjson; from pydantic import BaseModel"],
+        [sys.executable, str(Path(__file__).with_name("startup_floor.py")), str(one)],
+        wsfix("check", str(one)),
+    )
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(repeat):  # interleaved, so that load changes hit all alike
+        for command, acc in zip(commands, times, strict=True):
+            acc.append(run_process(command)[0])
+    base, floor, check = (statistics.median(acc) for acc in times)
+    return base, floor, check
 
 
 def memory(workdir: Path, sizes: list[int], jobs: int, seed: int) -> list[tuple[str, list[float]]]:
@@ -271,10 +283,12 @@ def main(argv: list[str] | None = None) -> int:
         print(table(f"{args.lines:,} lines, {title} ({size / 1e6:.0f} MB, {size / args.lines:.0f} bytes/line)",
                     results))
         print()
-    base, check = startup(args.workdir, args.startup_repeat)
+    base, floor, check = startup(args.workdir, args.startup_repeat)
     print(f"**Start-up** (median of {args.startup_repeat}): `python -c \"import typer, rich, orjson; "
           f"from pydantic import BaseModel\"` {base * 1000:.0f} ms; `wsfix check one-line.jsonl` "
-          f"{check * 1000:.0f} ms ({check / base:.2f}×)")
+          f"{check * 1000:.0f} ms ({check / base:.2f}×); for comparison, a typer + pydantic "
+          f"command with no wsfix code (`benchmarks/startup_floor.py`) {floor * 1000:.0f} ms "
+          f"({floor / base:.2f}×)")
     if args.memory:
         print()
         rows = memory(args.workdir, args.memory, args.jobs, args.seed)

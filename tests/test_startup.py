@@ -33,15 +33,17 @@ except SystemExit:
 NOT_AT_START = ("rich.console", "rich.table", "wsfix.reconstructed", "tomllib")
 
 
-_NO_TERMINAL_HINTS = {name: value for name, value in os.environ.items()
-                      if name not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+# As a user's shell has it: no colour forced, standard output buffered (so that what main()
+# leaves unflushed would be lost).
+_PLAIN_ENV = {name: value for name, value in os.environ.items()
+              if name not in ("FORCE_COLOR", "TTY_COMPATIBLE", "PYTHONUNBUFFERED")}
 
 
 def modules_after_check(tmp_path, *args: str, **env: str) -> set[str]:
     capture = tmp_path / "one.jsonl"
     capture.write_bytes(b'{"type":"ping","timestamp":1757350201.5}\n')
     result = subprocess.run([sys.executable, "-c", _SCRIPT, str(capture), *args], cwd=tmp_path,
-                            env={**_NO_TERMINAL_HINTS, **env}, capture_output=True, text=True, check=True)
+                            env={**_PLAIN_ENV, **env}, capture_output=True, text=True, check=True)
     assert "Checked 1 line in 1 file: no problems." in result.stdout
     return set(json.loads(result.stderr))
 
@@ -102,7 +104,7 @@ def test_every_byte_is_out_before_the_fast_exit(tmp_path):
     outputs = []
     for args in (["--output-format", "concise"], ["--output-format", "jsonl", "--output-file", str(report)]):
         result = subprocess.run([sys.executable, "-m", "wsfix", "check", str(capture), *args],
-                                cwd=tmp_path, env=_NO_TERMINAL_HINTS, capture_output=True, text=True)
+                                cwd=tmp_path, env=_PLAIN_ENV, capture_output=True, text=True)
         assert result.returncode == 1, result.stderr
         outputs.append(result.stdout)
     concise = [line for line in outputs[0].splitlines() if line.startswith(str(capture))]
@@ -119,6 +121,6 @@ def test_every_byte_is_out_before_the_fast_exit(tmp_path):
 ])
 def test_exit_codes_survive_the_fast_exit(tmp_path, args, code, stderr):
     result = subprocess.run([sys.executable, "-m", "wsfix", *args], cwd=tmp_path,
-                            env=_NO_TERMINAL_HINTS, capture_output=True, text=True)
+                            env=_PLAIN_ENV, capture_output=True, text=True)
     assert result.returncode == code
     assert stderr in result.stderr
