@@ -29,6 +29,7 @@ from wsfix.timestamps import (
     Unit,
     Window,
     classify,
+    inferred_range,
     parse_naive_zone,
     parse_window,
     render,
@@ -1322,3 +1323,15 @@ def test_property_plain_numbers_convert_exactly_in_any_unit(whole, fraction, neg
     if not fraction:
         sign = -1 if negative else 1
         assert classify(sign * whole, policy) == Reading(Form.NUMBER, sign * expected, None, unit=read_in)
+
+
+@pytest.mark.parametrize("unit", list(Unit), ids=lambda unit: unit.label)
+def test_inferred_range_is_where_classify_infers_the_unit(unit):
+    # The probe and deep fields let numbers in this range pass unexamined: classify must read
+    # every one of them in `unit`, and the first number past either end in another unit.
+    low, high = inferred_range(unit)
+    policy = Policy(window=None)
+    inside = [low, math.nextafter(high, 0.0), (low + high) / 2]
+    outside = [high, math.nextafter(low, -math.inf)]
+    assert all(classify(value, policy).unit is unit for value in inside)
+    assert all(classify(value, policy).unit is not unit for value in outside)

@@ -22,11 +22,10 @@ from pydantic import BaseModel, RootModel
 
 from wsfix.fields import TimestampField
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
-from wsfix.timestamps import Policy, Unit
+from wsfix.timestamps import Policy, Unit, inferred_range
 
 # The magnitudes at which the conversion core reads a number in each unit (see timestamps.py).
-_UNIT_RANGES = {Unit.S: (math.nextafter(-1e11, 0), 1e11), Unit.MS: (1e11, 1e14),
-                Unit.US: (1e14, 1e17), Unit.NS: (1e17, 1e20)}
+_UNIT_RANGES = {unit: inferred_range(unit) for unit in Unit}
 # pydantic reads numbers up to 2e10 as seconds and above as milliseconds; wsfix's own inference
 # differs between the two, for instants in [2e7, 1e8) and [2e10, 1e11) seconds. A window clear of
 # both lets an aware datetime inside it pass unexamined.

@@ -19,7 +19,6 @@ builds one (it would wrap what the signal raises into an error of its own). No I
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Final, NamedTuple, Optional
 
@@ -27,7 +26,7 @@ from pydantic import BaseModel, Field, create_model
 from pydantic_core import SchemaValidator
 
 from wsfix.fields import TimestampField
-from wsfix.timestamps import Policy, Unit
+from wsfix.timestamps import Policy, Unit, inferred_range
 
 Validate = Callable[..., Any]
 
@@ -43,10 +42,11 @@ def plausible_range(policy: Policy) -> tuple[float, float]:
     Empty when the policy reads numbers in another unit: every number needs converting."""
     if policy.unit not in (None, Unit.S):
         return 1.0, 0.0
+    low, high = inferred_range(Unit.S)
     window = policy.window
-    low = max(window.start, math.nextafter(-1e11, 0)) if window else math.nextafter(-1e11, 0)
-    high = min(window.end, 1e11) if window else 1e11
-    return low, high
+    if window is None:
+        return low, high
+    return max(window.start, low), min(window.end, high)
 
 
 def build_probe(model: type[BaseModel], fast: Sequence[tuple[TimestampField, str]], policy: Policy,

@@ -125,6 +125,17 @@ _UNIT_BOUNDS: Final = ((Decimal(10) ** 11, Unit.S), (Decimal(10) ** 14, Unit.MS)
                        (Decimal(10) ** 17, Unit.US), (Decimal(10) ** 20, Unit.NS))
 
 
+def inferred_range(unit: Unit) -> tuple[float, float]:
+    """[low, high): the floats read in `unit` when the unit is inferred from the magnitude, for
+    callers that let such numbers pass unexamined. Seconds include the negatives above -1e11;
+    the larger units only their positive range."""
+    bounds = [float(bound) for bound, _ in _UNIT_BOUNDS]  # exact: 10**k = 2**k * 5**k, 5**20 < 2**53
+    index = [candidate for _, candidate in _UNIT_BOUNDS].index(unit)
+    high = bounds[index]
+    return (math.nextafter(-high, 0.0) if index == 0 else bounds[index - 1]), high
+
+
+
 class NaiveZone(NamedTuple):
     """The zone in which times without a UTC offset are read.
 
