@@ -12,14 +12,13 @@ Formats read; they never lint, report or print (see `wsfix.records` for what the
 from __future__ import annotations
 
 import abc
-import importlib
 import re
 from collections.abc import Iterator
 from typing import ClassVar
 
 from wsfix.capture import CaptureStream
-from wsfix.errors import UsageError
 from wsfix.records import Segment
+from wsfix.registry import load_class
 
 FORMATS: dict[str, str] = {
     "jsonl": "wsfix.formats.jsonl:JsonLines",
@@ -44,12 +43,7 @@ class CaptureFormat(abc.ABC):
 
 def build_format(name: str) -> CaptureFormat:
     """The format registered as `name`. Raises UsageError for an unknown name."""
-    try:
-        module_name, class_name = FORMATS[name].split(":")
-    except KeyError:
-        raise UsageError(f"unknown capture format {name!r}: expected one of "
-                         f"{', '.join(FORMAT_NAMES)}") from None
-    format_class: type[CaptureFormat] = getattr(importlib.import_module(module_name), class_name)
+    format_class: type[CaptureFormat] = load_class(FORMATS, name, "capture format", FORMAT_NAMES)
     return format_class()
 
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import importlib
 import io
 import os
 import stat
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple, TextIO
 
-from wsfix.errors import UsageError
 from wsfix.problems import Problem
+from wsfix.registry import load_class
 from wsfix.report import Summary
 
 
@@ -70,12 +69,7 @@ REPORTERS: dict[str, str] = {
 
 def build_reporter(name: str, out: TextIO, options: ReportOptions) -> Reporter:
     """The reporter registered as `name`. Raises UsageError for an unknown name."""
-    try:
-        module_name, class_name = REPORTERS[name].split(":")
-    except KeyError:
-        raise UsageError(f"unknown output format {name!r}: expected one of "
-                         f"{', '.join(REPORTERS)}") from None
-    reporter_class: type[Reporter] = getattr(importlib.import_module(module_name), class_name)
+    reporter_class: type[Reporter] = load_class(REPORTERS, name, "output format", REPORTERS)
     return reporter_class(out, options)
 
 
