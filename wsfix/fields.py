@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, cast
 
 from pydantic import BaseModel, RootModel
 
-from wsfix.paths import ITEMS, MEMBERS, Path, format_path, has_wildcard, parse_path
+from wsfix.paths import ITEMS, MEMBERS, Path, format_path, parse_path
 from wsfix.timestamps import Reading, Unit, render, render_count, render_rfc3339
 
 NAME_PATTERN = r"timestamp|ts|time|.+_at|.+_time|.+_ts"
@@ -313,7 +313,3 @@ def _type_text(annotation: Any) -> str:
     text = " | ".join(t if t else repr(m).replace("typing.", "") for t, m in zip(texts, members, strict=True))
     return f"{text or 'None'}{' | None' if nullable and members else ''}"
 
-
-def has_deep_fields(fields: Sequence[TimestampField]) -> bool:
-    """Whether any field lies below the top level (or behind a wildcard)."""
-    return any(not f.top_level or has_wildcard(f.path) for f in fields)

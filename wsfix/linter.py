@@ -24,7 +24,6 @@ from __future__ import annotations
 import collections
 import io
 import re
-from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from pydantic import RootModel, TypeAdapter, ValidationError
@@ -139,13 +138,6 @@ class Linter:
         if self._deep and any(deep.suspicious(message) for deep in self._deep):
             return self._analyse_valid(line, line_no, path, message, False)
         return _NO_PROBLEMS
-
-    def iter_problems(self, records: Iterable[bytes], path: str, first_line: int = 1,
-                      ) -> Iterator[Problem]:
-        """The problems of a capture's records (each with its end of line), in order."""
-        lint = self.lint
-        for line_no, line in enumerate(records, first_line):
-            yield from lint(line, line_no, path)
 
     def lint_chunk(self, data: bytes, path: str, first_line: int = 1, detail: int = FULL,
                    starts_file: bool | None = None) -> ChunkFindings:
