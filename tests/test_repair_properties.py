@@ -496,3 +496,53 @@ def test_atomic_output_missing_mode_source_is_output_error(tmp_path) -> None:  #
         handle.write(b"new")
     assert target.read_bytes() == b"old\n"
     assert os.listdir(tmp_path) == ["out.jsonl"]
+
+
+@given(pieces=st.lists(st.binary(max_size=40), max_size=30), every=st.integers(1, 64))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monkeypatch, pieces, every) -> None:  # type: ignore[no-untyped-def]
+    # Write-behind asks the kernel to start writing each stretch once it is in the file: the
+    # stretches follow each other from byte 0, each at least WRITE_BEHIND long, none beyond what
+    # was written; and the file holds exactly what was written.
+    import wsfix.repair
+
+    target = tmp_path / "out.jsonl"
+    target.unlink(missing_ok=True)
+    asked: list[tuple[int, int, int]] = []
+
+    def fadvise(descriptor: int, offset: int, length: int, advice: int) -> None:
+        assert os.fstat(descriptor).st_size >= offset + length  # flushed before it is handed over
+        asked.append((offset, length, advice))
+
+    monkeypatch.setattr(wsfix.repair, "WRITE_BEHIND", every)
+    monkeypatch.setattr(os, "posix_fadvise", fadvise, raising=False)
+    monkeypatch.setattr(os, "POSIX_FADV_DONTNEED", 4, raising=False)
+    with atomic_output(str(target)) as handle:
+        for piece in pieces:
+            assert handle.write(piece) == len(piece)
+    data = b"".join(pieces)
+    assert target.read_bytes() == data
+    position = 0
+    for offset, length, advice in asked:
+        assert (offset, advice) == (position, 4)
+        assert length >= every
+        position += length
+    assert position <= len(data)
+    assert len(data) - position < every  # what is left is shorter than one stretch
+
+
+def test_atomic_output_write_behind_refused_is_harmless(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import wsfix.repair
+
+    def refuse(*args: object) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(wsfix.repair, "WRITE_BEHIND", 2)
+    monkeypatch.setattr(os, "posix_fadvise", refuse, raising=False)
+    monkeypatch.setattr(os, "POSIX_FADV_DONTNEED", 4, raising=False)
+    target = tmp_path / "out.jsonl"
+    with atomic_output(str(target)) as handle:
+        for _ in range(5):
+            handle.write(b"abc\n")
+    assert target.read_bytes() == b"abc\n" * 5
+    assert os.listdir(tmp_path) == ["out.jsonl"]

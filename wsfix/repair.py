@@ -168,13 +168,38 @@ def refuse_same_file(source: str, target: str) -> None:
         raise OutputError(f"{target}: is the input file {source} (use --in-place to repair it in place)")
 
 
+# Written data stays in memory until the final fsync, which then waits for all of it (0.1-0.15 s
+# for 280 MB here). Asked every WRITE_BEHIND bytes, the kernel starts writing what came so far
+# while wsfix goes on linting, and the fsync finds little left to wait for.
+WRITE_BEHIND = 8 << 20
+
+
 class AtomicFile:
     """The temp file behind `atomic_output`: write to it, or `discard()` it to keep the target."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
-        self.write = stream.write
         self.discarded = False
+        self._write = stream.write
+        self._written = 0
+        self._handed_over = 0  # bytes the kernel has been asked to start writing
+
+    def write(self, data: bytes) -> int:
+        count = self._write(data)
+        self._written += count
+        if self._written - self._handed_over >= WRITE_BEHIND:
+            self._write_behind()
+        return count
+
+    def _write_behind(self) -> None:
+        self.stream.flush()
+        # POSIX_FADV_DONTNEED on pages still to be written starts their writing and returns
+        # (Linux); those being written stay cached. Elsewhere the fsync does it all.
+        if hasattr(os, "posix_fadvise"):
+            with contextlib.suppress(OSError):
+                os.posix_fadvise(self.stream.fileno(), self._handed_over, self._written - self._handed_over,
+                                 os.POSIX_FADV_DONTNEED)
+        self._handed_over = self._written
 
     def discard(self) -> None:
         self.discarded = True
