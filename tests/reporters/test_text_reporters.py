@@ -98,6 +98,31 @@ def test_summary_counts_survive_the_row_cap():
         "WS003": 1, "WS004": 1, "WS102": 1, "WS104": 1, "WS106": 1}
 
 
+@pytest.mark.parametrize("max_rows", [1, 2, 4, 5])
+@pytest.mark.parametrize("color", [False, True], ids=["no-color", "color"])
+@pytest.mark.parametrize("width", [60, 100, 200])
+def test_tables_drawn_once_their_rows_are_final_are_the_same_bytes(monkeypatch, max_rows, color, width):
+    # A full table (its rows capped) is drawn as the row that fills it arrives; drawn at the end
+    # instead, it must come out byte for byte the same.
+    from wsfix.reporters.full import FullReporter
+
+    def report() -> tuple[str, str | None]:
+        out = io.StringIO()
+        reporter = build_reporter("full", out, ReportOptions(width=width, color=color, max_rows=max_rows))
+        for problem in PROBLEMS:
+            reporter.add(problem)
+        drawn = reporter._drawn
+        reporter.finish(summary(PROBLEMS))
+        return out.getvalue(), drawn
+
+    early, drawn_early = report()
+    monkeypatch.setattr(FullReporter, "_draw_early", lambda self: None)
+    late, drawn_late = report()
+    assert drawn_early is not None and drawn_late is None  # each path taken
+    assert early == late
+    assert ("\x1b[" in early) == color
+
+
 class _Stream(io.StringIO):
     def __init__(self, tty: bool) -> None:
         super().__init__()

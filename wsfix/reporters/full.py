@@ -75,6 +75,8 @@ class FullReporter(Reporter):
         super().__init__(out, options)
         self._rows: list[Problem] = []
         self._hidden = 0
+        self._console: Console | None = None
+        self._drawn: str | None = None  # the findings tables, drawn once their rows were final
 
     def add(self, problem: Problem) -> None:
         limit = self.options.max_rows
@@ -82,6 +84,8 @@ class FullReporter(Reporter):
             if not self._rows:
                 _import_rich()
             self._rows.append(problem)
+            if len(self._rows) == limit:
+                self._draw_early()
         else:
             self._hidden += 1
 
@@ -101,9 +105,38 @@ class FullReporter(Reporter):
             return
         from rich.text import Text
 
-        console = _console_class()(file=self.out, width=self.options.width, highlight=False,
-                                   emoji=False, markup=False, force_terminal=self.options.color,
-                                   no_color=self.options.color is False, soft_wrap=False)
+        console = self._get_console()
+        if self._drawn is not None:
+            self.out.write(self._drawn)
+        else:
+            self._print_findings(console)
+        if self._hidden:
+            console.print(Text(f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
+                               "not shown (--all or --max-rows N shows more)", style="dim"))
+        if summary.tally.total:
+            console.print(self._rules_table(summary))
+        console.print(Text(summary.sentence(), style="bold" if summary.tally.total else "green"),
+                      soft_wrap=True)
+
+    def _draw_early(self) -> None:
+        """Draw the findings tables now that no row can join them, keeping the text for `finish`:
+        the same bytes, but with --jobs drawn while the workers still lint (30-40 ms of a 1 M-line
+        check's end). Not on the legacy Windows console, which is drawn on, not written to."""
+        console = self._get_console()
+        if console.legacy_windows:
+            return
+        with console.capture() as captured:
+            self._print_findings(console)
+        self._drawn = captured.get()
+
+    def _get_console(self) -> Console:
+        if self._console is None:
+            self._console = _console_class()(
+                file=self.out, width=self.options.width, highlight=False, emoji=False, markup=False,
+                force_terminal=self.options.color, no_color=self.options.color is False, soft_wrap=False)
+        return self._console
+
+    def _print_findings(self, console: Console) -> None:
         # One table per file, titled with its path, so the location column is only line:column.
         start = 0
         while start < len(self._rows):
@@ -113,13 +146,6 @@ class FullReporter(Reporter):
                 end += 1
             console.print(self._findings_table(path, self._rows[start:end]))
             start = end
-        if self._hidden:
-            console.print(Text(f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
-                               "not shown (--all or --max-rows N shows more)", style="dim"))
-        if summary.tally.total:
-            console.print(self._rules_table(summary))
-        console.print(Text(summary.sentence(), style="bold" if summary.tally.total else "green"),
-                      soft_wrap=True)
 
     @staticmethod
     def _findings_table(path: str, problems: list[Problem]) -> Table:
