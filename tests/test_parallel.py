@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import lint_bytes, repair_bytes
 from tests.test_repair_properties import captures
+from wsfix import parallel
 from wsfix.cli import app
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.parallel import (
@@ -307,18 +308,29 @@ def test_property_less_detail_keeps_codes_lines_and_fixes(capture):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("max_rows", [0, 3, 11, None])
-def test_table_past_its_rows_counts_the_same(capture_file, jobs, max_rows):
-    # Past the rows it shows, the table only counts: the chunks after that are linted in COUNTS
-    # detail. The output is still the table of the first problems, each complete, and every count.
+@pytest.mark.parametrize(("chunk_bytes", "piece_bytes"), [(64, parallel.PIECE_BYTES), (1500, 64)],
+                         ids=["one-piece-chunks", "many-piece-chunks"])
+@pytest.mark.parametrize("ignore", [(), ("WS101", "WS003", "WS104")], ids=["all-rules", "some-ignored"])
+def test_table_past_its_rows_counts_the_same(capture_file, monkeypatch, jobs, max_rows, chunk_bytes, piece_bytes,
+                                             ignore):
+    # Past the rows it shows, the table only counts: a chunk works out in full as many selected
+    # problems as the table still wanted when it was sent, and counts the rest (from its next
+    # piece on). The output is still the table of the first problems, each complete, and every
+    # count, whatever the chunks, their pieces and the rules ignored.
+    monkeypatch.setattr(parallel, "PIECE_BYTES", piece_bytes)
     data = capture_bytes(final_newline=True) * 3
     path = capture_file(data)
     options = ReportOptions(max_rows=max_rows, width=160, color=False)
+    settings = Settings(ignore=ignore)
     out = io.StringIO()
-    summary = check_captures([path], Settings(), build_reporter("full", out, options), jobs=jobs, chunk_bytes=64)
+    summary = check_captures([path], settings, build_reporter("full", out, options), jobs=jobs,
+                             chunk_bytes=chunk_bytes)
     expected_out = io.StringIO()
     reporter = build_reporter("full", expected_out, options)
     tally = Tally()
     for problem in lint_bytes(data, path=path):
+        if problem.code in ignore:
+            continue
         tally.add(problem)
         reporter.add(problem)
     reporter.finish(Summary((path,), 72, tally, "UTC", DEFAULT_SCHEMA.name))
@@ -455,8 +467,6 @@ def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, 
     # Standard input, gzip'd files and other formats are linted in this process whatever --jobs
     # says: the findings are those of --jobs 1, and no pool is started.
     import gzip
-
-    from wsfix import parallel
 
     data = capture_bytes(final_newline=True)
     settings = Settings()

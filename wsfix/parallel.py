@@ -93,7 +93,9 @@ class Chunk(NamedTuple):
     end: int
     data: bytes | None = None
     first_line: int = 1  # the line number of its first record, when known (else 1: renumbered)
-    detail: int = FULL  # how much of each problem to work out (see `Linter.lint_chunk`)
+    # For a check: how many selected problems to work out in full (None: all); past them, the
+    # rest are only counted (COUNTS in `Linter.lint_chunk`), from the next piece on.
+    full_problems: int | None = None
 
     @property
     def starts_file(self) -> bool:
@@ -156,7 +158,8 @@ def _with_offsets(pieces: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 class CheckedChunk(NamedTuple):
     lines: int
     problems: list[Problem]  # selected; lines counted from the chunk's `first_line`
-    # Chunks linted in COUNTS detail: no problems, only their number per (code, has a fix).
+    # The selected problems past `Chunk.full_problems` (all after `problems`), by number only, per
+    # (code, has a fix); None when there are none.
     counted: collections.Counter[tuple[str, bool]] | None = None
 
 
@@ -178,12 +181,13 @@ class ChunkLinter:
 
     def check(self, chunk: Chunk) -> CheckedChunk:
         lint, selects = self.linter.lint_chunk, self.selects
+        wanted = chunk.full_problems
         lines = 0
         problems: list[Problem] = []
         counted: collections.Counter[tuple[str, bool]] = collections.Counter()
         for offset, piece in chunk.pieces():
-            found = lint(piece, chunk.path, chunk.first_line + lines, chunk.detail,
-                         chunk.starts_file and not offset)
+            detail = FULL if wanted is None or len(problems) < wanted else COUNTS
+            found = lint(piece, chunk.path, chunk.first_line + lines, detail, chunk.starts_file and not offset)
             lines += found.lines
             if found.counted is not None:  # COUNTS: a count per kind travels faster than problems
                 counted.update(found.counted if self.selects_all else
@@ -191,7 +195,7 @@ class ChunkLinter:
                 continue
             problems += found.problems if self.selects_all else (
                 problem for problem in found.problems if selects(problem.code))
-        return CheckedChunk(lines, problems, counted if chunk.detail == COUNTS else None)
+        return CheckedChunk(lines, problems, counted or None)
 
     def repair(self, chunk: Chunk) -> RepairedChunk:
         lint, selects = self.linter.lint_chunk, self.selects
@@ -347,27 +351,27 @@ class ChunkRunner:
             self._pool = None
 
     def run(self, kind: str, stream: Readable, path: str, jobs: int, size: int | None,
-            progress: Progress | None = None, detail: Callable[[], int] = lambda: FULL,
+            progress: Progress | None = None, full_problems: Callable[[], int | None] = lambda: None,
             ) -> Iterator[tuple[Chunk, Any]]:
         """(chunk, result) for each chunk of the capture open as `stream`, in order. `kind` is
         "check" (results: CheckedChunk) or "repair" (RepairedChunk). With several `jobs`, the
         capture must be the regular file `path` of `size` bytes, which the workers read
-        themselves (see `resolve_jobs`). `detail()` is asked as each chunk is sent: how much of
-        its problems a check works out."""
+        themselves (see `resolve_jobs`). `full_problems()` is asked as each chunk is sent: how
+        many of its problems a check works out in full (`Chunk.full_problems`)."""
         if jobs <= 1 or size is None:
-            yield from self._run_here(kind, stream, path, progress, detail)
+            yield from self._run_here(kind, stream, path, progress, full_problems)
         else:
-            yield from self._run_pool(kind, path, jobs, size, progress, detail)
+            yield from self._run_pool(kind, path, jobs, size, progress, full_problems)
 
     def _run_here(self, kind: str, stream: Readable, path: str, progress: Progress | None,
-                  detail: Callable[[], int]) -> Iterator[tuple[Chunk, Any]]:
+                  full_problems: Callable[[], int | None]) -> Iterator[tuple[Chunk, Any]]:
         work: Callable[[Chunk], Any] = getattr(self.prepare(), kind)
         first_line = 1
         offset = 0
         # In this process a chunk is one piece: read bytes are linted while still in the cache.
         for data in stream_chunks(stream, path, min(self.chunk_bytes, PIECE_BYTES)):
             chunk = Chunk(path, offset, offset + len(data), data,
-                          first_line if kind == "check" else 1, detail())
+                          first_line if kind == "check" else 1, full_problems())
             result = work(chunk)
             yield chunk, result
             first_line += result.lines
@@ -376,7 +380,7 @@ class ChunkRunner:
                 progress.advance(len(data))
 
     def _run_pool(self, kind: str, path: str, jobs: int, size: int, progress: Progress | None,
-                  detail: Callable[[], int]) -> Iterator[tuple[Chunk, Any]]:
+                  full_problems: Callable[[], int | None]) -> Iterator[tuple[Chunk, Any]]:
         pool = self._get_pool(jobs)
         in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
         try:
@@ -385,7 +389,7 @@ class ChunkRunner:
             raise InputError(f"{path}: cannot read: {error.strerror or error}") from error
         with stream:
             for start, end in file_ranges(stream, path, size, self.chunk_bytes):
-                chunk = Chunk(path, start, end, None, 1, detail())
+                chunk = Chunk(path, start, end, None, 1, full_problems())
                 in_flight.append((chunk, pool.submit(_run_in_worker, kind, chunk)))
                 if len(in_flight) >= 2 * jobs:
                     yield self._collect(*in_flight.popleft(), progress)

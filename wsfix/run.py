@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix.capture import STDIN, CaptureStream, open_capture
-from wsfix.linter import COUNTS, FULL, Linter
+from wsfix.linter import Linter
 from wsfix.parallel import CHUNK_BYTES, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.problems import Fix, Problem
 from wsfix.records import segment_problems
@@ -105,13 +105,12 @@ def _check_lines(runner: ChunkRunner, stream: CaptureStream, path: str, reporter
     add = tally.add
     report = reporter.add
 
-    def detail() -> int:  # past the rows a table shows, findings are only counted
-        return FULL if reporter.wants_problems() else COUNTS
-
     size = stream.stored_size()
     first_line = 1
     with _progress(progress, path, size) as bar:
-        for chunk, checked in runner.run("check", stream, path, resolve_jobs(jobs, size), size, bar, detail):
+        # Past the rows a table shows, findings are only counted.
+        for chunk, checked in runner.run("check", stream, path, resolve_jobs(jobs, size), size, bar,
+                                         reporter.problems_wanted):
             for problem in renumbered(checked.problems, first_line - chunk.first_line):
                 add(problem)  # already selected by the chunk's linter
                 report(problem)

@@ -42,13 +42,14 @@ class Reporter(abc.ABC):
     @abc.abstractmethod
     def add(self, problem: Problem) -> None: ...
 
-    def wants_problems(self) -> bool:
-        """Whether the problems found from now on are shown. When not (a table past its last row),
-        the caller may skip working them out and only say how many there were (`add_unshown`)."""
-        return True
+    def problems_wanted(self) -> int | None:
+        """How many of the problems found from now on are shown (None: all). Past them (a table
+        past its last row), the caller may skip working problems out and only say how many there
+        were (`add_unshown`)."""
+        return None
 
     def add_unshown(self, count: int) -> None:
-        """Take `count` more problems, known by number only (after `wants_problems` said False)."""
+        """Take `count` more problems, known by number only (once `problems_wanted` is reached)."""
         raise NotImplementedError(f"{type(self).__name__} shows every problem")
 
     @abc.abstractmethod

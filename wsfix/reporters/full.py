@@ -89,9 +89,9 @@ class FullReporter(Reporter):
         else:
             self._hidden += 1
 
-    def wants_problems(self) -> bool:
+    def problems_wanted(self) -> int | None:
         limit = self.options.max_rows
-        return limit is None or len(self._rows) < limit
+        return None if limit is None else max(limit - len(self._rows), 0)
 
     def add_unshown(self, count: int) -> None:
         self._hidden += count
