@@ -234,7 +234,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from typing import Any, Optional  # noqa: E402
 
-from pydantic import ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator  # noqa: E402
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator  # noqa: E402
 
 from tests import sample_models  # noqa: E402
 from wsfix.probe import unbuilt_validator  # noqa: E402

@@ -89,7 +89,7 @@ def test_selection_changes_the_exit_code(folder, args, exit_code, reported):
     result = run("check", "capture.jsonl", "--output-format", "concise", *args)
     assert result.exit_code == exit_code, result.output
     assert codes_reported(result) == reported
-    assert result.stdout.splitlines()[-1].startswith(f"Checked 2 lines in 1 file: ")
+    assert result.stdout.splitlines()[-1].startswith("Checked 2 lines in 1 file: ")
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
