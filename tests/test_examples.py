@@ -48,7 +48,7 @@ def test_example_repairs_are_exact_and_surgical():
     original = CAPTURE.read_bytes().split(b"\n")
     repaired = REPAIRED.read_bytes().split(b"\n")
     assert len(original) == len(repaired)
-    for number, (before, after) in enumerate(zip(original, repaired), 1):
+    for number, (before, after) in enumerate(zip(original, repaired, strict=True), 1):
         if number not in EXPECTED_REPAIRS:
             assert before == after, number
             continue

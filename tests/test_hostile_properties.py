@@ -103,7 +103,7 @@ def test_repair_keeps_lines_and_untouched_bytes_and_is_idempotent(data):
     after = list(iter_records(io.BytesIO(repaired), "t"))
     assert len(after) == len(before)
     assert repaired.count(b"\n") == data.count(b"\n")
-    for line_no, (old, new) in enumerate(zip(before, after), 1):
+    for line_no, (old, new) in enumerate(zip(before, after, strict=True), 1):
         problems = lint(old, line_no)
         if not any(problem.fix for problem in problems):
             assert new == old
