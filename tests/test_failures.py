@@ -63,18 +63,50 @@ def assert_one_line_error(result, *fragments: str) -> None:
 
 class Disk:
     """Free space shared by every file `atomic_output` opens: a write beyond it writes what fits,
-    then fails with ENOSPC, as a full disk does."""
+    then fails with ENOSPC, as a full disk does. That holds for the file object's writes and for
+    the descriptor's own (os.write, os.writev: a full disk's short write, then ENOSPC)."""
 
     def __init__(self, free: int) -> None:
         self.free = free
+        self.descriptors: set[int] = set()
 
     def patch(self, monkeypatch) -> None:
-        real_fdopen = os.fdopen
+        real_fdopen, real_write, real_writev = os.fdopen, os.write, os.writev
 
         def fdopen(descriptor, *args, **kwargs):
+            self.descriptors.add(descriptor)
             return FillingFile(real_fdopen(descriptor, *args, **kwargs), self)
 
+        def write(descriptor, data):
+            if descriptor not in self.descriptors:
+                return real_write(descriptor, data)
+            data = bytes(data)[:self.free]
+            if not data:
+                raise self.full()
+            self.free -= len(data)
+            return real_write(descriptor, data)
+
+        def writev(descriptor, buffers):
+            if descriptor not in self.descriptors:
+                return real_writev(descriptor, buffers)
+            return write(descriptor, b"".join(buffers))
+
         monkeypatch.setattr(os, "fdopen", fdopen)
+        monkeypatch.setattr(os, "write", write)
+        monkeypatch.setattr(os, "writev", writev)
+
+    def full(self) -> BaseException:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+class InterruptedDisk(Disk):
+    """A disk on which every write is interrupted (Ctrl-C) before anything is written."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+
+    def full(self) -> BaseException:
+        return KeyboardInterrupt()
 
 
 class FillingFile:
@@ -86,7 +118,7 @@ class FillingFile:
         if len(data) > self._disk.free:
             self._stream.write(data[:self._disk.free])
             self._disk.free = 0
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            raise self._disk.full()
         self._disk.free -= len(data)
         return self._stream.write(data)
 
@@ -191,13 +223,7 @@ def test_interrupt_mid_write_leaves_nothing_behind(folder, monkeypatch, target):
     monkeypatch.chdir(folder)
     prepare(folder, target)
     before = snapshot(folder)
-    real_fdopen = os.fdopen
-
-    class Interrupting(FillingFile):
-        def write(self, data: bytes) -> int:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: Interrupting(real_fdopen(fd, *a, **k), Disk(0)))
+    InterruptedDisk().patch(monkeypatch)
     result = run("repair", "--in", "capture.jsonl", *TARGETS[target])
     assert result.exit_code == 130
     assert result.stderr == "wsfix: error: interrupted\n"

@@ -20,6 +20,7 @@ from tests.conftest import lint_bytes, repair_bytes
 from tests.test_repair_properties import captures
 from wsfix import parallel
 from wsfix.cli import app
+from wsfix.errors import InputError
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.parallel import (
     PARALLEL_MIN_BYTES,
@@ -225,6 +226,30 @@ def test_property_file_ranges_cover_the_file_on_line_ends(data, chunk_bytes):
         assert end == len(data) or data[end - 1:end] == b"\n"
         # cut at the first line end at or after the chunk size, not later
         assert b"\n" not in data[start + chunk_bytes - 1:end - 1]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(min_size=1, max_size=3000), cuts=st.lists(st.integers(0, 3000), max_size=12))
+def test_property_chunk_reader_gives_each_chunks_bytes(tmp_path, data, cuts):
+    # One buffer serves every chunk, growing when a chunk is longer than any before; each read
+    # gives exactly the chunk's bytes (and the bytes a chunk carries, as they are).
+    path = tmp_path / "capture.jsonl"
+    path.write_bytes(data)
+    bounds = sorted({0, len(data), *(cut % len(data) for cut in cuts)})
+    with parallel.ChunkReader() as reader:
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            assert bytes(reader.read(parallel.Chunk(str(path), start, end))) == data[start:end]
+        assert reader.read(parallel.Chunk(str(path), 0, 3, b"abc")) == b"abc"
+
+
+def test_chunk_reader_refuses_a_file_that_shrank(tmp_path):
+    path = tmp_path / "capture.jsonl"
+    path.write_bytes(b"abc\n" * 10)
+    with parallel.ChunkReader() as reader:
+        assert bytes(reader.read(parallel.Chunk(str(path), 0, 8))) == b"abc\nabc\n"
+        path.write_bytes(b"abc\n")
+        with pytest.raises(InputError, match="shrank while it was being read"):
+            reader.read(parallel.Chunk(str(path), 4, 12))
 
 
 def test_renumbered_shifts_lines_only():

@@ -499,12 +499,14 @@ def test_atomic_output_missing_mode_source_is_output_error(tmp_path) -> None:  #
     assert os.listdir(tmp_path) == ["out.jsonl"]
 
 
-@given(pieces=st.lists(st.binary(max_size=40), max_size=30), every=st.integers(1, 64))
+@given(pieces=st.lists(st.tuples(st.binary(max_size=40), st.integers(-1, 40)), max_size=30),
+       every=st.integers(1, 64))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monkeypatch, pieces, every) -> None:  # type: ignore[no-untyped-def]
     # Write-behind: each time at least WRITE_BEHIND new bytes are in the file, the kernel is asked
     # to write them (the stretches follow each other from byte 0) and to drop the stretch before,
     # handed over the time before. Nothing beyond what was written; the file holds exactly that.
+    # A piece goes through `write` (split -1) or through `write_parts` cut in two at `split`.
     import wsfix.repair
 
     target = tmp_path / "out.jsonl"
@@ -519,9 +521,12 @@ def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monk
     monkeypatch.setattr(os, "posix_fadvise", fadvise, raising=False)
     monkeypatch.setattr(os, "POSIX_FADV_DONTNEED", 4, raising=False)
     with atomic_output(str(target)) as handle:
-        for piece in pieces:
-            assert handle.write(piece) == len(piece)
-    data = b"".join(pieces)
+        for piece, split in pieces:
+            if split < 0:
+                assert handle.write(piece) == len(piece)
+            else:
+                handle.write_parts([piece[:split], memoryview(piece)[split:]])
+    data = b"".join(piece for piece, _ in pieces)
     assert target.read_bytes() == data
     assert {advice for _, _, advice in asked} <= {4}
     handed: list[tuple[int, int]] = []  # the stretches handed over, in order
@@ -534,6 +539,41 @@ def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monk
     assert len(asked) == 2 * len(handed) - (1 if handed else 0)  # a drop after each but the first
     position = sum(length for _, length in handed)
     assert len(data) - position < every  # what is left is shorter than one stretch
+
+
+@given(calls=st.lists(st.one_of(st.binary(max_size=30), st.lists(st.binary(max_size=12), max_size=9)), max_size=12),
+       most_parts=st.integers(1, 4), short_writes=st.booleans())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_atomic_output_write_parts_writes_them_joined(tmp_path, monkeypatch, calls, most_parts, short_writes) -> None:  # type: ignore[no-untyped-def]
+    # A list is one write_parts call (more parts than one writev takes, when most_parts is small),
+    # bytes one write call; the file holds everything in call order, even when the system writes
+    # only part of what one writev is given (as it may when interrupted by a signal).
+    import wsfix.repair
+
+    monkeypatch.setattr(wsfix.repair, "_MOST_PARTS", most_parts)
+    gathered: list[int] = []
+    real_writev = os.writev
+
+    def writev(descriptor: int, buffers: list[bytes | memoryview]) -> int:
+        gathered.append(len(buffers))
+        data = b"".join(buffers)
+        if short_writes and len(data) > 1:
+            return os.write(descriptor, data[:len(data) // 2])
+        return real_writev(descriptor, buffers)
+
+    monkeypatch.setattr(os, "writev", writev)
+    target = tmp_path / "out.jsonl"
+    target.unlink(missing_ok=True)
+    with atomic_output(str(target)) as handle:
+        for call in calls:
+            if isinstance(call, list):
+                handle.write_parts([memoryview(part) if index % 2 else part for index, part in enumerate(call)])
+            else:
+                handle.write(call)
+    expected = b"".join(b"".join(call) if isinstance(call, list) else call for call in calls)
+    assert target.read_bytes() == expected
+    assert all(count <= most_parts for count in gathered)
+    assert sum(gathered) == sum(len(call) for call in calls if isinstance(call, list))
 
 
 def test_atomic_output_write_behind_refused_is_harmless(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ import collections
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
+from io import FileIO
 from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from wsfix.errors import InputError, WsfixError
@@ -101,19 +102,6 @@ class Chunk(NamedTuple):
     def starts_file(self) -> bool:
         return self.start == 0
 
-    def read(self) -> bytes:
-        if self.data is not None:
-            return self.data
-        try:
-            with open(self.path, "rb") as stream:
-                stream.seek(self.start)
-                data = stream.read(self.end - self.start)
-        except OSError as error:
-            raise InputError(f"{self.path}: read failed: {error.strerror or error}") from error
-        if len(data) != self.end - self.start:
-            raise InputError(f"{self.path}: the file shrank while it was being read")
-        return data
-
     def pieces(self) -> Iterator[tuple[int, bytes]]:
         """(offset in the chunk, bytes) for pieces of whole lines of about PIECE_BYTES (the bytes
         given with the chunk come as one piece: they are in memory already)."""
@@ -133,6 +121,54 @@ class Chunk(NamedTuple):
             raise InputError(f"{self.path}: read failed: {error.strerror or error}") from error
         if offset != size:
             raise InputError(f"{self.path}: the file shrank while it was being read")
+
+
+class ChunkReader:
+    """Reads chunks' bytes into one buffer, used again for each: a new object of 4 MiB per chunk
+    costs the kernel a new mapping and a page fault per page (in the parent of a repair with
+    `--jobs`, that was most of its system time). Use as a context manager."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._path: str | None = None
+        self._stream: FileIO | None = None
+
+    def read(self, chunk: Chunk) -> bytes | memoryview:
+        """The chunk's bytes: its `data`, or a view of the buffer that the next call overwrites."""
+        if chunk.data is not None:
+            return chunk.data
+        size = chunk.end - chunk.start
+        if len(self._buffer) < size:
+            self._buffer = bytearray(size)
+        view = memoryview(self._buffer)[:size]
+        filled = 0
+        try:
+            if self._stream is None or self._path != chunk.path:
+                self.close()
+                self._stream = open(chunk.path, "rb", buffering=0)  # noqa: SIM115 - closed by close()
+                self._path = chunk.path
+            self._stream.seek(chunk.start)
+            while filled < size:
+                count = self._stream.readinto(view[filled:])
+                if not count:
+                    break
+                filled += count
+        except OSError as error:
+            raise InputError(f"{chunk.path}: read failed: {error.strerror or error}") from error
+        if filled != size:
+            raise InputError(f"{chunk.path}: the file shrank while it was being read")
+        return view
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def __enter__(self) -> ChunkReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class _Limited:

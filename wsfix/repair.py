@@ -196,6 +196,27 @@ class AtomicFile:
             self._write_behind()
         return count
 
+    def write_parts(self, parts: Sequence[bytes | memoryview]) -> None:
+        """Write `parts` one after another, as `write(b"".join(parts))` would, without joining
+        them: the operating system gathers them (writev), so a repaired chunk is not copied once
+        more in memory before it is written."""
+        if not hasattr(os, "writev"):  # not on Windows
+            self.write(b"".join(parts))
+            return
+        self.stream.flush()  # what `write` buffered goes first
+        descriptor = self.stream.fileno()
+        for first in range(0, len(parts), _MOST_PARTS):
+            batch = parts[first:first + _MOST_PARTS]
+            size = sum(map(len, batch))
+            written = os.writev(descriptor, batch)
+            if written < size:  # a short write (a signal, a nearly full disk): write the rest
+                rest = memoryview(b"".join(batch))[written:]
+                while rest:
+                    rest = rest[os.write(descriptor, rest):]
+            self._written += size
+        if self._written - self._handed_over >= WRITE_BEHIND:
+            self._write_behind()
+
     def _write_behind(self) -> None:
         self.stream.flush()
         # POSIX_FADV_DONTNEED starts writing the pages still to be written and returns, and drops
@@ -213,6 +234,13 @@ class AtomicFile:
 
     def discard(self) -> None:
         self.discarded = True
+
+
+# How many buffers one writev may take (IOV_MAX; POSIX guarantees at least 16, Linux takes 1024).
+try:
+    _MOST_PARTS = max(os.sysconf("SC_IOV_MAX"), 16)
+except (AttributeError, OSError, ValueError):
+    _MOST_PARTS = 16
 
 
 # O_EXCL: never open a file that is already there. O_BINARY and O_NOINHERIT exist on Windows only.

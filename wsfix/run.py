@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix.capture import STDIN, CaptureStream, open_capture
 from wsfix.linter import Linter
-from wsfix.parallel import CHUNK_BYTES, ChunkRunner, Progress, renumbered, resolve_jobs
+from wsfix.parallel import CHUNK_BYTES, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.problems import Fix, Problem
 from wsfix.records import segment_problems
 from wsfix.report import Summary, Tally
@@ -187,27 +187,42 @@ def repair_capture(source: str, target: RepairTarget, settings: Settings,
 def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairResult,
                     on_change: ChangeHook | None) -> None:
     """Write each chunk with its edits spliced in; every other byte is copied as is."""
-    write = out.write
+    write_parts = _parts_writer(out)
     first_line = 1
-    for chunk, repaired in chunks:
-        data = chunk.read()
-        if not repaired.edits:
-            write(data)
-        else:  # spliced in memory and written at once: one write call per chunk, not two per edit
-            view = memoryview(data)
-            parts = []
-            position = 0
-            for _, start, end, replacement in repaired.edits:
-                parts.append(view[position:start])
-                parts.append(replacement)
-                position = end
-            parts.append(view[position:])
-            write(b"".join(parts))
-            if on_change is not None:
-                _report_changes(data, repaired.edits, first_line, on_change)
-        result.merge(repaired.result, first_line - 1)
-        first_line += repaired.lines
+    with ChunkReader() as reader:
+        for chunk, repaired in chunks:
+            data = reader.read(chunk)
+            if not repaired.edits:
+                write_parts((data,))
+            else:  # the pieces between the edits and the replacements, written in one call
+                view = memoryview(data)
+                parts = []
+                position = 0
+                for _, start, end, replacement in repaired.edits:
+                    parts.append(view[position:start])
+                    parts.append(replacement)
+                    position = end
+                parts.append(view[position:])
+                write_parts(parts)
+                if on_change is not None:
+                    _report_changes(bytes(data), repaired.edits, first_line, on_change)
+            result.merge(repaired.result, first_line - 1)
+            first_line += repaired.lines
     result.lines = first_line - 1
+
+
+def _parts_writer(out: Any) -> Callable[[Sequence[bytes | memoryview]], None]:
+    """A function writing a sequence of byte strings to `out` in order: its own `write_parts`
+    (a temp file: gathered by the operating system), else one `write` of them joined."""
+    write_parts = getattr(out, "write_parts", None)
+    if write_parts is not None:
+        return write_parts  # type: ignore[no-any-return]
+    write = out.write
+
+    def write_joined(parts: Sequence[bytes | memoryview]) -> None:
+        write(parts[0] if len(parts) == 1 else b"".join(parts))
+
+    return write_joined
 
 
 def _report_changes(data: bytes, edits: list[tuple[int, int, int, bytes]], first_line: int,
@@ -255,3 +270,6 @@ def _selected_lint(linter: Linter, settings: Settings) -> Callable[[bytes, int, 
 class _NullSink:
     def write(self, data: bytes) -> int:
         return len(data)
+
+    def write_parts(self, parts: Sequence[bytes | memoryview]) -> None:
+        pass
