@@ -31,7 +31,7 @@ DEFAULT_MIX: dict[str, float] = {
     "offset-iso": 7,       # "2025-09-08T18:50:11.950+02:00"         WS101
     "ms": 16,              # 1757350204000                           WS104
     "us": 2,               # 1757350204000123                        WS104
-    "ms-string": 4,        # "1757350210481"                         WS103
+    "ms-string": 4,        # "1757350210481"                         WS104 (the unit is the larger error)
     "numeric-string": 8,   # "1757350206.635"                        WS103
     "rfc2822": 3,          # "Mon, 08 Sep 2025 16:50:32 GMT"         WS105
     "nan": 3,              # NaN                                     WS107

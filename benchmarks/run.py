@@ -66,6 +66,7 @@ class Measure:
     seconds: float  # median wall time
     rss_mb: float  # median peak RSS
     note: str = ""
+    rounds: tuple[float, ...] = ()  # wall time in each round, in order
 
 
 # Runs one command and reports its wall time and peak RSS. A small launcher, because Linux
@@ -116,7 +117,8 @@ def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
             peaks[command.name].append(peak)
             print(f"  round {round_number + 1}: {command.name}: {elapsed:.3f} s, {peak:.0f} MB", file=sys.stderr)
     return [Measure(command.name, command.lines, statistics.median(times[command.name]),
-                    statistics.median(peaks[command.name]), command.note) for command in commands]
+                    statistics.median(peaks[command.name]), command.note, tuple(times[command.name]))
+            for command in commands]
 
 
 def wsfix(*args: str) -> list[str]:
@@ -250,6 +252,22 @@ def table(title: str, results: list[Measure]) -> str:
     return "\n".join(rows)
 
 
+def speedups(results: list[Measure], jobs: int) -> str:
+    """`--jobs N` against `--jobs 1` for check and repair: the ratio of the medians, and the
+    ratios within each round (both ran minutes apart at most: a drift of the machine's speed
+    touches both alike)."""
+    by_name = {result.name: result for result in results}
+    parts = []
+    for command in ("check", "repair"):
+        one, many = by_name.get(f"wsfix {command} --jobs 1"), by_name.get(f"wsfix {command} --jobs {jobs}")
+        if one is None or many is None or one is many:
+            continue
+        paired = sorted(alone / together for alone, together in zip(one.rounds, many.rounds, strict=True))
+        parts.append(f"{command} {one.seconds / many.seconds:.2f}× (round by round "
+                     f"{', '.join(f'{ratio:.2f}' for ratio in paired)})")
+    return f"**--jobs {jobs} / --jobs 1**: " + "; ".join(parts) if parts else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=1_000_000, help="lines per capture (default 1,000,000)")
@@ -283,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         print(table(f"{args.lines:,} lines, {title} ({size / 1e6:.0f} MB, {size / args.lines:.0f} bytes/line)",
                     results))
         print()
+        if args.jobs > 1:
+            print(speedups(results, args.jobs))
+            print()
     base, floor, check = startup(args.workdir, args.startup_repeat)
     print(f"**Start-up** (median of {args.startup_repeat}): `python -c \"import typer, rich, orjson; "
           f"from pydantic import BaseModel\"` {base * 1000:.0f} ms; `wsfix check one-line.jsonl` "

@@ -1,0 +1,97 @@
+"""The benchmark tools do what their figures claim (not timed: `benchmarks/run.py` is run on a
+tiny capture only to see that it runs every command and prints every table).
+
+The generator's forms are checked against the linter: a capture whose broken lines are all of one
+form gets exactly the finding that form is meant to exercise (the codes in `DEFAULT_MIX`'s
+comments), once per broken line, so the benchmark's "10% broken" is what it says.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import lint_bytes
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+import generate  # noqa: E402 - benchmarks/ is not a package
+
+# form -> the one finding each broken line of that form gets (as DEFAULT_MIX's comments say)
+FORM_CODES = {
+    "naive-iso": "WS102",
+    "space-iso": "WS102",
+    "z-iso": "WS101",
+    "offset-iso": "WS101",
+    "ms": "WS104",
+    "us": "WS104",
+    "ms-string": "WS104",  # a string too, but WS104 claims it: the unit is the larger error
+    "numeric-string": "WS103",
+    "rfc2822": "WS105",
+    "nan": "WS107",
+    "date-only": "WS106",
+    "zero": "WS109",
+    "boolean": "WS108",
+    "unknown-type": "WS004",
+    "invalid-json": "WS001",
+    "blank": "WS003",
+}
+
+
+def test_every_form_has_its_expected_code():
+    assert set(FORM_CODES) == set(generate.DEFAULT_MIX)
+
+
+@pytest.mark.parametrize("form", list(FORM_CODES))
+def test_each_broken_form_gets_its_finding_once_per_line(form):
+    data = b"".join(generate.generate(lines=300, broken=1.0, mix={form: 1}, seed=3))
+    problems = lint_bytes(data)
+    assert Counter(problem.code for problem in problems) == {FORM_CODES[form]: 300}
+    assert sorted(problem.line for problem in problems) == list(range(1, 301))
+
+
+def test_valid_lines_have_no_findings():
+    data = b"".join(generate.generate(lines=2000, broken=0.0, seed=5))
+    assert data.count(b"\n") == 2000
+    assert lint_bytes(data) == []
+
+
+def test_broken_fraction_and_seed():
+    first = b"".join(generate.generate(lines=5000, broken=0.1, seed=1))
+    assert first == b"".join(generate.generate(lines=5000, broken=0.1, seed=1))
+    assert first != b"".join(generate.generate(lines=5000, broken=0.1, seed=2))
+    broken_lines = {problem.line for problem in lint_bytes(first)}
+    assert 400 <= len(broken_lines) <= 600  # 10% of 5000, give or take the draw
+
+
+def test_size_option_stops_at_the_size():
+    data = b"".join(generate.generate(size=100_000, seed=1))
+    assert 100_000 <= len(data) < 100_000 + 1000
+    assert data.endswith(b"\n")
+
+
+def test_run_prints_every_table(tmp_path):
+    # A tiny capture, one round: every row and the speed-up lines are printed, every run ends as
+    # expected (run.py stops on an unexpected exit status).
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--lines", "3000", "--repeat", "1",
+                             "--startup-repeat", "1", "--jobs", "2", "--workdir", str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for title in ("**3,000 lines, 10% broken", "**3,000 lines, clean"):
+        assert out.count(title) == 1
+    for row in ("read lines", "orjson.loads per line", "validation floor (validate_json per line)",
+                "json.loads + model_validate", "check-jsonschema", "wsfix check --jobs 1", "wsfix check --jobs 2",
+                "wsfix repair --jobs 1", "wsfix repair --jobs 2"):
+        assert out.count(f"| {row}") == 2, row
+    speedups = re.findall(r"\*\*--jobs 2 / --jobs 1\*\*: check ([\d.]+)× \(round by round ([\d.]+)\); "
+                          r"repair ([\d.]+)× \(round by round ([\d.]+)\)", out)
+    assert len(speedups) == 2
+    for check, check_round, repair, repair_round in speedups:
+        assert check == check_round and repair == repair_round  # one round: the median is that round
+    assert "**Start-up** (median of 1)" in out
