@@ -128,6 +128,30 @@ def test_repair_jobs_2_is_byte_identical_to_jobs_1(capture_file, tmp_path, chunk
     assert one.count(b"\r\n") == data.count(b"\r\n")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("chunk_bytes", [7, 150, 1 << 20])
+def test_repair_to_standard_output_and_dry_run_with_jobs(capture_file, jobs, chunk_bytes):
+    # Standard output takes the chunks joined (not a temp file: no writev); a dry run writes
+    # nothing but reports the same changes.
+    data = capture_bytes()
+    path = capture_file(data)
+    expected, expected_result = repair_bytes(data)
+    stdout = io.BytesIO()
+    result = repair_capture(path, RepairTarget(path="-"), Settings(), stdout=stdout, jobs=jobs,
+                            chunk_bytes=chunk_bytes)
+    assert stdout.getvalue() == expected
+    assert result == expected_result
+    changes: list = []
+    result = repair_capture(path, RepairTarget(dry_run=True), Settings(),
+                            on_change=lambda line, old, new: changes.append((line, old, new)),
+                            jobs=jobs, chunk_bytes=chunk_bytes)
+    assert result == expected_result
+    assert [(line, new) for line, _, new in changes] == [
+        (line, io.BytesIO(expected).readlines()[line - 1]) for line in [2, 4, 6, 7, 14, 16, 18, 19]]
+    with open(path, "rb") as stream:
+        assert stream.read() == data
+
+
 def test_repair_summary_lines_are_renumbered_across_chunks(capture_file, tmp_path):
     data = capture_bytes()
     path = capture_file(data)
