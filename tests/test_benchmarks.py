@@ -95,3 +95,21 @@ def test_run_prints_every_table(tmp_path):
     for check, check_round, repair, repair_round in speedups:
         assert check == check_round and repair == repair_round  # one round: the median is that round
     assert "**Start-up** (median of 1)" in out
+
+
+def test_cpu_split_tells_parent_from_workers(tmp_path):
+    capture = tmp_path / "capture.jsonl"
+    # Two chunks of 4 MiB and a bit: each worker lints tens of milliseconds, never below the
+    # kernel's accounting tick.
+    capture.write_bytes(b"".join(generate.generate(lines=30_000, broken=0.1, seed=1)))
+    outputs = {}
+    for jobs in ("1", "2"):
+        result = subprocess.run([sys.executable, str(BENCHMARKS / "cpu_split.py"), "--rounds", "2", "--",
+                                 "check", str(capture), "--jobs", jobs], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        outputs[jobs] = result.stdout.splitlines()
+    for lines in outputs.values():
+        assert [line.split(":")[0] for line in lines] == ["round 1", "round 2", "median of 2"]
+    workers = [float(re.search(r"workers ([\d.]+) s", line)[1]) for line in outputs["1"] + outputs["2"]]
+    assert workers[:3] == [0.0, 0.0, 0.0]  # one job: no worker
+    assert workers[5] > 0.01  # two jobs: the workers' time is counted (the median of two rounds)
