@@ -12,7 +12,6 @@ installed (`pip install .`).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys

@@ -263,7 +263,7 @@ def speedups(results: list[Measure], jobs: int) -> str:
         if one is None or many is None or one is many:
             continue
         paired = sorted(alone / together for alone, together in zip(one.rounds, many.rounds, strict=True))
-        parts.append(f"{command} {one.seconds / many.seconds:.2f}× (round by round "
+        parts.append(f"{command} {one.seconds / many.seconds:.2f}× (per round, lowest first: "
                      f"{', '.join(f'{ratio:.2f}' for ratio in paired)})")
     return f"**--jobs {jobs} / --jobs 1**: " + "; ".join(parts) if parts else ""
 

@@ -89,8 +89,8 @@ def test_run_prints_every_table(tmp_path):
                 "json.loads + model_validate", "check-jsonschema", "wsfix check --jobs 1", "wsfix check --jobs 2",
                 "wsfix repair --jobs 1", "wsfix repair --jobs 2"):
         assert out.count(f"| {row}") == 2, row
-    speedups = re.findall(r"\*\*--jobs 2 / --jobs 1\*\*: check ([\d.]+)× \(round by round ([\d.]+)\); "
-                          r"repair ([\d.]+)× \(round by round ([\d.]+)\)", out)
+    speedups = re.findall(r"\*\*--jobs 2 / --jobs 1\*\*: check ([\d.]+)× \(per round, lowest first: ([\d.]+)\); "
+                          r"repair ([\d.]+)× \(per round, lowest first: ([\d.]+)\)", out)
     assert len(speedups) == 2
     for check, check_round, repair, repair_round in speedups:
         assert check == check_round and repair == repair_round  # one round: the median is that round
@@ -99,7 +99,7 @@ def test_run_prints_every_table(tmp_path):
 
 def test_cpu_split_tells_parent_from_workers(tmp_path):
     capture = tmp_path / "capture.jsonl"
-    # Two chunks of 4 MiB and a bit: each worker lints tens of milliseconds, never below the
+    # Three chunks (two of 4 MiB): each worker lints tens of milliseconds, never below the
     # kernel's accounting tick.
     capture.write_bytes(b"".join(generate.generate(lines=30_000, broken=0.1, seed=1)))
     outputs = {}

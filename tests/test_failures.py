@@ -129,6 +129,8 @@ class FillingFile:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        # Closed, its number may be given to another file, which is not on this disk.
+        self._disk.descriptors.discard(self._stream.fileno())
         self._stream.close()
 
 

@@ -141,6 +141,8 @@ def test_repair_to_standard_output_and_dry_run_with_jobs(capture_file, jobs, chu
                             chunk_bytes=chunk_bytes)
     assert stdout.getvalue() == expected
     assert result == expected_result
+    assert repair_capture(path, RepairTarget(dry_run=True), Settings(), jobs=jobs,
+                          chunk_bytes=chunk_bytes) == expected_result
     changes: list = []
     result = repair_capture(path, RepairTarget(dry_run=True), Settings(),
                             on_change=lambda line, old, new: changes.append((line, old, new)),
@@ -264,6 +266,16 @@ def test_property_chunk_reader_gives_each_chunks_bytes(tmp_path, data, cuts):
         for start, end in zip(bounds, bounds[1:], strict=False):
             assert bytes(reader.read(parallel.Chunk(str(path), start, end))) == data[start:end]
         assert reader.read(parallel.Chunk(str(path), 0, 3, b"abc")) == b"abc"
+
+
+def test_chunk_reader_follows_the_chunks_from_file_to_file(tmp_path):
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(b"one\ntwo\n")
+    second.write_bytes(b"three\nfour\n")
+    with parallel.ChunkReader() as reader:
+        assert bytes(reader.read(parallel.Chunk(str(first), 4, 8))) == b"two\n"
+        assert bytes(reader.read(parallel.Chunk(str(second), 0, 6))) == b"three\n"
+        assert bytes(reader.read(parallel.Chunk(str(first), 0, 4))) == b"one\n"
 
 
 def test_chunk_reader_refuses_a_file_that_shrank(tmp_path):

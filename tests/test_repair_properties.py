@@ -542,38 +542,44 @@ def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monk
 
 
 @given(calls=st.lists(st.one_of(st.binary(max_size=30), st.lists(st.binary(max_size=12), max_size=9)), max_size=12),
-       most_parts=st.integers(1, 4), short_writes=st.booleans())
+       most_parts=st.integers(1, 4), writes=st.sampled_from(["whole", "short", "no-writev"]))
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_atomic_output_write_parts_writes_them_joined(tmp_path, monkeypatch, calls, most_parts, short_writes) -> None:  # type: ignore[no-untyped-def]
+def test_atomic_output_write_parts_writes_them_joined(tmp_path, calls, most_parts, writes) -> None:  # type: ignore[no-untyped-def]
     # A list is one write_parts call (more parts than one writev takes, when most_parts is small),
     # bytes one write call; the file holds everything in call order, even when the system writes
-    # only part of what one writev is given (as it may when interrupted by a signal).
+    # only part of what one writev is given (as it may when interrupted by a signal), and where
+    # there is no writev (Windows).
     import wsfix.repair
 
-    monkeypatch.setattr(wsfix.repair, "_MOST_PARTS", most_parts)
     gathered: list[int] = []
     real_writev = os.writev
 
     def writev(descriptor: int, buffers: list[bytes | memoryview]) -> int:
         gathered.append(len(buffers))
         data = b"".join(buffers)
-        if short_writes and len(data) > 1:
+        if writes == "short" and len(data) > 1:
             return os.write(descriptor, data[:len(data) // 2])
         return real_writev(descriptor, buffers)
 
-    monkeypatch.setattr(os, "writev", writev)
     target = tmp_path / "out.jsonl"
     target.unlink(missing_ok=True)
-    with atomic_output(str(target)) as handle:
-        for call in calls:
-            if isinstance(call, list):
-                handle.write_parts([memoryview(part) if index % 2 else part for index, part in enumerate(call)])
-            else:
-                handle.write(call)
+    with pytest.MonkeyPatch.context() as patch:  # undone after each example
+        patch.setattr(wsfix.repair, "_MOST_PARTS", most_parts)
+        if writes == "no-writev":
+            patch.delattr(os, "writev")
+        else:
+            patch.setattr(os, "writev", writev)
+        with atomic_output(str(target)) as handle:
+            for call in calls:
+                if isinstance(call, list):
+                    handle.write_parts([memoryview(part) if index % 2 else part for index, part in enumerate(call)])
+                else:
+                    handle.write(call)
     expected = b"".join(b"".join(call) if isinstance(call, list) else call for call in calls)
     assert target.read_bytes() == expected
     assert all(count <= most_parts for count in gathered)
-    assert sum(gathered) == sum(len(call) for call in calls if isinstance(call, list))
+    if writes != "no-writev":
+        assert sum(gathered) == sum(len(call) for call in calls if isinstance(call, list))
 
 
 def test_atomic_output_write_behind_refused_is_harmless(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -188,27 +188,36 @@ def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairR
                     on_change: ChangeHook | None) -> None:
     """Write each chunk with its edits spliced in; every other byte is copied as is."""
     write_parts = _parts_writer(out)
+    # A dry run without a diff needs only the counts: chunks linted by workers are not read again.
+    needs_bytes = on_change is not None or not isinstance(out, _NullSink)
     first_line = 1
     with ChunkReader() as reader:
         for chunk, repaired in chunks:
-            data = reader.read(chunk)
-            if not repaired.edits:
-                write_parts((data,))
-            else:  # the pieces between the edits and the replacements, written in one call
-                view = memoryview(data)
-                parts = []
-                position = 0
-                for _, start, end, replacement in repaired.edits:
-                    parts.append(view[position:start])
-                    parts.append(replacement)
-                    position = end
-                parts.append(view[position:])
-                write_parts(parts)
-                if on_change is not None:
-                    _report_changes(bytes(data), repaired.edits, first_line, on_change)
+            if needs_bytes:
+                _write_chunk(reader.read(chunk), repaired.edits, write_parts, first_line, on_change)
             result.merge(repaired.result, first_line - 1)
             first_line += repaired.lines
     result.lines = first_line - 1
+
+
+def _write_chunk(data: bytes | memoryview, edits: list[tuple[int, int, int, bytes]],
+                 write_parts: Callable[[Sequence[bytes | memoryview]], None], first_line: int,
+                 on_change: ChangeHook | None) -> None:
+    if not edits:
+        write_parts((data,))
+        return
+    # The stretches between the edits and the replacements, written in one call.
+    view = memoryview(data)
+    parts: list[bytes | memoryview] = []
+    position = 0
+    for _, start, end, replacement in edits:
+        parts.append(view[position:start])
+        parts.append(replacement)
+        position = end
+    parts.append(view[position:])
+    write_parts(parts)
+    if on_change is not None:
+        _report_changes(bytes(data), edits, first_line, on_change)
 
 
 def _parts_writer(out: Any) -> Callable[[Sequence[bytes | memoryview]], None]:
