@@ -232,6 +232,38 @@ def test_interrupt_mid_write_leaves_nothing_behind(folder, monkeypatch, target):
     assert snapshot(folder) == before
 
 
+@pytest.mark.parametrize("second", [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGTERM, id="SIGTERM")])
+def test_second_signal_during_cleanup_leaves_nothing_behind(folder, monkeypatch, second):
+    # Ctrl-C stops the write; a second signal arrives while the temp file is being removed. It is
+    # held until the cleanup is done, then ends the run as its handler says (wsfix's own for
+    # SIGTERM, installed as `main` does).
+    from wsfix import cli
+
+    monkeypatch.chdir(folder)
+    before = snapshot(folder)
+    InterruptedDisk().patch(monkeypatch)
+    real_unlink = os.unlink
+    sent: list[str] = []
+
+    def unlink_after_a_second_signal(path, *args, **kwargs):
+        if str(path).endswith(".wsfix-tmp") and not sent:
+            sent.append(path)
+            os.kill(os.getpid(), second)  # its handler runs before the next line, unless held
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", unlink_after_a_second_signal)
+    previous = signal.signal(signal.SIGTERM, cli._stop)
+    try:
+        result = run("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert sent
+    assert (result.exit_code, result.stderr) == ((130, "wsfix: error: interrupted\n") if second == signal.SIGINT
+                                                 else (143, "wsfix: error: stopped by SIGTERM\n"))
+    assert snapshot(folder) == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are back
+
+
 def test_success_for_comparison(folder, monkeypatch):
     # The same runs without a failure do write: the tests above fail for the right reason.
     monkeypatch.chdir(folder)

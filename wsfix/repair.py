@@ -13,6 +13,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import signal
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -287,18 +288,56 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
             backup_made = True
         os.replace(temp_path, target)
     except BaseException as error:  # an interrupt or a signal too: never leave the temp file
-        # os.replace consumes the temp file: while it exists, `target` is the original, and a
-        # backup made here is only a stray copy of it. Once replaced, the backup is the original.
-        if backup is not None and backup_made and os.path.lexists(temp_path):
+        with _signals_held():  # a second signal must not stop the cleanup halfway
+            # os.replace consumes the temp file: while it exists, `target` is the original, and a
+            # backup made here is only a stray copy of it. Once replaced, the backup is the original.
+            if backup is not None and backup_made and os.path.lexists(temp_path):
+                with contextlib.suppress(OSError):
+                    os.unlink(backup)
             with contextlib.suppress(OSError):
-                os.unlink(backup)
-        with contextlib.suppress(OSError):
-            os.unlink(temp_path)
+                os.unlink(temp_path)
         # A broken pipe is the reader of standard output (a --diff) going away, not this file.
         if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise OutputError(f"{target}: write failed: {error.strerror or error}") from error
         raise
     _fsync_folder(folder)
+
+
+# What stops a run from outside (see wsfix.cli): held while a failed write is cleaned up.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then deliver them.
+
+    Cleaning up after the first signal takes a few system calls; a second signal's handler raising
+    in the middle of them would leave the temp file. Held at Python's level (a handler that only
+    notes the signal), not by masking: the kernel may hand a signal to any thread of the process,
+    and the pool's threads mask nothing. Off the main thread handlers cannot be changed, and the
+    block just runs (a library caller's own business).
+    """
+    noted: list[int] = []
+    previous: dict[int, Any] = {}
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            # None: a handler not set from Python (an embedding program's); the default stands in.
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+    try:
+        for signum in _STOP_SIGNALS:
+            previous[signum] = signal.signal(signum, lambda signum, frame: noted.append(signum))
+    except ValueError:  # not the main thread
+        restore()
+        yield
+        return
+    try:
+        yield
+    finally:
+        restore()
+        for signum in dict.fromkeys(noted):  # now to their own handlers, which may raise
+            signal.raise_signal(signum)
 
 
 def copy_atomically(source: str, target: str) -> None:
