@@ -206,7 +206,7 @@ def _write_chunk(data: bytes | memoryview, edits: list[tuple[int, int, int, byte
     if not edits:
         write_parts((data,))
         return
-    # The stretches between the edits and the replacements, written in one call.
+    # The stretches between the edits and the replacements, handed over together (no joined copy).
     view = memoryview(data)
     parts: list[bytes | memoryview] = []
     position = 0
