@@ -113,3 +113,20 @@ def test_cpu_split_tells_parent_from_workers(tmp_path):
     workers = [float(re.search(r"workers ([\d.]+) s", line)[1]) for line in outputs["1"] + outputs["2"]]
     assert workers[:3] == [0.0, 0.0, 0.0]  # one job: no worker
     assert workers[5] > 0.01  # two jobs: the workers' time is counted (the median of two rounds)
+
+
+@pytest.mark.parametrize("verb", ["check", "repair"])
+def test_jobs_compares_one_job_with_n(tmp_path, verb):
+    capture = tmp_path / "capture.jsonl"
+    capture.write_bytes(b"".join(generate.generate(lines=2000, broken=0.1, seed=1)))
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "jobs.py"), str(capture), "--jobs", "2", "--rounds", "2",
+                             *(["--repair"] if verb == "repair" else [])], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    match = re.fullmatch(rf"capture\.jsonl \(\d+ MB\): wsfix {verb} --jobs 1 ([\d.]+) s, --jobs 2 ([\d.]+) s, "
+                         r"([\d.]+)× \(per round, lowest first: ([\d.]+), ([\d.]+)\)", line)
+    assert match, line
+    one, two, ratio, lowest, highest = map(float, match.groups())
+    assert ratio == pytest.approx(one / two, abs=0.01)
+    assert lowest <= highest
+    assert list(tmp_path.iterdir()) == [capture]  # the repaired copy went to a temp folder, now gone
