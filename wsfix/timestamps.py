@@ -135,7 +135,6 @@ def inferred_range(unit: Unit) -> tuple[float, float]:
     return (math.nextafter(-high, 0.0) if index == 0 else bounds[index - 1]), high
 
 
-
 class NaiveZone(NamedTuple):
     """The zone in which times without a UTC offset are read.
 
