@@ -290,6 +290,8 @@ TOKEN_CASES = [
     pytest.param(b"1" + b"0" * 400, Decimal(10) ** 400, id="integer-of-401-digits"),
     pytest.param(b"-1.5E+300", Decimal("-1.5E+300"), id="exponent"),
     pytest.param(b"1e400", Decimal("1e400"), id="exponent-beyond-float"),
+    pytest.param(b"-2e9999999999999999999", Decimal("-1e999999999999999999"), id="exponent-beyond-decimal"),
+    pytest.param(b"0e9999999999999999999", Decimal(0), id="zero-exponent-beyond-decimal"),
     pytest.param(b"1757350201.4475850000000001", Decimal("1757350201.4475850000000001"), id="many-digits"),
 ]
 

@@ -31,8 +31,11 @@ from wsfix.timestamps import (
     classify,
     inferred_range,
     parse_naive_zone,
+    parse_decimal,
     parse_window,
     render,
+    render_count,
+    render_rfc3339,
     to_epoch_seconds,
 )
 
@@ -898,6 +901,9 @@ NOT_CONVERTIBLE = [
     pytest.param("1e400", Form.NON_FINITE, id="string-1e400"),
     pytest.param("-1e400", Form.NON_FINITE, id="string-minus-1e400"),
     pytest.param("1" + "0" * 400, Form.NON_FINITE, id="string-400-digits"),
+    # Exponents Decimal cannot hold (past about 10**18): still a reading, not an exception.
+    pytest.param("1e9999999999999999999", Form.NON_FINITE, id="string-exponent-past-decimal"),
+    pytest.param("-123456789e999999999999999999", Form.NON_FINITE, id="string-adjusted-exponent-past-decimal"),
     pytest.param(object(), Form.OTHER, id="object-instance"),
     pytest.param(_Thing(), Form.OTHER, id="custom-class"),
     pytest.param(b"1757350201", Form.OTHER, id="bytes"),
@@ -915,6 +921,43 @@ def test_not_convertible(value, form):
         assert isinstance(reading.reason, str) and reading.reason
         assert not reading.usable
         assert not reading.out_of_range
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("1757350201.447", Decimal("1757350201.447"), id="plain"),
+    pytest.param(" -1.5E+3\n", Decimal("-1500"), id="spaces-sign-exponent"),
+    pytest.param("1e999999999999999999", Decimal("1e999999999999999999"), id="largest-exponent-decimal-holds"),
+    # Past Decimal's exponents: sign times 10**±MAX_EMAX (every reading the same; see the docstring).
+    pytest.param("1e9999999999999999999", Decimal("1e999999999999999999"), id="exponent-past-decimal"),
+    pytest.param("-123456789e999999999999999999", Decimal("-1e999999999999999999"), id="adjusted-exponent-past"),
+    pytest.param("2.5e-9999999999999999999", Decimal("1e-999999999999999999"), id="tiny"),
+    pytest.param("-.5e-9999999999999999999", Decimal("-1e-999999999999999999"), id="tiny-negative"),
+    pytest.param("0.000e9999999999999999999", Decimal(0), id="zero-digits-are-zero"),
+    pytest.param("-0e-9999999999999999999", Decimal("-0"), id="minus-zero"),
+])
+def test_parse_decimal(text, expected):
+    parsed = parse_decimal(text)
+    assert parsed == expected
+    assert parsed.is_signed() == expected.is_signed()
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    pytest.param("1e-9999999999999999999", 0.0, id="positive"),
+    pytest.param("-1e-9999999999999999999", -0.0, id="negative"),
+    pytest.param("0e9999999999999999999", 0.0, id="zero-with-huge-exponent"),
+])
+def test_numbers_past_decimals_exponents_read_as_pydantic_reads_them(text, seconds):
+    for value in (text, text.upper()):
+        reading = classify(value, NO_WINDOW)
+        assert (reading.form, reading.seconds, reading.reason) == (Form.NUMERIC_STRING, seconds, None)
+        assert math.copysign(1, reading.seconds) == math.copysign(1, seconds)
+        assert float(text) == seconds  # what pydantic's lax float makes of the string
+    # The value held is not the one written, but no exact rendering of either is made.
+    exact = classify(text, NO_WINDOW, exact=True).exact
+    assert exact is not None
+    if exact:
+        assert render_rfc3339(exact) is None
+        assert all(render_count(exact, unit) is None for unit in Unit)
 
 
 @pytest.mark.parametrize(("value", "form"), [
@@ -1224,7 +1267,7 @@ TRICKY_TEXT = st.sampled_from([
     "2025-09-08T24:00:00Z", "2016-12-31T23:59:60Z", "2025-02-30T00:00:00Z", "+", "-", ".", "e5",
     "Tue, 29 Aug 2023 13:03:20 GMT", "Tue, 29 Aug 23 13:03:20 GMT", "9999-12-31T23:59:59-23:59",
     "0001-01-01T00:00:00+23:59", "0000-01-01T00:00:00Z", "9999-12-31T24:00:00Z", "2025-03-09T02:30:00",
-    "\u0665\u0666", "\u00b2", "1" * 5000, "0." + "1" * 5000, "2025-09-08T16," + "9" * 2000 + "Z",
+    "\u0665\u0666", "\u00b2", "1" * 5000, "1e9999999999999999999", "-1e-9999999999999999999", "0." + "1" * 5000, "2025-09-08T16," + "9" * 2000 + "Z",
 ])
 ISO_ISH_TEXT = st.from_regex(
     r"\A[0-9]{4}-?(W[0-9]{2}-?[0-9]|[0-9]{2,3}-?[0-9]{0,2})[Tt ][0-9:]{2,8}([.,][0-9]{1,15})?"

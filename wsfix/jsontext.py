@@ -19,6 +19,7 @@ from decimal import Decimal
 import orjson
 
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
+from wsfix.timestamps import parse_decimal
 
 Path = Concrete
 
@@ -273,7 +274,7 @@ def token_value(token: bytes) -> object:
         return _LITERALS[token]
     if _NUMBER.fullmatch(token) is None:
         raise ValueError(f"not a JSON token: {token[:40]!r}")
-    return Decimal(token.decode("ascii"))
+    return parse_decimal(token.decode("ascii"))
 
 
 def column_of(line: bytes, offset: int) -> int:

@@ -429,6 +429,28 @@ _NON_FINITE_STRING = re.compile(r"[ \t\n\r]*[+-]?(?:nan|inf|infinity)[ \t\n\r]*"
 _MAX_DIGITS: Final = 800
 
 
+# Decimal refuses exponents past about ±10**18; a number written with one is held with this one.
+_FAR_EXPONENT: Final = decimal.MAX_EMAX
+
+
+def parse_decimal(text: str) -> Decimal:
+    """The exact value of a decimal number in JSON or numeric-string syntax (already matched).
+
+    Decimal cannot hold an exponent past about ±10**18 ("1e9999999999999999999"); such a number
+    comes back as its sign times 10**±`_FAR_EXPONENT` (0 if its digits are all zeros). Every reading
+    of the two is the same: far past every unit bound it overflows a float, far below the smallest
+    float it rounds to zero, and an exact rendering of either is refused (`_MAX_EXACT_DIGITS`).
+    """
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:
+        mantissa, _, exponent = text.strip(" \t\n\r").lower().partition("e")
+        sign = 1 if mantissa.startswith("-") else 0
+        if not mantissa.strip("+-.0"):
+            return Decimal((sign, (0,), 0))
+        return Decimal((sign, (1,), -_FAR_EXPONENT if exponent.startswith("-") else _FAR_EXPONENT))
+
+
 _SMALL_LIMIT: Final = 10 ** 20
 _POWERS: Final = tuple(10 ** k for k in range(40))
 # (bound, unit, its exponent) of `_UNIT_BOUNDS` in integers: |value| < bound reads in unit.
@@ -546,7 +568,7 @@ def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
                                       len(fraction) if fraction else 0, _NUMERIC_STRING, policy)
             if not reading.out_of_range:
                 return reading
-        reading = _classify_decimal(Decimal(stripped), Form.NUMERIC_STRING, policy, exact)
+        reading = _classify_decimal(parse_decimal(stripped), Form.NUMERIC_STRING, policy, exact)
         if reading.out_of_range and _ISO.fullmatch(stripped) and _is_date(stripped):
             # "20250908" is both a number and an ISO 8601 basic date: say so.
             return Reading(reading.form, reading.seconds, f"{reading.reason}; read as an ISO 8601 "
