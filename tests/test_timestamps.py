@@ -708,6 +708,38 @@ def test_dst_gap_and_fold_are_not_usable(text, kind):
     assert any(word in reading.reason.lower() for word in words), reading.reason
 
 
+# A fraction of an hour or minute is looked up in the zone at the second it falls in, not at the
+# whole hour or minute written (expected instants worked out by hand from the zones' rules).
+@pytest.mark.parametrize(("text", "zone_name", "expected"), [
+    # Lord Howe goes back from 02:00 to 01:30 on 2025-04-06: 01:45 happens twice, 01:15 once (+11).
+    pytest.param("2025-04-06T01.75", "Australia/Lord_Howe", "twice", id="lord-howe-fold-hour-fraction"),
+    pytest.param("2025-04-06T01.25", "Australia/Lord_Howe", (2025, 4, 5, 14, 15, 0), id="lord-howe-before-fold"),
+    # ... and forward from 02:00 to 02:30 on 2025-10-05: 02:45 exists (+11), 02:15 does not.
+    pytest.param("2025-10-05T02.75", "Australia/Lord_Howe", (2025, 10, 4, 15, 45, 0), id="lord-howe-after-gap"),
+    pytest.param("2025-10-05T02.25", "Australia/Lord_Howe", "skip", id="lord-howe-gap-hour-fraction"),
+    # Amsterdam's summer time moved from +01:19:32 to +01:20 at midnight on 1937-07-01:
+    # 00:00:00-00:00:27 skipped.
+    pytest.param("1937-07-01T00:00.5", "Europe/Amsterdam", (1937, 6, 30, 22, 40, 30), id="amsterdam-minute-fraction"),
+    pytest.param("1937-07-01T00:00.25", "Europe/Amsterdam", "skip", id="amsterdam-minute-fraction-in-gap"),
+    # Los Angeles: 01:59:24 PST is before the gap, 01:59:59.4 too; 01:30 on 2025-11-02 twice.
+    pytest.param("2025-03-09T01.99", LA, (2025, 3, 9, 9, 59, 24), id="la-before-gap-hour-fraction"),
+    pytest.param("2025-03-09T01:59.99", LA, (2025, 3, 9, 9, 59, 59.4), id="la-before-gap-minute-fraction"),
+    pytest.param("2025-11-02T00.99", LA, (2025, 11, 2, 7, 59, 24), id="la-before-fold-hour-fraction"),
+    pytest.param("2025-11-02T01.5", LA, "twice", id="la-fold-hour-fraction"),
+])
+def test_fractional_hours_and_minutes_meet_the_zone_at_their_second(text, zone_name, expected):
+    reading = classify(text, Policy(naive_zone=parse_naive_zone(zone_name), window=None))
+    if isinstance(expected, str):
+        assert reading.seconds is None
+        words = SKIP_WORDS if expected == "skip" else TWICE_WORDS
+        assert any(word in reading.reason.lower() for word in words), reading.reason
+    else:
+        *fields, second = expected
+        whole = calendar.timegm((*fields, int(second), 0, 0, 0))
+        assert reading.reason is None
+        assert reading.seconds == float(Fraction(whole) + Fraction(str(second)) - int(second))
+
+
 @pytest.mark.parametrize("value", [
     pytest.param("2025-09-08T16:50:01.447585", id="iso"),
     pytest.param("20250908T165001", id="basic"),

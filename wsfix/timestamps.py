@@ -756,7 +756,9 @@ def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text
         if zone.rejects:
             return Reading(form, None, "it has no UTC offset and naive times are rejected "
                            "(--naive-tz reject)", zone=zone_name)
-        offset_or_reason = _zone_offset(wall, zone)
+        # A fraction of an hour or a minute holds whole seconds too ("01.75" is 01:45): the zone's
+        # offset is that of the second the time falls in.
+        offset_or_reason = _zone_offset(wall + _whole_seconds(fraction, fraction_unit), zone)
         if isinstance(offset_or_reason, str):
             return Reading(form, None, offset_or_reason, zone=zone_name)
         offset = offset_or_reason
@@ -829,6 +831,14 @@ def _add_fraction(whole: int, fraction: str, unit_seconds: int, exact: bool,
     context = decimal.Context(prec=len(fraction) + 40, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
     total = context.add(Decimal(whole), context.multiply(Decimal(f"0.{fraction}"), unit_seconds))
     return _scaled_to_float(total, 0), total
+
+
+def _whole_seconds(fraction: str, unit_seconds: int) -> int:
+    """The whole seconds in `0.fraction * unit_seconds` (rounded down)."""
+    if unit_seconds == 1 or not fraction:
+        return 0
+    context = decimal.Context(prec=len(fraction) + 10, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    return int(context.multiply(Decimal(f"0.{fraction}"), unit_seconds))  # exact; int() floors it
 
 
 def _zone_offset(wall: int, zone: NaiveZone) -> int | str:
