@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import os
 import re
+import stat
 
 import pytest
 from typer.testing import CliRunner
@@ -382,3 +383,61 @@ def test_in_place_through_a_symlink_repairs_the_file_it_points_to(tmp_path):
     assert link.is_symlink()
     assert real.read_bytes() == GOOD + b"\n"
     assert sorted(os.listdir(tmp_path)) == ["link.jsonl", "real.jsonl"]
+
+
+def test_output_through_a_symlink_replaces_the_file_it_points_to(tmp_path):
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(BAD + b"\n")
+    real = tmp_path / "real.jsonl"
+    real.write_bytes(b"old\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    result = run("repair", "--in", str(source), "--out", str(link), "--force")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert real.read_bytes() == GOOD + b"\n"
+    assert sorted(os.listdir(tmp_path)) == ["capture.jsonl", "link.jsonl", "real.jsonl"]
+
+
+def _pipe_reader(path) -> int:
+    """A reading end for the named pipe `path`, open before anything writes (so writing does not
+    block), that does not block either: with nothing ever written, reading it gives b""."""
+    return os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+
+
+def _read_all(descriptor: int) -> bytes:
+    data = b""
+    while chunk := os.read(descriptor, 1 << 16):
+        data += chunk
+    os.close(descriptor)
+    return data
+
+
+# A device or a pipe given as the output (/dev/null, /dev/stdout, a named pipe) is written to as
+# the shell's `>` would; replacing it would leave a regular file where it was (as root, in /dev).
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("how", ["repair", "repair-through-symlink", "check-output-file"])
+def test_output_to_a_named_pipe_is_written_to_not_replaced(tmp_path, how):
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(BAD + b"\n")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    target = pipe
+    if how == "repair-through-symlink":
+        target = tmp_path / "link"
+        target.symlink_to(pipe)
+    before = sorted(os.listdir(tmp_path))
+    reader = _pipe_reader(pipe)
+    if how == "check-output-file":
+        result = run("check", str(source), "--output-format", "concise", "--output-file", str(target))
+        expected = f"{source}:1:28: WS101 ".encode()
+    else:  # no --force: writing to a pipe replaces nothing
+        result = run("repair", "--in", str(source), "--out", str(target))
+        expected = GOOD + b"\n"
+    received = _read_all(reader)
+    assert result.exit_code in (0, 1), result.output
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert received.startswith(expected), received
+    if how != "check-output-file":
+        assert received == expected
+    assert sorted(os.listdir(tmp_path)) == before  # no temp file left either

@@ -389,13 +389,14 @@ def _check_repair_targets(source: str, target: str | None, in_place: bool, backu
     if dry_run:
         return
     if target is not None and target != STDIN:
-        if source != STDIN:
-            from wsfix.repair import refuse_same_file
+        from wsfix.repair import is_special_file, refuse_same_file
 
+        if source != STDIN:
             refuse_same_file(source, target)
         if os.path.isdir(target):
             raise OutputError(f"{target}: is a directory")
-        if os.path.lexists(target) and not force:
+        # A device or a pipe (/dev/null, /dev/stdout) is written to, not replaced: no --force.
+        if os.path.lexists(target) and not force and not is_special_file(target):
             raise OutputError(f"{target}: already exists (use --force to overwrite it)")
     if in_place and backup_suffix and os.path.lexists(source + backup_suffix) and not force:
         raise OutputError(f"{source + backup_suffix}: backup already exists (use --force to overwrite "

@@ -182,8 +182,11 @@ WRITE_BEHIND = 8 << 20
 class AtomicFile:
     """The temp file behind `atomic_output`: write to it, or `discard()` it to keep the target."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, replaces_target: bool = True) -> None:
         self.stream = stream
+        # False when the target is a device, a pipe or the like, written to directly (see
+        # `atomic_output`): there is no temp file, and nothing written can be taken back.
+        self.replaces_target = replaces_target
         self.discarded = False
         self._write = stream.write
         self._written = 0
@@ -222,7 +225,7 @@ class AtomicFile:
         self.stream.flush()
         # POSIX_FADV_DONTNEED starts writing the pages still to be written and returns, and drops
         # those written (Linux); pages being written stay. Elsewhere the fsync does it all.
-        if hasattr(os, "posix_fadvise"):
+        if hasattr(os, "posix_fadvise") and self.replaces_target:
             descriptor = self.stream.fileno()
             with contextlib.suppress(OSError):
                 os.posix_fadvise(descriptor, self._handed_over, self._written - self._handed_over,
@@ -259,13 +262,24 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
     replaced after all, that copy is removed again. If the body raises (an interrupt included) or
     discards, the temp file is removed and `target` is untouched. Raises OutputError for OS
     failures.
+
+    A symlink is followed: the file it points to is replaced, the link stays. A target that exists
+    and is not a regular file (a device such as /dev/null, a named pipe, /dev/stdout) is written
+    to directly, as the shell's `>` would: replacing it would put a file where the device was.
+    There is nothing to write all or nothing then, and nothing to back up (an input repaired in
+    place is a regular file: `wsfix.capture.open_capture` reads no other).
     """
-    folder = os.path.dirname(os.path.abspath(target))
+    if is_special_file(target):
+        with _direct_output(target) as handle:
+            yield handle
+        return
+    path = os.path.realpath(target)  # through symlinks; a dangling one: the file it names is made
+    folder = os.path.dirname(path)
     if not os.path.isdir(folder):
         raise OutputError(f"{target}: folder {folder} does not exist")
     # Named before it is created (unlike tempfile.mkstemp), so that an interrupt arriving at any
     # moment after its creation still finds it to remove; 64 random bits keep names unique.
-    temp_path = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(8)}.wsfix-tmp")
+    temp_path = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(8)}.wsfix-tmp")
     backup_made = False
     try:
         try:
@@ -284,9 +298,9 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
         if mode_from is not None:
             os.chmod(temp_path, stat.S_IMODE(os.stat(mode_from).st_mode))
         if backup is not None:
-            copy_atomically(target, backup)
+            copy_atomically(path, backup)
             backup_made = True
-        os.replace(temp_path, target)
+        os.replace(temp_path, path)
     except BaseException as error:  # an interrupt or a signal too: never leave the temp file
         with _signals_held():  # a second signal must not stop the cleanup halfway
             # os.replace consumes the temp file: while it exists, `target` is the original, and a
@@ -301,6 +315,33 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
             raise OutputError(f"{target}: write failed: {error.strerror or error}") from error
         raise
     _fsync_folder(folder)
+
+
+def is_special_file(path: str) -> bool:
+    """Whether `path` exists (through symlinks) and is neither a regular file nor a folder: a
+    device, a named pipe, a socket."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@contextlib.contextmanager
+def _direct_output(target: str) -> Iterator[AtomicFile]:
+    """`target`, a device or pipe, open for writing (not created, not truncated: it exists, and
+    truncating means nothing to it)."""
+    try:
+        descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write to it: {error.strerror or error}") from error
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            yield AtomicFile(stream, replaces_target=False)
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        raise OutputError(f"{target}: write failed: {error.strerror or error}") from error
 
 
 # What stops a run from outside (see wsfix.cli): held while a failed write is cleaned up.

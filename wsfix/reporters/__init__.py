@@ -96,7 +96,8 @@ def open_report_file(path: str) -> Iterator[TextIO]:
     from wsfix.repair import atomic_output
 
     with atomic_output(path) as handle:
-        if hasattr(os, "fchmod"):  # POSIX; elsewhere the temp file's mode is already the usual one
+        # POSIX; elsewhere the temp file's mode is already the usual one. Not a device's mode.
+        if hasattr(os, "fchmod") and handle.replaces_target:
             os.fchmod(handle.stream.fileno(), _new_file_mode(path))
         text = io.TextIOWrapper(handle.stream, encoding="utf-8", newline="\n")  # type: ignore[arg-type]
         try:
