@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Optional
 
 import pytest
@@ -28,6 +29,17 @@ class Message(BaseModel):
 def test_accepts_every_convertible_form(raw, expected):
     message = Message.model_validate_json('{"type":"ping","timestamp":' + raw + "}")
     assert message.timestamp == expected
+
+
+def test_a_json_number_with_a_fraction_arrives_as_pydantics_float():
+    # Documented (README, Library API): pydantic parses the token to a float before any
+    # validator runs, so the ms are converted from that float: exact from there, but not from the
+    # digits, which `repair` reads (Fraction(1637640125380267460, 10**9) rounds to ...674).
+    message = Message.model_validate_json('{"type":"ping","timestamp":1637640125380.267460}')
+    assert message.timestamp == float(Fraction(1637640125380.26746) / 1000) == 1637640125.3802676
+    assert float(Fraction(1637640125380267460, 10**9)) == 1637640125.3802674
+    # The text of the number, or a string, is exact.
+    assert Message(type="ping", timestamp="1637640125380.267460").timestamp == 1637640125.3802674
 
 
 @pytest.mark.parametrize(("raw", "reason"), [

@@ -200,6 +200,33 @@ def test_unit_override(unit, value, expected):
     assert terse(lint_bytes(ping(value), Policy(unit=unit))) == [expected]
 
 
+# A fix is offered only if the same settings would not convert the value it writes again (see
+# `rereading`): otherwise every repair of the repaired file would divide by 1000 once more.
+@pytest.mark.parametrize(("policy", "value", "expected", "note"), [
+    pytest.param(Policy(unit=Unit.MS), "1757350201447", ("WS104", 28, "1757350201.447", None), None,
+                 id="forced-ms-written-seconds-read-1970-outside-window"),
+    pytest.param(Policy(unit=Unit.MS, window=None), "1757350201447", ("WS104", 28, None, None),
+                 "written as 1757350201.447, it would read as epoch milliseconds (1757350.201447 s)",
+                 id="forced-ms-no-window"),
+    pytest.param(Policy(unit=Unit.MS, window=None), '"2025-09-08T16:50:01Z"', ("WS101", 28, None, "float_parsing"),
+                 "written as 1757350201.0, it would read as epoch milliseconds (1757350.201 s)",
+                 id="forced-ms-no-window-iso"),
+    # calendar.timegm: 6000-01-01T00:00:00Z is 127174492800 s, 5138-11-16T09:46:39Z 99999999999 s.
+    pytest.param(Policy(window=None), '"6000-01-01T00:00:00Z"', ("WS101", 28, None, "float_parsing"),
+                 "written as 127174492800.0, it would read as epoch milliseconds (127174492.8 s)",
+                 id="after-5138-reads-as-ms"),
+    pytest.param(Policy(window=None), '"5138-11-16T09:46:39Z"', ("WS101", 28, "99999999999.0", "float_parsing"),
+                 None, id="last-second-before-1e11"),
+])
+def test_fix_only_when_the_written_value_is_final(policy, value, expected, note):
+    [problem] = lint_bytes(ping(value), policy)
+    assert terse([problem]) == [expected]
+    if note is None:
+        assert "not repaired" not in problem.message
+    else:
+        assert f"; not repaired: {note} and be converted again" in problem.message
+
+
 def test_window_none_accepts_old_instants():
     assert lint_bytes(ping("0"), Policy(window=None)) == []
     assert terse(lint_bytes(ping('"1970-01-01T00:00:00Z"'), Policy(window=None))) == [

@@ -28,7 +28,7 @@ from wsfix.linter import Linter
 from wsfix.problems import Fix
 from wsfix.repair import RepairResult, apply_fixes, atomic_output, repair_records
 from wsfix.schema import DEFAULT_SCHEMA
-from wsfix.timestamps import DEFAULT_POLICY, classify
+from wsfix.timestamps import DEFAULT_POLICY, DEFAULT_WINDOW, Policy, Unit, classify, parse_window
 
 LINTER = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
 EPOCH = dt.datetime(1970, 1, 1)
@@ -597,3 +597,45 @@ def test_atomic_output_write_behind_refused_is_harmless(tmp_path, monkeypatch) -
             handle.write(b"abc\n")
     assert target.read_bytes() == b"abc\n" * 5
     assert os.listdir(tmp_path) == ["out.jsonl"]
+
+
+# --- idempotence under every policy ----------------------------------------------------------------
+
+# Values of every kind and magnitude, including instants past 5138-11-16 (1e11 s, from which a
+# number reads as milliseconds when units are inferred) and before 1973 (small enough to read as
+# seconds whatever they were meant in).
+any_timestamp_text = st.one_of(
+    st.integers(-(10**21), 10**21).map(str),
+    st.decimals(min_value=-(10**21), max_value=10**21, allow_nan=False, places=3).map(str),
+    st.integers(-(10**21), 10**21).map(lambda number: f'"{number}"'),
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)).map(
+        lambda moment: f'"{moment.isoformat()}Z"'),
+    st.sampled_from(['"6000-01-01T00:00:00Z"', '"5138-11-16T09:46:40Z"', '"5138-11-16T09:46:39Z"',
+                     "99999999999", "100000000000", "1757350201447", "1757350201.447"]),
+)
+POLICIES = st.builds(
+    Policy,
+    unit=st.sampled_from([None, *Unit]),
+    window=st.sampled_from([DEFAULT_WINDOW, None, parse_window("1970-01-01..9999-12-31"),
+                            parse_window("1000-01-01..9999-12-31")]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(any_timestamp_text, min_size=1, max_size=5), policy=POLICIES)
+def test_repair_is_final_under_any_policy(texts: list[str], policy: Policy) -> None:
+    """Repairing the output again changes nothing, whatever `--unit` and `--window` say: a fix
+    whose number the same policy would read (and convert) again is not offered."""
+    linter = Linter(DEFAULT_SCHEMA, policy)
+
+    def repaired(data: bytes) -> bytes:
+        out = io.BytesIO()
+        repair_records(iter_records(io.BytesIO(data), "t"), lambda record, line_no: linter.lint(record, line_no, "t"),
+                       out, RepairResult())
+        return out.getvalue()
+
+    data = b"".join(b'{"type":"ping","timestamp":' + text.encode() + b"}\n" for text in texts)
+    once = repaired(data)
+    assert repaired(once) == once
+    for line_no, record in enumerate(once.splitlines(keepends=True), 1):
+        assert all(problem.fix is None for problem in linter.lint(record, line_no, "t")), record

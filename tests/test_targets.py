@@ -15,7 +15,7 @@ from pydantic import create_model
 from tests.conftest import lint_bytes, repair_bytes
 from wsfix.fields import FieldSpec, discover_fields
 from wsfix.schema import SCHEMAS, Schema
-from wsfix.timestamps import DEFAULT_POLICY, Policy, parse_naive_zone
+from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
 
 
 def schema_of(model, *declared: str) -> Schema:
@@ -64,6 +64,20 @@ def record(key: str, value: str) -> bytes:
 ])
 def test_datetime_field(value, expected):
     assert terse(lint_bytes(record("created_at", value), schema=CREATED)) == expected
+
+
+@pytest.mark.parametrize(("policy", "value", "expected"), [
+    pytest.param(Policy(window=None), "1757350201", [("WS110", "1757350201000", None)], id="inferred"),
+    # Read as seconds (forced), whole ms written back would read as seconds again: 1757350201000
+    # s, converted again by the next repair. No window stops it, so no fix.
+    pytest.param(Policy(unit=Unit.S, window=None), "1757350201", [("WS110", None, None)], id="forced-seconds-no-window"),
+    pytest.param(Policy(unit=Unit.S), "1757350201", [("WS110", "1757350201000", None)], id="forced-seconds-window"),
+])
+def test_whole_unit_fix_only_when_final(policy, value, expected):
+    problems = lint_bytes(record("E", value), policy, schema=EVENT_MS)
+    assert terse(problems) == expected
+    assert ("not repaired: written as 1757350201000, it would read as epoch seconds" in problems[0].message) == (
+        expected[0][1] is None)
 
 
 def test_datetime_misread_across_pydantics_watershed():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 import time
 import zoneinfo
 from decimal import Decimal
@@ -36,6 +37,7 @@ from wsfix.timestamps import (
     render,
     render_count,
     render_rfc3339,
+    rereading,
     to_epoch_seconds,
 )
 
@@ -973,6 +975,37 @@ def test_parse_decimal(text, expected):
     assert parsed.is_signed() == expected.is_signed()
 
 
+WIDE = parse_window("1970-01-01..9999-12-31")
+
+
+# (seconds written, policy, the text written and its unit when not float seconds) -> the seconds a
+# second reading gives when that is another instant it would convert, else None.
+@pytest.mark.parametrize(("seconds", "policy", "written", "expected"), [
+    pytest.param(1757350201.447, DEFAULT_POLICY, None, None, id="inferred-seconds"),
+    pytest.param(-99999999999.0, NO_WINDOW, None, None, id="inferred-seconds-just-inside"),
+    pytest.param(127174492800.0, NO_WINDOW, None, 127174492.8, id="year-6000-reads-as-ms"),
+    pytest.param(-127174492800.0, NO_WINDOW, None, -127174492.8, id="negative-past-1e11-reads-as-ms"),
+    pytest.param(127174492800.0, DEFAULT_POLICY, None, None, id="year-6000-as-ms-is-1974-outside-window"),
+    pytest.param(1757350201.447, Policy(unit=Unit.MS, window=None), None, 1757350.201447, id="forced-ms-no-window"),
+    pytest.param(1757350201.447, Policy(unit=Unit.MS), None, None, id="forced-ms-reads-1970-outside-window"),
+    pytest.param(1757350201.447, Policy(unit=Unit.MS, window=WIDE), None, 1757350.201447, id="forced-ms-wide-window"),
+    pytest.param(1757350201.447, Policy(unit=Unit.S, window=None), None, None, id="forced-seconds"),
+    pytest.param(1757350201.447, NO_WINDOW, ("1757350201447", Unit.MS), None, id="whole-ms-inferred"),
+    pytest.param(1757350201.447, Policy(unit=Unit.S, window=None), ("1757350201447", Unit.MS), 1757350201447.0,
+                 id="whole-ms-forced-seconds"),
+    pytest.param(5.0, NO_WINDOW, ("5000", Unit.MS), 5000.0, id="whole-ms-below-1e11-reads-as-seconds"),
+    pytest.param(5.0, Policy(unit=Unit.MS, window=None), ("5000", Unit.MS), None, id="whole-ms-forced-ms"),
+])
+def test_rereading(seconds, policy, written, expected):
+    text, unit = written if written is not None else (None, Unit.S)
+    again = rereading(seconds, policy, text, unit)
+    if expected is None:
+        assert again is None
+    else:
+        assert again is not None and again.reason is None
+        assert again.seconds == expected
+
+
 @pytest.mark.parametrize(("text", "seconds"), [
     pytest.param("1e-9999999999999999999", 0.0, id="positive"),
     pytest.param("-1e-9999999999999999999", -0.0, id="negative"),
@@ -1144,6 +1177,11 @@ def test_parse_naive_zone_rejects_bogus_zones(spec):
     pytest.param("2025-09-08T00:00:00Z..2025-09-09T02:00:00+02:00",
                  Window(int(exact(2025, 9, 8)), int(exact(2025, 9, 9))), id="date-times"),
     pytest.param("-100..100", Window(-100, 100), id="negative-seconds"),
+    # A year alone is its first instant (ISO 8601's reduced precision), not 2020 epoch seconds.
+    pytest.param("2020..2030", Window(calendar.timegm((2020, 1, 1, 0, 0, 0)), calendar.timegm((2030, 1, 1, 0, 0, 0))),
+                 id="years"),
+    pytest.param("0..99999", Window(0, 99999), id="seconds-of-other-lengths"),
+    pytest.param("1969-12-31T23:59:59Z..1970-01-01T00:00:01Z", Window(-1, 1), id="whole-seconds-before-1970"),
     pytest.param("none", None, id="none"),
     pytest.param("off", None, id="off"),
 ])
@@ -1171,9 +1209,23 @@ def test_default_window_is_2000_to_2100():
     pytest.param("2000-01-01..", id="missing-end"),
     pytest.param("2000-01-01..bogus", id="bogus-end"),
     pytest.param("2000-02-30..2100-01-01", id="impossible-date"),
+    pytest.param("1969-12-31T23:59:59.5Z..2025-01-01", id="fraction-of-a-second"),
+    pytest.param("2000-01-01..2025-01-01T00:00:00.9Z", id="fraction-of-a-second-end"),
+    pytest.param("1757350205.5..2000000000", id="fraction-in-epoch-seconds"),
+    pytest.param("2025-13-01..2026-01-01", id="month-13"),
 ])
 def test_parse_window_rejects(text):
     with pytest.raises(ValueError):
+        parse_window(text)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    pytest.param("2025-13-01..2026-01-01", "window bound '2025-13-01' is not a year, a date", id="as-written"),
+    pytest.param("2000..2025-01-01T00:00:00.9Z", "window bound '2025-01-01T00:00:00.9Z' is not a whole second",
+                 id="fraction"),
+])
+def test_parse_window_names_the_bound_as_written(text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
         parse_window(text)
 
 

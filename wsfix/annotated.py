@@ -4,6 +4,11 @@ Declare `timestamp: EpochSeconds | None = None` and the model reads ISO 8601 str
 without offset), RFC 2822 dates, numeric strings and epoch ms/µs/ns exactly as `wsfix repair` would,
 and rejects the rest with a `ValidationError` that says why. It never substitutes the current time.
 Built on the conversion core only.
+
+One exception to "exactly": from JSON (`model_validate_json`), pydantic turns a number with a
+fraction into a float before any validator sees it, so a fractional millisecond (µs, ns) number
+is converted from that float and can come out one float step from what `repair` writes from its
+digits. Strings, integers and Python values are exact.
 """
 
 from __future__ import annotations

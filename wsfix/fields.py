@@ -35,9 +35,6 @@ from wsfix.timestamps import Reading, Unit, render, render_count, render_rfc3339
 
 NAME_PATTERN = r"timestamp|ts|time|.+_at|.+_time|.+_ts"
 
-_UNIT_WORDS = {Unit.S: "seconds", Unit.MS: "milliseconds", Unit.US: "microseconds",
-               Unit.NS: "nanoseconds"}
-
 
 class Target(NamedTuple):
     """What a repair writes into a field: epoch seconds as a float (the default), an integer
@@ -50,7 +47,7 @@ class Target(NamedTuple):
     def label(self) -> str:
         if self.unit is None:
             return "RFC 3339 date-time, UTC (...Z)"
-        return f"epoch {_UNIT_WORDS[self.unit]} ({'integer' if self.integer else 'float'})"
+        return f"epoch {self.unit.word} ({'integer' if self.integer else 'float'})"
 
     @property
     def is_seconds(self) -> bool:

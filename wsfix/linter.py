@@ -36,7 +36,7 @@ from wsfix.paths import Concrete, concrete, format_path, matches
 from wsfix.probe import build_probe
 from wsfix.problems import REPEATED_KEY_NOTE, Fix, Problem
 from wsfix.schema import Schema
-from wsfix.timestamps import Form, Policy, Reading, classify, render
+from wsfix.timestamps import Form, Policy, Reading, classify, render, rereading
 
 _NO_PROBLEMS: tuple[Problem, ...] = ()
 _BOM = b"\xef\xbb\xbf"
@@ -303,7 +303,8 @@ class Linter:
         if rule is None:
             return None
         seconds = reading[1]
-        fixable = seconds is not None and reading[2] is None and rule.fix is not None
+        fixable = (seconds is not None and reading[2] is None and rule.fix is not None
+                   and rereading(seconds, self.policy) is None)
         if counted is not None:
             counted[rule.code, fixable] += 1
             return None
@@ -531,14 +532,21 @@ class Linter:
         in a float seconds field; with only as much worked out as `detail` asks (FULL or FIXES)."""
         start, end = span
         seconds = reading[1]
-        fix = (_new(Fix, (start, end, render(seconds)))  # type: ignore[arg-type]
-               if seconds is not None and reading[2] is None and rule.fix is not None else None)
+        fix = again = None
+        if seconds is not None and reading[2] is None and rule.fix is not None:
+            again = rereading(seconds, self.policy)
+            if again is None:
+                fix = _new(Fix, (start, end, render(seconds)))
         if detail != FULL:  # the note alone: a repair counts fixes of repeated keys
             return _new(Problem, (path, line_no, None, json_path, rule.code, _noted("", repeated), None, None,
                                   fix, None))  # type: ignore[no-any-return]
         token = line[start:end]
+        message = rule.describe(reading)
+        if again is not None:
+            assert seconds is not None
+            message += verdicts.not_repaired_note(render(seconds), again)
         return _new(Problem, (path, line_no, jsontext.column_of(line, start), json_path, rule.code,  # type: ignore[no-any-return]
-                              _noted(rule.describe(reading), repeated), jsontext.value_text(token),
+                              _noted(message, repeated), jsontext.value_text(token),
                               self._lax_type(field, token, reading[0], value), fix, None))
 
     def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
@@ -552,7 +560,7 @@ class Linter:
         if field.target.unit is None:
             verdict = verdicts.judge_datetime(reading, field.target, self.policy, lax_error, lax_value)
         else:
-            verdict = verdicts.judge_count(reading, field.target, token)
+            verdict = verdicts.judge_count(reading, field.target, token, self.policy)
         if verdict is None:
             return None
         fix = Fix(start, start + len(token), verdict.fix) if verdict.fix is not None else None

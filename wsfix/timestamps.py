@@ -105,6 +105,11 @@ class Unit(enum.Enum):
     def label(self) -> str:
         return self.name.lower()
 
+    @property
+    def word(self) -> str:
+        """The unit's name in a sentence: "milliseconds"."""
+        return _UNIT_WORDS[self]
+
     @classmethod
     def parse(cls, text: str) -> Unit:
         """`"s"`, `"ms"`, `"us"` (or `"µs"`), `"ns"`; raises ValueError otherwise."""
@@ -119,6 +124,7 @@ class Unit(enum.Enum):
 # is a Python-level class attribute lookup (0.15 µs), as is a member's `.value`.
 _NUMBER, _NUMERIC_STRING, _ISO_OFFSET, _ISO_NAIVE = Form.NUMBER, Form.NUMERIC_STRING, Form.ISO_OFFSET, Form.ISO_NAIVE
 _UNIT_EXPONENT: Final = {unit: unit.value for unit in Unit}
+_UNIT_WORDS: Final = {Unit.S: "seconds", Unit.MS: "milliseconds", Unit.US: "microseconds", Unit.NS: "nanoseconds"}
 
 # Magnitudes (absolute value, exclusive upper bound) at which a number is read in each unit.
 _UNIT_BOUNDS: Final = ((Decimal(10) ** 11, Unit.S), (Decimal(10) ** 14, Unit.MS),
@@ -217,9 +223,11 @@ DEFAULT_WINDOW: Final = Window(946_684_800, 4_102_444_800)  # 2000-01-01 .. 2100
 
 
 def parse_window(text: str) -> Window | None:
-    """Parse `START..END` (dates, RFC 3339 date-times or epoch seconds) or `none`.
+    """Parse `START..END` or `none`. A bound is a year (`2020`: its first instant, as ISO 8601
+    reads a year alone), a date, an RFC 3339 date-time with offset, or whole epoch seconds (any
+    other integer); bounds are whole seconds (a fraction is refused, not cut off).
 
-    Raises ValueError naming the bad bound.
+    Raises ValueError naming the bad bound as written.
     """
     if text.strip().lower() in ("none", "off"):
         return None
@@ -227,16 +235,21 @@ def parse_window(text: str) -> Window | None:
     if not sep:
         raise ValueError(f"window {text!r} is not of the form START..END")
     bounds = []
-    for bound in (start_text.strip(), end_text.strip()):
-        if re.fullmatch(r"[+-]?\d+", bound) and len(bound) < 13:
+    for written in (start_text.strip(), end_text.strip()):
+        bound = written
+        if re.fullmatch(r"[+-]?\d+", bound) and len(bound) < 13 and not re.fullmatch(r"\d{4}", bound):
             bounds.append(int(bound))
             continue
+        if re.fullmatch(r"\d{4}", bound):
+            bound += "-01-01"
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", bound):
             bound += "T00:00:00Z"
         reading = classify(bound, Policy(window=None))
         if reading.form is not Form.ISO_OFFSET or reading.seconds is None:
-            raise ValueError(f"window bound {bound!r} is not a date, a date-time with offset, "
-                             "or epoch seconds")
+            raise ValueError(f"window bound {written!r} is not a year, a date, a date-time with offset, "
+                             "or whole epoch seconds")
+        if reading.seconds != math.floor(reading.seconds):
+            raise ValueError(f"window bound {written!r} is not a whole second")
         bounds.append(int(reading.seconds))
     if bounds[0] >= bounds[1]:
         raise ValueError(f"window {text!r} is empty: its start is not before its end")
@@ -316,6 +329,27 @@ def render(seconds: float) -> str:
     if not math.isfinite(seconds):
         raise ValueError(f"cannot render non-finite {seconds!r} as a JSON number")
     return repr(float(seconds))
+
+
+_SECONDS_LIMIT: Final = 1e11  # numbers from here on are read as milliseconds when units are inferred
+
+
+def rereading(seconds: float, policy: Policy, written: str | None = None, unit: Unit = Unit.S,
+              ) -> Reading | None:
+    """How `policy` would read `written` (by default `render(seconds)`), the JSON number a repair
+    puts in place of a value naming the instant `seconds`, in whole or float `unit`s; None when
+    that changes nothing: it reads as the same instant, or as none at all (outside the window: no
+    repair touches that).
+
+    Not None means a second repair would convert the repaired value again: from 1e11 s on, when
+    units are inferred (such numbers read as milliseconds), or with a unit forced and no window
+    to stop it (under `unit=MS` the seconds written are milliseconds too). Such fixes are not
+    offered (see `wsfix.linter`).
+    """
+    if policy.unit is unit or (policy.unit is None and unit is Unit.S and -_SECONDS_LIMIT < seconds < _SECONDS_LIMIT):
+        return None  # read in the unit it is written in: the same instant (the common case)
+    again = classify(parse_decimal(render(seconds) if written is None else written), policy)
+    return None if again.reason is not None or again.seconds == seconds else again
 
 
 # Beyond this many digits an exact rendering is refused rather than written: no timestamp needs

@@ -18,7 +18,7 @@ from wsfix import rules
 from wsfix.fields import Target
 from wsfix.problems import Rule
 from wsfix.rules import datetime_misread, datetime_naive, datetime_rejected, timestamp_integer_epoch
-from wsfix.timestamps import Form, Policy, Reading, classify, render_rfc3339
+from wsfix.timestamps import Form, Policy, Reading, classify, render, render_rfc3339, rereading
 
 # Forms that name no instant whatever the target: their rules speak of the value alone.
 _NEUTRAL_FORMS = frozenset({Form.UNPARSEABLE, Form.NON_FINITE, Form.BOOLEAN, Form.NULL, Form.OBJECT,
@@ -44,7 +44,15 @@ def neutral(reading: Reading) -> Verdict | None:
     return Verdict(rule, rule.describe(reading), None)
 
 
-def judge_count(reading: Reading, target: Target, token: bytes) -> Verdict | None:
+def not_repaired_note(written: str, again: Reading) -> str:
+    """Why a value is not repaired: `written` in its place would be read as `again` (see
+    `wsfix.timestamps.rereading`), and a second repair would convert it again."""
+    assert again.seconds is not None and again.unit is not None
+    return (f"; not repaired: written as {written}, it would read as epoch {again.unit.word} "
+            f"({render(again.seconds)} s) and be converted again")
+
+
+def judge_count(reading: Reading, target: Target, token: bytes, policy: Policy) -> Verdict | None:
     """A value in a field of whole epoch `target.unit`s; `reading` from `classify(exact=True)`."""
     assert target.unit is not None
     verdict = neutral(reading)
@@ -54,8 +62,15 @@ def judge_count(reading: Reading, target: Target, token: bytes) -> Verdict | Non
     if reading.form is Form.NUMBER and reading.unit is target.unit and integer_token:
         return None
     fix = target.render(reading) if reading.reason is None else None
+    again = None
+    if fix is not None:
+        assert reading.seconds is not None
+        again = rereading(reading.seconds, policy, fix, target.unit)
     message = timestamp_integer_epoch.describe(reading, target.unit, integer_token, fix is not None
                                                or reading.reason is not None)
+    if again is not None:
+        assert fix is not None
+        return Verdict(timestamp_integer_epoch.RULE, message + not_repaired_note(fix, again), None)
     return Verdict(timestamp_integer_epoch.RULE, message, fix)
 
 

@@ -12,13 +12,11 @@ integer beyond 2^53 keeps its low digits until that rounding.
 from wsfix.problems import Example, Rule, Severity
 from wsfix.timestamps import Form, Reading, Unit
 
-_UNIT_WORDS = {Unit.MS: "milliseconds", Unit.US: "microseconds", Unit.NS: "nanoseconds"}
-
 
 def _describe(reading: Reading) -> str:
     assert reading.unit is not None
     written = "numeric string of epoch" if reading.form is Form.NUMERIC_STRING else "epoch"
-    return f"{written} {_UNIT_WORDS[reading.unit]} where seconds are expected"
+    return f"{written} {reading.unit.word} where seconds are expected"
 
 
 RULE = Rule(

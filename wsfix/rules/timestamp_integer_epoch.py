@@ -16,8 +16,6 @@ field) is reported without a fix: rounding it would lose data.
 from wsfix.problems import Example, Rule, Severity
 from wsfix.timestamps import Form, Reading, Unit
 
-_UNIT_WORDS = {Unit.S: "seconds", Unit.MS: "milliseconds", Unit.US: "microseconds",
-               Unit.NS: "nanoseconds"}
 _FORMS = {
     Form.ISO_OFFSET: "ISO 8601 string",
     Form.ISO_NAIVE: "ISO 8601 string without UTC offset",
@@ -28,13 +26,13 @@ _FORMS = {
 def describe(reading: Reading, unit: Unit, integer_token: bool, fixed: bool) -> str:
     """The message for `reading` in a field of whole `unit`s; `integer_token`: the value is written
     as a JSON integer; `fixed`: a repair has an exact whole number to write."""
-    expected = f"whole epoch {_UNIT_WORDS[unit]}"
+    expected = f"whole epoch {unit.word}"
     if reading.form in _FORMS:
         text = f"{_FORMS[reading.form]} where {expected} are expected"
     elif reading.form is Form.NUMERIC_STRING:
-        text = f"numeric string of epoch {_UNIT_WORDS[reading.unit or Unit.S]} where {expected} are expected"
+        text = f"numeric string of epoch {(reading.unit or Unit.S).word} where {expected} are expected"
     elif reading.unit is not unit:
-        text = f"epoch {_UNIT_WORDS[reading.unit or Unit.S]} where {expected} are expected"
+        text = f"epoch {(reading.unit or Unit.S).word} where {expected} are expected"
     elif not integer_token:
         text = f"number with a fraction part or exponent where {expected} are expected"
     else:
@@ -44,7 +42,7 @@ def describe(reading: Reading, unit: Unit, integer_token: bool, fixed: bool) -> 
     if reading.zone is not None:
         text += f"; read as {reading.zone}"
     if not fixed:
-        text += f"; the instant is no whole number of {_UNIT_WORDS[unit]}, so there is no exact fix"
+        text += f"; the instant is no whole number of {unit.word}, so there is no exact fix"
     return text
 
 
