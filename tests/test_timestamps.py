@@ -543,6 +543,10 @@ def test_too_large_for_every_unit_is_out_of_range(value, form):
                  id="decimal-ms"),
     pytest.param(10**20 + 7, Unit.NS, scaled(10**20 + 7, 9), id="beyond-1e20-read-as-ns"),
     pytest.param("-1757350201447", Unit.MS, scaled(-1757350201447, 3), id="negative-string-ms"),
+    # Past 80 bits an integer fits no inferred unit; a forced one still reads it, as its string.
+    pytest.param(2**81, Unit.NS, scaled(2**81, 9), id="82-bit-integer-read-as-ns"),
+    pytest.param(-(2**81), Unit.NS, scaled(-(2**81), 9), id="negative-82-bit-integer-read-as-ns"),
+    pytest.param(str(2**81), Unit.NS, scaled(2**81, 9), id="82-bit-string-read-as-ns"),
 ])
 def test_unit_override(value, unit, expected):
     reading = classify(value, Policy(unit=unit, window=None))

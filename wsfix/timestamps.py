@@ -411,7 +411,7 @@ def classify(value: object, policy: Policy = DEFAULT_POLICY, exact: bool = False
     if isinstance(value, int):
         if -_SMALL_LIMIT < value < _SMALL_LIMIT and not exact:
             return _classify_small(value, 0, _NUMBER, policy)
-        if value.bit_length() > 80:  # far past 1e20: no unit reads it (and str() could refuse it)
+        if value.bit_length() > 80 and policy.unit is None:  # far past 1e20: no inferred unit reads it
             try:
                 float(value)
             except OverflowError:
