@@ -6,6 +6,7 @@ Set WSFIX_REGEN_GOLDEN=1 to rewrite the golden files, then read the diff before 
 from __future__ import annotations
 
 import io
+import re
 import os
 from pathlib import Path
 
@@ -132,7 +133,7 @@ class _Stream(io.StringIO):
         return self._tty
 
 
-_TERMINAL_ENV = ("TTY_COMPATIBLE", "FORCE_COLOR")
+_TERMINAL_ENV = ("TTY_COMPATIBLE", "FORCE_COLOR", "NO_COLOR")
 
 
 @pytest.mark.parametrize("tty", [False, True], ids=["pipe", "tty"])
@@ -162,3 +163,28 @@ def test_clean_run_without_rich_is_what_rich_writes(monkeypatch, tty, color, env
     assert out.getvalue() == expected.getvalue()
     assert ("\x1b[" in out.getvalue()) == (Console(file=_Stream(tty), force_terminal=color).is_terminal
                                            and color is not False)
+
+
+def _colour_parameters(text: str) -> list[str]:
+    """The colour parameters (30-38, 40-48, 90-97, 100-107) of the SGR escape sequences in `text`."""
+    colours = []
+    for sequence in re.findall(r"\x1b\[([0-9;]*)m", text):
+        colours += [p for p in sequence.split(";") if p and (30 <= int(p) <= 48 or 90 <= int(p) <= 107)]
+    return colours
+
+
+@pytest.mark.parametrize("no_color", [None, "1"], ids=["no-env", "NO_COLOR=1"])
+def test_no_color_in_the_environment_turns_colour_off(monkeypatch, no_color):
+    # https://no-color.org: on a terminal, with colour left to wsfix (no --color option forces
+    # it), NO_COLOR set to anything but "" means no colour; other styles (bold) may stay.
+    for name in _TERMINAL_ENV:
+        monkeypatch.delenv(name, raising=False)
+    if no_color is not None:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    out = _Stream(tty=True)
+    reporter = build_reporter("full", out, ReportOptions(width=100, color=None))
+    for problem in PROBLEMS:
+        reporter.add(problem)
+    reporter.finish(summary(PROBLEMS))
+    assert "\x1b[" in out.getvalue()  # styled: a terminal
+    assert bool(_colour_parameters(out.getvalue())) == (no_color is None)

@@ -133,7 +133,9 @@ class FullReporter(Reporter):
         if self._console is None:
             self._console = _console_class()(
                 file=self.out, width=self.options.width, highlight=False, emoji=False, markup=False,
-                force_terminal=self.options.color, no_color=self.options.color is False, soft_wrap=False)
+                force_terminal=self.options.color, soft_wrap=False,
+                # None leaves it to Rich: NO_COLOR in the environment turns colour off.
+                no_color=True if self.options.color is False else None)
         return self._console
 
     def _print_findings(self, console: Console) -> None:
