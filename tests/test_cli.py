@@ -232,6 +232,34 @@ def test_repair_in_place_unchanged_file_is_not_rewritten(run, capture_file):
     assert not os.path.exists(source + ".orig")
 
 
+def test_repair_in_place_twice_is_a_no_op(run, capture_file):
+    # The second run has nothing to change, so the first run's backup is in nobody's way.
+    source = capture_file(INCIDENT)
+    assert run("repair", "--in-place", source).exit_code == 0
+    result = run("repair", "--in-place", source)
+    assert result.exit_code == 0, result.output
+    with open(source, "rb") as repaired, open(source + ".orig", "rb") as backup:
+        assert repaired.read() == INCIDENT_REPAIRED
+        assert backup.read() == INCIDENT
+
+
+def test_repair_in_place_keeps_an_existing_backup_without_force(run, capture_file, tmp_path):
+    source = capture_file(INCIDENT)
+    with open(source + ".orig", "wb") as older:
+        older.write(b"an older backup\n")
+    before = sorted(os.listdir(tmp_path))
+    result = run("repair", "--in-place", source)
+    assert_one_line_error(result, "backup already exists", "--force", "is unchanged")
+    assert sorted(os.listdir(tmp_path)) == before  # no temp file left
+    with open(source, "rb") as unchanged, open(source + ".orig", "rb") as backup:
+        assert unchanged.read() == INCIDENT
+        assert backup.read() == b"an older backup\n"
+    assert run("repair", "--in-place", source, "--force").exit_code == 0
+    with open(source, "rb") as repaired, open(source + ".orig", "rb") as backup:
+        assert repaired.read() == INCIDENT_REPAIRED
+        assert backup.read() == INCIDENT
+
+
 @pytest.mark.parametrize("link", ["same", "symlink", "hardlink"])
 def test_repair_refuses_output_that_is_the_input(run, capture_file, tmp_path, link):
     source = capture_file(INCIDENT)

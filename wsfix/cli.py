@@ -364,7 +364,8 @@ def repair(
         log = sys.stderr if target == STDIN else sys.stdout
         on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
         result = repair_capture(
-            path, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run),
+            path, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run,
+                               overwrite_backup=force),
             settings, on_change, stdout=sys.stdout.buffer, jobs=jobs,
             progress=_progress_bars(no_progress, stdout_busy=diff or target == STDIN))
         _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
@@ -398,9 +399,6 @@ def _check_repair_targets(source: str, target: str | None, in_place: bool, backu
         # A device or a pipe (/dev/null, /dev/stdout) is written to, not replaced: no --force.
         if os.path.lexists(target) and not force and not is_special_file(target):
             raise OutputError(f"{target}: already exists (use --force to overwrite it)")
-    if in_place and backup_suffix and os.path.lexists(source + backup_suffix) and not force:
-        raise OutputError(f"{source + backup_suffix}: backup already exists (use --force to overwrite "
-                          "it, or --backup-suffix '' for no backup)")
 
 
 def _diff_printer(source: str, target: str, out: TextIO) -> Callable[[int, bytes, bytes], None]:

@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix.capture import STDIN, CaptureStream, open_capture
+from wsfix.errors import OutputError
 from wsfix.linter import Linter
 from wsfix.parallel import CHUNK_BYTES, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.problems import Fix, Problem
@@ -136,6 +137,10 @@ class RepairTarget(NamedTuple):
     in_place: bool = False
     backup_suffix: str = ""
     dry_run: bool = False
+    # An existing backup is replaced only with this (--force); without it, a repair that would
+    # change the input stops (OutputError), leaving it and the backup as they are. A repair that
+    # changes nothing needs no backup, and does not stop.
+    overwrite_backup: bool = False
 
 
 def repair_capture(source: str, target: RepairTarget, settings: Settings,
@@ -181,6 +186,9 @@ def repair_capture(source: str, target: RepairTarget, settings: Settings,
                         write(sink)
                     if target.in_place and not result.lines_changed:
                         out.discard()  # nothing changed: leave the file (and its mtime) alone
+                    elif backup is not None and not target.overwrite_backup and os.path.lexists(backup):
+                        raise OutputError(f"{backup}: backup already exists (use --force to overwrite it, "
+                                          f"or --backup-suffix '' for no backup); {source} is unchanged")
     return result
 
 
