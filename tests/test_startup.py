@@ -118,9 +118,39 @@ def test_every_byte_is_out_before_the_fast_exit(tmp_path):
     pytest.param(["check", "no-such-file.jsonl"], 2, "no-such-file.jsonl: no such file", id="input-error"),
     pytest.param(["check", "--no-such-option"], 2, "No such option", id="usage-error"),
     pytest.param(["--version"], 0, "", id="version"),
+    pytest.param(["check", "--help"], 0, "", id="help"),
 ])
 def test_exit_codes_survive_the_fast_exit(tmp_path, args, code, stderr):
     result = subprocess.run([sys.executable, "-m", "wsfix", *args], cwd=tmp_path,
                             env=_PLAIN_ENV, capture_output=True, text=True)
     assert result.returncode == code
     assert stderr in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# A bad command line is one line on stderr, as every other error (click's own report is three:
+# usage, a hint, the error), naming where the help is; exit 2.
+@pytest.mark.parametrize(("args", "fragments"), [
+    pytest.param(["check", "--no-such-option", "x.jsonl"], ["--no-such-option"], id="unknown-option"),
+    pytest.param(["check", "x.jsonl", "--max-rows", "-1"], ["--max-rows"], id="bad-value"),
+    pytest.param(["check", "x.jsonl", "--jobs", "zero"], ["--jobs"], id="not-a-number"),
+    pytest.param(["repair", "--in"], ["--in", "requires an argument"], id="missing-value"),
+    pytest.param(["frobnicate"], ["frobnicate"], id="unknown-command"),
+])
+def test_command_line_errors_are_one_line(tmp_path, args, fragments):
+    result = subprocess.run([sys.executable, "-m", "wsfix", *args], cwd=tmp_path,
+                            env=_PLAIN_ENV, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("wsfix: error: ")
+    for fragment in fragments:
+        assert fragment in line
+
+
+def test_a_command_without_arguments_prints_its_help(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "wsfix", "check"], cwd=tmp_path,
+                            env=_PLAIN_ENV, capture_output=True, text=True)
+    assert result.returncode in (0, 2)  # click 8.1 exits 0 after the help, 8.2 on 2
+    assert "Usage: " in result.stdout + result.stderr and "--naive-tz" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr

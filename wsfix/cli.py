@@ -154,10 +154,11 @@ NaiveTzOption = Annotated[Optional[str], typer.Option(
          "offset (-07:00), or reject.")]
 UnitOption = Annotated[Optional[str], typer.Option(
     "--unit", metavar="s|ms|us|ns",
-    help="Read every number in this unit instead of inferring it from the magnitude.")]
+    help="Read every number in the input in this unit instead of inferring it from the magnitude "
+         "(a repaired file is in seconds: check it without --unit).")]
 WindowOption = Annotated[Optional[str], typer.Option(
     "--window", metavar="START..END", show_default=False,
-    help=f"Plausible instants (dates, RFC 3339 times or epoch seconds; default {DEFAULT_WINDOW}); "
+    help=f"Plausible instants (years, dates, RFC 3339 times or whole epoch seconds; default {DEFAULT_WINDOW}); "
          "outside: WS109. 'none' turns the check off.")]
 SelectOption = Annotated[Optional[list[str]], typer.Option(
     "--select", metavar="CODES",
@@ -523,16 +524,45 @@ def _app_for(args: list[str]) -> typer.Typer:
     return app
 
 
+# click's base exception, as typer raises it (typer carries its own copy of click, older typer
+# releases use click itself): found through an exception typer names.
+_COMMAND_LINE_ERROR: type[Exception] = next(
+    kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException")
+
+
 def main() -> None:
     """Entry point of the `wsfix` script and `python -m wsfix`."""
     for name in ("SIGTERM", "SIGHUP"):  # SIGHUP: not on Windows
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
+    args = sys.argv[1:]
+    if len(args) <= 1 or "-h" in args or "--help" in args:  # help may be printed
+        # typer 0.17-0.2x escapes help text with rich.markup without importing it.
+        with contextlib.suppress(ImportError):
+            import rich.markup  # noqa: F401
     try:
-        _app_for(sys.argv[1:])()
+        # Not standalone: click's own report of a bad command line is three lines (usage, a hint,
+        # the error); wsfix says it in one, as it does every other error. The exit code comes back.
+        code = _app_for(args)(standalone_mode=False)
     except SystemExit as stop:
         _leave(stop.code)
-    _leave(0)
+    except _COMMAND_LINE_ERROR as error:
+        _leave(_command_line_error(error))
+    except typer.Abort:  # end of input at a prompt (wsfix asks none)
+        _error("aborted")
+        _leave(ExitCode.ERROR)
+    _leave(code)
+
+
+def _command_line_error(error: Any) -> int:
+    """Report an error in the command line (a click exception); the exit code."""
+    if type(error).__name__ == "NoArgsIsHelpError":  # a command given nothing: its help (click 8.2+)
+        error.show()
+        return int(error.exit_code)
+    context = getattr(error, "ctx", None)
+    hint = f" (see {context.command_path} --help)" if context is not None else ""
+    _error(error.format_message() + hint)
+    return ExitCode.ERROR
 
 
 def _leave(code: int | str | None) -> NoReturn:
