@@ -141,6 +141,8 @@ def test_check_unreadable_exits_2(run, capture_file, monkeypatch):
     pytest.param("--unit", "minutes", "unknown unit 'minutes'", id="unit"),
     pytest.param("--window", "2100-01-01..2000-01-01", "is empty", id="window"),
     pytest.param("--output-format", "xml", "unknown output format 'xml'", id="format"),
+    pytest.param("--message-path", "", "--message-path: empty path", id="message-path"),
+    pytest.param("--unit", "minutes", "--unit: unknown unit", id="option-named"),
 ])
 def test_check_bad_option_values_exit_2(run, capture_file, option, value, fragment):
     assert_one_line_error(run("check", capture_file(CLEAN), option, value), fragment)
@@ -230,6 +232,20 @@ def test_repair_in_place_unchanged_file_is_not_rewritten(run, capture_file):
     assert result.exit_code == 0
     assert os.stat(source).st_mtime == 1_000_000_000
     assert not os.path.exists(source + ".orig")
+
+
+@pytest.mark.parametrize("from_stdin", [False, True], ids=["file", "stdin"])
+def test_repair_summary_points_to_check_only_when_the_input_can_be_read_again(run, capture_file, tmp_path,
+                                                                              from_stdin):
+    data = INCIDENT + b'{"type":"ping","timestamp":NaN}\n'  # a finding without a fix
+    out = str(tmp_path / "out.jsonl")
+    if from_stdin:
+        result = run("repair", "--in", "-", "--out", out, input=data)
+    else:
+        result = run("repair", "--in", capture_file(data), "--out", out)
+    assert result.exit_code == 1, result.output
+    assert "WS107 timestamp-non-finite x1 (line 2)" in result.stdout
+    assert ("Run wsfix check on the input for the details." in result.stdout) is not from_stdin
 
 
 def test_repair_in_place_twice_is_a_no_op(run, capture_file):

@@ -129,8 +129,13 @@ def test_record_problem_messages():
     assert array.message == "the record is an array, not a JSON object"
     assert array.pydantic_type == "model_type"
     [invalid] = lint_bytes(b'{"type":"ping"\n')
-    assert invalid.message.startswith("not valid JSON: EOF while parsing an object")
+    # Where in the file is the finding's line and column (1:15), not pydantic's "line 2 column 0".
+    assert invalid.message == "not valid JSON: EOF while parsing an object"
+    assert (invalid.line, invalid.column) == (1, 15)
     assert invalid.pydantic_type == "json_invalid"
+    [comma] = lint_bytes(b'{"type":"ping" "x":1}\n')
+    assert comma.message == "not valid JSON: expected `,` or `}`"
+    assert comma.column == 16
     [enum] = lint_bytes(b'{"type":"nope"}\n')
     assert enum.message == "Input should be one of 51 values (connect, disconnect, connection_established, ...)"
     assert enum.pydantic_type == "enum"

@@ -445,7 +445,8 @@ def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place
             more = ", ..." if result.remaining[code] > len(lines) else ""
             log.write(f"  {code} {rules.BY_CODE[code].name} x{result.remaining[code]:,} "
                       f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more})\n")
-        log.write("Run wsfix check on the input for the details.\n")
+        if source != STDIN:  # read once: there is no input left to check
+            log.write("Run wsfix check on the input for the details.\n")
 
 
 # --- rule ----------------------------------------------------------------------------------

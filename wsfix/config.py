@@ -248,6 +248,5 @@ def _parsed(parse: Callable[[str], Any], text: str, source: str) -> Any:
     try:
         return parse(text)
     except ValueError as error:
-        # A value from the file is named by file and key; one from the command line keeps the
-        # message its option has always given.
-        raise UsageError(str(error) if source.startswith("--") else f"{source}: {error}") from None
+        # Named by its option, or by file and key: "--message-path: empty path".
+        raise UsageError(f"{source}: {error}") from None

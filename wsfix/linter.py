@@ -46,6 +46,7 @@ _NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3
 _new = tuple.__new__  # builds a named tuple without running its Python-level __new__
 _rule_for = rules.rule_for
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
+_JSON_POSITION_SUFFIX = re.compile(r" at line \d+ column \d+$")
 _TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
                    ord("f"): "a boolean"}
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
@@ -451,7 +452,9 @@ class Linter:
     def _record_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         if not line.strip(b" \t\r\n"):
             return Problem(path, line_no, None, "", rules.BLANK_LINE, "blank line")
-        reason = error["msg"].removeprefix("Invalid JSON: ")
+        # pydantic places the error within the record ("at line 2 column 0" for a record cut off
+        # after its newline); the finding's own line and column say where it is in the file.
+        reason = _JSON_POSITION_SUFFIX.sub("", error["msg"].removeprefix("Invalid JSON: "))
         if line.startswith(_BOM):
             reason = f"the line starts with a UTF-8 byte order mark; {reason}"
         return Problem(path, line_no, _json_error_column(line, error["msg"]), "", rules.INVALID_JSON,
