@@ -611,7 +611,8 @@ any_timestamp_text = st.one_of(
     st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)).map(
         lambda moment: f'"{moment.isoformat()}Z"'),
     st.sampled_from(['"6000-01-01T00:00:00Z"', '"5138-11-16T09:46:40Z"', '"5138-11-16T09:46:39Z"',
-                     "99999999999", "100000000000", "1757350201447", "1757350201.447"]),
+                     "99999999999", "100000000000", "1757350201447", "1757350201.447",
+                     "0", "0.0", "-0.0", '"0"', "0e5"]),
 )
 POLICIES = st.builds(
     Policy,

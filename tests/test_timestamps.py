@@ -555,6 +555,15 @@ def test_unit_override(value, unit, expected):
     assert reading.usable
 
 
+@pytest.mark.parametrize("value", [0, 0.0, -0.0, "0", " 0.000 ", Decimal("0E+5"), "-0"])
+@pytest.mark.parametrize("unit", list(Unit))
+def test_zero_reads_as_seconds_whatever_the_unit(value, unit):
+    # Zero is the same instant in every unit: under a forced unit it is not "milliseconds where
+    # seconds are expected" (a finding whose fix, 0.0, would be found again in the fixed file).
+    reading = classify(value, Policy(unit=unit, window=None))
+    assert (reading.unit, reading.seconds, reading.reason) == (Unit.S, 0.0, None)
+
+
 def test_unit_override_result_is_still_checked_against_the_window():
     reading = classify(1757350201, Policy(unit=Unit.MS))  # read as ms: 1970-01-21
     assert reading.form is Form.NUMBER
@@ -1443,9 +1452,9 @@ def test_property_render_round_trips(value):
 def test_property_plain_numbers_convert_exactly_in_any_unit(whole, fraction, negative, unit):
     # The integer fast paths (plain numeric strings, integers below 1e20) against exact fractions.
     value = Fraction(whole) + (Fraction(int(fraction), 10 ** len(fraction)) if fraction else 0)
-    read_in = unit or next(candidate for bound, candidate in
-                           ((10**11, Unit.S), (10**14, Unit.MS), (10**17, Unit.US), (10**20, Unit.NS))
-                           if value < bound)
+    read_in = (unit if value else Unit.S) or next(  # zero reads as seconds in any unit
+        candidate for bound, candidate in ((10**11, Unit.S), (10**14, Unit.MS), (10**17, Unit.US), (10**20, Unit.NS))
+        if value < bound)
     expected = float(value / 10**read_in.value)
     policy = Policy(unit=unit, window=None)
     text = f"{whole}.{fraction}" if fraction else str(whole)

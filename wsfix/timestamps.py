@@ -504,6 +504,8 @@ def _classify_small(mantissa: int, places: int, form: Form, policy: Policy) -> R
         for bound, unit, exponent in _INT_UNIT_BOUNDS:  # noqa: B007 - the loop picks the unit
             if magnitude < bound * scale:
                 break
+    elif not mantissa:  # zero is the same instant in every unit: read it as seconds
+        unit, exponent = Unit.S, 0
     else:
         exponent = _UNIT_EXPONENT[unit]
     seconds = mantissa / _POWERS[places + exponent]  # int / int: correctly rounded
@@ -524,6 +526,8 @@ def _classify_decimal(number: Decimal, form: Form, policy: Policy, exact: bool) 
         else:
             return _number_out_of_range(form, _decimal_repr(number),
                                         overflows=_overflows(number))
+    elif not number:  # zero is the same instant in every unit: read it as seconds
+        unit = Unit.S
     seconds = _scaled_to_float(number, unit.value)
     if seconds in (_INF, -_INF):
         return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as "

@@ -59,7 +59,8 @@ def judge_count(reading: Reading, target: Target, token: bytes, policy: Policy) 
     if verdict is not None:
         return verdict
     integer_token = reading.form is Form.NUMBER and not any(c in token for c in b".eE")
-    if reading.form is Form.NUMBER and reading.unit is target.unit and integer_token:
+    # Zero reads as seconds, and is zero in every unit.
+    if reading.form is Form.NUMBER and integer_token and (reading.unit is target.unit or reading.seconds == 0):
         return None
     fix = target.render(reading) if reading.reason is None else None
     again = None
