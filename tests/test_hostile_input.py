@@ -413,6 +413,62 @@ def _read_all(descriptor: int) -> bytes:
     return data
 
 
+def test_output_that_is_a_socket_is_refused(tmp_path):
+    import socket
+
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(BAD + b"\n")
+    path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))
+        for args in (["repair", "--in", str(source), "--out", str(path), "--force"],
+                     ["check", str(source), "--output-format", "json", "--output-file", str(path)]):
+            assert_one_line_error(run(*args), "is a socket")
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+_STDOUT_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+
+
+# /dev/stdout is what standard output is open on: the shell's file (appended to with >>) or pipe.
+# It is written as `-` is, through that descriptor, with the summary on standard error; replacing
+# the file the shell opened would lose what it held, and put the summary in the data.
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout")
+@pytest.mark.parametrize("stdout_is", ["file-appended", "pipe"])
+@pytest.mark.parametrize("command", ["repair", "check"])
+def test_dev_stdout_as_the_output_is_standard_output(tmp_path, stdout_is, command):
+    import subprocess
+    import sys
+
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(BAD + b"\n")
+    if command == "repair":
+        args = ["repair", "--in", str(source), "--out", "/dev/stdout"]
+        expected = GOOD + b"\n"
+    else:
+        args = ["check", str(source), "--output-format", "concise", "--output-file", "/dev/stdout"]
+        expected = f"{source}:1:28: WS101 ".encode()
+    command_line = [sys.executable, "-m", "wsfix", *args]
+    if stdout_is == "pipe":
+        result = subprocess.run(command_line, env=_STDOUT_ENV, capture_output=True, cwd=tmp_path)
+        written = result.stdout
+    else:
+        log = tmp_path / "log.txt"
+        log.write_bytes(b"before\n")
+        with open(log, "ab") as appending:
+            result = subprocess.run(command_line, env=_STDOUT_ENV, stdout=appending, stderr=subprocess.PIPE,
+                                    cwd=tmp_path)
+        data = log.read_bytes()
+        assert data.startswith(b"before\n")
+        written = data[len(b"before\n"):]
+    assert result.returncode in (0, 1), result.stderr
+    assert written.startswith(expected), written
+    if command == "repair":
+        assert written == expected  # the data alone
+        assert b"Repaired 1 value" in result.stderr
+    assert sorted(os.listdir(tmp_path)) == sorted(["capture.jsonl"] + (["log.txt"] if stdout_is != "pipe" else []))
+
+
 # A device or a pipe given as the output (/dev/null, /dev/stdout, a named pipe) is written to as
 # the shell's `>` would; replacing it would leave a regular file where it was (as root, in /dev).
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")

@@ -279,6 +279,11 @@ def check(
                                capture_format=capture_format, message_path=message_path)
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
+    if output_file is not None and output_file != STDIN:
+        from wsfix.repair import standard_stream
+
+        if standard_stream(output_file) == 1:  # /dev/stdout, or the file it is redirected to
+            output_file = STDIN
     if output_file == STDIN:
         output_file = None  # the report goes to standard output anyway
     for path in files:  # fail on a missing file before printing anything
@@ -358,6 +363,11 @@ def repair(
         raise UsageError("--out takes one capture; repair several with --in-place")
     if source is None and not (in_place or dry_run):
         raise UsageError("FILE... is repaired in place: add --in-place (or --dry-run)")
+    if target is not None and target != STDIN:
+        from wsfix.repair import standard_stream
+
+        if standard_stream(target) == 1:  # /dev/stdout, or the file it is redirected to: as -
+            target = STDIN
     for path in sources:
         _check_repair_targets(path, target, in_place, backup_suffix, force, dry_run, diff)
     code = ExitCode.OK
@@ -391,14 +401,16 @@ def _check_repair_targets(source: str, target: str | None, in_place: bool, backu
     if dry_run:
         return
     if target is not None and target != STDIN:
-        from wsfix.repair import is_special_file, refuse_same_file
+        from wsfix.repair import refuse_same_file, refuse_unwritable, written_through
 
         if source != STDIN:
             refuse_same_file(source, target)
         if os.path.isdir(target):
             raise OutputError(f"{target}: is a directory")
-        # A device or a pipe (/dev/null, /dev/stdout) is written to, not replaced: no --force.
-        if os.path.lexists(target) and not force and not is_special_file(target):
+        refuse_unwritable(target)
+        # A device or a pipe (/dev/null, a terminal, /dev/stderr) is written to, not replaced:
+        # no --force.
+        if os.path.lexists(target) and not force and not written_through(target):
             raise OutputError(f"{target}: already exists (use --force to overwrite it)")
 
 

@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 import stat
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -263,14 +264,17 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
     discards, the temp file is removed and `target` is untouched. Raises OutputError for OS
     failures.
 
-    A symlink is followed: the file it points to is replaced, the link stays. A target that exists
-    and is not a regular file (a device such as /dev/null, a named pipe, /dev/stdout) is written
-    to directly, as the shell's `>` would: replacing it would put a file where the device was.
-    There is nothing to write all or nothing then, and nothing to back up (an input repaired in
-    place is a regular file: `wsfix.capture.open_capture` reads no other).
+    A symlink is followed: the file it points to is replaced, the link stays. A stream (see
+    `is_stream`: /dev/null, a named pipe, a terminal) is written to directly, as the shell's `>`
+    would: replacing it would put a file where the device was. So is the file this process's
+    standard output or error is open on (/dev/stdout with `> file`), through that descriptor: its
+    offset and append mode are the shell's. There is nothing to write all or nothing then, and
+    nothing to back up (an input repaired in place is a regular file: `open_capture` reads no
+    other). A block device or a socket is refused (OutputError).
     """
-    if is_special_file(target):
-        with _direct_output(target) as handle:
+    descriptor = _stream_descriptor(target)
+    if descriptor is not None:
+        with _direct_output(target, descriptor) as handle:
             yield handle
         return
     path = os.path.realpath(target)  # through symlinks; a dangling one: the file it names is made
@@ -317,24 +321,72 @@ def atomic_output(target: str, mode_from: str | None = None, backup: str | None 
     _fsync_folder(folder)
 
 
-def is_special_file(path: str) -> bool:
-    """Whether `path` exists (through symlinks) and is neither a regular file nor a folder: a
-    device, a named pipe, a socket."""
+def is_stream(path: str) -> bool:
+    """Whether `path` names (through symlinks) a character device or a named pipe: something to
+    write to, not a file to replace (/dev/null, a terminal, a pipe, /dev/stdout on one)."""
     try:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def written_through(path: str) -> bool:
+    """Whether `atomic_output` writes to `path` as it is, replacing nothing: a stream, or what
+    standard output or error is open on."""
+    return is_stream(path) or standard_stream(path) is not None
+
+
+def standard_stream(path: str) -> int | None:
+    """1 or 2 when `path` is what this process's standard output or error is open on
+    (/dev/stdout, or the file the shell redirected it to), else None."""
+    try:
+        named = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    for descriptor in (1, 2):
+        try:
+            opened = os.fstat(descriptor)
+        except OSError:
+            continue
+        if (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino):
+            return descriptor
+    return None
+
+
+def refuse_unwritable(path: str) -> None:
+    """Raise OutputError if `path` names something wsfix does not write to: a block device or a
+    socket (a regular file, a stream or a name not taken is fine)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return
+    if stat.S_ISBLK(mode):
+        raise OutputError(f"{path}: is a block device (wsfix writes files, pipes and character devices)")
+    if stat.S_ISSOCK(mode):
+        raise OutputError(f"{path}: is a socket (wsfix writes files, pipes and character devices)")
+
+
+def _stream_descriptor(target: str) -> int | None:
+    """A new descriptor to write `target` through when it is not a file to replace (see
+    `atomic_output`), else None. Raises OutputError."""
+    refuse_unwritable(target)
+    standard = standard_stream(target)
+    if standard is not None:
+        (sys.stdout if standard == 1 else sys.stderr).flush()  # what is printed there comes first
+        return os.dup(standard)
+    if not is_stream(target):
+        return None
+    try:
+        # Not created (it exists), not truncated (that means nothing to a stream).
+        return os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write to it: {error.strerror or error}") from error
 
 
 @contextlib.contextmanager
-def _direct_output(target: str) -> Iterator[AtomicFile]:
-    """`target`, a device or pipe, open for writing (not created, not truncated: it exists, and
-    truncating means nothing to it)."""
-    try:
-        descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as error:
-        raise OutputError(f"{target}: cannot write to it: {error.strerror or error}") from error
+def _direct_output(target: str, descriptor: int) -> Iterator[AtomicFile]:
+    """The open stream `descriptor` (for `target`) as an AtomicFile that replaces nothing."""
     try:
         with os.fdopen(descriptor, "wb") as stream:
             yield AtomicFile(stream, replaces_target=False)
