@@ -265,7 +265,7 @@ def test_repair_in_place_keeps_an_existing_backup_without_force(run, capture_fil
         older.write(b"an older backup\n")
     before = sorted(os.listdir(tmp_path))
     result = run("repair", "--in-place", source)
-    assert_one_line_error(result, "backup already exists", "--force", "is unchanged")
+    assert_one_line_error(result, "backup already exists", "--force", "no file was changed")
     assert sorted(os.listdir(tmp_path)) == before  # no temp file left
     with open(source, "rb") as unchanged, open(source + ".orig", "rb") as backup:
         assert unchanged.read() == INCIDENT
@@ -274,6 +274,18 @@ def test_repair_in_place_keeps_an_existing_backup_without_force(run, capture_fil
     with open(source, "rb") as repaired, open(source + ".orig", "rb") as backup:
         assert repaired.read() == INCIDENT_REPAIRED
         assert backup.read() == INCIDENT
+
+
+def test_repair_in_place_of_several_files_stops_before_touching_any(run, capture_file, tmp_path):
+    # The second file's backup is in the way of a change: the first is not repaired either.
+    first, second, third = (capture_file(INCIDENT, name) for name in ("a.jsonl", "b.jsonl", "c.jsonl"))
+    with open(second + ".orig", "wb") as older:
+        older.write(b"an older backup\n")
+    before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
+    result = run("repair", "--in-place", first, second, third, "--diff")
+    assert_one_line_error(result, f"{second}.orig: backup already exists", "no file was changed")
+    assert result.stdout == ""  # no diff of a change not made
+    assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)} == before
 
 
 @pytest.mark.parametrize("link", ["same", "symlink", "hardlink"])

@@ -370,6 +370,15 @@ def repair(
             target = STDIN
     for path in sources:
         _check_repair_targets(path, target, in_place, backup_suffix, force, dry_run, diff)
+    if in_place and backup_suffix and not (force or dry_run):
+        # A backup in the way stops a repair that would change its input, and only such a one
+        # (a second run changes nothing): find out first, before any of the files is touched.
+        for path in sources:
+            backup = path + backup_suffix
+            if os.path.lexists(backup) and repair_capture(path, RepairTarget(dry_run=True), settings,
+                                                          jobs=jobs).lines_changed:
+                raise OutputError(f"{backup}: backup already exists (use --force to overwrite it, "
+                                  f"or --backup-suffix '' for no backup); no file was changed")
     code = ExitCode.OK
     for path in sources:
         log = sys.stderr if target == STDIN else sys.stdout
