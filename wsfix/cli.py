@@ -279,11 +279,7 @@ def check(
                                capture_format=capture_format, message_path=message_path)
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
-    if output_file is not None and output_file != STDIN:
-        from wsfix.repair import standard_stream
-
-        if standard_stream(output_file) == 1:  # /dev/stdout, or the file it is redirected to
-            output_file = STDIN
+    output_file = _stdout_as_dash(output_file)
     if output_file == STDIN:
         output_file = None  # the report goes to standard output anyway
     for path in files:  # fail on a missing file before printing anything
@@ -363,11 +359,7 @@ def repair(
         raise UsageError("--out takes one capture; repair several with --in-place")
     if source is None and not (in_place or dry_run):
         raise UsageError("FILE... is repaired in place: add --in-place (or --dry-run)")
-    if target is not None and target != STDIN:
-        from wsfix.repair import standard_stream
-
-        if standard_stream(target) == 1:  # /dev/stdout, or the file it is redirected to: as -
-            target = STDIN
+    target = _stdout_as_dash(target)
     for path in sources:
         _check_repair_targets(path, target, in_place, backup_suffix, force, dry_run, diff)
     if in_place and backup_suffix and not (force or dry_run):
@@ -392,6 +384,16 @@ def repair(
         if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
             code = ExitCode.FINDINGS
     return code
+
+
+def _stdout_as_dash(path: str | None) -> str | None:
+    """`-` for an output path that is standard output (/dev/stdout, or the file it is redirected
+    to): written as `-` is, with the summary on standard error. Any other path as it is."""
+    if path is None or path == STDIN:
+        return path
+    from wsfix.repair import standard_stream
+
+    return STDIN if standard_stream(path) == 1 else path
 
 
 def _check_repair_targets(source: str, target: str | None, in_place: bool, backup_suffix: str,

@@ -237,11 +237,11 @@ def parse_window(text: str) -> Window | None:
     bounds = []
     for written in (start_text.strip(), end_text.strip()):
         bound = written
-        if re.fullmatch(r"[+-]?\d+", bound) and len(bound) < 13 and not re.fullmatch(r"\d{4}", bound):
-            bounds.append(int(bound))
-            continue
         if re.fullmatch(r"\d{4}", bound):
             bound += "-01-01"
+        elif re.fullmatch(r"[+-]?\d+", bound) and len(bound) < 13:
+            bounds.append(int(bound))
+            continue
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", bound):
             bound += "T00:00:00Z"
         reading = classify(bound, Policy(window=None))
