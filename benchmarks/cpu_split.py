@@ -41,8 +41,9 @@ main()
 
 def measure(command: list[str]) -> list[float]:
     """(wall, parent user, parent system, workers user, workers system) seconds of one run."""
-    ran = subprocess.run([sys.executable, "-P", "-c", _CHILD, *command], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True)
+    ran = subprocess.run(
+        [sys.executable, "-P", "-c", _CHILD, *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     figures = ran.stderr.strip().splitlines()[-1].split() if ran.stderr.strip() else []
     if ran.returncode not in (0, 1) or len(figures) != 5:
         raise SystemExit(f"wsfix {' '.join(command)} failed ({ran.returncode}): {ran.stderr.strip()}")
@@ -61,11 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     for round_number in range(args.rounds):
         wall, user, system, workers_user, workers_system = measure(command)
         runs.append((wall, user + system, workers_user + workers_system))
-        print(f"round {round_number + 1}: wall {wall:.3f} s; parent {user:.3f} s user + {system:.3f} s system; "
-              f"workers {workers_user:.3f} s user + {workers_system:.3f} s system")
+        print(
+            f"round {round_number + 1}: wall {wall:.3f} s; parent {user:.3f} s user + {system:.3f} s system; "
+            f"workers {workers_user:.3f} s user + {workers_system:.3f} s system"
+        )
     wall, parent, workers = (statistics.median(run[index] for run in runs) for index in range(3))
-    print(f"median of {args.rounds}: wall {wall:.3f} s; parent {parent:.3f} s; workers {workers:.3f} s "
-          f"(wsfix {' '.join(command)})")
+    print(
+        f"median of {args.rounds}: wall {wall:.3f} s; parent {parent:.3f} s; workers {workers:.3f} s "
+        f"(wsfix {' '.join(command)})"
+    )
     return 0
 
 

@@ -54,10 +54,12 @@ def main(argv: list[str] | None = None) -> int:
                 one.append(timed(wsfix_command(capture, 1, args.repair, out)))
                 many.append(timed(wsfix_command(capture, args.jobs, args.repair, out)))
             ratios = sorted(alone / together for alone, together in zip(one, many, strict=True))
-            print(f"{capture.name} ({capture.stat().st_size / 1e6:,.0f} MB): wsfix {verb} --jobs 1 "
-                  f"{statistics.median(one):.3f} s, --jobs {args.jobs} {statistics.median(many):.3f} s, "
-                  f"{statistics.median(one) / statistics.median(many):.2f}× (per round, lowest first: "
-                  f"{', '.join(f'{ratio:.2f}' for ratio in ratios)})")
+            print(
+                f"{capture.name} ({capture.stat().st_size / 1e6:,.0f} MB): wsfix {verb} --jobs 1 "
+                f"{statistics.median(one):.3f} s, --jobs {args.jobs} {statistics.median(many):.3f} s, "
+                f"{statistics.median(one) / statistics.median(many):.2f}× (per round, lowest first: "
+                f"{', '.join(f'{ratio:.2f}' for ratio in ratios)})"
+            )
     return 0
 
 

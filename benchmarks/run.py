@@ -47,14 +47,19 @@ with open(sys.argv[1], "rb") as f:
 _MODEL = "from pydantic import ValidationError\nfrom wsfix.schema import WebSocketMessage\n"
 BASELINES = {
     "read lines": _LOOP.format(setup="", call="pass", errors="Exception"),
-    "orjson.loads per line": _LOOP.format(setup="import orjson\nloads = orjson.loads", call="loads(line)",
-                                          errors="orjson.JSONDecodeError"),
+    "orjson.loads per line": _LOOP.format(
+        setup="import orjson\nloads = orjson.loads", call="loads(line)", errors="orjson.JSONDecodeError"
+    ),
     "validation floor (validate_json per line)": _LOOP.format(
         setup=_MODEL + "validate = WebSocketMessage.__pydantic_validator__.validate_json",
-        call="validate(line)", errors="ValidationError"),
+        call="validate(line)",
+        errors="ValidationError",
+    ),
     "json.loads + model_validate": _LOOP.format(
         setup=_MODEL + "import json\nvalidate = WebSocketMessage.model_validate",
-        call="validate(json.loads(line))", errors="(ValidationError, ValueError)"),
+        call="validate(json.loads(line))",
+        errors="(ValidationError, ValueError)",
+    ),
 }
 FLOOR = "validation floor (validate_json per line)"
 
@@ -82,14 +87,16 @@ print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(st
 
 
 # Every process runs as on a user's machine: with its bytecode cache, with buffered output.
-CHILD_ENV = {name: value for name, value in os.environ.items()
-             if name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
+CHILD_ENV = {
+    name: value for name, value in os.environ.items() if name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
+}
 
 
 def run_process(argv: list[str]) -> tuple[float, float, int]:
     """(wall seconds, peak RSS in MB, exit status) of one fresh process running `argv`."""
-    launched = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *argv], capture_output=True,
-                              text=True, check=True, env=CHILD_ENV)
+    launched = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCHER, *argv], capture_output=True, text=True, check=True, env=CHILD_ENV
+    )
     seconds, peak_kb, status = launched.stdout.split()
     return float(seconds), int(peak_kb) / 1024, int(status)
 
@@ -116,9 +123,17 @@ def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
             times[command.name].append(elapsed)
             peaks[command.name].append(peak)
             print(f"  round {round_number + 1}: {command.name}: {elapsed:.3f} s, {peak:.0f} MB", file=sys.stderr)
-    return [Measure(command.name, command.lines, statistics.median(times[command.name]),
-                    statistics.median(peaks[command.name]), command.note, tuple(times[command.name]))
-            for command in commands]
+    return [
+        Measure(
+            command.name,
+            command.lines,
+            statistics.median(times[command.name]),
+            statistics.median(peaks[command.name]),
+            command.note,
+            tuple(times[command.name]),
+        )
+        for command in commands
+    ]
 
 
 def wsfix(*args: str) -> list[str]:
@@ -150,14 +165,25 @@ def bench_capture(path: Path, jobs: int, repeat: int, workdir: Path, schema_samp
     commands = [Command(name, [sys.executable, "-c", code, str(path)], lines) for name, code in BASELINES.items()]
     out = workdir / "repaired.jsonl"
     for job_count in dict.fromkeys((1, jobs)):
-        commands.append(Command(f"wsfix check --jobs {job_count}",
-                                wsfix("check", str(path), "--jobs", str(job_count), "--no-progress"),
-                                lines, ok=(0, 1)))
+        commands.append(
+            Command(
+                f"wsfix check --jobs {job_count}",
+                wsfix("check", str(path), "--jobs", str(job_count), "--no-progress"),
+                lines,
+                ok=(0, 1),
+            )
+        )
     for job_count in dict.fromkeys((1, jobs)):
-        commands.append(Command(f"wsfix repair --jobs {job_count}",
-                                wsfix("repair", "--in", str(path), "--out", str(out), "--force",
-                                      "--jobs", str(job_count), "--no-progress"),
-                                lines, ok=(0, 1)))
+        commands.append(
+            Command(
+                f"wsfix repair --jobs {job_count}",
+                wsfix(
+                    "repair", "--in", str(path), "--out", str(out), "--force", "--jobs", str(job_count), "--no-progress"
+                ),
+                lines,
+                ok=(0, 1),
+            )
+        )
     results = measure_all(commands, repeat)
     out.unlink(missing_ok=True)
     results.insert(len(BASELINES), check_jsonschema(path, workdir, schema_sample, repeat))
@@ -184,8 +210,18 @@ def check_jsonschema(path: Path, workdir: Path, sample: int, repeat: int) -> Mea
                 document = folder / f"{index}.json"
                 document.write_bytes(line)
                 documents.append(str(document))
-        [result] = measure_all([Command(name, [tool, "--schemafile", str(schema), *documents], len(documents),
-                                        ok=(0, 1), note=f"{len(documents):,} lines, one file each")], repeat)
+        [result] = measure_all(
+            [
+                Command(
+                    name,
+                    [tool, "--schemafile", str(schema), *documents],
+                    len(documents),
+                    ok=(0, 1),
+                    note=f"{len(documents):,} lines, one file each",
+                )
+            ],
+            repeat,
+        )
     finally:
         shutil.rmtree(folder)
     return result
@@ -247,8 +283,7 @@ def table(title: str, results: list[Measure]) -> str:
             continue
         rate = result.lines / result.seconds
         name = f"{result.name} ({result.note})" if result.note else result.name
-        rows.append(f"| {name} | {rate:,.0f} | {rate / floor_rate:.2f} | {result.seconds:.2f} | "
-                    f"{result.rss_mb:.0f} |")
+        rows.append(f"| {name} | {rate:,.0f} | {rate / floor_rate:.2f} | {result.seconds:.2f} | {result.rss_mb:.0f} |")
     return "\n".join(rows)
 
 
@@ -263,8 +298,10 @@ def speedups(results: list[Measure], jobs: int) -> str:
         if one is None or many is None or one is many:
             continue
         paired = sorted(alone / together for alone, together in zip(one.rounds, many.rounds, strict=True))
-        parts.append(f"{command} {one.seconds / many.seconds:.2f}× (per round, lowest first: "
-                     f"{', '.join(f'{ratio:.2f}' for ratio in paired)})")
+        parts.append(
+            f"{command} {one.seconds / many.seconds:.2f}× (per round, lowest first: "
+            f"{', '.join(f'{ratio:.2f}' for ratio in paired)})"
+        )
     return f"**--jobs {jobs} / --jobs 1**: " + "; ".join(parts) if parts else ""
 
 
@@ -273,43 +310,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=1_000_000, help="lines per capture (default 1,000,000)")
     parser.add_argument("--broken", type=float, default=0.1, help="fraction of broken lines (default 0.1)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="N for the --jobs N runs (default: the CPU count)")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="N for the --jobs N runs (default: the CPU count)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown")
-    parser.add_argument("--schema-sample", type=int, default=10_000,
-                        help="lines given to check-jsonschema (one file each; it is slow)")
+    parser.add_argument(
+        "--schema-sample", type=int, default=10_000, help="lines given to check-jsonschema (one file each; it is slow)"
+    )
     parser.add_argument("--startup-repeat", type=int, default=20)
-    parser.add_argument("--memory", type=lambda text: [parse_size(part) for part in text.split(",")],
-                        default=None, help="sizes for the memory runs, e.g. 10M,1G (default: skipped)")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "wsfix-bench",
-                        help="where generated captures are kept between runs")
+    parser.add_argument(
+        "--memory",
+        type=lambda text: [parse_size(part) for part in text.split(",")],
+        default=None,
+        help="sizes for the memory runs, e.g. 10M,1G (default: skipped)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "wsfix-bench",
+        help="where generated captures are kept between runs",
+    )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
 
     import pydantic
 
     print(f"command: python benchmarks/run.py {' '.join(argv if argv is not None else sys.argv[1:])}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f} at start; Python {platform.python_version()}, "
-          f"pydantic {pydantic.VERSION}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.2f} at start; Python {platform.python_version()}, "
+        f"pydantic {pydantic.VERSION}"
+    )
     print()
     broken = capture(args.workdir, args.lines, args.broken, args.seed)
     clean = capture(args.workdir, args.lines, 0.0, args.seed)
     for title, path in ((f"{args.broken:.0%} broken", broken), ("clean", clean)):
         results = bench_capture(path, args.jobs, args.repeat, args.workdir, args.schema_sample)
         size = path.stat().st_size
-        print(table(f"{args.lines:,} lines, {title} ({size / 1e6:.0f} MB, {size / args.lines:.0f} bytes/line)",
-                    results))
+        print(
+            table(f"{args.lines:,} lines, {title} ({size / 1e6:.0f} MB, {size / args.lines:.0f} bytes/line)", results)
+        )
         print()
         if args.jobs > 1:
             print(speedups(results, args.jobs))
             print()
     base, floor, check = startup(args.workdir, args.startup_repeat)
-    print(f"**Start-up** (median of {args.startup_repeat}): `python -c \"import typer, rich, orjson; "
-          f"from pydantic import BaseModel\"` {base * 1000:.0f} ms; `wsfix check one-line.jsonl` "
-          f"{check * 1000:.0f} ms ({check / base:.2f}×); for comparison, a typer + pydantic "
-          f"command with no wsfix code (`benchmarks/startup_floor.py`) {floor * 1000:.0f} ms "
-          f"({floor / base:.2f}×)")
+    print(
+        f'**Start-up** (median of {args.startup_repeat}): `python -c "import typer, rich, orjson; '
+        f'from pydantic import BaseModel"` {base * 1000:.0f} ms; `wsfix check one-line.jsonl` '
+        f"{check * 1000:.0f} ms ({check / base:.2f}×); for comparison, a typer + pydantic "
+        f"command with no wsfix code (`benchmarks/startup_floor.py`) {floor * 1000:.0f} ms "
+        f"({floor / base:.2f}×)"
+    )
     if args.memory:
         print()
         rows = memory(args.workdir, args.memory, args.jobs, args.seed)

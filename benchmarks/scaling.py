@@ -45,8 +45,10 @@ def main() -> None:
         alone.append(timed(1, args.capture))
         pair.append(timed(2, args.capture))
     one, two = statistics.median(alone), statistics.median(pair)
-    print(f"one loop {one:.2f} s; two at once {two:.2f} s; ceiling for two processes "
-          f"{2 * one / two:.2f}x one (median of {args.rounds})")
+    print(
+        f"one loop {one:.2f} s; two at once {two:.2f} s; ceiling for two processes "
+        f"{2 * one / two:.2f}x one (median of {args.rounds})"
+    )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ _TYPES = [f"type_{number}" for number in range(50)] + ["ping"]
 
 
 @app.command()
-def check(path: str, naive_tz: str = "UTC", unit: Optional[str] = None, select: Optional[str] = None,
-          max_rows: int = 50) -> None:
+def check(
+    path: str, naive_tz: str = "UTC", unit: Optional[str] = None, select: Optional[str] = None, max_rows: int = 50
+) -> None:
     message_type = enum.Enum("MessageType", {value.upper(): value for value in _TYPES}, type=str)
 
     class Message(BaseModel):

@@ -71,24 +71,43 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir)
     source = capture(workdir, args.lines, args.broken, args.seed)
     out = workdir / "write-behind-repaired.jsonl"
-    env_free = {key: value for key, value in os.environ.items()
-                if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
+    env_free = {
+        key: value for key, value in os.environ.items() if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
+    }
     os.environ.clear()
     os.environ.update(env_free)
     runs: dict[tuple[int, str], list[tuple[float, float]]] = {}
     for round_number in range(args.rounds):
         for jobs in (1, 2):
             for variant in VARIANTS:
-                measured = run_once([sys.executable, "-P", "-c", _VARIANT, variant, "repair", "--in", str(source),
-                                     "--out", str(out), "--force", "--no-progress", "--jobs", str(jobs)])
+                measured = run_once(
+                    [
+                        sys.executable,
+                        "-P",
+                        "-c",
+                        _VARIANT,
+                        variant,
+                        "repair",
+                        "--in",
+                        str(source),
+                        "--out",
+                        str(out),
+                        "--force",
+                        "--no-progress",
+                        "--jobs",
+                        str(jobs),
+                    ]
+                )
                 runs.setdefault((jobs, variant), []).append(measured)
                 print(f"  round {round_number + 1}: --jobs {jobs} {variant}: {measured[0]:.3f} s", file=sys.stderr)
     out.unlink(missing_ok=True)
     print(f"wsfix repair of {source.name}, median of {args.rounds} rounds")
     print("| --jobs | write-behind | wall s | system s |\n|---:|---|---:|---:|")
     for (jobs, variant), measured in runs.items():
-        print(f"| {jobs} | {variant} | {statistics.median(w for w, _ in measured):.3f} "
-              f"| {statistics.median(s for _, s in measured):.3f} |")
+        print(
+            f"| {jobs} | {variant} | {statistics.median(w for w, _ in measured):.3f} "
+            f"| {statistics.median(s for _, s in measured):.3f} |"
+        )
     return 0
 
 

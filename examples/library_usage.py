@@ -17,8 +17,7 @@ class WebSocketMessage(BaseModel):
 
 
 # The incident value: a naive ISO string, read as UTC.
-message = WebSocketMessage.model_validate_json(
-    '{"type":"start_agent","timestamp":"2025-09-08T16:50:01.447585"}')
+message = WebSocketMessage.model_validate_json('{"type":"start_agent","timestamp":"2025-09-08T16:50:01.447585"}')
 print(message.timestamp)  # 1757350201.447585
 
 # Milliseconds from Date.now() are divided exactly; nothing is ever replaced by "now".

@@ -14,15 +14,14 @@ settings.register_profile("wsfix", derandomize=True, deadline=None)
 settings.register_profile("explore", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "wsfix"))
 
-from wsfix.linter import Linter
-from wsfix.capture import iter_records
-from wsfix.repair import RepairResult, repair_records
-from wsfix.schema import DEFAULT_SCHEMA, Schema
-from wsfix.timestamps import DEFAULT_POLICY, Policy
+from wsfix.capture import iter_records  # noqa: E402 - after the profile is loaded
+from wsfix.linter import Linter  # noqa: E402
+from wsfix.repair import RepairResult, repair_records  # noqa: E402
+from wsfix.schema import DEFAULT_SCHEMA, Schema  # noqa: E402
+from wsfix.timestamps import DEFAULT_POLICY, Policy  # noqa: E402
 
 
-def lint_bytes(data: bytes, policy: Policy = DEFAULT_POLICY, path: str = "t.jsonl",
-               schema: Schema = DEFAULT_SCHEMA):
+def lint_bytes(data: bytes, policy: Policy = DEFAULT_POLICY, path: str = "t.jsonl", schema: Schema = DEFAULT_SCHEMA):
     """All problems of a capture, in order."""
     linter = Linter(schema, policy)
     problems = []
@@ -31,13 +30,18 @@ def lint_bytes(data: bytes, policy: Policy = DEFAULT_POLICY, path: str = "t.json
     return problems
 
 
-def repair_bytes(data: bytes, policy: Policy = DEFAULT_POLICY,
-                 schema: Schema = DEFAULT_SCHEMA) -> tuple[bytes, RepairResult]:
+def repair_bytes(
+    data: bytes, policy: Policy = DEFAULT_POLICY, schema: Schema = DEFAULT_SCHEMA
+) -> tuple[bytes, RepairResult]:
     linter = Linter(schema, policy)
     out = io.BytesIO()
     result = RepairResult()
-    repair_records(iter_records(io.BytesIO(data), "t.jsonl"),
-                   lambda record, line_no: linter.lint(record, line_no, "t.jsonl"), out, result)
+    repair_records(
+        iter_records(io.BytesIO(data), "t.jsonl"),
+        lambda record, line_no: linter.lint(record, line_no, "t.jsonl"),
+        out,
+        result,
+    )
     return out.getvalue(), result
 
 

@@ -100,11 +100,14 @@ def run_ci_commands(text: str, tmp_path: Path, monkeypatch) -> dict[str, int]:
     shutil.copy(CAPTURE, tmp_path / "captures" / "session.jsonl")
     codes = {}
     for command in wsfix_commands(text):
-        args = [("captures/session.jsonl" if arg in ("$CAPTURES", "captures/*.jsonl") else arg)
-                for arg in command[1:]]
+        args = [("captures/session.jsonl" if arg in ("$CAPTURES", "captures/*.jsonl") else arg) for arg in command[1:]]
         result = run(args)
         assert result.exit_code in (0, 1), result.output
-        key = args[args.index("--output-file") + 1] if "--output-file" in args else args[args.index("--output-format") + 1]
+        key = (
+            args[args.index("--output-file") + 1]
+            if "--output-file" in args
+            else args[args.index("--output-format") + 1]
+        )
         codes[key] = result.exit_code
     return codes
 
@@ -147,12 +150,19 @@ def test_readme_config_sample_is_valid(tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text(readme_block("## Configuration", "toml"), encoding="utf-8")
     assert load_config(str(path)) == {
-        "select": ("WS",), "ignore": ("WS003",), "extend-select": (), "naive-tz": "UTC",
-        "window": "2020-01-01..2030-01-01", "output-format": "concise", "max-rows": 100}
+        "select": ("WS",),
+        "ignore": ("WS003",),
+        "extend-select": (),
+        "naive-tz": "UTC",
+        "window": "2020-01-01..2030-01-01",
+        "output-format": "concise",
+        "max-rows": 100,
+    }
 
 
-@pytest.mark.parametrize("snippet", wsfix_commands(readme_block("## Choosing what counts", "sh")),
-                         ids=lambda args: " ".join(args[2:5]))
+@pytest.mark.parametrize(
+    "snippet", wsfix_commands(readme_block("## Choosing what counts", "sh")), ids=lambda args: " ".join(args[2:5])
+)
 def test_readme_selection_examples_run(snippet, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "logs").mkdir()

@@ -17,15 +17,18 @@ class Message(BaseModel):
     timestamp: Optional[EpochSeconds] = None
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    pytest.param('"2025-09-08T16:50:01.447585"', 1757350201.447585, id="naive-iso"),
-    pytest.param('"2025-09-08T16:50:01.447585Z"', 1757350201.447585, id="iso-z"),
-    pytest.param("1757350201447", 1757350201.447, id="ms"),
-    pytest.param('"1757350201.5"', 1757350201.5, id="numeric-string"),
-    pytest.param('"Mon, 08 Sep 2025 16:50:01 GMT"', 1757350201.0, id="rfc2822"),
-    pytest.param("1757350201.25", 1757350201.25, id="seconds"),
-    pytest.param("null", None, id="null"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param('"2025-09-08T16:50:01.447585"', 1757350201.447585, id="naive-iso"),
+        pytest.param('"2025-09-08T16:50:01.447585Z"', 1757350201.447585, id="iso-z"),
+        pytest.param("1757350201447", 1757350201.447, id="ms"),
+        pytest.param('"1757350201.5"', 1757350201.5, id="numeric-string"),
+        pytest.param('"Mon, 08 Sep 2025 16:50:01 GMT"', 1757350201.0, id="rfc2822"),
+        pytest.param("1757350201.25", 1757350201.25, id="seconds"),
+        pytest.param("null", None, id="null"),
+    ],
+)
 def test_accepts_every_convertible_form(raw, expected):
     message = Message.model_validate_json('{"type":"ping","timestamp":' + raw + "}")
     assert message.timestamp == expected
@@ -42,14 +45,17 @@ def test_a_json_number_with_a_fraction_arrives_as_pydantics_float():
     assert Message(type="ping", timestamp="1637640125380.267460").timestamp == 1637640125.3802674
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    pytest.param('"2025-09-08"', "a date without a time of day", id="date-only"),
-    pytest.param("true", "boolean true is not a timestamp", id="bool"),
-    pytest.param("NaN", "NaN is not a finite number", id="nan"),
-    pytest.param('"nan"', "spells a non-finite number", id="nan-string"),
-    pytest.param("0", "outside the plausible window", id="zero"),
-    pytest.param("[1]", "an array is not a timestamp", id="array"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        pytest.param('"2025-09-08"', "a date without a time of day", id="date-only"),
+        pytest.param("true", "boolean true is not a timestamp", id="bool"),
+        pytest.param("NaN", "NaN is not a finite number", id="nan"),
+        pytest.param('"nan"', "spells a non-finite number", id="nan-string"),
+        pytest.param("0", "outside the plausible window", id="zero"),
+        pytest.param("[1]", "an array is not a timestamp", id="array"),
+    ],
+)
 def test_rejects_with_the_reason_and_never_substitutes_now(raw, reason):
     with pytest.raises(ValidationError) as caught:
         Message.model_validate_json('{"type":"ping","timestamp":' + raw + "}")

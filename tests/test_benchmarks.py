@@ -78,19 +78,46 @@ def test_size_option_stops_at_the_size():
 def test_run_prints_every_table(tmp_path):
     # A tiny capture, one round: every row and the speed-up lines are printed, every run ends as
     # expected (run.py stops on an unexpected exit status).
-    result = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--lines", "3000", "--repeat", "1",
-                             "--startup-repeat", "1", "--jobs", "2", "--workdir", str(tmp_path)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--lines",
+            "3000",
+            "--repeat",
+            "1",
+            "--startup-repeat",
+            "1",
+            "--jobs",
+            "2",
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for title in ("**3,000 lines, 10% broken", "**3,000 lines, clean"):
         assert out.count(title) == 1
-    for row in ("read lines", "orjson.loads per line", "validation floor (validate_json per line)",
-                "json.loads + model_validate", "check-jsonschema", "wsfix check --jobs 1", "wsfix check --jobs 2",
-                "wsfix repair --jobs 1", "wsfix repair --jobs 2"):
+    for row in (
+        "read lines",
+        "orjson.loads per line",
+        "validation floor (validate_json per line)",
+        "json.loads + model_validate",
+        "check-jsonschema",
+        "wsfix check --jobs 1",
+        "wsfix check --jobs 2",
+        "wsfix repair --jobs 1",
+        "wsfix repair --jobs 2",
+    ):
         assert out.count(f"| {row}") == 2, row
-    speedups = re.findall(r"\*\*--jobs 2 / --jobs 1\*\*: check ([\d.]+)× \(per round, lowest first: ([\d.]+)\); "
-                          r"repair ([\d.]+)× \(per round, lowest first: ([\d.]+)\)", out)
+    speedups = re.findall(
+        r"\*\*--jobs 2 / --jobs 1\*\*: check ([\d.]+)× \(per round, lowest first: ([\d.]+)\); "
+        r"repair ([\d.]+)× \(per round, lowest first: ([\d.]+)\)",
+        out,
+    )
     assert len(speedups) == 2
     for check, check_round, repair, repair_round in speedups:
         assert check == check_round and repair == repair_round  # one round: the median is that round
@@ -104,8 +131,22 @@ def test_cpu_split_tells_parent_from_workers(tmp_path):
     capture.write_bytes(b"".join(generate.generate(lines=30_000, broken=0.1, seed=1)))
     outputs = {}
     for jobs in ("1", "2"):
-        result = subprocess.run([sys.executable, str(BENCHMARKS / "cpu_split.py"), "--rounds", "2", "--",
-                                 "check", str(capture), "--jobs", jobs], capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(BENCHMARKS / "cpu_split.py"),
+                "--rounds",
+                "2",
+                "--",
+                "check",
+                str(capture),
+                "--jobs",
+                jobs,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         outputs[jobs] = result.stdout.splitlines()
     for lines in outputs.values():
@@ -119,12 +160,28 @@ def test_cpu_split_tells_parent_from_workers(tmp_path):
 def test_jobs_compares_one_job_with_n(tmp_path, verb):
     capture = tmp_path / "capture.jsonl"
     capture.write_bytes(b"".join(generate.generate(lines=2000, broken=0.1, seed=1)))
-    result = subprocess.run([sys.executable, str(BENCHMARKS / "jobs.py"), str(capture), "--jobs", "2", "--rounds", "2",
-                             *(["--repair"] if verb == "repair" else [])], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "jobs.py"),
+            str(capture),
+            "--jobs",
+            "2",
+            "--rounds",
+            "2",
+            *(["--repair"] if verb == "repair" else []),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     [line] = result.stdout.splitlines()
-    match = re.fullmatch(rf"capture\.jsonl \(\d+ MB\): wsfix {verb} --jobs 1 ([\d.]+) s, --jobs 2 ([\d.]+) s, "
-                         r"([\d.]+)× \(per round, lowest first: ([\d.]+), ([\d.]+)\)", line)
+    match = re.fullmatch(
+        rf"capture\.jsonl \(\d+ MB\): wsfix {verb} --jobs 1 ([\d.]+) s, --jobs 2 ([\d.]+) s, "
+        r"([\d.]+)× \(per round, lowest first: ([\d.]+), ([\d.]+)\)",
+        line,
+    )
     assert match, line
     one, two, ratio, lowest, highest = map(float, match.groups())
     assert ratio == pytest.approx(one / two, abs=0.01)

@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 from wsfix import __version__
 from wsfix.cli import app
 
-INCIDENT = (b'{"type":"start_agent","payload":{"user_request":"Execute unified_data_agent","message_id":'
-            b'"req_61eebcb6","user":"staging-e2e-user-001"},"timestamp":"2025-09-08T16:50:01.447585",'
-            b'"message_id":"req_61eebcb6","user_id":"staging-e2e-user-001"}\n')
+INCIDENT = (
+    b'{"type":"start_agent","payload":{"user_request":"Execute unified_data_agent","message_id":'
+    b'"req_61eebcb6","user":"staging-e2e-user-001"},"timestamp":"2025-09-08T16:50:01.447585",'
+    b'"message_id":"req_61eebcb6","user_id":"staging-e2e-user-001"}\n'
+)
 INCIDENT_REPAIRED = INCIDENT.replace(b'"2025-09-08T16:50:01.447585"', b"1757350201.447585")
 CLEAN = b'{"type":"ping","timestamp":1757350201.5}\n{"type":"pong","timestamp":1757350202}\n'
 UNFIXABLE = b'{"type":"ping","timestamp":"2025-09-08"}\n{"type":"pong","timestamp":"2025-09-08T16:50:01Z"}\n'
@@ -42,6 +44,7 @@ def assert_one_line_error(result, *fragments: str) -> None:
 
 # --- check ---------------------------------------------------------------------------------
 
+
 def test_check_incident_reports_ws102_and_exits_1(run, capture_file):
     path = capture_file(INCIDENT)
     result = run("check", path)
@@ -50,7 +53,8 @@ def test_check_incident_reports_ws102_and_exits_1(run, capture_file):
     assert "(pydantic: float_parsing)" in result.stdout
     assert "1757350201.447585" in result.stdout
     assert result.stdout.rstrip().endswith(
-        "Checked 1 line in 1 file: 1 error, 0 warnings; 1 fixable with wsfix repair. Naive times read as UTC.")
+        "Checked 1 line in 1 file: 1 error, 0 warnings; 1 fixable with wsfix repair. Naive times read as UTC."
+    )
     assert result.stderr == ""
 
 
@@ -136,14 +140,17 @@ def test_check_unreadable_exits_2(run, capture_file, monkeypatch):
     assert_one_line_error(run("check", path), path, "Permission denied")
 
 
-@pytest.mark.parametrize(("option", "value", "fragment"), [
-    pytest.param("--naive-tz", "Mars/Olympus", "unknown zone 'Mars/Olympus'", id="zone"),
-    pytest.param("--unit", "minutes", "unknown unit 'minutes'", id="unit"),
-    pytest.param("--window", "2100-01-01..2000-01-01", "is empty", id="window"),
-    pytest.param("--output-format", "xml", "unknown output format 'xml'", id="format"),
-    pytest.param("--message-path", "", "--message-path: empty path", id="message-path"),
-    pytest.param("--unit", "minutes", "--unit: unknown unit", id="option-named"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "fragment"),
+    [
+        pytest.param("--naive-tz", "Mars/Olympus", "unknown zone 'Mars/Olympus'", id="zone"),
+        pytest.param("--unit", "minutes", "unknown unit 'minutes'", id="unit"),
+        pytest.param("--window", "2100-01-01..2000-01-01", "is empty", id="window"),
+        pytest.param("--output-format", "xml", "unknown output format 'xml'", id="format"),
+        pytest.param("--message-path", "", "--message-path: empty path", id="message-path"),
+        pytest.param("--unit", "minutes", "--unit: unknown unit", id="option-named"),
+    ],
+)
 def test_check_bad_option_values_exit_2(run, capture_file, option, value, fragment):
     assert_one_line_error(run("check", capture_file(CLEAN), option, value), fragment)
 
@@ -167,6 +174,7 @@ def test_version_and_help(run):
 
 
 # --- repair --------------------------------------------------------------------------------
+
 
 def test_repair_incident_changes_only_the_value(run, capture_file, tmp_path):
     source = capture_file(INCIDENT)
@@ -211,8 +219,12 @@ def test_repair_dry_run_writes_nothing(run, capture_file, tmp_path):
     assert result.exit_code == 1
     assert set(os.listdir(tmp_path)) == before
     assert result.stdout.splitlines()[:5] == [
-        f"--- {source}", f"+++ {source}", "@@ -1 +1 @@",
-        "-" + INCIDENT.decode().rstrip("\n"), "+" + INCIDENT_REPAIRED.decode().rstrip("\n")]
+        f"--- {source}",
+        f"+++ {source}",
+        "@@ -1 +1 @@",
+        "-" + INCIDENT.decode().rstrip("\n"),
+        "+" + INCIDENT_REPAIRED.decode().rstrip("\n"),
+    ]
     assert f"Would repair 1 value on 1 of 1 lines ({source})." in result.stdout
 
 
@@ -235,8 +247,7 @@ def test_repair_in_place_unchanged_file_is_not_rewritten(run, capture_file):
 
 
 @pytest.mark.parametrize("from_stdin", [False, True], ids=["file", "stdin"])
-def test_repair_summary_points_to_check_only_when_the_input_can_be_read_again(run, capture_file, tmp_path,
-                                                                              from_stdin):
+def test_repair_summary_points_to_check_only_when_the_input_can_be_read_again(run, capture_file, tmp_path, from_stdin):
     data = INCIDENT + b'{"type":"ping","timestamp":NaN}\n'  # a finding without a fix
     out = str(tmp_path / "out.jsonl")
     if from_stdin:
@@ -325,11 +336,14 @@ def test_repair_output_in_missing_folder_exits_2(run, capture_file, tmp_path):
     assert_one_line_error(result, "does not exist")
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    pytest.param([], "say where to write", id="no-target"),
-    pytest.param(["--out", "x.jsonl", "--in-place"], "either --out or --in-place", id="both"),
-    pytest.param(["--out", "-", "--diff"], "--diff and --out -", id="diff-to-stdout"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        pytest.param([], "say where to write", id="no-target"),
+        pytest.param(["--out", "x.jsonl", "--in-place"], "either --out or --in-place", id="both"),
+        pytest.param(["--out", "-", "--diff"], "--diff and --out -", id="diff-to-stdout"),
+    ],
+)
 def test_repair_usage_errors(run, capture_file, args, fragment):
     assert_one_line_error(run("repair", "--in", capture_file(INCIDENT), *args), fragment)
 
@@ -342,6 +356,5 @@ def test_python_dash_m_runs_the_same_cli():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "wsfix", "--version"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run([sys.executable, "-m", "wsfix", "--version"], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, f"wsfix {__version__}\n")

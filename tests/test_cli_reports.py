@@ -85,8 +85,9 @@ def test_output_file_in_a_missing_folder(folder):
 
 def test_output_file_untouched_when_the_format_is_unknown(folder):
     (folder / "r.txt").write_text("keep\n")
-    assert_one_line_error(run("check", "capture.jsonl", "--output-format", "xml", "--output-file", "r.txt"),
-                          "unknown output format 'xml'")
+    assert_one_line_error(
+        run("check", "capture.jsonl", "--output-format", "xml", "--output-file", "r.txt"), "unknown output format 'xml'"
+    )
     assert (folder / "r.txt").read_text() == "keep\n"
 
 
@@ -107,6 +108,7 @@ def test_github_step_summary_only_for_the_github_format(folder):
 
 
 # --- repair for pre-commit ---------------------------------------------------------------------
+
 
 def test_repair_files_in_place_without_backup_and_exit_non_zero_on_fix(folder):
     (folder / "b.jsonl").write_bytes(INCIDENT)
@@ -134,12 +136,15 @@ def test_repair_files_with_unfixable_findings_exit_1(folder):
     assert run("repair", "--in-place", "--backup-suffix", "", "u.jsonl").exit_code == 1
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    pytest.param(["a.jsonl"], "add --in-place", id="files-need-in-place"),
-    pytest.param(["--in", "capture.jsonl", "x.jsonl", "--in-place"], "either with --in or as FILE", id="both"),
-    pytest.param(["capture.jsonl", "capture.jsonl", "--out", "o.jsonl"], "--out takes one capture", id="out"),
-    pytest.param(["--in-place"], "say what to repair", id="nothing"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        pytest.param(["a.jsonl"], "add --in-place", id="files-need-in-place"),
+        pytest.param(["--in", "capture.jsonl", "x.jsonl", "--in-place"], "either with --in or as FILE", id="both"),
+        pytest.param(["capture.jsonl", "capture.jsonl", "--out", "o.jsonl"], "--out takes one capture", id="out"),
+        pytest.param(["--in-place"], "say what to repair", id="nothing"),
+    ],
+)
 def test_repair_file_arguments_usage_errors(folder, args, fragment):
     assert_one_line_error(run("repair", *args), fragment)
 

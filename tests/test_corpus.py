@@ -29,32 +29,32 @@ def expected_seconds(match: re.Match[bytes]) -> bytes:
     year, month, day, hour, minute, second = (int(group) for group in match.groups()[:6])
     fraction = match[7].decode()
     exact = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)) + Fraction(
-        int(fraction), 10 ** len(fraction))
+        int(fraction), 10 ** len(fraction)
+    )
     return repr(float(exact)).encode()
 
 
 # --- cryptofeed COINBASE ---------------------------------------------------------------------
 
+
 def test_coinbase_check_reports_every_iso_time(cli):
     data = COINBASE.read_bytes()
     times = len(ISO_TIME.findall(data))
     assert times == 383  # 389 messages; only the 3 subscribe and 3 subscriptions ones have no time
-    result = cli("check", str(COINBASE), "--model", f"{MODELS}:CoinbaseMessage",
-                 "--output-format", "concise")
+    result = cli("check", str(COINBASE), "--model", f"{MODELS}:CoinbaseMessage", "--output-format", "concise")
     assert result.exit_code == 1, result.output
     findings = result.stdout.splitlines()[:-1]
     assert len(findings) == times
     assert all(" WS101 time: ISO 8601 string where epoch seconds are expected [*]" in f for f in findings)
     assert result.stdout.splitlines()[-1].startswith(
-        "Checked 389 lines in 1 file (skipped 1 without a JSON message): 383 errors, 0 warnings; "
-        "383 fixable")
+        "Checked 389 lines in 1 file (skipped 1 without a JSON message): 383 errors, 0 warnings; 383 fixable"
+    )
 
 
 def test_coinbase_repair_converts_every_time_exactly_and_nothing_else(cli, tmp_path):
     original = COINBASE.read_bytes()
     out = tmp_path / "coinbase.fixed"
-    result = cli("repair", "--in", str(COINBASE), "--out", str(out), "--model",
-                 f"{MODELS}:CoinbaseMessage")
+    result = cli("repair", "--in", str(COINBASE), "--out", str(out), "--model", f"{MODELS}:CoinbaseMessage")
     assert result.exit_code == 0, result.output
     repaired = out.read_bytes()
     old_lines, new_lines = original.split(b"\n"), repaired.split(b"\n")
@@ -65,7 +65,7 @@ def test_coinbase_repair_converts_every_time_exactly_and_nothing_else(cli, tmp_p
         if match is None:
             assert new == old
             continue
-        expected = old[:match.start()] + b'"time":' + expected_seconds(match) + old[match.end():]
+        expected = old[: match.start()] + b'"time":' + expected_seconds(match) + old[match.end() :]
         assert new == expected
         converted += 1
     assert converted == 383
@@ -83,30 +83,49 @@ def test_coinbase_prefixes_and_connection_lines_survive(cli, tmp_path):
 
 # --- other cryptofeed captures: formats and unit forms ------------------------------------------
 
+
 def test_binance_envelope_with_millisecond_field_is_clean(cli):
-    result = cli("check", str(DATA / "cryptofeed" / "BINANCE.ws.1.0.excerpt"), "--message-path", "data",
-                 "--model", f"{MODELS}:BinanceEvent", "--timestamp-field", "E:ms",
-                 "--output-format", "concise")
+    result = cli(
+        "check",
+        str(DATA / "cryptofeed" / "BINANCE.ws.1.0.excerpt"),
+        "--message-path",
+        "data",
+        "--model",
+        f"{MODELS}:BinanceEvent",
+        "--timestamp-field",
+        "E:ms",
+        "--output-format",
+        "concise",
+    )
     assert result.exit_code == 0, result.output
     # line 1 is the connection (no JSON); every other line wraps its event in `data`
-    assert result.stdout.startswith("Checked 59 lines in 1 file (skipped 1 without a JSON message): "
-                                    "no problems.")
+    assert result.stdout.startswith("Checked 59 lines in 1 file (skipped 1 without a JSON message): no problems.")
 
 
 def test_binance_millisecond_field_declared_in_seconds_is_a_unit_finding(cli):
     path = DATA / "cryptofeed" / "BINANCE.ws.1.0.excerpt"
-    result = cli("check", str(path), "--message-path", "data", "--model", f"{MODELS}:BinanceEvent",
-                 "--timestamp-field", "E:s", "--output-format", "concise")
+    result = cli(
+        "check",
+        str(path),
+        "--message-path",
+        "data",
+        "--model",
+        f"{MODELS}:BinanceEvent",
+        "--timestamp-field",
+        "E:s",
+        "--output-format",
+        "concise",
+    )
     findings = result.stdout.splitlines()[:-1]
-    assert findings and all(" WS110 E: epoch milliseconds where whole epoch seconds are expected" in f
-                            for f in findings)
+    assert findings and all(
+        " WS110 E: epoch milliseconds where whole epoch seconds are expected" in f for f in findings
+    )
     assert all(not f.endswith("[*]") for f in findings)  # 1633998512068 ms is no whole second
 
 
 def test_bitstamp_numeric_strings_in_seconds_and_microseconds(cli, tmp_path):
     path = DATA / "cryptofeed" / "BITSTAMP.ws.1.0.excerpt"
-    args = ("--message-path", "data", "--model", f"{MODELS}:BitstampBook", "--timestamp-field",
-            "microtimestamp")
+    args = ("--message-path", "data", "--model", f"{MODELS}:BitstampBook", "--timestamp-field", "microtimestamp")
     result = cli("check", str(path), *args, "--output-format", "concise")
     lines = result.stdout.splitlines()[:-1]
     timestamps = [line for line in lines if " timestamp: " in line]
@@ -126,8 +145,11 @@ def test_okx_millisecond_strings_in_a_list(cli, tmp_path):
     result = cli("check", str(path), *args, "--output-format", "concise")
     findings = result.stdout.splitlines()[:-1]
     assert len(findings) == len(re.findall(rb'"ts":"\d+"', path.read_bytes())) == 31
-    assert all(" WS110 data[0].ts: numeric string of epoch milliseconds where whole epoch milliseconds "
-               "are expected [*]" in line for line in findings)
+    assert all(
+        " WS110 data[0].ts: numeric string of epoch milliseconds where whole epoch milliseconds "
+        "are expected [*]" in line
+        for line in findings
+    )
     out = tmp_path / "okx.fixed"
     cli("repair", "--in", str(path), "--out", str(out), *args)
     assert out.read_bytes() == re.sub(rb'"ts":"(\d+)"', rb'"ts":\1', path.read_bytes())
@@ -147,12 +169,16 @@ def test_kraken_arrays_and_a_big_integer_parse_as_prefixed(cli):
 # (message data as exported, the same message with a bad timestamp planted, what repair writes
 # into the data string). Planted with escapes in the way: \n, \u00e9, \/ inside the string.
 PLANTS = [
-    (r'"{\"error\":\"Unknown api key\"}"',
-     r'"{\"error\":\"Unknown api key\",\"timestamp\":\"2023-08-29T13:03:20.336985Z\"}"',
-     r'"{\"error\":\"Unknown api key\",\"timestamp\":1693314200.336985}"'),
-    (r'"{\"error\":\"Missing apiKey\"}"',
-     r'"{\"error\":\"Missing apiKey\",\n \"caf\u00e9\":\"a\/b\",\"timestamp\":\"2023-08-29T13:03:30.270521\"}"',
-     r'"{\"error\":\"Missing apiKey\",\n \"caf\u00e9\":\"a\/b\",\"timestamp\":1693314210.270521}"'),
+    (
+        r'"{\"error\":\"Unknown api key\"}"',
+        r'"{\"error\":\"Unknown api key\",\"timestamp\":\"2023-08-29T13:03:20.336985Z\"}"',
+        r'"{\"error\":\"Unknown api key\",\"timestamp\":1693314200.336985}"',
+    ),
+    (
+        r'"{\"error\":\"Missing apiKey\"}"',
+        r'"{\"error\":\"Missing apiKey\",\n \"caf\u00e9\":\"a\/b\",\"timestamp\":\"2023-08-29T13:03:30.270521\"}"',
+        r'"{\"error\":\"Missing apiKey\",\n \"caf\u00e9\":\"a\/b\",\"timestamp\":1693314210.270521}"',
+    ),
 ]
 
 
@@ -204,8 +230,9 @@ def test_har_round_trips_with_only_repaired_data_strings_changed(cli, capture_fi
     before, after = json.loads(planted_har()), json.load(out.open(encoding="utf-8"))
     changed = []
     for entry_before, entry_after in zip(before["log"]["entries"], after["log"]["entries"], strict=True):
-        for message_before, message_after in zip(entry_before["_webSocketMessages"],
-                                                 entry_after["_webSocketMessages"], strict=True):
+        for message_before, message_after in zip(
+            entry_before["_webSocketMessages"], entry_after["_webSocketMessages"], strict=True
+        ):
             if message_before["data"] != message_after["data"]:
                 changed.append(json.loads(message_after["data"])["timestamp"])
             message_before["data"] = message_after["data"]

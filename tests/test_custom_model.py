@@ -16,9 +16,11 @@ import pytest
 MODEL = f"{Path(__file__).parent / 'sample_models.py'}:Order"
 MODEL_ARGS = ("--model", MODEL, "--timestamp-field", "E:ms")
 
-CLEAN = (b'{"type":"fill","header":{"source":"ws-7","sent_at":1757350201.5},'
-         b'"trades":[{"price":"10.5","time":1757350201.25},{"price":"10.6","time":1757350201.75}],'
-         b'"timestamp":1757350202,"E":1757350201447,"created_at":"2025-09-08T16:50:01.447Z"}\n')
+CLEAN = (
+    b'{"type":"fill","header":{"source":"ws-7","sent_at":1757350201.5},'
+    b'"trades":[{"price":"10.5","time":1757350201.25},{"price":"10.6","time":1757350201.75}],'
+    b'"timestamp":1757350202,"E":1757350201447,"created_at":"2025-09-08T16:50:01.447Z"}\n'
+)
 
 # path -> (the clean value, the planted bad value, code, the value repair writes)
 PLANTED = {
@@ -26,8 +28,7 @@ PLANTED = {
     "trades[1].time": (b"1757350201.75", b"1757350201750", "WS104", b"1757350201.75"),
     "timestamp": (b"1757350202", b'"2025-09-08T16:50:02"', "WS102", b"1757350202.0"),
     "E": (b"1757350201447", b'"2025-09-08T16:50:01.447Z"', "WS110", b"1757350201447"),
-    "created_at": (b'"2025-09-08T16:50:01.447Z"', b'"2025-09-08T16:50:01.447"', "WS112",
-                   b'"2025-09-08T16:50:01.447Z"'),
+    "created_at": (b'"2025-09-08T16:50:01.447Z"', b'"2025-09-08T16:50:01.447"', "WS112", b'"2025-09-08T16:50:01.447Z"'),
 }
 
 
@@ -53,11 +54,13 @@ def test_schema_lists_the_five_paths_with_their_targets(cli):
     rows = [line.split(None, 1)[0] for line in result.stdout.splitlines()[2:]]
     assert rows == ["header.sent_at", "trades[*].time", "timestamp", "created_at", "E"]
     table = result.stdout
-    for path, target in [("header.sent_at", "epoch seconds (float)"),
-                         ("trades[*].time", "epoch seconds (float)"),
-                         ("timestamp", "epoch seconds (float)"),
-                         ("created_at", "RFC 3339 date-time, UTC (...Z)"),
-                         ("E", "epoch milliseconds (integer)")]:
+    for path, target in [
+        ("header.sent_at", "epoch seconds (float)"),
+        ("trades[*].time", "epoch seconds (float)"),
+        ("timestamp", "epoch seconds (float)"),
+        ("created_at", "RFC 3339 date-time, UTC (...Z)"),
+        ("E", "epoch milliseconds (integer)"),
+    ]:
         line = next(line for line in table.splitlines() if line.split(None, 1)[0] == path)
         assert target in line, line
 
@@ -69,7 +72,7 @@ def test_clean_record_has_no_findings(cli, capture_file):
 
 @pytest.mark.parametrize("path", list(PLANTED), ids=list(PLANTED))
 def test_check_finds_the_planted_value(cli, capture_file, path):
-    clean, bad, code, _ = PLANTED[path]
+    _, bad, code, _ = PLANTED[path]
     record = plant(CLEAN, path, bad)
     result = cli("check", capture_file(record), *MODEL_ARGS, "--output-format", "concise")
     assert result.exit_code == 1, result.output
@@ -94,7 +97,8 @@ def test_all_five_in_one_record(cli, capture_file, tmp_path):
     source = capture_file(record + CLEAN)
     result = cli("check", source, *MODEL_ARGS, "--output-format", "concise")
     assert [line.split(" ", 3)[1:3] for line in result.stdout.splitlines()[:-1]] == [
-        [code, f"{path}:"] for path, (_, _, code, _) in PLANTED.items()]
+        [code, f"{path}:"] for path, (_, _, code, _) in PLANTED.items()
+    ]
     out = tmp_path / "fixed.jsonl"
     result = cli("repair", "--in", source, "--out", str(out), *MODEL_ARGS)
     assert result.exit_code == 0, result.output
@@ -111,4 +115,5 @@ def test_missing_required_nested_timestamp_is_reported(cli, capture_file):
     record = CLEAN.replace(b',"time":1757350201.75', b"")
     result = cli("check", capture_file(record), *MODEL_ARGS, "--output-format", "concise")
     assert result.stdout.splitlines()[:-1] == [
-        f"{capture_file(record)}:1:1: WS108 trades[1].time: required timestamp is missing"]
+        f"{capture_file(record)}:1:1: WS108 trades[1].time: required timestamp is missing"
+    ]

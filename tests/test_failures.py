@@ -45,8 +45,10 @@ def folder(tmp_path):
 
 def snapshot(folder) -> dict[str, tuple[bytes, int]]:
     """Every file in the folder: its bytes and mode."""
-    return {name: ((folder / name).read_bytes(), os.stat(folder / name).st_mode & 0o777)
-            for name in sorted(os.listdir(folder))}
+    return {
+        name: ((folder / name).read_bytes(), os.stat(folder / name).st_mode & 0o777)
+        for name in sorted(os.listdir(folder))
+    }
 
 
 def assert_one_line_error(result, *fragments: str) -> None:
@@ -60,6 +62,7 @@ def assert_one_line_error(result, *fragments: str) -> None:
 
 
 # --- a disk that fills up, and other OS failures ---------------------------------------------
+
 
 class Disk:
     """Free space shared by every file `atomic_output` opens: a write beyond it writes what fits,
@@ -80,7 +83,7 @@ class Disk:
         def write(descriptor, data):
             if descriptor not in self.descriptors:
                 return real_write(descriptor, data)
-            data = bytes(data)[:self.free]
+            data = bytes(data)[: self.free]
             if not data:
                 raise self.full()
             self.free -= len(data)
@@ -116,7 +119,7 @@ class FillingFile:
 
     def write(self, data: bytes) -> int:
         if len(data) > self._disk.free:
-            self._stream.write(data[:self._disk.free])
+            self._stream.write(data[: self._disk.free])
             self._disk.free = 0
             raise self._disk.full()
         self._disk.free -= len(data)
@@ -167,8 +170,11 @@ FAILURES = [
     pytest.param(lambda mp: Disk(0).patch(mp), NO_SPACE, id="disk-full-from-the-start"),
     pytest.param(lambda mp: Disk(len(DATA) // 2).patch(mp), NO_SPACE, id="disk-full-midway"),
     pytest.param(lambda mp: failing(mp, "fsync", OSError(errno.EIO, IO_ERROR)), IO_ERROR, id="fsync-fails"),
-    pytest.param(lambda mp: failing(mp, "chmod", PermissionError(errno.EPERM, "Operation not permitted")),
-                 "Operation not permitted", id="chmod-fails"),
+    pytest.param(
+        lambda mp: failing(mp, "chmod", PermissionError(errno.EPERM, "Operation not permitted")),
+        "Operation not permitted",
+        id="chmod-fails",
+    ),
     pytest.param(lambda mp: failing(mp, "replace", OSError(errno.EIO, IO_ERROR)), IO_ERROR, id="rename-fails"),
 ]
 
@@ -185,14 +191,23 @@ def test_write_failure_leaves_nothing_behind(folder, monkeypatch, target, fail, 
     assert snapshot(folder) == before
 
 
-@pytest.mark.parametrize(("fail", "fragment"), [
-    # The repaired copy fits; the backup of the input, written next, does not.
-    pytest.param(lambda mp: Disk(len(REPAIRED) + len(DATA) // 2).patch(mp), f"capture.jsonl.orig: write failed: {NO_SPACE}",
-                 id="disk-full-during-the-backup"),
-    # The backup is made; then the input cannot be replaced: the backup goes too.
-    pytest.param(lambda mp: failing(mp, "replace", OSError(errno.EIO, IO_ERROR), skip=1),
-                 f"capture.jsonl: write failed: {IO_ERROR}", id="rename-fails-after-the-backup"),
-])
+@pytest.mark.parametrize(
+    ("fail", "fragment"),
+    [
+        # The repaired copy fits; the backup of the input, written next, does not.
+        pytest.param(
+            lambda mp: Disk(len(REPAIRED) + len(DATA) // 2).patch(mp),
+            f"capture.jsonl.orig: write failed: {NO_SPACE}",
+            id="disk-full-during-the-backup",
+        ),
+        # The backup is made; then the input cannot be replaced: the backup goes too.
+        pytest.param(
+            lambda mp: failing(mp, "replace", OSError(errno.EIO, IO_ERROR), skip=1),
+            f"capture.jsonl: write failed: {IO_ERROR}",
+            id="rename-fails-after-the-backup",
+        ),
+    ],
+)
 def test_in_place_failure_around_the_backup_leaves_nothing_behind(folder, monkeypatch, fail, fragment):
     monkeypatch.chdir(folder)
     before = snapshot(folder)
@@ -232,7 +247,9 @@ def test_interrupt_mid_write_leaves_nothing_behind(folder, monkeypatch, target):
     assert snapshot(folder) == before
 
 
-@pytest.mark.parametrize("second", [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGTERM, id="SIGTERM")])
+@pytest.mark.parametrize(
+    "second", [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGTERM, id="SIGTERM")]
+)
 def test_second_signal_during_cleanup_leaves_nothing_behind(folder, monkeypatch, second):
     # Ctrl-C stops the write; a second signal arrives while the temp file is being removed. It is
     # held until the cleanup is done, then ends the run as its handler says (wsfix's own for
@@ -258,8 +275,9 @@ def test_second_signal_during_cleanup_leaves_nothing_behind(folder, monkeypatch,
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert sent
-    assert (result.exit_code, result.stderr) == ((130, "wsfix: error: interrupted\n") if second == signal.SIGINT
-                                                 else (143, "wsfix: error: stopped by SIGTERM\n"))
+    assert (result.exit_code, result.stderr) == (
+        (130, "wsfix: error: interrupted\n") if second == signal.SIGINT else (143, "wsfix: error: stopped by SIGTERM\n")
+    )
     assert snapshot(folder) == before
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are back
 
@@ -269,14 +287,21 @@ def test_success_for_comparison(folder, monkeypatch):
     monkeypatch.chdir(folder)
     assert run("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl").exit_code == 0
     assert run("repair", "--in", "capture.jsonl", "--in-place").exit_code == 0
-    assert snapshot(folder) == {"capture.jsonl": (REPAIRED, MODE), "capture.jsonl.orig": (DATA, MODE),
-                                "fixed.jsonl": (REPAIRED, MODE)}
+    assert snapshot(folder) == {
+        "capture.jsonl": (REPAIRED, MODE),
+        "capture.jsonl.orig": (DATA, MODE),
+        "fixed.jsonl": (REPAIRED, MODE),
+    }
 
 
 def test_report_that_cannot_be_written_is_one_line(folder):
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "wsfix", "check", str(folder / "capture.jsonl")],
-                                stdout=full, stderr=subprocess.PIPE, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "wsfix", "check", str(folder / "capture.jsonl")],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
     assert result.returncode == 2
     assert result.stderr == f"wsfix: error: output failed: {NO_SPACE}\n".encode()
 
@@ -295,8 +320,9 @@ def big(tmp_path):
 
 
 def wsfix(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "wsfix", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "wsfix", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs
+    )
 
 
 def wait_for_temp_file(folder, process: subprocess.Popen) -> None:
@@ -307,11 +333,14 @@ def wait_for_temp_file(folder, process: subprocess.Popen) -> None:
         time.sleep(0.002)
 
 
-@pytest.mark.parametrize(("signum", "code", "message"), [
-    pytest.param(signal.SIGINT, 130, b"wsfix: error: interrupted\n", id="SIGINT"),
-    pytest.param(signal.SIGTERM, 143, b"wsfix: error: stopped by SIGTERM\n", id="SIGTERM"),
-    pytest.param(signal.SIGHUP, 129, b"wsfix: error: stopped by SIGHUP\n", id="SIGHUP"),
-])
+@pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [
+        pytest.param(signal.SIGINT, 130, b"wsfix: error: interrupted\n", id="SIGINT"),
+        pytest.param(signal.SIGTERM, 143, b"wsfix: error: stopped by SIGTERM\n", id="SIGTERM"),
+        pytest.param(signal.SIGHUP, 129, b"wsfix: error: stopped by SIGHUP\n", id="SIGHUP"),
+    ],
+)
 @pytest.mark.parametrize("target", ["new-output", "in-place-with-backup"])
 def test_signal_mid_repair_leaves_nothing_behind(big, target, signum, code, message):
     folder = big.parent
@@ -338,14 +367,19 @@ def test_signal_handler_is_what_cleans_up(big):
 
 # Rows enough to print far more than a pipe holds (64 KiB), so that wsfix is still writing when
 # the reader leaves: a table row takes two lines of 80 characters, a repaired record 70 bytes.
-@pytest.mark.parametrize(("args", "rows"), [
-    pytest.param(["check", "capture.jsonl", "--output-format", "concise"], 1_500, id="check-concise"),
-    pytest.param(["check", "capture.jsonl", "--all"], 700, id="check-full-table"),
-    pytest.param(["repair", "--in", "capture.jsonl", "--out", "-"], 3_000, id="repair-to-stdout"),
-    pytest.param(["repair", "--in", "capture.jsonl", "--out", "fixed.jsonl", "--diff"], 1_500, id="repair-diff"),
-    *[pytest.param(["check", "capture.jsonl", "--output-format", name], 1_500, id=f"check-{name}")
-      for name in sorted(set(REPORTERS) - {"full", "concise"})],  # the machine formats, where registered
-])
+@pytest.mark.parametrize(
+    ("args", "rows"),
+    [
+        pytest.param(["check", "capture.jsonl", "--output-format", "concise"], 1_500, id="check-concise"),
+        pytest.param(["check", "capture.jsonl", "--all"], 700, id="check-full-table"),
+        pytest.param(["repair", "--in", "capture.jsonl", "--out", "-"], 3_000, id="repair-to-stdout"),
+        pytest.param(["repair", "--in", "capture.jsonl", "--out", "fixed.jsonl", "--diff"], 1_500, id="repair-diff"),
+        *[
+            pytest.param(["check", "capture.jsonl", "--output-format", name], 1_500, id=f"check-{name}")
+            for name in sorted(set(REPORTERS) - {"full", "concise"})
+        ],  # the machine formats, where registered
+    ],
+)
 def test_closed_pipe_ends_quietly(tmp_path, args, rows):
     # `wsfix ... | head -1`: the reader goes away after one line. wsfix stops, says nothing, exits
     # with 141 (128 + SIGPIPE, as a shell reports `cat` killed by SIGPIPE) and, for a repair,
@@ -370,11 +404,16 @@ def test_concurrent_repairs_of_one_input_do_not_interfere(tmp_path):
     rows = 8_000
     big.write_bytes(b"".join(LINE % i for i in range(rows)))
     # The naive times, read in four zones, give four different outputs.
-    zones = {"UTC": b"1757350201.447585", "+01:00": b"1757346601.447585", "-07:00": b"1757375401.447585",
-             "Asia/Kolkata": b"1757330401.447585"}  # +05:30
-    processes = {zone: wsfix("repair", "--in", big.name, "--out", f"fixed-{index}.jsonl", "--naive-tz", zone,
-                             cwd=folder)
-                 for index, zone in enumerate(zones)}
+    zones = {
+        "UTC": b"1757350201.447585",
+        "+01:00": b"1757346601.447585",
+        "-07:00": b"1757375401.447585",
+        "Asia/Kolkata": b"1757330401.447585",
+    }  # +05:30
+    processes = {
+        zone: wsfix("repair", "--in", big.name, "--out", f"fixed-{index}.jsonl", "--naive-tz", zone, cwd=folder)
+        for index, zone in enumerate(zones)
+    }
     for process in processes.values():
         process.communicate(timeout=120)
         assert process.returncode == 0

@@ -26,15 +26,19 @@ MODELS = Path(__file__).parent / "sample_models.py"
 
 # --- paths -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "steps"), [
-    pytest.param("timestamp", ("timestamp",), id="key"),
-    pytest.param("data.trades[*].time", ("data", "trades", ITEMS, "time"), id="items"),
-    pytest.param("books.*.ts", ("books", MEMBERS, "ts"), id="members"),
-    pytest.param("[*].time", (ITEMS, "time"), id="top-level-array"),
-    pytest.param('payload["odd.key"]', ("payload", "odd.key"), id="quoted-key"),
-    pytest.param("a[3].b", ("a", 3, "b"), id="index"),
-    pytest.param("BTC-USD.t", ("BTC-USD", "t"), id="hyphen"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "steps"),
+    [
+        pytest.param("timestamp", ("timestamp",), id="key"),
+        pytest.param("data.trades[*].time", ("data", "trades", ITEMS, "time"), id="items"),
+        pytest.param("books.*.ts", ("books", MEMBERS, "ts"), id="members"),
+        pytest.param("[*].time", (ITEMS, "time"), id="top-level-array"),
+        pytest.param('payload["odd.key"]', ("payload", "odd.key"), id="quoted-key"),
+        pytest.param("a[3].b", ("a", 3, "b"), id="index"),
+        pytest.param("BTC-USD.t", ("BTC-USD", "t"), id="hyphen"),
+    ],
+)
 def test_parse_path(text, steps):
     assert parse_path(text) == steps
     assert format_path(steps) == text
@@ -47,8 +51,7 @@ def test_parse_path_refuses(text):
 
 
 keys = st.text(max_size=8)
-steps = st.lists(st.one_of(keys, st.integers(0, 99), st.just(ITEMS), st.just(MEMBERS)), min_size=1,
-                 max_size=5)
+steps = st.lists(st.one_of(keys, st.integers(0, 99), st.just(ITEMS), st.just(MEMBERS)), min_size=1, max_size=5)
 
 
 @given(steps)
@@ -56,24 +59,29 @@ def test_any_path_reads_back_as_itself(path):
     assert parse_path(format_path(path)) == tuple(path)
 
 
-@pytest.mark.parametrize(("pattern", "concrete", "expected"), [
-    (("data", ITEMS, "time"), ("data", 3, "time"), True),
-    (("data", ITEMS, "time"), ("data", "3", "time"), False),
-    (("books", MEMBERS, "ts"), ("books", "BTC-USD", "ts"), True),
-    (("books", MEMBERS, "ts"), ("books", 0, "ts"), False),
-    (("a",), ("a", "b"), False),
-])
+@pytest.mark.parametrize(
+    ("pattern", "concrete", "expected"),
+    [
+        (("data", ITEMS, "time"), ("data", 3, "time"), True),
+        (("data", ITEMS, "time"), ("data", "3", "time"), False),
+        (("books", MEMBERS, "ts"), ("books", "BTC-USD", "ts"), True),
+        (("books", MEMBERS, "ts"), ("books", 0, "ts"), False),
+        (("a",), ("a", "b"), False),
+    ],
+)
 def test_matches(pattern, concrete, expected):
     assert matches(pattern, concrete) is expected
 
 
 # --- discovery -----------------------------------------------------------------------------------
 
+
 def fields_of(model, *declared, pattern=None):
     specs = [FieldSpec.parse(text) for text in declared]
     kwargs = {"pattern": pattern} if pattern else {}
-    return [(f.name, f.target, f.required, f.nullable, f.found_by)
-            for f in discover_fields(model, declared=specs, **kwargs)]
+    return [
+        (f.name, f.target, f.required, f.nullable, f.found_by) for f in discover_fields(model, declared=specs, **kwargs)
+    ]
 
 
 def test_discovery_walks_nested_models_lists_and_types():
@@ -104,7 +112,7 @@ class Mixed(BaseModel):
     when: dt.datetime | None = None
     payload: dict[str, Any] = {}
     series: tuple[float, ...] = ()
-    child: Optional["Mixed"] = None
+    child: Optional[Mixed] = None
 
 
 def test_discovery_keeps_numbers_named_like_times_and_datetimes():
@@ -125,13 +133,16 @@ def test_pattern_and_declared_paths_into_untyped_parts():
     ]
 
 
-@pytest.mark.parametrize(("declared", "fragment"), [
-    pytest.param("nope", "nope: the model has no nope", id="missing"),
-    pytest.param("created:ms", "is a datetime field: it takes RFC 3339 text, not a unit", id="unit-on-datetime"),
-    pytest.param("name_time", "is str, not a number or a datetime", id="string-field"),
-    pytest.param("series[3]", "name every list item with [*]", id="index"),
-    pytest.param("E:hours", "unknown unit", id="bad-unit"),
-])
+@pytest.mark.parametrize(
+    ("declared", "fragment"),
+    [
+        pytest.param("nope", "nope: the model has no nope", id="missing"),
+        pytest.param("created:ms", "is a datetime field: it takes RFC 3339 text, not a unit", id="unit-on-datetime"),
+        pytest.param("name_time", "is str, not a number or a datetime", id="string-field"),
+        pytest.param("series[3]", "name every list item with [*]", id="index"),
+        pytest.param("E:hours", "unknown unit", id="bad-unit"),
+    ],
+)
 def test_declared_fields_are_checked(declared, fragment):
     with pytest.raises(ValueError, match=fragment.replace("[", r"\[").replace("*", r"\*")):
         fields_of(Mixed, declared)
@@ -145,8 +156,10 @@ def test_builtin_schemas_declare_what_discovery_finds(name):
 
 def test_dict_of_models_and_aliases_are_linted():
     schema = Schema("aliased", sample_models.Aliased, discover_fields(sample_models.Aliased))
-    data = (b'{"eventTime":"2025-09-08T16:50:01Z","books":{"BTC-USD":{"price":"1","time":1757350201447},'
-            b'"ETH-USD":{"price":"2","time":1757350201.5}}}\n')
+    data = (
+        b'{"eventTime":"2025-09-08T16:50:01Z","books":{"BTC-USD":{"price":"1","time":1757350201447},'
+        b'"ETH-USD":{"price":"2","time":1757350201.5}}}\n'
+    )
     assert [(p.code, p.json_path, p.fix.replacement) for p in lint_bytes(data, schema=schema)] == [
         ("WS101", "eventTime", "1757350201.0"),
         ("WS104", "books.BTC-USD.time", "1757350201.447"),
@@ -157,30 +170,36 @@ def test_root_model_arrays_are_linted():
     schema = Schema("ticks", sample_models.Ticks, discover_fields(sample_models.Ticks))
     data = b'[{"price":"1","time":1757350201.5},{"price":"2","time":"2025-09-08T16:50:01Z"}]\n'
     assert [(p.code, p.json_path, p.column) for p in lint_bytes(data, schema=schema)] == [
-        ("WS101", "[1].time", data.index(b'"2025') + 1)]
+        ("WS101", "[1].time", data.index(b'"2025') + 1)
+    ]
 
 
 # --- loading models ------------------------------------------------------------------------------
+
 
 def test_load_model_from_a_file_and_a_module(monkeypatch, tmp_path):
     assert load_model(f"{MODELS}:Order").__name__ == "Order"
     package = tmp_path / "myapp"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "models.py").write_text("from pydantic import BaseModel\n\n\nclass Outer:\n"
-                                       "    class Event(BaseModel):\n        ts: float\n")
+    (package / "models.py").write_text(
+        "from pydantic import BaseModel\n\n\nclass Outer:\n    class Event(BaseModel):\n        ts: float\n"
+    )
     monkeypatch.chdir(tmp_path)
     assert load_model("myapp.models:Outer.Event").__qualname__ == "Outer.Event"
 
 
-@pytest.mark.parametrize(("spec", "fragment"), [
-    pytest.param("Order", "expected MODULE:CLASS", id="no-colon"),
-    pytest.param("no_such_module_x:Order", "cannot import no_such_module_x: ModuleNotFoundError", id="no-module"),
-    pytest.param("{models}:Missing", "has no Missing", id="no-class"),
-    pytest.param("{models}:NOT_A_MODEL", "NOT_A_MODEL is an int, not a Pydantic model class", id="not-a-model"),
-    pytest.param("{models}:BaseModel", "pydantic's BaseModel itself", id="basemodel"),
-    pytest.param("missing/models.py:Order", "no such file", id="no-file"),
-])
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        pytest.param("Order", "expected MODULE:CLASS", id="no-colon"),
+        pytest.param("no_such_module_x:Order", "cannot import no_such_module_x: ModuleNotFoundError", id="no-module"),
+        pytest.param("{models}:Missing", "has no Missing", id="no-class"),
+        pytest.param("{models}:NOT_A_MODEL", "NOT_A_MODEL is an int, not a Pydantic model class", id="not-a-model"),
+        pytest.param("{models}:BaseModel", "pydantic's BaseModel itself", id="basemodel"),
+        pytest.param("missing/models.py:Order", "no such file", id="no-file"),
+    ],
+)
 def test_load_model_failures_are_usage_errors(spec, fragment):
     with pytest.raises(UsageError, match=fragment):
         load_model(spec.format(models=MODELS))
@@ -191,8 +210,9 @@ def test_a_failing_model_file_is_one_line(cli, tmp_path):
     broken.write_text("import sys\nraise RuntimeError('no database\\nconfigured')\n")
     result = cli("schema", "--model", f"{broken}:Event")
     assert result.exit_code == 2
-    assert result.stderr == (f"wsfix: error: --model '{broken}:Event': cannot load {broken}: "
-                             "RuntimeError: no database configured\n")
+    assert result.stderr == (
+        f"wsfix: error: --model '{broken}:Event': cannot load {broken}: RuntimeError: no database configured\n"
+    )
 
 
 def test_pydantic_v1_models_are_refused(tmp_path):
@@ -207,8 +227,9 @@ def test_build_schema_options():
     assert build_schema("error-message") is SCHEMAS["error-message"]
     with pytest.raises(UsageError, match="use either --schema or --model"):
         build_schema("error-message", f"{MODELS}:Order")
-    with pytest.raises(UsageError, match="unknown schema 'nope': expected one of websocket-message, "
-                                         "server-message, error-message"):
+    with pytest.raises(
+        UsageError, match="unknown schema 'nope': expected one of websocket-message, server-message, error-message"
+    ):
         build_schema("nope")
     with pytest.raises(UsageError, match="--timestamp-field"):
         build_schema(None, f"{MODELS}:Order", ["header.nope"])
@@ -219,6 +240,7 @@ def test_build_schema_options():
 
 
 # --- wsfix schema ---------------------------------------------------------------------------------
+
 
 def test_schema_command_on_a_builtin(cli):
     result = cli("schema", "--schema", "server-message")

@@ -16,16 +16,20 @@ ISO = b'"2025-09-08T16:50:01.447585Z"'
 ESCAPED_ISO = b'\\"2025-09-08T16:50:01.447585Z\\"'  # the same value inside a JSON string
 FIXED = b"1757350201.447585"
 JSONL = b'{"type":"ping","timestamp":' + ISO + b'}\n{"type":"pong","timestamp":1757350202}\n'
-PREFIXED = (b"2025-09-08 16:50:01,447 INFO ws recv: {\"type\":\"ping\",\"timestamp\":" + ISO + b"}\n"
-            b"2025-09-08 16:50:01,512 INFO ws connected to wss://example.test/socket\n"
-            b"1757350202.118783: {\"type\":\"pong\",\"timestamp\":1757350202}\r\n"
-            b"wss://example.test <- 1757350203.02: [{\"ignored\": true}] trailing words\n"
-            b"[worker-1] send {\"type\":\"ping\",\"timestamp\":1757350203000}\n")
-HAR = (b'{"log": {"version": "1.2", "entries": [{"_webSocketMessages": [\n'
-       b'  {"type": "send", "time": 1757350201.5, "opcode": 1, "data": "{\\"type\\":\\"ping\\",'
-       b'\\"timestamp\\":\\"2025-09-08T16:50:01.447585Z\\"}"},\n'
-       b'  {"type": "receive", "time": 1757350201.6, "opcode": 1, "data": "hello"},\n'
-       b'  {"type": "receive", "time": 1757350201.7, "opcode": 2, "data": "AAEC"}\n]}]}}\n')
+PREFIXED = (
+    b'2025-09-08 16:50:01,447 INFO ws recv: {"type":"ping","timestamp":' + ISO + b"}\n"
+    b"2025-09-08 16:50:01,512 INFO ws connected to wss://example.test/socket\n"
+    b'1757350202.118783: {"type":"pong","timestamp":1757350202}\r\n'
+    b'wss://example.test <- 1757350203.02: [{"ignored": true}] trailing words\n'
+    b'[worker-1] send {"type":"ping","timestamp":1757350203000}\n'
+)
+HAR = (
+    b'{"log": {"version": "1.2", "entries": [{"_webSocketMessages": [\n'
+    b'  {"type": "send", "time": 1757350201.5, "opcode": 1, "data": "{\\"type\\":\\"ping\\",'
+    b'\\"timestamp\\":\\"2025-09-08T16:50:01.447585Z\\"}"},\n'
+    b'  {"type": "receive", "time": 1757350201.6, "opcode": 1, "data": "hello"},\n'
+    b'  {"type": "receive", "time": 1757350201.7, "opcode": 2, "data": "AAEC"}\n]}]}}\n'
+)
 
 
 def column(data: bytes, line_no: int, needle: bytes) -> int:
@@ -35,36 +39,44 @@ def column(data: bytes, line_no: int, needle: bytes) -> int:
 
 # --- detection ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "head", "expected"), [
-    pytest.param("c.jsonl", PREFIXED, "jsonl", id="jsonl-by-name-wins"),
-    pytest.param("c.ndjson.gz", b"", "jsonl", id="ndjson-gz-by-name"),
-    pytest.param("c.har", b"", "har", id="har-by-name"),
-    pytest.param("C.HAR.GZ", b"", "har", id="har-gz-by-name"),
-    pytest.param("capture", HAR, "har", id="har-by-content"),
-    pytest.param("capture", b'\xef\xbb\xbf{\n  "log" : {}}', "har", id="har-with-bom"),
-    pytest.param("capture.log", PREFIXED, "prefixed", id="prefixed-by-content"),
-    pytest.param("COINBASE.ws.28.0", b"wss://x <-> 1618677816.8\n1618677817.0: {\"a\":1}\n",
-                 "prefixed", id="cryptofeed"),
-    pytest.param("-", JSONL, "jsonl", id="stdin-jsonl"),
-    pytest.param("-", b"not json at all\n{\"a\":1}\n", "jsonl", id="garbage-line-is-still-jsonl"),
-    pytest.param("capture", b'{"log":1}\n{"log":2}\n', "har", id="log-key-first-reads-as-har"),
-    pytest.param("capture", b"", "jsonl", id="empty"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        pytest.param("c.jsonl", PREFIXED, "jsonl", id="jsonl-by-name-wins"),
+        pytest.param("c.ndjson.gz", b"", "jsonl", id="ndjson-gz-by-name"),
+        pytest.param("c.har", b"", "har", id="har-by-name"),
+        pytest.param("C.HAR.GZ", b"", "har", id="har-gz-by-name"),
+        pytest.param("capture", HAR, "har", id="har-by-content"),
+        pytest.param("capture", b'\xef\xbb\xbf{\n  "log" : {}}', "har", id="har-with-bom"),
+        pytest.param("capture.log", PREFIXED, "prefixed", id="prefixed-by-content"),
+        pytest.param(
+            "COINBASE.ws.28.0", b'wss://x <-> 1618677816.8\n1618677817.0: {"a":1}\n', "prefixed", id="cryptofeed"
+        ),
+        pytest.param("-", JSONL, "jsonl", id="stdin-jsonl"),
+        pytest.param("-", b'not json at all\n{"a":1}\n', "jsonl", id="garbage-line-is-still-jsonl"),
+        pytest.param("capture", b'{"log":1}\n{"log":2}\n', "har", id="log-key-first-reads-as-har"),
+        pytest.param("capture", b"", "jsonl", id="empty"),
+    ],
+)
 def test_detect(name, head, expected):
     assert detect(name, head) == expected
 
 
-@pytest.mark.parametrize(("line", "start"), [
-    pytest.param(b'{"a":1}\n', 0, id="plain-json"),
-    pytest.param(b'1618677817.118783: {"a":[1]}\n', 19, id="epoch-prefix"),
-    pytest.param(b'[INFO] [ws] recv: {"a":1}\r\n', 18, id="brackets-in-prefix"),
-    pytest.param(b't: [1, {"a": 2}]  \n', 3, id="array"),
-    pytest.param(b"wss://host <-> 1618677816.84\n", None, id="no-json"),
-    pytest.param(b'recv: {"a":1} and more\n', None, id="text-after-json"),
-    pytest.param(b'recv: {"a":\n', None, id="truncated"),
-    pytest.param(b"\n", None, id="blank"),
-    pytest.param(b'x: {"a":NaN}\n', 3, id="nan-literal-as-pydantic-reads-it"),
-])
+@pytest.mark.parametrize(
+    ("line", "start"),
+    [
+        pytest.param(b'{"a":1}\n', 0, id="plain-json"),
+        pytest.param(b'1618677817.118783: {"a":[1]}\n', 19, id="epoch-prefix"),
+        pytest.param(b'[INFO] [ws] recv: {"a":1}\r\n', 18, id="brackets-in-prefix"),
+        pytest.param(b't: [1, {"a": 2}]  \n', 3, id="array"),
+        pytest.param(b"wss://host <-> 1618677816.84\n", None, id="no-json"),
+        pytest.param(b'recv: {"a":1} and more\n', None, id="text-after-json"),
+        pytest.param(b'recv: {"a":\n', None, id="truncated"),
+        pytest.param(b"\n", None, id="blank"),
+        pytest.param(b'x: {"a":NaN}\n', 3, id="nan-literal-as-pydantic-reads-it"),
+    ],
+)
 def test_json_start(line, start):
     assert json_start(line) == start
 
@@ -75,12 +87,12 @@ def test_json_start_gives_up_on_hostile_lines():
 
 # --- prefixed logs ------------------------------------------------------------------------------
 
+
 def test_prefixed_log_check_and_repair(cli, capture_file, tmp_path):
     source = capture_file(PREFIXED, "app.log")
     result = cli("check", source, "--output-format", "concise")
     assert result.stdout.splitlines() == [
-        f"{source}:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds "
-        "are expected [*]",
+        f"{source}:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]",
         f"{source}:5:{column(PREFIXED, 5, b'1757350203000')}: WS104 timestamp: epoch milliseconds where "
         "seconds are expected [*]",
         "Checked 3 lines in 1 file (skipped 2 without a JSON message): 1 error, 1 warning; 2 fixable "
@@ -101,11 +113,13 @@ def test_prefixed_format_can_be_forced(cli, capture_file):
 
 # --- gzip ---------------------------------------------------------------------------------------
 
+
 def test_gzip_in_and_out(cli, capture_file, tmp_path):
     source = capture_file(gzip.compress(JSONL), "capture.jsonl.gz")
     check = cli("check", source, "--output-format", "concise")
-    assert check.stdout.splitlines()[0] == (f"{source}:1:{column(JSONL, 1, ISO)}: WS101 timestamp: "
-                                            "ISO 8601 string where epoch seconds are expected [*]")
+    assert check.stdout.splitlines()[0] == (
+        f"{source}:1:{column(JSONL, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]"
+    )
     out = tmp_path / "fixed.jsonl.gz"
     assert cli("repair", "--in", source, "--out", str(out)).exit_code == 0
     assert out.read_bytes()[:2] == b"\x1f\x8b"
@@ -141,10 +155,13 @@ def test_gzip_repair_output_is_reproducible(cli, capture_file, tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(b"\x1f\x8bnot really gzip", id="bad-header"),
-    pytest.param(gzip.compress(JSONL * 50)[:40], id="truncated"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"\x1f\x8bnot really gzip", id="bad-header"),
+        pytest.param(gzip.compress(JSONL * 50)[:40], id="truncated"),
+    ],
+)
 def test_corrupt_gzip_is_one_line_error(cli, capture_file, data):
     result = cli("check", capture_file(data, "broken.gz"))
     assert result.exit_code == 2
@@ -162,13 +179,18 @@ def test_capture_stream_head_does_not_consume():
 
 # --- standard input -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("data", "expected", "values"), [
-    pytest.param(JSONL, JSONL.replace(ISO, FIXED), 1, id="jsonl"),
-    pytest.param(gzip.compress(JSONL), JSONL.replace(ISO, FIXED), 1, id="gzip"),
-    pytest.param(PREFIXED, PREFIXED.replace(ISO, FIXED).replace(b"1757350203000", b"1757350203.0"), 2,
-                 id="prefixed"),
-    pytest.param(HAR, HAR.replace(ESCAPED_ISO, FIXED), 1, id="har"),
-])
+
+@pytest.mark.parametrize(
+    ("data", "expected", "values"),
+    [
+        pytest.param(JSONL, JSONL.replace(ISO, FIXED), 1, id="jsonl"),
+        pytest.param(gzip.compress(JSONL), JSONL.replace(ISO, FIXED), 1, id="gzip"),
+        pytest.param(
+            PREFIXED, PREFIXED.replace(ISO, FIXED).replace(b"1757350203000", b"1757350203.0"), 2, id="prefixed"
+        ),
+        pytest.param(HAR, HAR.replace(ESCAPED_ISO, FIXED), 1, id="har"),
+    ],
+)
 def test_stdin_to_stdout(cli, data, expected, values):
     result = cli("repair", "--in", "-", "--out", "-", input=data)
     assert result.exit_code == 0, result.output
@@ -179,11 +201,12 @@ def test_stdin_to_stdout(cli, data, expected, values):
 def test_stdin_check(cli):
     result = cli("check", "-", "--output-format", "concise", input=gzip.compress(PREFIXED))
     assert result.stdout.splitlines()[0] == (
-        f"-:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are "
-        "expected [*]")
+        f"-:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]"
+    )
 
 
 # --- HAR ------------------------------------------------------------------------------------------
+
 
 def test_har_binary_and_text_messages_are_counted_not_linted(cli, capture_file):
     source = capture_file(HAR, "small.har")
@@ -204,11 +227,14 @@ def test_har_diff_shows_the_changed_file_line(cli, capture_file):
     assert lines[4].endswith('"data": "{\\"type\\":\\"ping\\",\\"timestamp\\":1757350201.447585}"},')
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    pytest.param(b'{"log": {"entries": [}', "not a HAR file: not valid JSON", id="invalid-json"),
-    pytest.param(b'{"log": {"pages": []}}', "no log.entries list", id="no-entries"),
-    pytest.param(b"[1, 2]", "no log.entries list", id="array"),
-])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        pytest.param(b'{"log": {"entries": [}', "not a HAR file: not valid JSON", id="invalid-json"),
+        pytest.param(b'{"log": {"pages": []}}', "no log.entries list", id="no-entries"),
+        pytest.param(b"[1, 2]", "no log.entries list", id="array"),
+    ],
+)
 def test_not_a_har_is_one_line_error(cli, capture_file, data, fragment):
     result = cli("check", capture_file(data, "x.har"))
     assert result.exit_code == 2
@@ -218,7 +244,7 @@ def test_not_a_har_is_one_line_error(cli, capture_file, data, fragment):
 # --- envelopes ------------------------------------------------------------------------------------
 
 ENVELOPES = (
-    b'{"seq":1,"data":{"type":"ping","timestamp":' + ISO + b'}}\n'
+    b'{"seq":1,"data":{"type":"ping","timestamp":' + ISO + b"}}\n"
     b'{"seq":2,"data":"{\\"type\\":\\"pong\\",\\"note\\":\\"caf\\u00e9\\\\n\\",\\"timestamp\\":'
     b'\\"2025-09-08T16:50:01.447585Z\\"}"}\n'
     b'{"seq":3,"note":"no data here"}\n'
@@ -240,27 +266,32 @@ def test_envelope_object_and_string_messages(cli, capture_file, tmp_path):
     assert lines[-1].startswith("Checked 3 lines in 1 file (skipped 3 without a JSON message)")
     out = tmp_path / "fixed.jsonl"
     cli("repair", "--in", source, "--out", str(out), "--message-path", "data")
-    assert out.read_bytes() == ENVELOPES.replace(ISO, FIXED).replace(
-        b'\\"2025-09-08T16:50:01.447585Z\\"', FIXED)
+    assert out.read_bytes() == ENVELOPES.replace(ISO, FIXED).replace(b'\\"2025-09-08T16:50:01.447585Z\\"', FIXED)
 
 
 def test_envelope_string_gets_an_escaped_replacement(cli, capture_file, tmp_path):
     """A datetime's repair is a JSON string: inside a string envelope its quotes are escaped."""
     model = tmp_path / "created.py"
-    model.write_text("from datetime import datetime\nfrom pydantic import BaseModel\n\n\n"
-                     "class Created(BaseModel):\n    created_at: datetime\n")
+    model.write_text(
+        "from datetime import datetime\nfrom pydantic import BaseModel\n\n\n"
+        "class Created(BaseModel):\n    created_at: datetime\n"
+    )
     data = b'{"data":"{\\"created_at\\":\\"2025-09-08T16:50:01.447585\\"}"}\n'
     out = tmp_path / "fixed.jsonl"
-    result = cli("repair", "--in", capture_file(data), "--out", str(out), "--message-path", "data",
-                 "--model", f"{model}:Created")
+    result = cli(
+        "repair", "--in", capture_file(data), "--out", str(out), "--message-path", "data", "--model", f"{model}:Created"
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == b'{"data":"{\\"created_at\\":\\"2025-09-08T16:50:01.447585Z\\"}"}\n'
 
 
-@pytest.mark.parametrize(("value", "fragment"), [
-    pytest.param("data[*]", "names one place"),
-    pytest.param("a..b", "unexpected"),
-])
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        pytest.param("data[*]", "names one place"),
+        pytest.param("a..b", "unexpected"),
+    ],
+)
 def test_bad_message_path_is_a_usage_error(cli, capture_file, value, fragment):
     result = cli("check", capture_file(JSONL), "--message-path", value)
     assert result.exit_code == 2 and fragment in result.stderr
@@ -277,15 +308,27 @@ def test_string_envelope_inside_a_har_message_is_escaped_twice(cli, capture_file
     import json
 
     model = tmp_path / "created.py"
-    model.write_text("from datetime import datetime\nfrom pydantic import BaseModel\n\n\n"
-                     "class Created(BaseModel):\n    created_at: datetime\n")
+    model.write_text(
+        "from datetime import datetime\nfrom pydantic import BaseModel\n\n\n"
+        "class Created(BaseModel):\n    created_at: datetime\n"
+    )
     inner = json.dumps({"created_at": "2025-09-08T16:50:01.447585"})
     message = json.dumps({"channel": "orders", "data": inner})
-    har = json.dumps({"log": {"entries": [{"_webSocketMessages": [
-        {"type": "receive", "opcode": 1, "data": message}]}]}}, indent=2).encode()
+    har = json.dumps(
+        {"log": {"entries": [{"_webSocketMessages": [{"type": "receive", "opcode": 1, "data": message}]}]}}, indent=2
+    ).encode()
     out = tmp_path / "fixed.har"
-    result = cli("repair", "--in", capture_file(har, "nested.har"), "--out", str(out), "--message-path",
-                 "data", "--model", f"{model}:Created")
+    result = cli(
+        "repair",
+        "--in",
+        capture_file(har, "nested.har"),
+        "--out",
+        str(out),
+        "--message-path",
+        "data",
+        "--model",
+        f"{model}:Created",
+    )
     assert result.exit_code == 0, result.output
     repaired = json.loads(out.read_bytes())
     data = json.loads(repaired["log"]["entries"][0]["_webSocketMessages"][0]["data"])

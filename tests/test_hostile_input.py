@@ -51,23 +51,44 @@ def assert_no_traceback(result) -> None:
 # data, expected (line, code) findings, check's exit code, repaired bytes, repair's exit code
 INPUTS = [
     # --- bytes that are not UTF-8, or not JSON text ---
-    pytest.param(b'{"type":"ping","payload":{"note":"\xff\xfe"},"timestamp":"2025-09-08T16:50:01Z"}\n',
-                 [(1, "WS001")], 1, None, 1, id="invalid-utf8-inside-a-string"),
-    pytest.param(b'{"type":"ping","payload":{"note":"\xed\xa0\x80"}}\n',
-                 [(1, "WS001")], 1, None, 1, id="utf8-encoded-surrogate"),
-    pytest.param(ping(b'"2025-09-08T16:50:01Z\xff"'), [(1, "WS001")], 1, None, 1,
-                 id="invalid-utf8-inside-the-timestamp"),
-    pytest.param(b'{"type":"ping",\xff"timestamp":"2025-09-08T16:50:01Z"}\n', [(1, "WS001")], 1, None, 1,
-                 id="invalid-utf8-outside-strings"),
-    pytest.param(b'{"type":"ping","payload":{"note":"a\x00b"}}\n', [(1, "WS001")], 1, None, 1,
-                 id="nul-inside-a-string"),
-    pytest.param(b'{"type":"ping",\x00"timestamp":1757350201.0}\n', [(1, "WS001")], 1, None, 1,
-                 id="nul-between-tokens"),
-    pytest.param(b"\x00\n" + BAD + b"\n", [(1, "WS001"), (2, "WS101")], 1, b"\x00\n" + GOOD + b"\n", 1,
-                 id="nul-line"),
+    pytest.param(
+        b'{"type":"ping","payload":{"note":"\xff\xfe"},"timestamp":"2025-09-08T16:50:01Z"}\n',
+        [(1, "WS001")],
+        1,
+        None,
+        1,
+        id="invalid-utf8-inside-a-string",
+    ),
+    pytest.param(
+        b'{"type":"ping","payload":{"note":"\xed\xa0\x80"}}\n', [(1, "WS001")], 1, None, 1, id="utf8-encoded-surrogate"
+    ),
+    pytest.param(
+        ping(b'"2025-09-08T16:50:01Z\xff"'), [(1, "WS001")], 1, None, 1, id="invalid-utf8-inside-the-timestamp"
+    ),
+    pytest.param(
+        b'{"type":"ping",\xff"timestamp":"2025-09-08T16:50:01Z"}\n',
+        [(1, "WS001")],
+        1,
+        None,
+        1,
+        id="invalid-utf8-outside-strings",
+    ),
+    pytest.param(
+        b'{"type":"ping","payload":{"note":"a\x00b"}}\n', [(1, "WS001")], 1, None, 1, id="nul-inside-a-string"
+    ),
+    pytest.param(
+        b'{"type":"ping",\x00"timestamp":1757350201.0}\n', [(1, "WS001")], 1, None, 1, id="nul-between-tokens"
+    ),
+    pytest.param(b"\x00\n" + BAD + b"\n", [(1, "WS001"), (2, "WS101")], 1, b"\x00\n" + GOOD + b"\n", 1, id="nul-line"),
     # --- byte order marks ---
-    pytest.param(BOM + BAD + b"\n" + BAD + b"\n", [(1, "WS101"), (2, "WS101")], 1,
-                 BOM + GOOD + b"\n" + GOOD + b"\n", 0, id="bom-starting-the-file-is-kept"),
+    pytest.param(
+        BOM + BAD + b"\n" + BAD + b"\n",
+        [(1, "WS101"), (2, "WS101")],
+        1,
+        BOM + GOOD + b"\n" + GOOD + b"\n",
+        0,
+        id="bom-starting-the-file-is-kept",
+    ),
     pytest.param(BOM + GOOD + b"\n", [], 0, None, 0, id="bom-starting-a-clean-file"),
     pytest.param(GOOD + b"\n" + BOM + GOOD + b"\n", [(2, "WS001")], 1, None, 1, id="bom-on-line-2"),
     pytest.param(BOM + BOM + GOOD + b"\n", [(1, "WS001")], 1, None, 1, id="two-boms"),
@@ -75,20 +96,39 @@ INPUTS = [
     # --- line ends ---
     pytest.param(BAD + b"\r" + BAD + b"\n", [(1, "WS001")], 1, None, 1, id="lone-cr-does-not-end-a-record"),
     pytest.param(BAD + b"\r" + BAD + b"\r", [(1, "WS001")], 1, None, 1, id="cr-only-line-ends"),
-    pytest.param(b'{"type":"ping",\r"timestamp":"2025-09-08T16:50:01Z"}\r', [(1, "WS101")], 1,
-                 b'{"type":"ping",\r"timestamp":1757350201.0}\r', 0, id="lone-cr-is-white-space"),
-    pytest.param(BAD + b"\r\n" + GOOD + b"\r\n" + BAD + b"\r\n", [(1, "WS101"), (3, "WS101")], 1,
-                 GOOD + b"\r\n" + GOOD + b"\r\n" + GOOD + b"\r\n", 0, id="crlf"),
+    pytest.param(
+        b'{"type":"ping",\r"timestamp":"2025-09-08T16:50:01Z"}\r',
+        [(1, "WS101")],
+        1,
+        b'{"type":"ping",\r"timestamp":1757350201.0}\r',
+        0,
+        id="lone-cr-is-white-space",
+    ),
+    pytest.param(
+        BAD + b"\r\n" + GOOD + b"\r\n" + BAD + b"\r\n",
+        [(1, "WS101"), (3, "WS101")],
+        1,
+        GOOD + b"\r\n" + GOOD + b"\r\n" + GOOD + b"\r\n",
+        0,
+        id="crlf",
+    ),
     pytest.param(GOOD + b"\n" + BAD, [(2, "WS101")], 1, GOOD + b"\n" + GOOD, 0, id="no-final-newline"),
     pytest.param(b"", [], 0, None, 0, id="empty-file"),
-    pytest.param(b"\n \t\n\r\n\n", [(1, "WS003"), (2, "WS003"), (3, "WS003"), (4, "WS003")], 1, None, 1,
-                 id="only-blank-lines"),
+    pytest.param(
+        b"\n \t\n\r\n\n", [(1, "WS003"), (2, "WS003"), (3, "WS003"), (4, "WS003")], 1, None, 1, id="only-blank-lines"
+    ),
     # --- numbers pydantic reads as non-finite, or too large ---
     pytest.param(ping(b"NaN"), [(1, "WS107")], 1, None, 1, id="nan-literal"),
     pytest.param(ping(b"Infinity"), [(1, "WS107")], 1, None, 1, id="infinity-literal"),
     pytest.param(ping(b"-Infinity"), [(1, "WS107")], 1, None, 1, id="minus-infinity-literal"),
-    pytest.param(b'{"type":"ping","payload":{"a":NaN,"b":-Infinity,"c":1e400},"timestamp":1757350201.0}\n',
-                 [], 0, None, 0, id="non-finite-outside-the-timestamp-is-accepted-like-pydantic"),
+    pytest.param(
+        b'{"type":"ping","payload":{"a":NaN,"b":-Infinity,"c":1e400},"timestamp":1757350201.0}\n',
+        [],
+        0,
+        None,
+        0,
+        id="non-finite-outside-the-timestamp-is-accepted-like-pydantic",
+    ),
     pytest.param(ping(b"1e400"), [(1, "WS107")], 1, None, 1, id="1e400"),
     pytest.param(ping(b"-1e400"), [(1, "WS107")], 1, None, 1, id="minus-1e400"),
     pytest.param(ping(b"9" * 400), [(1, "WS107")], 1, None, 1, id="400-digit-integer"),
@@ -96,22 +136,43 @@ INPUTS = [
     # 2^64 + 1 reads as nanoseconds (< 1e20): 18446744073.709551617 s, in 2554: outside the window.
     pytest.param(ping(b"18446744073709551617"), [(1, "WS109")], 1, None, 1, id="2-to-the-64-plus-1"),
     # --- repeated keys: pydantic reads the last; so do check and repair ---
-    pytest.param(b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":"2025-09-08T16:50:02Z"}\n',
-                 [(1, "WS101")], 1,
-                 b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":1757350202.0}\n', 0,
-                 id="repeated-timestamp-last-one-repaired"),
-    pytest.param(b'{"type":"ping","timestamp":"garbage","timestamp":1757350201.0}\n', [], 0, None, 0,
-                 id="repeated-timestamp-earlier-one-unread"),
-    pytest.param(b'{"type":"ping","timestamp":"x","\\u0074imestamp":"2025-09-08T16:50:02Z"}\n', [(1, "WS101")], 1,
-                 b'{"type":"ping","timestamp":"x","\\u0074imestamp":1757350202.0}\n', 0,
-                 id="repeated-timestamp-spelled-with-an-escape"),
+    pytest.param(
+        b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":"2025-09-08T16:50:02Z"}\n',
+        [(1, "WS101")],
+        1,
+        b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":1757350202.0}\n',
+        0,
+        id="repeated-timestamp-last-one-repaired",
+    ),
+    pytest.param(
+        b'{"type":"ping","timestamp":"garbage","timestamp":1757350201.0}\n',
+        [],
+        0,
+        None,
+        0,
+        id="repeated-timestamp-earlier-one-unread",
+    ),
+    pytest.param(
+        b'{"type":"ping","timestamp":"x","\\u0074imestamp":"2025-09-08T16:50:02Z"}\n',
+        [(1, "WS101")],
+        1,
+        b'{"type":"ping","timestamp":"x","\\u0074imestamp":1757350202.0}\n',
+        0,
+        id="repeated-timestamp-spelled-with-an-escape",
+    ),
     # --- records that are not objects, or cut short ---
     pytest.param(b"[]\n", [(1, "WS002")], 1, None, 1, id="array"),
     pytest.param(b'"x"\n', [(1, "WS002")], 1, None, 1, id="string"),
     pytest.param(b"1\n", [(1, "WS002")], 1, None, 1, id="number"),
     pytest.param(b"null\n", [(1, "WS002")], 1, None, 1, id="null"),
-    pytest.param(BAD + b'\n{"type":"ping","timestamp":"2025-09', [(1, "WS101"), (2, "WS001")], 1,
-                 GOOD + b'\n{"type":"ping","timestamp":"2025-09', 1, id="truncated-last-line"),
+    pytest.param(
+        BAD + b'\n{"type":"ping","timestamp":"2025-09',
+        [(1, "WS101"), (2, "WS001")],
+        1,
+        GOOD + b'\n{"type":"ping","timestamp":"2025-09',
+        1,
+        id="truncated-last-line",
+    ),
 ]
 
 
@@ -133,8 +194,11 @@ def test_hostile_input(tmp_path, data, expected, check_exit, repaired, repair_ex
 
 
 def test_one_hostile_line_does_not_stop_the_run(tmp_path):
-    hostile = [row.values[0] for row in INPUTS
-               if row.values[3] is None and row.values[0].endswith(b"\n") and BOM not in row.values[0]]
+    hostile = [
+        row.values[0]
+        for row in INPUTS
+        if row.values[3] is None and row.values[0].endswith(b"\n") and BOM not in row.values[0]
+    ]
     data = b"".join(hostile) + BAD + b"\n"
     source = tmp_path / "capture.jsonl"
     source.write_bytes(data)
@@ -144,10 +208,11 @@ def test_one_hostile_line_does_not_stop_the_run(tmp_path):
     assert findings(checked.stdout)[-1] == (last_line, "WS101")
     target = tmp_path / "fixed.jsonl"
     assert run("repair", "--in", str(source), "--out", str(target)).exit_code == 1
-    assert target.read_bytes() == data[:-len(BAD) - 1] + GOOD + b"\n"
+    assert target.read_bytes() == data[: -len(BAD) - 1] + GOOD + b"\n"
 
 
 # --- the byte order mark and repeated keys in detail ---------------------------------------
+
 
 def test_bom_columns_count_from_after_it_and_fixes_keep_it():
     [problem] = lint_bytes(BOM + BAD + b"\n")
@@ -166,8 +231,10 @@ REPEATED = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z","timestamp":"2025
 
 def test_repeated_key_finding_names_the_one_pydantic_reads():
     [problem] = lint_bytes(REPEATED)
-    assert problem.message == ("ISO 8601 string where epoch seconds are expected (the key appears 2 times; "
-                               "pydantic reads the last one, reported here)")
+    assert problem.message == (
+        "ISO 8601 string where epoch seconds are expected (the key appears 2 times; "
+        "pydantic reads the last one, reported here)"
+    )
     assert problem.column == REPEATED.rindex(b'"2025') + 1
     assert problem.value == '"2025-09-08T16:50:02Z"'
 
@@ -198,12 +265,17 @@ def test_repair_says_it_replaced_the_last_of_repeated_keys(tmp_path):
 DEEP = 10_000
 
 
-@pytest.mark.parametrize("line", [
-    pytest.param(b'{"type":"ping","payload":{"x":' + b"[" * DEEP + b"]" * DEEP + b"}}", id="arrays-in-payload"),
-    pytest.param(b'{"type":"ping","payload":' + b'{"a":' * DEEP + b"1" + b"}" * DEEP + b"}", id="objects-in-payload"),
-    pytest.param(b'{"type":"ping","timestamp":' + b"[" * DEEP + b"]" * DEEP + b"}", id="arrays-as-timestamp"),
-    pytest.param(b"[" * DEEP + b"]" * DEEP, id="top-level-arrays"),
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(b'{"type":"ping","payload":{"x":' + b"[" * DEEP + b"]" * DEEP + b"}}", id="arrays-in-payload"),
+        pytest.param(
+            b'{"type":"ping","payload":' + b'{"a":' * DEEP + b"1" + b"}" * DEEP + b"}", id="objects-in-payload"
+        ),
+        pytest.param(b'{"type":"ping","timestamp":' + b"[" * DEEP + b"]" * DEEP + b"}", id="arrays-as-timestamp"),
+        pytest.param(b"[" * DEEP + b"]" * DEEP, id="top-level-arrays"),
+    ],
+)
 def test_nesting_10000_deep(tmp_path, line):
     # pydantic's parser stops at its recursion limit, so the backend rejects the message: WS001.
     data = line + b"\n" + BAD + b"\n"
@@ -234,7 +306,7 @@ def test_a_50_mb_line(tmp_path):
         assert repaired.read(len(GOOD) + 1) == GOOD + b"\n"
         value_at = line.rindex(b'"2025')
         assert repaired.read(value_at) == line[:value_at]
-        assert repaired.read() == b'1757350201.0}\n' + GOOD
+        assert repaired.read() == b"1757350201.0}\n" + GOOD
 
 
 def test_a_50_mb_timestamp_value_is_shown_shortened(tmp_path):
@@ -248,13 +320,16 @@ def test_a_50_mb_timestamp_value_is_shown_shortened(tmp_path):
     assert len(checked.stdout) < 5000
 
 
-@pytest.mark.parametrize(("where", "count"), [
-    pytest.param("top-level", 1_000_000, id="top-level"),
-    # Fewer keys keep the suite fast: pydantic builds the payload's dict twice a run, and the
-    # full scanner takes a few microseconds a member.
-    pytest.param("payload", 250_000, id="payload"),
-    pytest.param("top-level-with-escapes", 200_000, id="top-level-with-escapes"),
-])
+@pytest.mark.parametrize(
+    ("where", "count"),
+    [
+        pytest.param("top-level", 1_000_000, id="top-level"),
+        # Fewer keys keep the suite fast: pydantic builds the payload's dict twice a run, and the
+        # full scanner takes a few microseconds a member.
+        pytest.param("payload", 250_000, id="payload"),
+        pytest.param("top-level-with-escapes", 200_000, id="top-level-with-escapes"),
+    ],
+)
 def test_a_line_of_many_keys(tmp_path, where, count):
     members = b",".join(b'"k%d":%d' % (i, i) for i in range(count))
     if where == "payload":
@@ -275,6 +350,7 @@ def test_a_line_of_many_keys(tmp_path, where, count):
 
 
 # --- paths that cannot be read or written: one line on stderr, exit 2 --------------------------
+
 
 def assert_one_line_error(result, *fragments: str) -> None:
     assert_no_traceback(result)
@@ -421,8 +497,10 @@ def test_output_that_is_a_socket_is_refused(tmp_path):
     path = tmp_path / "sock"
     with socket.socket(socket.AF_UNIX) as listening:
         listening.bind(str(path))
-        for args in (["repair", "--in", str(source), "--out", str(path), "--force"],
-                     ["check", str(source), "--output-format", "json", "--output-file", str(path)]):
+        for args in (
+            ["repair", "--in", str(source), "--out", str(path), "--force"],
+            ["check", str(source), "--output-format", "json", "--output-file", str(path)],
+        ):
             assert_one_line_error(run(*args), "is a socket")
         assert stat.S_ISSOCK(os.lstat(path).st_mode)
 
@@ -456,11 +534,12 @@ def test_dev_stdout_as_the_output_is_standard_output(tmp_path, stdout_is, comman
         log = tmp_path / "log.txt"
         log.write_bytes(b"before\n")
         with open(log, "ab") as appending:
-            result = subprocess.run(command_line, env=_STDOUT_ENV, stdout=appending, stderr=subprocess.PIPE,
-                                    cwd=tmp_path)
+            result = subprocess.run(
+                command_line, env=_STDOUT_ENV, stdout=appending, stderr=subprocess.PIPE, cwd=tmp_path
+            )
         data = log.read_bytes()
         assert data.startswith(b"before\n")
-        written = data[len(b"before\n"):]
+        written = data[len(b"before\n") :]
     assert result.returncode in (0, 1), result.stderr
     assert written.startswith(expected), written
     if command == "repair":

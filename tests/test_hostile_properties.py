@@ -40,14 +40,43 @@ WINDOW = DEFAULT_POLICY.window
 
 # --- any bytes as a capture ------------------------------------------------------------------
 
-FRAGMENTS = st.sampled_from([
-    b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}', b'{"type":"ping","timestamp":1757350201447}',
-    b'{"type":"ping","timestamp":1757350201.5}', b'{"type":"ping","timestamp":NaN}', b'{"type":"nope"}',
-    b"\n", b"\r\n", b"\r", b"\xef\xbb\xbf", b"\x00", b"\xff", b"\xc2\x9b", b"\xe2\x80\xae", b"\xed\xa0\x80",
-    b"{", b"}", b"[", b"]", b'"', b",", b":", b" ", b'"timestamp":', b'"type":"ping"', b'"2025-09-08T16:50:01"',
-    b"1757350201447", b"1e400", b"-Infinity", b"\\u0074", b'"\\u0074imestamp"', b"::error::x", b"##[error]",
-    b"[bold]",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}',
+        b'{"type":"ping","timestamp":1757350201447}',
+        b'{"type":"ping","timestamp":1757350201.5}',
+        b'{"type":"ping","timestamp":NaN}',
+        b'{"type":"nope"}',
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\xef\xbb\xbf",
+        b"\x00",
+        b"\xff",
+        b"\xc2\x9b",
+        b"\xe2\x80\xae",
+        b"\xed\xa0\x80",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b'"',
+        b",",
+        b":",
+        b" ",
+        b'"timestamp":',
+        b'"type":"ping"',
+        b'"2025-09-08T16:50:01"',
+        b"1757350201447",
+        b"1e400",
+        b"-Infinity",
+        b"\\u0074",
+        b'"\\u0074imestamp"',
+        b"::error::x",
+        b"##[error]",
+        b"[bold]",
+    ]
+)
 CAPTURES = st.one_of(
     st.binary(max_size=400),
     st.lists(st.one_of(FRAGMENTS, st.binary(max_size=8)), max_size=40).map(b"".join),
@@ -68,7 +97,7 @@ def outside(record: bytes, problems) -> bytes:
     """`record` without the bytes its fixes replace."""
     kept, position = [], 0
     for fix in sorted((p.fix for p in problems if p.fix is not None), key=lambda fix: fix.start):
-        kept.append(record[position:fix.start])
+        kept.append(record[position : fix.start])
         position = fix.end
     kept.append(record[position:])
     return b"".join(kept)
@@ -117,7 +146,7 @@ def _kept_bytes(new: bytes, problems) -> bytes:
     fixes (each replacement is shorter or longer than what it replaced, so offsets shift)."""
     kept, position, shift = [], 0, 0
     for fix in sorted((p.fix for p in problems if p.fix is not None), key=lambda fix: fix.start):
-        kept.append(new[position:fix.start + shift])
+        kept.append(new[position : fix.start + shift])
         shift += len(fix.replacement.encode()) - (fix.end - fix.start)
         position = fix.end + shift
     kept.append(new[position:])
@@ -126,6 +155,7 @@ def _kept_bytes(new: bytes, problems) -> bytes:
 
 # --- any JSON value as the timestamp ---------------------------------------------------------
 
+
 def json_text(value, ensure_ascii: bool) -> str:
     """`value` as JSON text, numbers spelled exactly (Decimals as written, NaN/Infinity literals)."""
     if isinstance(value, Decimal):
@@ -133,8 +163,14 @@ def json_text(value, ensure_ascii: bool) -> str:
     if isinstance(value, list):
         return "[" + ",".join(json_text(item, ensure_ascii) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(key, ensure_ascii=ensure_ascii)}:{json_text(item, ensure_ascii)}"
-                              for key, item in value.items()) + "}"
+        return (
+            "{"
+            + ",".join(
+                f"{json.dumps(key, ensure_ascii=ensure_ascii)}:{json_text(item, ensure_ascii)}"
+                for key, item in value.items()
+            )
+            + "}"
+        )
     return json.dumps(value, ensure_ascii=ensure_ascii)
 
 
@@ -188,7 +224,7 @@ def test_any_json_value_in_the_timestamp_field(value, ensure_ascii):
         assert fix.replacement == render(reading.seconds)
     if fix is not None:
         assert math.isfinite(float(fix.replacement)) and float(fix.replacement) in WINDOW
-        repaired = record[:fix.start] + fix.replacement.encode() + record[fix.end:]
+        repaired = record[: fix.start] + fix.replacement.encode() + record[fix.end :]
         assert json.loads(repaired)["timestamp"] == float(fix.replacement)
         assert [p for p in lint(repaired, 1) if p.json_path == "timestamp"] == []
     elif timestamp:

@@ -62,7 +62,7 @@ EXPECTED_FULL = [
     ' 6:28   WS106   timestamp   "' + "A" * 30 + "…   not a number, an ISO 8601 date-time or an   —",
     "                                                               RFC 2822 date (pydantic: float_parsing)",
     # column 77: 34 characters of `{"type":"ping","payload":{"note":"`, 26 of the note, `"},`, \r, `"timestamp":`
-    ' 7:77   WS101   timestamp   "2025-09-08T16:50:01Z"             ISO 8601 string where epoch seconds are     1757350201.0',
+    ' 7:77   WS101   timestamp   "2025-09-08T16:50:01Z"             ISO 8601 string where epoch seconds are     1757350201.0',  # noqa: E501
     "                                                               expected (pydantic: float_parsing)",
     "",
     "",
@@ -78,7 +78,7 @@ EXPECTED_CONCISE = [
     f"{SHOWN_NAME}:1:28: WS106 timestamp: {NOT_A_DATE}",
     f"{SHOWN_NAME}:2:28: WS106 timestamp: {NOT_A_DATE}",
     f"{SHOWN_NAME}:3:28: WS106 timestamp: {NOT_A_DATE}",
-    f"{SHOWN_NAME}:4:9: WS004 type: Input should be one of 51 values (connect, disconnect, connection_established, ...)",
+    f"{SHOWN_NAME}:4:9: WS004 type: Input should be one of 51 values (connect, disconnect, connection_established, ...)",  # noqa: E501
     f"{SHOWN_NAME}:5:28: WS106 timestamp: {NOT_A_DATE}",
     f"{SHOWN_NAME}:6:28: WS106 timestamp: {NOT_A_DATE}",
     f"{SHOWN_NAME}:7:77: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]",
@@ -181,8 +181,7 @@ def test_repair_diff_and_summary_exact_text(hostile, tmp_path):
     assert result.exit_code == 1, result.output
     assert lines_of(result.stdout) == EXPECTED_REPAIR
     assert_inert(result.stdout)
-    assert (tmp_path / "fixed.jsonl").read_bytes() == CAPTURE.replace(
-        b'"2025-09-08T16:50:01Z"', b"1757350201.0")
+    assert (tmp_path / "fixed.jsonl").read_bytes() == CAPTURE.replace(b'"2025-09-08T16:50:01Z"', b"1757350201.0")
 
 
 def test_repair_to_stdout_writes_the_bytes_and_an_inert_summary(hostile):
@@ -190,17 +189,29 @@ def test_repair_to_stdout_writes_the_bytes_and_an_inert_summary(hostile):
     assert result.exit_code == 1
     assert result.stdout_bytes == CAPTURE.replace(b'"2025-09-08T16:50:01Z"', b"1757350201.0")
     assert result.stderr.splitlines()[0] == (
-        f"Repaired 1 value on 1 of 7 lines ({SHOWN_NAME} -> -). Naive times read as UTC.")
+        f"Repaired 1 value on 1 of 7 lines ({SHOWN_NAME} -> -). Naive times read as UTC."
+    )
     assert_inert(result.stderr)
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    pytest.param(["check", NAME + ".missing"], f"wsfix: error: {SHOWN_NAME}.missing: no such file", id="check-missing"),
-    pytest.param(["repair", "--in", NAME, "--out", NAME], f"wsfix: error: {SHOWN_NAME}: is the input file "
-                 f"{SHOWN_NAME} (use --in-place to repair it in place)", id="repair-same-file"),
-    pytest.param(["repair", "--in", NAME, "--out", "no-such-folder/" + NAME],
-                 f"wsfix: error: no-such-folder/{SHOWN_NAME}: folder ", id="repair-missing-folder"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(
+            ["check", NAME + ".missing"], f"wsfix: error: {SHOWN_NAME}.missing: no such file", id="check-missing"
+        ),
+        pytest.param(
+            ["repair", "--in", NAME, "--out", NAME],
+            f"wsfix: error: {SHOWN_NAME}: is the input file {SHOWN_NAME} (use --in-place to repair it in place)",
+            id="repair-same-file",
+        ),
+        pytest.param(
+            ["repair", "--in", NAME, "--out", "no-such-folder/" + NAME],
+            f"wsfix: error: no-such-folder/{SHOWN_NAME}: folder ",
+            id="repair-missing-folder",
+        ),
+    ],
+)
 def test_error_messages_are_inert(hostile, args, expected):
     result = run(*args)
     assert result.exit_code == 2
@@ -211,6 +222,7 @@ def test_error_messages_are_inert(hostile, args, expected):
 
 # --- keys a model echoes in its error locations ----------------------------------------------
 
+
 class StrictPayload(BaseModel):
     """A custom model whose errors name payload keys (`payload.<key>`), which come from the capture."""
 
@@ -220,8 +232,10 @@ class StrictPayload(BaseModel):
 
 
 KEYED = Schema("strict-payload", StrictPayload, (TimestampField("timestamp"),))
-KEY_LINE = (b'{"type":"ping","payload":{"\\u001b[31m::error::k\\u202e":"x","##[add-mask]k":"y",'
-            b'"\xe2\x80\xae::notice::raw\xc2\x9b":"z"},"timestamp":1757350201.0}\n')
+KEY_LINE = (
+    b'{"type":"ping","payload":{"\\u001b[31m::error::k\\u202e":"x","##[add-mask]k":"y",'
+    b'"\xe2\x80\xae::notice::raw\xc2\x9b":"z"},"timestamp":1757350201.0}\n'
+)
 NOT_AN_INT = "Input should be a valid integer, unable to parse string as an integer"
 
 

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from wsfix.jsonstring import StringMap, escape
 
-_SHORT = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-          "\t": "\\t"}
+_SHORT = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _u(code: int, upper: bool) -> str:
@@ -81,14 +80,17 @@ def test_map_is_monotonic_and_ends_at_the_end(data, text):
     assert raws == sorted(raws) and raws[0] == 0 and raws[-1] == len(raw)
 
 
-@pytest.mark.parametrize("raw", [
-    pytest.param(b"\\ud800", id="lone-high-surrogate"),
-    pytest.param(b"a\\udc00b", id="lone-low-surrogate"),
-    pytest.param(b"\\x41", id="bad-escape"),
-    pytest.param(b"\\u12", id="short-unicode-escape"),
-    pytest.param(b"abc\\", id="trailing-backslash"),
-    pytest.param(b'a"b', id="unescaped-quote"),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"\\ud800", id="lone-high-surrogate"),
+        pytest.param(b"a\\udc00b", id="lone-low-surrogate"),
+        pytest.param(b"\\x41", id="bad-escape"),
+        pytest.param(b"\\u12", id="short-unicode-escape"),
+        pytest.param(b"abc\\", id="trailing-backslash"),
+        pytest.param(b'a"b', id="unescaped-quote"),
+    ],
+)
 def test_refuses_what_no_utf8_message_can_be(raw):
     with pytest.raises(ValueError):
         StringMap(raw)

@@ -42,8 +42,7 @@ DEEP_OBJECTS = '{"a":' * DEEP + "1" + "}" * DEEP
 FIND_SPAN_CASES = [
     # plain members
     pytest.param(r'{"type":"ping","timestamp":«1757350201.5»}', ("timestamp",), id="top-level-number"),
-    pytest.param(r'{"timestamp":«"2025-09-08T16:50:01"»,"type":"ping"}', ("timestamp",),
-                 id="first-member-string"),
+    pytest.param(r'{"timestamp":«"2025-09-08T16:50:01"»,"type":"ping"}', ("timestamp",), id="first-member-string"),
     pytest.param(r'{"timestamp":«true»}', ("timestamp",), id="literal-true"),
     pytest.param(r'{"timestamp":«null» }', ("timestamp",), id="literal-null"),
     pytest.param(r'{"type":"ping"}', ("timestamp",), id="missing-key"),
@@ -63,21 +62,20 @@ FIND_SPAN_CASES = [
     pytest.param(r'{"a\"timestamp":«1»}', ('a"timestamp',), id="escaped-quote-key-found-by-its-own-name"),
     pytest.param(r'{"a\\":1,"timestamp":«2»}', ("timestamp",), id="key-ending-in-escaped-backslash"),
     pytest.param(r'{"a\\":«1»,"timestamp":2}', ("a\\",), id="escaped-backslash-key-by-name"),
-    pytest.param(r'{"note":"\"timestamp\":5","timestamp":«1»}', ("timestamp",),
-                 id="decoy-inside-a-string-value"),
+    pytest.param(r'{"note":"\"timestamp\":5","timestamp":«1»}', ("timestamp",), id="decoy-inside-a-string-value"),
     pytest.param(r'{"note":"\"timestamp\":5"}', ("timestamp",), id="only-a-decoy-inside-a-string"),
-    pytest.param(r'{"timestamp":«"a\"b\\"»,"x":"\\"}', ("timestamp",),
-                 id="value-with-escaped-quote-and-backslash"),
+    pytest.param(r'{"timestamp":«"a\"b\\"»,"x":"\\"}', ("timestamp",), id="value-with-escaped-quote-and-backslash"),
     pytest.param(r'{"x":"\\\\","timestamp":«1»}', ("timestamp",), id="value-of-two-escaped-backslashes"),
     pytest.param(r'{"x":"}]{[\",","timestamp":«1»}', ("timestamp",), id="brackets-and-comma-inside-a-string"),
     pytest.param(r'{"\u0074imestamp":«5»}', ("timestamp",), id="key-spelled-with-u-escape"),
     pytest.param(r'{"time\u0073tamp":«5»,"type":"ping"}', ("timestamp",), id="key-with-u-escape-in-the-middle"),
-    pytest.param(r'{"\u0074\u0069\u006d\u0065\u0073\u0074\u0061\u006d\u0070":«5»}', ("timestamp",),
-                 id="key-all-u-escapes"),
+    pytest.param(
+        r'{"\u0074\u0069\u006d\u0065\u0073\u0074\u0061\u006d\u0070":«5»}', ("timestamp",), id="key-all-u-escapes"
+    ),
     pytest.param(r'{"x":"\u0074","timestamp":«1»}', ("timestamp",), id="u-escape-elsewhere-in-the-line"),
     pytest.param(r'{"caf\u00e9":«1»}', ("café",), id="non-ascii-key-by-escape"),
     pytest.param(r'{"café":«1»}', ("café",), id="non-ascii-key-raw"),
-    pytest.param(r'{"\ud83d\ude00":«1»}', ("\U0001F600",), id="surrogate-pair-key"),
+    pytest.param(r'{"\ud83d\ude00":«1»}', ("\U0001f600",), id="surrogate-pair-key"),
     # duplicates: the last one wins, as in pydantic
     pytest.param(r'{"timestamp":1,"timestamp":«2»}', ("timestamp",), id="duplicate-last-wins"),
     pytest.param(r'{"timestamp":1,"type":"ping","timestamp":«2»,"x":3}', ("timestamp",), id="duplicate-apart"),
@@ -89,8 +87,9 @@ FIND_SPAN_CASES = [
     pytest.param(r'{"payload":{"timestamp":9}}', ("timestamp",), id="only-nested"),
     pytest.param(r'{"timestamp":3,"payload":{"timestamp":«9»}}', ("payload", "timestamp"), id="nested-path"),
     pytest.param(r'{"payload":{"items":[10,«[20,{"b":"]"}]»,30]}}', ("payload", "items", 1), id="array-index"),
-    pytest.param(r'{"payload":{"items":[10,[20,{"b":«"]"»}],30]}}', ("payload", "items", 1, 1, "b"),
-                 id="deep-mixed-path"),
+    pytest.param(
+        r'{"payload":{"items":[10,[20,{"b":«"]"»}],30]}}', ("payload", "items", 1, 1, "b"), id="deep-mixed-path"
+    ),
     pytest.param(r'{"items":[«1»]}', ("items", 0), id="only-element"),
     pytest.param(r'{"items":[ «1» , 2 ]}', ("items", 0), id="element-with-spaces"),
     pytest.param(r'{"items":[1,2]}', ("items", 2), id="index-out-of-range"),
@@ -102,7 +101,7 @@ FIND_SPAN_CASES = [
     pytest.param(r'{"p":{},"q":[],"timestamp":«{}»}', ("timestamp",), id="empty-containers"),
     pytest.param(r'«[1,{"a":2}]»', (), id="top-level-array"),
     pytest.param(r'[1,{"a":«2»}]', (1, "a"), id="path-from-top-level-array"),
-    pytest.param(r'[1,2]', ("timestamp",), id="key-into-top-level-array"),
+    pytest.param(r"[1,2]", ("timestamp",), id="key-into-top-level-array"),
     pytest.param(r'"timestamp"', ("timestamp",), id="key-into-top-level-string"),
     # number spellings pydantic accepts
     pytest.param(r'{"timestamp":«NaN»}', ("timestamp",), id="NaN"),
@@ -118,11 +117,9 @@ FIND_SPAN_CASES = [
     # deep nesting: the scanner is iterative
     pytest.param('{"payload":' + DEEP_ARRAYS + ',"timestamp":«1»}', ("timestamp",), id="deep-arrays-before"),
     pytest.param('{"payload":«' + DEEP_ARRAYS + "»}", ("payload",), id="deep-arrays-value"),
-    pytest.param('{"payload":{"x":' + DEEP_OBJECTS + '},"timestamp":«2»}', ("timestamp",),
-                 id="deep-objects-before"),
+    pytest.param('{"payload":{"x":' + DEEP_OBJECTS + '},"timestamp":«2»}', ("timestamp",), id="deep-objects-before"),
     pytest.param('{"timestamp":«3»,"payload":' + DEEP_OBJECTS + "}", ("timestamp",), id="deep-objects-after"),
-    pytest.param('{"payload":' + '{"a":' * 50 + "«1»" + "}" * 50 + "}", ("payload",) + ("a",) * 50,
-                 id="path-50-deep"),
+    pytest.param('{"payload":' + '{"a":' * 50 + "«1»" + "}" * 50 + "}", ("payload",) + ("a",) * 50, id="path-50-deep"),
 ]
 
 
@@ -144,7 +141,7 @@ INVALID_LINES = [
     pytest.param(b'{"payload":{"a":[1},"timestamp":2', id="unbalanced"),
     pytest.param(b'{"timestamp" 1}', id="missing-colon"),
     pytest.param(b'{"a":1,}', id="trailing-comma"),
-    pytest.param(b'{timestamp:1}', id="unquoted-key"),
+    pytest.param(b"{timestamp:1}", id="unquoted-key"),
     pytest.param(b"\xff\xfe", id="not-utf8"),
 ]
 
@@ -159,14 +156,17 @@ def test_count_members_on_invalid_line_returns_zero(line: bytes) -> None:
     assert count_members(line, "timestamp") == 0
 
 
-@pytest.mark.parametrize("line", [
-    pytest.param(b"", id="empty"),
-    pytest.param(b"{", id="open-brace"),
-    pytest.param(b'{"a":1,}', id="trailing-comma"),
-    pytest.param(b'{"a":[1,2', id="unclosed-array"),
-    pytest.param(b'{"a":"x', id="unclosed-string"),
-    pytest.param(b'{"\\u0061":{', id="escape-then-unclosed"),
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"{", id="open-brace"),
+        pytest.param(b'{"a":1,}', id="trailing-comma"),
+        pytest.param(b'{"a":[1,2', id="unclosed-array"),
+        pytest.param(b'{"a":"x', id="unclosed-string"),
+        pytest.param(b'{"\\u0061":{', id="escape-then-unclosed"),
+    ],
+)
 def test_member_span_on_invalid_line_without_the_key_returns_none(line: bytes) -> None:
     assert member_span(line, "timestamp") is None
 
@@ -177,8 +177,11 @@ DUPLICATE_LINES = [
     pytest.param(r'{"type":"ping","timestamp":1000000001,"timestamp":«1000000002»}', 2, id="plain"),
     pytest.param(r'{"type":"ping","timestamp":1000000001,"\u0074imestamp":«1000000002»}', 2, id="second-escaped"),
     pytest.param(r'{"type":"ping","\u0074imestamp":1000000001,"timestamp":«1000000002»}', 2, id="first-escaped"),
-    pytest.param(r'{"timestamp":1000000001,"type":"ping","payload":{"timestamp":5},"timestamp":«1000000003»}', 2,
-                 id="with-nested"),
+    pytest.param(
+        r'{"timestamp":1000000001,"type":"ping","payload":{"timestamp":5},"timestamp":«1000000003»}',
+        2,
+        id="with-nested",
+    ),
     pytest.param(r'{"type":"ping","timestamp":1,"timestamp":2,"timestamp":«3»}', 3, id="three"),
     pytest.param(r'{"type":"ping","timestamp":"x","timestamp":«1000000002»}', 2, id="first-is-a-string"),
 ]
@@ -192,7 +195,7 @@ def test_duplicate_keys_last_wins_like_pydantic(text: str, count: int) -> None:
     span = find_span(line, ("timestamp",))
     assert span == expected
     assert member_span(line, "timestamp") == expected
-    assert json.loads(line[span[0]:span[1]]) == model.timestamp
+    assert json.loads(line[span[0] : span[1]]) == model.timestamp
     assert count_members(line, "timestamp") == count
 
 
@@ -229,15 +232,18 @@ def test_member_span_of_a_present_key(text: str) -> None:
 
 
 # `\/` is the one escape besides `\u` that spells a character a key may also hold literally.
-@pytest.mark.parametrize(("text", "key"), [
-    pytest.param(r'{"a\/b":«1»}', "a/b", id="escaped-slash-key"),
-    pytest.param(r'{"a/b":«1»,"c":"a\/b"}', "a/b", id="literal-key-escaped-twin-in-a-value"),
-    pytest.param(r'{"m":{"a/b":5},"a\/b":«1»}', "a/b", id="escaped-slash-key-literal-nested-twin"),
-    pytest.param(r'{"a\/b":0,"m":{"a/b":5},"a\/b":«1»}', "a/b", id="escaped-slash-duplicate-literal-nested"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        pytest.param(r'{"a\/b":«1»}', "a/b", id="escaped-slash-key"),
+        pytest.param(r'{"a/b":«1»,"c":"a\/b"}', "a/b", id="literal-key-escaped-twin-in-a-value"),
+        pytest.param(r'{"m":{"a/b":5},"a\/b":«1»}', "a/b", id="escaped-slash-key-literal-nested-twin"),
+        pytest.param(r'{"a\/b":0,"m":{"a/b":5},"a\/b":«1»}', "a/b", id="escaped-slash-duplicate-literal-nested"),
+    ],
+)
 def test_member_span_of_a_key_spelled_with_an_escaped_slash(text: str, key: str) -> None:
     line, expected = marked(text)
-    assert json.loads(line)[key] == json.loads(line[expected[0]:expected[1]])  # the case is right
+    assert json.loads(line)[key] == json.loads(line[expected[0] : expected[1]])  # the case is right
     assert find_span(line, (key,)) == expected
     assert member_span(line, key) == expected
 
@@ -273,7 +279,7 @@ TOKEN_CASES = [
     pytest.param(b'"a\\"b\\\\c\\/d"', 'a"b\\c/d', id="string-escapes"),
     pytest.param(b'"\\u00e9\\n\\t"', "é\n\t", id="string-u-escape-and-controls"),
     pytest.param('"ü€😀"'.encode(), "ü€😀", id="string-raw-utf8"),
-    pytest.param(b'"\\ud83d\\ude00"', "\U0001F600", id="string-surrogate-pair"),
+    pytest.param(b'"\\ud83d\\ude00"', "\U0001f600", id="string-surrogate-pair"),
     pytest.param(b'"a\\ud800b"', "a\ud800b", id="string-lone-surrogate"),
     pytest.param(b'"2025-09-08T16:50:01.447585"', "2025-09-08T16:50:01.447585", id="string-iso"),
     pytest.param(b"true", True, id="true"),
@@ -315,11 +321,14 @@ def test_token_value_minus_zero_keeps_its_sign() -> None:
     assert isinstance(value, Decimal) and value.is_signed()
 
 
-@pytest.mark.parametrize(("token", "sign"), [
-    pytest.param(b"NaN", 0, id="NaN"),
-    pytest.param(b"Infinity", 1, id="Infinity"),
-    pytest.param(b"-Infinity", -1, id="minus-Infinity"),
-])
+@pytest.mark.parametrize(
+    ("token", "sign"),
+    [
+        pytest.param(b"NaN", 0, id="NaN"),
+        pytest.param(b"Infinity", 1, id="Infinity"),
+        pytest.param(b"-Infinity", -1, id="minus-Infinity"),
+    ],
+)
 def test_token_value_non_finite_literals(token: bytes, sign: int) -> None:
     value = token_value(token)
     assert isinstance(value, float)
@@ -329,23 +338,26 @@ def test_token_value_non_finite_literals(token: bytes, sign: int) -> None:
         assert value == sign * math.inf
 
 
-@pytest.mark.parametrize("token", [
-    pytest.param(b"", id="empty"),
-    pytest.param(b"abc", id="word"),
-    pytest.param(b"True", id="python-True"),
-    pytest.param(b'"unterminated', id="unterminated-string"),
-    pytest.param(b"\xff", id="not-utf8"),
-    pytest.param(b"0x10", id="hex"),
-    pytest.param(b"1e", id="bare-exponent"),
-    # Spellings Python's Decimal accepts but JSON (and pydantic) do not:
-    pytest.param(b"1_000", id="underscore-separator"),
-    pytest.param(b"+1", id="leading-plus"),
-    pytest.param(b".5", id="no-integer-part"),
-    pytest.param(b"01", id="leading-zero"),
-    pytest.param(b"nan", id="lowercase-nan"),
-    pytest.param(b"-NaN", id="minus-NaN"),
-    pytest.param(b"inf", id="inf"),
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"abc", id="word"),
+        pytest.param(b"True", id="python-True"),
+        pytest.param(b'"unterminated', id="unterminated-string"),
+        pytest.param(b"\xff", id="not-utf8"),
+        pytest.param(b"0x10", id="hex"),
+        pytest.param(b"1e", id="bare-exponent"),
+        # Spellings Python's Decimal accepts but JSON (and pydantic) do not:
+        pytest.param(b"1_000", id="underscore-separator"),
+        pytest.param(b"+1", id="leading-plus"),
+        pytest.param(b".5", id="no-integer-part"),
+        pytest.param(b"01", id="leading-zero"),
+        pytest.param(b"nan", id="lowercase-nan"),
+        pytest.param(b"-NaN", id="minus-NaN"),
+        pytest.param(b"inf", id="inf"),
+    ],
+)
 def test_token_value_rejects_what_is_not_json(token: bytes) -> None:
     with pytest.raises(ValueError):
         token_value(token)
@@ -374,20 +386,29 @@ def test_column_of(text: str, expected: int) -> None:
     assert expected == len(text.split(OPEN)[0]) + 1  # the table itself counts characters
 
 
-@pytest.mark.parametrize(("line", "offset", "expected"), [
-    pytest.param(b"\xff\xfe{", 2, 3, id="two-stray-bytes"),
-    pytest.param(b'{"a":"\xff","t":1}', 12, 13, id="stray-byte-in-a-value"),
-    pytest.param(b"\xe2\x82{", 2, 3, id="truncated-three-byte-sequence"),
-    pytest.param(b"\xf0\x9f\x98{", 3, 4, id="truncated-four-byte-sequence"),
-])
+@pytest.mark.parametrize(
+    ("line", "offset", "expected"),
+    [
+        pytest.param(b"\xff\xfe{", 2, 3, id="two-stray-bytes"),
+        pytest.param(b'{"a":"\xff","t":1}', 12, 13, id="stray-byte-in-a-value"),
+        pytest.param(b"\xe2\x82{", 2, 3, id="truncated-three-byte-sequence"),
+        pytest.param(b"\xf0\x9f\x98{", 3, 4, id="truncated-four-byte-sequence"),
+    ],
+)
 def test_column_of_counts_each_invalid_byte_as_one(line: bytes, offset: int, expected: int) -> None:
     assert column_of(line, offset) == expected
 
 
 # --- property: spans of generated objects ------------------------------------------------------
 
-json_leaves = (st.none() | st.booleans() | st.integers() | st.integers(min_value=10**20, max_value=10**40)
-               | st.floats() | st.text(max_size=12))
+json_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**20, max_value=10**40)
+    | st.floats()
+    | st.text(max_size=12)
+)
 json_values = st.recursive(
     json_leaves,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
@@ -412,17 +433,31 @@ def walk(value: object, path: tuple[str | int, ...] = ()):  # type: ignore[no-un
     yield path, value
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from walk(item, path + (key,))
+            yield from walk(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from walk(item, path + (index,))
+            yield from walk(item, (*path, index))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(obj=json_objects, seps=separators(), ensure_ascii=st.booleans(), escape_slashes=st.booleans(),
-       lead=white, trail=white, absent=st.text(max_size=10))
-def test_spans_of_generated_objects(obj: dict[str, object], seps: tuple[str, str], ensure_ascii: bool,
-                                    escape_slashes: bool, lead: str, trail: str, absent: str) -> None:
+@given(
+    obj=json_objects,
+    seps=separators(),
+    ensure_ascii=st.booleans(),
+    escape_slashes=st.booleans(),
+    lead=white,
+    trail=white,
+    absent=st.text(max_size=10),
+)
+def test_spans_of_generated_objects(
+    obj: dict[str, object],
+    seps: tuple[str, str],
+    ensure_ascii: bool,
+    escape_slashes: bool,
+    lead: str,
+    trail: str,
+    absent: str,
+) -> None:
     text = json.dumps(obj, separators=seps, indent=None, ensure_ascii=ensure_ascii)
     if escape_slashes:  # `\/` is valid JSON for `/`, and json.dumps never writes it
         text = text.replace("/", "\\/")
@@ -430,7 +465,7 @@ def test_spans_of_generated_objects(obj: dict[str, object], seps: tuple[str, str
     for key, value in obj.items():
         span = find_span(line, (key,))
         assert span is not None, key
-        assert same_json(json.loads(line[span[0]:span[1]]), value)
+        assert same_json(json.loads(line[span[0] : span[1]]), value)
         assert member_span(line, key) == span
         assert count_members(line, key) == 1
     if absent not in obj:
@@ -439,4 +474,4 @@ def test_spans_of_generated_objects(obj: dict[str, object], seps: tuple[str, str
     for path, value in walk(obj):
         span = find_span(line, path)
         assert span is not None, path
-        assert same_json(json.loads(line[span[0]:span[1]]), value)
+        assert same_json(json.loads(line[span[0] : span[1]]), value)

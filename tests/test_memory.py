@@ -1,7 +1,8 @@
 """Peak memory does not grow with the size of the capture, nor with the number of findings.
 
 Each run is a fresh `python -m wsfix` process; its peak RSS comes from `os.wait4` (the largest of
-the process and the worker processes it reaped), read by a small launcher process. A capture ten times larger, with ten times the
+the process and the worker processes it reaped), read by a small launcher process. A capture ten
+times larger, with ten times the
 findings, must not need noticeably more memory: anything kept per line or per finding (125,000 of
 them in the large capture) would show as tens of megabytes.
 """
@@ -14,25 +15,30 @@ import sys
 import pytest
 
 # One finding every fourth line: ISO strings, milliseconds, NaN, invalid JSON; CRLF now and then.
-BLOCK = b"".join([
-    b'{"type":"agent_response_chunk","payload":{"chunk":"Orders last week: 18,234 in EMEA, AMER and APAC",'
-    b'"index":17},"timestamp":1757350208.44,"user_id":"staging-e2e-user-001","thread_id":"thread_8f41c2"}\n',
-    b'{"type":"start_agent","payload":{"user_request":"Execute unified_data_agent"},'
-    b'"timestamp":"2025-09-08T16:50:01.447585","message_id":"req_61eebcb6","user_id":"staging-e2e-user-001"}\n',
-    b'{"type":"heartbeat","payload":{},"timestamp":1757350260.07,"user_id":"staging-e2e-user-001"}\r\n',
-    b'{"type":"tool_completed","payload":{"tool":"sql_query","rows":18234},"timestamp":1757350206.635,'
-    b'"user_id":"staging-e2e-user-001","thread_id":"thread_8f41c2"}\n',
-] * 3 + [
-    b'{"type":"heartbeat","payload":{},"timestamp":1757350204000,"user_id":"staging-e2e-user-001"}\n',
-    b'{"type":"ping","payload":{},"timestamp":1757350209.0,"user_id":"staging-e2e-user-001"}\n',
-    b'{"type":"agent_progress","payload":{"step":3},"timestamp":NaN,"user_id":"staging-e2e-user-001"}\n',
-    b'{"type":"pong","payload":{},"timestamp":1757350240.001,"user_id":"staging-e2e-user-001"}\n',
-] + [
-    b'{"type":"user_message","payload":{"text":"Thanks!"},"timestamp":1757350230.5,"user_id":"u"}\n',
-    b'{"type":"user_message","payload":{"text":"Thanks!"},"timestamp":1757350230.5,"user_id":"u"}\n',
-    b'{"type":"agent_response","payload":{"text":"Exported"},"timestamp":1757350233.8,"user_id":"u"\n',
-    b'{"type":"agent_completed","payload":{"status":"ok"},"timestamp":1757350234.0,"user_id":"u"}\n',
-])
+BLOCK = b"".join(
+    [
+        b'{"type":"agent_response_chunk","payload":{"chunk":"Orders last week: 18,234 in EMEA, AMER and APAC",'
+        b'"index":17},"timestamp":1757350208.44,"user_id":"staging-e2e-user-001","thread_id":"thread_8f41c2"}\n',
+        b'{"type":"start_agent","payload":{"user_request":"Execute unified_data_agent"},'
+        b'"timestamp":"2025-09-08T16:50:01.447585","message_id":"req_61eebcb6","user_id":"staging-e2e-user-001"}\n',
+        b'{"type":"heartbeat","payload":{},"timestamp":1757350260.07,"user_id":"staging-e2e-user-001"}\r\n',
+        b'{"type":"tool_completed","payload":{"tool":"sql_query","rows":18234},"timestamp":1757350206.635,'
+        b'"user_id":"staging-e2e-user-001","thread_id":"thread_8f41c2"}\n',
+    ]
+    * 3
+    + [
+        b'{"type":"heartbeat","payload":{},"timestamp":1757350204000,"user_id":"staging-e2e-user-001"}\n',
+        b'{"type":"ping","payload":{},"timestamp":1757350209.0,"user_id":"staging-e2e-user-001"}\n',
+        b'{"type":"agent_progress","payload":{"step":3},"timestamp":NaN,"user_id":"staging-e2e-user-001"}\n',
+        b'{"type":"pong","payload":{},"timestamp":1757350240.001,"user_id":"staging-e2e-user-001"}\n',
+    ]
+    + [
+        b'{"type":"user_message","payload":{"text":"Thanks!"},"timestamp":1757350230.5,"user_id":"u"}\n',
+        b'{"type":"user_message","payload":{"text":"Thanks!"},"timestamp":1757350230.5,"user_id":"u"}\n',
+        b'{"type":"agent_response","payload":{"text":"Exported"},"timestamp":1757350233.8,"user_id":"u"\n',
+        b'{"type":"agent_completed","payload":{"status":"ok"},"timestamp":1757350234.0,"user_id":"u"}\n',
+    ]
+)
 LINES_PER_BLOCK = 20
 MARGIN_MB = 25
 
@@ -48,8 +54,12 @@ print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
 
 
 def peak_rss_mb(args: list[str]) -> float:
-    launched = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, sys.executable, "-m", "wsfix", *args,
-                               "--no-progress"], capture_output=True, text=True, check=True)
+    launched = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCHER, sys.executable, "-m", "wsfix", *args, "--no-progress"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     status, peak_kb = map(int, launched.stdout.split())
     assert status == 1, launched.stderr
     return peak_kb / 1024
@@ -66,11 +76,14 @@ def captures(tmp_path_factory):
     return paths
 
 
-@pytest.mark.parametrize("command", [
-    pytest.param(["check", "--output-format", "concise", "--jobs", "1"], id="check-concise-jobs-1"),
-    pytest.param(["check", "--jobs", "2"], id="check-table-jobs-2"),
-    pytest.param(["repair", "--jobs", "2"], id="repair-jobs-2"),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["check", "--output-format", "concise", "--jobs", "1"], id="check-concise-jobs-1"),
+        pytest.param(["check", "--jobs", "2"], id="check-table-jobs-2"),
+        pytest.param(["repair", "--jobs", "2"], id="repair-jobs-2"),
+    ],
+)
 def test_peak_memory_does_not_grow_with_input_size(captures, tmp_path, command):
     peaks = []
     for lines in (50_000, 500_000):

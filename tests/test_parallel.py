@@ -8,9 +8,11 @@ line ends, blank lines and a last line without its newline.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 from collections import Counter
+from typing import Self
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -70,12 +72,17 @@ def check_text(path: str, jobs: int, chunk_bytes: int) -> tuple[str, object]:
     return out.getvalue(), summary
 
 
-def repaired_bytes(path: str, target: str, jobs: int, chunk_bytes: int,
-                   changes: list | None = None) -> tuple[bytes, object]:
-    result = repair_capture(path, RepairTarget(path=target), Settings(),
-                            on_change=None if changes is None else
-                            lambda line, old, new: changes.append((line, old, new)),
-                            jobs=jobs, chunk_bytes=chunk_bytes)
+def repaired_bytes(
+    path: str, target: str, jobs: int, chunk_bytes: int, changes: list | None = None
+) -> tuple[bytes, object]:
+    result = repair_capture(
+        path,
+        RepairTarget(path=target),
+        Settings(),
+        on_change=None if changes is None else lambda line, old, new: changes.append((line, old, new)),
+        jobs=jobs,
+        chunk_bytes=chunk_bytes,
+    )
     with open(target, "rb") as stream:
         return stream.read(), result
 
@@ -88,8 +95,9 @@ def expected_concise(data: bytes, path: str) -> list[str]:
 CHUNK_SIZES = [1, 7, 40, 64, 97, 150, 256, 1 << 20]
 
 
-@pytest.mark.parametrize("final_newline", [pytest.param(True, id="final-newline"),
-                                           pytest.param(False, id="no-final-newline")])
+@pytest.mark.parametrize(
+    "final_newline", [pytest.param(True, id="final-newline"), pytest.param(False, id="no-final-newline")]
+)
 @pytest.mark.parametrize("chunk_bytes", CHUNK_SIZES)
 def test_check_jobs_2_equals_jobs_1_equals_record_by_record(capture_file, chunk_bytes, final_newline):
     data = capture_bytes(final_newline)
@@ -106,8 +114,9 @@ def test_check_jobs_2_equals_jobs_1_equals_record_by_record(capture_file, chunk_
         assert line.startswith(expected)
 
 
-@pytest.mark.parametrize("final_newline", [pytest.param(True, id="final-newline"),
-                                           pytest.param(False, id="no-final-newline")])
+@pytest.mark.parametrize(
+    "final_newline", [pytest.param(True, id="final-newline"), pytest.param(False, id="no-final-newline")]
+)
 @pytest.mark.parametrize("chunk_bytes", CHUNK_SIZES)
 def test_repair_jobs_2_is_byte_identical_to_jobs_1(capture_file, tmp_path, chunk_bytes, final_newline):
     data = capture_bytes(final_newline)
@@ -137,19 +146,26 @@ def test_repair_to_standard_output_and_dry_run_with_jobs(capture_file, jobs, chu
     path = capture_file(data)
     expected, expected_result = repair_bytes(data)
     stdout = io.BytesIO()
-    result = repair_capture(path, RepairTarget(path="-"), Settings(), stdout=stdout, jobs=jobs,
-                            chunk_bytes=chunk_bytes)
+    result = repair_capture(path, RepairTarget(path="-"), Settings(), stdout=stdout, jobs=jobs, chunk_bytes=chunk_bytes)
     assert stdout.getvalue() == expected
     assert result == expected_result
-    assert repair_capture(path, RepairTarget(dry_run=True), Settings(), jobs=jobs,
-                          chunk_bytes=chunk_bytes) == expected_result
+    assert (
+        repair_capture(path, RepairTarget(dry_run=True), Settings(), jobs=jobs, chunk_bytes=chunk_bytes)
+        == expected_result
+    )
     changes: list = []
-    result = repair_capture(path, RepairTarget(dry_run=True), Settings(),
-                            on_change=lambda line, old, new: changes.append((line, old, new)),
-                            jobs=jobs, chunk_bytes=chunk_bytes)
+    result = repair_capture(
+        path,
+        RepairTarget(dry_run=True),
+        Settings(),
+        on_change=lambda line, old, new: changes.append((line, old, new)),
+        jobs=jobs,
+        chunk_bytes=chunk_bytes,
+    )
     assert result == expected_result
     assert [(line, new) for line, _, new in changes] == [
-        (line, io.BytesIO(expected).readlines()[line - 1]) for line in [2, 4, 6, 7, 14, 16, 18, 19]]
+        (line, io.BytesIO(expected).readlines()[line - 1]) for line in [2, 4, 6, 7, 14, 16, 18, 19]
+    ]
     with open(path, "rb") as stream:
         assert stream.read() == data
 
@@ -158,8 +174,13 @@ def test_repair_summary_lines_are_renumbered_across_chunks(capture_file, tmp_pat
     data = capture_bytes()
     path = capture_file(data)
     _, result = repaired_bytes(path, str(tmp_path / "out.jsonl"), 2, 40)
-    assert result.remaining_lines == {"WS001": [9, 21], "WS003": [5, 10, 17, 22], "WS004": [7, 19],
-                                      "WS106": [11, 23], "WS107": [8, 20]}
+    assert result.remaining_lines == {
+        "WS001": [9, 21],
+        "WS003": [5, 10, 17, 22],
+        "WS004": [7, 19],
+        "WS106": [11, 23],
+        "WS107": [8, 20],
+    }
     assert result.lines == 24 and result.lines_changed == 8
 
 
@@ -186,7 +207,7 @@ class Recorder:
         self.started.append((label, total))
         return self
 
-    def __enter__(self) -> Recorder:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -229,8 +250,10 @@ def test_property_chunks_give_the_problems_of_each_record(capture, cuts):
 
 
 @settings(max_examples=200, deadline=None)
-@given(data=st.lists(st.sampled_from([b"a", b"\n", b"\r\n", b"{}", b"xyz" * 50]), max_size=30).map(b"".join),
-       chunk_bytes=st.integers(1, 200))
+@given(
+    data=st.lists(st.sampled_from([b"a", b"\n", b"\r\n", b"{}", b"xyz" * 50]), max_size=30).map(b"".join),
+    chunk_bytes=st.integers(1, 200),
+)
 def test_property_stream_chunks_cut_after_line_ends(data, chunk_bytes):
     pieces = list(stream_chunks(io.BytesIO(data), "t", chunk_bytes))
     assert b"".join(pieces) == data
@@ -241,17 +264,19 @@ def test_property_stream_chunks_cut_after_line_ends(data, chunk_bytes):
 
 
 @settings(max_examples=200, deadline=None)
-@given(data=st.lists(st.sampled_from([b"a", b"\n", b"{}", b"xyz" * 30000]), max_size=20).map(b"".join),
-       chunk_bytes=st.integers(1, 100_000))
+@given(
+    data=st.lists(st.sampled_from([b"a", b"\n", b"{}", b"xyz" * 30000]), max_size=20).map(b"".join),
+    chunk_bytes=st.integers(1, 100_000),
+)
 def test_property_file_ranges_cover_the_file_on_line_ends(data, chunk_bytes):
     ranges = list(file_ranges(io.BytesIO(data), "t", len(data), chunk_bytes))
     assert [start for start, _ in ranges] == ([0, *(end for _, end in ranges[:-1])] if data else [])
     assert (ranges[-1][1] if ranges else 0) == len(data)
     for start, end in ranges:
         assert end > start
-        assert end == len(data) or data[end - 1:end] == b"\n"
+        assert end == len(data) or data[end - 1 : end] == b"\n"
         # cut at the first line end at or after the chunk size, not later
-        assert b"\n" not in data[start + chunk_bytes - 1:end - 1]
+        assert b"\n" not in data[start + chunk_bytes - 1 : end - 1]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -263,7 +288,7 @@ def test_property_chunk_reader_gives_each_chunks_bytes(tmp_path, data, cuts):
     path.write_bytes(data)
     bounds = sorted({0, len(data), *(cut % len(data) for cut in cuts)})
     with parallel.ChunkReader() as reader:
-        for start, end in zip(bounds, bounds[1:], strict=False):
+        for start, end in itertools.pairwise(bounds):
             assert bytes(reader.read(parallel.Chunk(str(path), start, end))) == data[start:end]
         assert reader.read(parallel.Chunk(str(path), 0, 3, b"abc")) == b"abc"
 
@@ -296,13 +321,16 @@ def test_renumbered_shifts_lines_only():
     assert renumbered(problems, 0) is problems
 
 
-@pytest.mark.parametrize(("jobs", "size", "expected"), [
-    pytest.param(None, None, 1, id="stdin-auto"),
-    pytest.param(None, 1000, 1, id="small-auto"),
-    pytest.param(None, PARALLEL_MIN_BYTES, "cpus", id="large-auto"),
-    pytest.param(3, 10, 3, id="explicit"),
-    pytest.param(2, None, 1, id="explicit-stdin"),
-])
+@pytest.mark.parametrize(
+    ("jobs", "size", "expected"),
+    [
+        pytest.param(None, None, 1, id="stdin-auto"),
+        pytest.param(None, 1000, 1, id="small-auto"),
+        pytest.param(None, PARALLEL_MIN_BYTES, "cpus", id="large-auto"),
+        pytest.param(3, 10, 3, id="explicit"),
+        pytest.param(2, None, 1, id="explicit-stdin"),
+    ],
+)
 def test_resolve_jobs(jobs, size, expected):
     assert resolve_jobs(jobs, size) == (available_cpus() if expected == "cpus" else expected)
 
@@ -359,8 +387,9 @@ def test_property_less_detail_keeps_codes_lines_and_fixes(capture):
     fixes = linter.lint_chunk(data, "t", 1, FIXES)
     counts = linter.lint_chunk(data, "t", 1, COUNTS)
     assert full.lines == fixes.lines == counts.lines
-    assert [(p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in fixes.problems] == \
-        [(p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in full.problems]
+    assert [(p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in fixes.problems] == [
+        (p.line, p.json_path, p.code, p.fix, p.on_repeated_key) for p in full.problems
+    ]
     assert fixes.starts == full.starts
     assert full.counted is None and fixes.counted is None
     assert counts.problems == [] and counts.starts == {}
@@ -369,11 +398,15 @@ def test_property_less_detail_keeps_codes_lines_and_fixes(capture):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("max_rows", [0, 3, 11, None])
-@pytest.mark.parametrize(("chunk_bytes", "piece_bytes"), [(64, parallel.PIECE_BYTES), (1500, 64)],
-                         ids=["one-piece-chunks", "many-piece-chunks"])
+@pytest.mark.parametrize(
+    ("chunk_bytes", "piece_bytes"),
+    [(64, parallel.PIECE_BYTES), (1500, 64)],
+    ids=["one-piece-chunks", "many-piece-chunks"],
+)
 @pytest.mark.parametrize("ignore", [(), ("WS101", "WS003", "WS104")], ids=["all-rules", "some-ignored"])
-def test_table_past_its_rows_counts_the_same(capture_file, monkeypatch, jobs, max_rows, chunk_bytes, piece_bytes,
-                                             ignore):
+def test_table_past_its_rows_counts_the_same(
+    capture_file, monkeypatch, jobs, max_rows, chunk_bytes, piece_bytes, ignore
+):
     # Past the rows it shows, the table only counts: a chunk works out in full as many selected
     # problems as the table still wanted when it was sent, and counts the rest (from its next
     # piece on). The output is still the table of the first problems, each complete, and every
@@ -384,8 +417,7 @@ def test_table_past_its_rows_counts_the_same(capture_file, monkeypatch, jobs, ma
     options = ReportOptions(max_rows=max_rows, width=160, color=False)
     settings = Settings(ignore=ignore)
     out = io.StringIO()
-    summary = check_captures([path], settings, build_reporter("full", out, options), jobs=jobs,
-                             chunk_bytes=chunk_bytes)
+    summary = check_captures([path], settings, build_reporter("full", out, options), jobs=jobs, chunk_bytes=chunk_bytes)
     expected_out = io.StringIO()
     reporter = build_reporter("full", expected_out, options)
     tally = Tally()
@@ -405,13 +437,13 @@ def test_ignored_rules_are_neither_reported_nor_fixed(capture_file, tmp_path, jo
     path = capture_file(data)
     settings = Settings(ignore=("WS101", "WS003"))
     out = io.StringIO()
-    summary = check_captures([path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs,
-                             chunk_bytes=64)
+    summary = check_captures(
+        [path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=64
+    )
     expected = [p for p in lint_bytes(data, path=path) if p.code not in ("WS101", "WS003")]
     assert sum(summary.tally.counts.values()) == len(expected) == 12
     assert "WS101" not in out.getvalue() and "WS003" not in out.getvalue()
-    result = repair_capture(path, RepairTarget(path=str(tmp_path / "out.jsonl")), settings, jobs=jobs,
-                            chunk_bytes=64)
+    result = repair_capture(path, RepairTarget(path=str(tmp_path / "out.jsonl")), settings, jobs=jobs, chunk_bytes=64)
     repaired = (tmp_path / "out.jsonl").read_bytes()
     assert b'"2025-09-08T16:50:03.5+00:00"' in repaired  # WS101 ignored: left as it is
     assert b'"2025-09-08T16:50:01.447585"' not in repaired  # WS102 still fixed
@@ -427,9 +459,11 @@ ISO = b'"2025-09-08T16:50:01.447585"'
 # A model with nested timestamps (`header.sent_at`, `trades[*].time`), a top-level one, whole
 # milliseconds (`E:ms`) and a datetime; see tests/sample_models.py and test_custom_model.py.
 ORDER_MODEL = f"{os.path.join(os.path.dirname(__file__), 'sample_models.py')}:Order"
-ORDER_CLEAN = (b'{"type":"fill","header":{"source":"ws-7","sent_at":1757350201.5},'
-               b'"trades":[{"price":"10.5","time":1757350201.25},{"price":"10.6","time":1757350201.75}],'
-               b'"timestamp":1757350202,"E":1757350201447,"created_at":"2025-09-08T16:50:01.447Z"}')
+ORDER_CLEAN = (
+    b'{"type":"fill","header":{"source":"ws-7","sent_at":1757350201.5},'
+    b'"trades":[{"price":"10.5","time":1757350201.25},{"price":"10.6","time":1757350201.75}],'
+    b'"timestamp":1757350202,"E":1757350201447,"created_at":"2025-09-08T16:50:01.447Z"}'
+)
 
 
 def order_settings() -> Settings:
@@ -452,7 +486,8 @@ ORDER_LINES = [
     ORDER_CLEAN.replace(b'"timestamp":1757350202', b'"timestamp":' + ISO),  # top level, WS102
     ORDER_CLEAN.replace(b'"E":1757350201447', b'"E":"2025-09-08T16:50:01.447Z"'),  # WS110
     ORDER_CLEAN.replace(b'"timestamp":1757350202', b'"timestamp":' + ISO).replace(  # both at once
-        b'"time":1757350201.25', b'"time":"2025-09-08T16:50:01.25Z"'),
+        b'"time":1757350201.25', b'"time":"2025-09-08T16:50:01.25Z"'
+    ),
     ORDER_CLEAN.replace(b'"type":"fill"', b'"type":7'),  # WS004
     ORDER_CLEAN,
 ]
@@ -475,8 +510,9 @@ FEATURE_CAPTURES = {
 }
 
 
-@pytest.mark.parametrize("final_newline", [pytest.param(True, id="final-newline"),
-                                           pytest.param(False, id="no-final-newline")])
+@pytest.mark.parametrize(
+    "final_newline", [pytest.param(True, id="final-newline"), pytest.param(False, id="no-final-newline")]
+)
 @pytest.mark.parametrize("chunk_bytes", [1, 50, 97, 256, 1 << 20])
 @pytest.mark.parametrize("case", list(FEATURE_CAPTURES))
 def test_features_through_chunks_and_workers(capture_file, tmp_path, case, chunk_bytes, final_newline):
@@ -495,8 +531,9 @@ def test_features_through_chunks_and_workers(capture_file, tmp_path, case, chunk
         assert summary.lines == len(lines) * 2
         assert summary.tally.total == len(expected)
         reported = [json.loads(row) for row in out.getvalue().splitlines()]
-        assert [(row["line"], row["column"], row["code"], row["message"]) for row in reported] == \
-            [(p.line, p.column, p.code, p.message) for p in expected]
+        assert [(row["line"], row["column"], row["code"], row["message"]) for row in reported] == [
+            (p.line, p.column, p.code, p.message) for p in expected
+        ]
         target = str(tmp_path / f"out{jobs}.jsonl")
         result = repair_capture(path, RepairTarget(path=target), settings, jobs=jobs, chunk_bytes=chunk_bytes)
         with open(target, "rb") as stream:
@@ -510,7 +547,13 @@ def test_feature_captures_hold_what_they_claim():
     data = joined(DEFAULT_LINES, final_newline=True)
     problems = lint_bytes(data)
     assert [(p.line, p.code) for p in problems] == [
-        (1, "WS102"), (3, "WS102"), (5, "WS001"), (7, "WS109"), (8, "WS003"), (9, "WS104")]
+        (1, "WS102"),
+        (3, "WS102"),
+        (5, "WS001"),
+        (7, "WS109"),
+        (8, "WS003"),
+        (9, "WS104"),
+    ]
     assert problems[0].column == 28  # counted from after the file's BOM
     assert problems[1].on_repeated_key and problems[3].on_repeated_key
     repaired, result = repair_bytes(data)
@@ -518,9 +561,15 @@ def test_feature_captures_hold_what_they_claim():
     assert result.repeated_keys == 1 and result.repeated_key_lines == [3]
     order = lint_bytes(joined(ORDER_LINES, final_newline=True), schema=order_settings().schema)
     assert [(p.line, p.json_path, p.code) for p in order] == [
-        (2, "header.sent_at", "WS101"), (3, "trades[1].time", "WS104"), (4, "", "WS003"),
-        (5, "timestamp", "WS102"), (6, "E", "WS110"), (7, "trades[0].time", "WS101"),
-        (7, "timestamp", "WS102"), (8, "type", "WS004")]
+        (2, "header.sent_at", "WS101"),
+        (3, "trades[1].time", "WS104"),
+        (4, "", "WS003"),
+        (5, "timestamp", "WS102"),
+        (6, "E", "WS110"),
+        (7, "trades[0].time", "WS101"),
+        (7, "timestamp", "WS102"),
+        (8, "type", "WS004"),
+    ]
 
 
 @pytest.mark.parametrize("kind", ["stdin", "gzip", "har", "message-path"])
@@ -540,8 +589,9 @@ def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, 
     elif kind == "har":
         path = os.path.join(os.path.dirname(__file__), "data", "har", "mitmproxy-websocket.har")
     else:
-        envelope = b"".join(b'{"data":' + (line or b"null") + b"}\n" for line in LINES if line.startswith(b"{")
-                            and line.endswith(b"}"))
+        envelope = b"".join(
+            b'{"data":' + (line or b"null") + b"}\n" for line in LINES if line.startswith(b"{") and line.endswith(b"}")
+        )
         path = capture_file(envelope)
         settings = Settings(message_path=("data",))
 
@@ -554,8 +604,9 @@ def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, 
         if kind == "stdin":
             monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
         out = io.StringIO()
-        summary = check_captures([path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs,
-                                 chunk_bytes=64)
+        summary = check_captures(
+            [path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=64
+        )
         texts.append(out.getvalue())
         assert summary.tally.total > 0
     assert texts[0] == texts[1]

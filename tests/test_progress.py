@@ -33,13 +33,16 @@ def test_large_capture_gets_a_bar_with_its_file_name_and_size():
     assert "big\x1b[31m.jsonl" not in drawn  # the raw name, escape and all, never reaches the terminal
 
 
-@pytest.mark.parametrize(("no_progress", "stderr_tty", "stdout_busy", "stdout_tty", "shown"), [
-    pytest.param(False, True, False, True, True, id="terminal"),
-    pytest.param(True, True, False, True, False, id="no-progress"),
-    pytest.param(False, False, False, False, False, id="ci-log"),
-    pytest.param(False, True, True, True, False, id="findings-stream-to-the-same-terminal"),
-    pytest.param(False, True, True, False, True, id="findings-go-to-a-file"),
-])
+@pytest.mark.parametrize(
+    ("no_progress", "stderr_tty", "stdout_busy", "stdout_tty", "shown"),
+    [
+        pytest.param(False, True, False, True, True, id="terminal"),
+        pytest.param(True, True, False, True, False, id="no-progress"),
+        pytest.param(False, False, False, False, False, id="ci-log"),
+        pytest.param(False, True, True, True, False, id="findings-stream-to-the-same-terminal"),
+        pytest.param(False, True, True, False, True, id="findings-go-to-a-file"),
+    ],
+)
 def test_cli_shows_bars_only_on_a_terminal(monkeypatch, no_progress, stderr_tty, stdout_busy, stdout_tty, shown):
     monkeypatch.setattr("sys.stderr", Terminal() if stderr_tty else io.StringIO())
     monkeypatch.setattr("sys.stdout", Terminal() if stdout_tty else io.StringIO())

@@ -53,6 +53,7 @@ def fixes_of(record: bytes, line_no: int = 1) -> list[Fix]:
 
 # --- generated timestamp tokens -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Token:
     """A timestamp value as written, and the epoch seconds a repair must write (None: no fix)."""
@@ -134,21 +135,48 @@ def valid_tokens(draw: st.DrawFn) -> Token:
     return Token(text.encode(), None, "valid")
 
 
-unfixable_tokens = st.sampled_from([
-    b"NaN", b"Infinity", b"-Infinity", b"true", b"false", b"0", b"-1", b"86400", b"1e300", b"null",
-    b'"2025-09-08"', b'"20250908"', b'"16:50:01"', b'""', b'"now"', b'"NaN"', b'"0x10"', b"{}", b"[]",
-    b'{"t":1757350201}', b"[1757350201]", b'"2025-13-08T16:50:01Z"', b'"2025-09-08T16:50:01+25:00"',
-    b"100000000000000000000", b"-1757350201447",
-]).map(lambda text: Token(text, None, "unfixable"))
+unfixable_tokens = st.sampled_from(
+    [
+        b"NaN",
+        b"Infinity",
+        b"-Infinity",
+        b"true",
+        b"false",
+        b"0",
+        b"-1",
+        b"86400",
+        b"1e300",
+        b"null",
+        b'"2025-09-08"',
+        b'"20250908"',
+        b'"16:50:01"',
+        b'""',
+        b'"now"',
+        b'"NaN"',
+        b'"0x10"',
+        b"{}",
+        b"[]",
+        b'{"t":1757350201}',
+        b"[1757350201]",
+        b'"2025-13-08T16:50:01Z"',
+        b'"2025-09-08T16:50:01+25:00"',
+        b"100000000000000000000",
+        b"-1757350201447",
+    ]
+).map(lambda text: Token(text, None, "unfixable"))
 
 
 oracle_strings = st.one_of(
     st.text(max_size=30),
-    st.from_regex(r"\d{4}-\d{2}-\d{2}[T ]\d{2}(:\d{2}(:\d{2}([.,]\d{1,12})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?",
-                  fullmatch=True),
+    st.from_regex(
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}(:\d{2}(:\d{2}([.,]\d{1,12})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?", fullmatch=True
+    ),
     st.from_regex(r"[ ]?-?\d{1,21}(\.\d{0,12})?([eE][+-]?\d{1,2})?[ ]?", fullmatch=True),
-    st.from_regex(r"((Mon|Tue|Sun|Xyz), )?\d{1,2} (Jan|Sep|Dec|Foo) \d{2,4} \d{2}:\d{2}(:\d{2})? "
-                  r"(GMT|UT|PST|EDT|Q|[+-]\d{4})", fullmatch=True),
+    st.from_regex(
+        r"((Mon|Tue|Sun|Xyz), )?\d{1,2} (Jan|Sep|Dec|Foo) \d{2,4} \d{2}:\d{2}(:\d{2})? "
+        r"(GMT|UT|PST|EDT|Q|[+-]\d{4})",
+        fullmatch=True,
+    ),
 )
 
 
@@ -165,6 +193,7 @@ timestamp_tokens = st.one_of(iso_tokens(), unit_tokens(), valid_tokens(), unfixa
 
 
 # --- generated records ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Line:
@@ -211,8 +240,14 @@ def extra_members(draw: st.DrawFn) -> list[tuple[bytes, bytes]]:
     return members
 
 
-TYPE_MEMBERS = [(b'"type"', b'"ping"'), (b'"type"', b'"chat"'), (b'"type" ', b' "pong"'),
-                (b'"type"', b'"nonsense"'), (b'"type"', b"42"), None]
+TYPE_MEMBERS = [
+    (b'"type"', b'"ping"'),
+    (b'"type"', b'"chat"'),
+    (b'"type" ', b' "pong"'),
+    (b'"type"', b'"nonsense"'),
+    (b'"type"', b"42"),
+    None,
+]
 TIMESTAMP_KEYS = [b'"timestamp"', b'"timestamp"', b'"\\u0074imestamp"', b'"time\\u0073tamp"']
 
 
@@ -261,15 +296,25 @@ def broken_lines(draw: st.DrawFn) -> Line:
     if kind == "blank":
         body = draw(st.sampled_from([b"", b" ", b"\t ", b"\r"]))
     elif kind == "invalid":
-        body = draw(st.sampled_from([
-            b"{", b'{"type":', b"not json", b'{"type":"ping","timestamp":"2025-09-08T16:50:01"',
-            b'{"type":"ping","timestamp":1757350201447,}', b"{'type':'ping'}", b'{"type":"ping"} x',
-            # One BOM starting the file is skipped (tests/test_hostile_input.py); two never are.
-            b'\xef\xbb\xbf\xef\xbb\xbf{"type":"ping","timestamp":1757350201447}', b'{"type":"ping","timestamp":\xff}',
-        ]))
+        body = draw(
+            st.sampled_from(
+                [
+                    b"{",
+                    b'{"type":',
+                    b"not json",
+                    b'{"type":"ping","timestamp":"2025-09-08T16:50:01"',
+                    b'{"type":"ping","timestamp":1757350201447,}',
+                    b"{'type':'ping'}",
+                    b'{"type":"ping"} x',
+                    # One BOM starting the file is skipped (tests/test_hostile_input.py); two never are.
+                    b'\xef\xbb\xbf\xef\xbb\xbf{"type":"ping","timestamp":1757350201447}',
+                    b'{"type":"ping","timestamp":\xff}',
+                ]
+            )
+        )
     elif kind == "truncated":  # a message cut before its closing brace is never valid JSON
         full = draw(message_lines()).body
-        body = full[:draw(st.integers(0, full.rindex(b"}") - 1))]
+        body = full[: draw(st.integers(0, full.rindex(b"}") - 1))]
         if not body.strip():
             body = b"{"
     else:
@@ -292,6 +337,7 @@ def captures(draw: st.DrawFn) -> tuple[bytes, list[Line]]:
 
 # --- the properties -------------------------------------------------------------------------------
 
+
 def outside(line: bytes, spans: list[tuple[int, int]]) -> bytes:
     """The bytes of `line` outside `spans` (sorted, not overlapping)."""
     kept, position = [], 0
@@ -302,8 +348,7 @@ def outside(line: bytes, spans: list[tuple[int, int]]) -> bytes:
     return b"".join(kept)
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(capture=captures())
 def test_repair_of_generated_capture(capture: tuple[bytes, list[Line]]) -> None:
     data, lines = capture
@@ -332,7 +377,7 @@ def test_repair_of_generated_capture(capture: tuple[bytes, list[Line]]) -> None:
         out_spans, shift = [], 0
         for fix in fixes:
             replacement = fix.replacement.encode()
-            expected += before[position:fix.start] + replacement
+            expected += before[position : fix.start] + replacement
             position = fix.end
             out_spans.append((fix.start + shift, fix.start + shift + len(replacement)))
             shift += len(replacement) - (fix.end - fix.start)
@@ -358,18 +403,31 @@ def test_repair_of_generated_capture(capture: tuple[bytes, list[Line]]) -> None:
 
 # A few hand-written captures, so the properties also hold on cases spelled out in full.
 HAND_CASES = [
-    pytest.param(b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585"}\n',
-                 b'{"type":"ping","timestamp":1757350201.447585}\n', id="naive-iso-lf"),
-    pytest.param(b'{ "timestamp" : 1757350201447 , "type":"ping" }\r\n\r\n{"type":"ping"}',
-                 b'{ "timestamp" : 1757350201.447 , "type":"ping" }\r\n\r\n{"type":"ping"}', id="crlf-blank-no-eol"),
-    pytest.param(b'{"type":"ping","payload":{"timestamp":"2025-09-08T16:50:01"},"\\u0074imestamp":"1757350201"}',
-                 b'{"type":"ping","payload":{"timestamp":"2025-09-08T16:50:01"},"\\u0074imestamp":1757350201.0}',
-                 id="escaped-key-nested-decoy-untouched"),
-    pytest.param(b'{"type":"ping","timestamp":NaN}\n{"type":\n', b'{"type":"ping","timestamp":NaN}\n{"type":\n',
-                 id="unfixable-and-invalid-untouched"),
-    pytest.param(b'\xef\xbb\xbf{"type":"ping","timestamp":1757350201447}\n\xef\xbb\xbf{"type":"ping","timestamp":1}\n',
-                 b'\xef\xbb\xbf{"type":"ping","timestamp":1757350201.447}\n\xef\xbb\xbf{"type":"ping","timestamp":1}\n',
-                 id="bom-starting-the-file-kept-later-bom-invalid"),
+    pytest.param(
+        b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585"}\n',
+        b'{"type":"ping","timestamp":1757350201.447585}\n',
+        id="naive-iso-lf",
+    ),
+    pytest.param(
+        b'{ "timestamp" : 1757350201447 , "type":"ping" }\r\n\r\n{"type":"ping"}',
+        b'{ "timestamp" : 1757350201.447 , "type":"ping" }\r\n\r\n{"type":"ping"}',
+        id="crlf-blank-no-eol",
+    ),
+    pytest.param(
+        b'{"type":"ping","payload":{"timestamp":"2025-09-08T16:50:01"},"\\u0074imestamp":"1757350201"}',
+        b'{"type":"ping","payload":{"timestamp":"2025-09-08T16:50:01"},"\\u0074imestamp":1757350201.0}',
+        id="escaped-key-nested-decoy-untouched",
+    ),
+    pytest.param(
+        b'{"type":"ping","timestamp":NaN}\n{"type":\n',
+        b'{"type":"ping","timestamp":NaN}\n{"type":\n',
+        id="unfixable-and-invalid-untouched",
+    ),
+    pytest.param(
+        b'\xef\xbb\xbf{"type":"ping","timestamp":1757350201447}\n\xef\xbb\xbf{"type":"ping","timestamp":1}\n',
+        b'\xef\xbb\xbf{"type":"ping","timestamp":1757350201.447}\n\xef\xbb\xbf{"type":"ping","timestamp":1}\n',
+        id="bom-starting-the-file-kept-later-bom-invalid",
+    ),
 ]
 
 
@@ -385,31 +443,41 @@ def test_repair_hand_cases(data: bytes, expected: bytes) -> None:
 RECORD = b'{"a":"0123456789","b":1}'
 
 
-@pytest.mark.parametrize("fixes", [
-    pytest.param([Fix(6, 10, "x"), Fix(6, 10, "y")], id="same-span"),
-    pytest.param([Fix(6, 10, "x"), Fix(9, 12, "y")], id="partial-overlap"),
-    pytest.param([Fix(9, 12, "y"), Fix(6, 10, "x")], id="partial-overlap-given-right-first"),
-    pytest.param([Fix(5, 17, "x"), Fix(8, 9, "y")], id="contained"),
-    pytest.param([Fix(1, 3, "z"), Fix(8, 9, "y"), Fix(5, 17, "x")], id="contained-among-three"),
-    pytest.param([Fix(6, 10, "x"), Fix(8, 8, "y")], id="insertion-inside-a-span"),
-])
+@pytest.mark.parametrize(
+    "fixes",
+    [
+        pytest.param([Fix(6, 10, "x"), Fix(6, 10, "y")], id="same-span"),
+        pytest.param([Fix(6, 10, "x"), Fix(9, 12, "y")], id="partial-overlap"),
+        pytest.param([Fix(9, 12, "y"), Fix(6, 10, "x")], id="partial-overlap-given-right-first"),
+        pytest.param([Fix(5, 17, "x"), Fix(8, 9, "y")], id="contained"),
+        pytest.param([Fix(1, 3, "z"), Fix(8, 9, "y"), Fix(5, 17, "x")], id="contained-among-three"),
+        pytest.param([Fix(6, 10, "x"), Fix(8, 8, "y")], id="insertion-inside-a-span"),
+    ],
+)
 def test_apply_fixes_rejects_overlapping_fixes(fixes: list[Fix]) -> None:
     with pytest.raises(ValueError, match="overlapping"):
         apply_fixes(RECORD, fixes)
 
 
-@pytest.mark.parametrize(("fixes", "expected"), [
-    pytest.param([], RECORD, id="no-fixes"),
-    pytest.param([Fix(22, 23, "2.5")], b'{"a":"0123456789","b":2.5}', id="one"),
-    pytest.param([Fix(10, 12, "X"), Fix(6, 10, "AB")], b'{"a":"ABX6789","b":1}', id="adjacent-given-right-first"),
-    pytest.param([Fix(5, 17, '"é"'), Fix(22, 23, "1757350201.447585")],
-                 b'{"a":"\xc3\xa9","b":1757350201.447585}', id="two-changing-lengths-non-ascii"),
-])
+@pytest.mark.parametrize(
+    ("fixes", "expected"),
+    [
+        pytest.param([], RECORD, id="no-fixes"),
+        pytest.param([Fix(22, 23, "2.5")], b'{"a":"0123456789","b":2.5}', id="one"),
+        pytest.param([Fix(10, 12, "X"), Fix(6, 10, "AB")], b'{"a":"ABX6789","b":1}', id="adjacent-given-right-first"),
+        pytest.param(
+            [Fix(5, 17, '"é"'), Fix(22, 23, "1757350201.447585")],
+            b'{"a":"\xc3\xa9","b":1757350201.447585}',
+            id="two-changing-lengths-non-ascii",
+        ),
+    ],
+)
 def test_apply_fixes_splices(fixes: list[Fix], expected: bytes) -> None:
     assert apply_fixes(RECORD, fixes) == expected
 
 
 # --- atomic_output --------------------------------------------------------------------------------
+
 
 def test_atomic_output_writes_target_on_success(tmp_path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "out.jsonl"
@@ -425,7 +493,8 @@ def test_atomic_output_writes_target_on_success(tmp_path) -> None:  # type: igno
 @pytest.mark.parametrize("existing", [b"old\n", None], ids=["target-exists", "target-absent"])
 @pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
 def test_atomic_output_keeps_target_when_body_raises(  # type: ignore[no-untyped-def]
-        tmp_path, existing, error) -> None:
+    tmp_path, existing, error
+) -> None:
     target = tmp_path / "out.jsonl"
     if existing is not None:
         target.write_bytes(existing)
@@ -499,8 +568,7 @@ def test_atomic_output_missing_mode_source_is_output_error(tmp_path) -> None:  #
     assert os.listdir(tmp_path) == ["out.jsonl"]
 
 
-@given(pieces=st.lists(st.tuples(st.binary(max_size=40), st.integers(-1, 40)), max_size=30),
-       every=st.integers(1, 64))
+@given(pieces=st.lists(st.tuples(st.binary(max_size=40), st.integers(-1, 40)), max_size=30), every=st.integers(1, 64))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monkeypatch, pieces, every) -> None:  # type: ignore[no-untyped-def]
     # Write-behind: each time at least WRITE_BEHIND new bytes are in the file, the kernel is asked
@@ -541,8 +609,11 @@ def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monk
     assert len(data) - position < every  # what is left is shorter than one stretch
 
 
-@given(calls=st.lists(st.one_of(st.binary(max_size=30), st.lists(st.binary(max_size=12), max_size=9)), max_size=12),
-       most_parts=st.integers(1, 4), writes=st.sampled_from(["whole", "short", "no-writev"]))
+@given(
+    calls=st.lists(st.one_of(st.binary(max_size=30), st.lists(st.binary(max_size=12), max_size=9)), max_size=12),
+    most_parts=st.integers(1, 4),
+    writes=st.sampled_from(["whole", "short", "no-writev"]),
+)
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_atomic_output_write_parts_writes_them_joined(tmp_path, calls, most_parts, writes) -> None:  # type: ignore[no-untyped-def]
     # A list is one write_parts call (more parts than one writev takes, when most_parts is small),
@@ -558,7 +629,7 @@ def test_atomic_output_write_parts_writes_them_joined(tmp_path, calls, most_part
         gathered.append(len(buffers))
         data = b"".join(buffers)
         if writes == "short" and len(data) > 1:
-            return os.write(descriptor, data[:len(data) // 2])
+            return os.write(descriptor, data[: len(data) // 2])
         return real_writev(descriptor, buffers)
 
     target = tmp_path / "out.jsonl"
@@ -609,16 +680,31 @@ any_timestamp_text = st.one_of(
     st.decimals(min_value=-(10**21), max_value=10**21, allow_nan=False, places=3).map(str),
     st.integers(-(10**21), 10**21).map(lambda number: f'"{number}"'),
     st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)).map(
-        lambda moment: f'"{moment.isoformat()}Z"'),
-    st.sampled_from(['"6000-01-01T00:00:00Z"', '"5138-11-16T09:46:40Z"', '"5138-11-16T09:46:39Z"',
-                     "99999999999", "100000000000", "1757350201447", "1757350201.447",
-                     "0", "0.0", "-0.0", '"0"', "0e5"]),
+        lambda moment: f'"{moment.isoformat()}Z"'
+    ),
+    st.sampled_from(
+        [
+            '"6000-01-01T00:00:00Z"',
+            '"5138-11-16T09:46:40Z"',
+            '"5138-11-16T09:46:39Z"',
+            "99999999999",
+            "100000000000",
+            "1757350201447",
+            "1757350201.447",
+            "0",
+            "0.0",
+            "-0.0",
+            '"0"',
+            "0e5",
+        ]
+    ),
 )
 POLICIES = st.builds(
     Policy,
     unit=st.sampled_from([None, *Unit]),
-    window=st.sampled_from([DEFAULT_WINDOW, None, parse_window("1970-01-01..9999-12-31"),
-                            parse_window("1000-01-01..9999-12-31")]),
+    window=st.sampled_from(
+        [DEFAULT_WINDOW, None, parse_window("1970-01-01..9999-12-31"), parse_window("1000-01-01..9999-12-31")]
+    ),
 )
 
 
@@ -631,8 +717,12 @@ def test_repair_is_final_under_any_policy(texts: list[str], policy: Policy) -> N
 
     def repaired(data: bytes) -> bytes:
         out = io.BytesIO()
-        repair_records(iter_records(io.BytesIO(data), "t"), lambda record, line_no: linter.lint(record, line_no, "t"),
-                       out, RepairResult())
+        repair_records(
+            iter_records(io.BytesIO(data), "t"),
+            lambda record, line_no: linter.lint(record, line_no, "t"),
+            out,
+            RepairResult(),
+        )
         return out.getvalue()
 
     data = b"".join(b'{"type":"ping","timestamp":' + text.encode() + b"}\n" for text in texts)

@@ -13,16 +13,13 @@ from typer.testing import CliRunner
 from wsfix import rules
 from wsfix.cli import app
 
-
 EXAMPLE_MODELS = str(Path(__file__).parent / "example_models.py")
 # The command-line options that make each example's `field` (in words) true, built by hand.
 EXAMPLE_OPTIONS = {
     None: (),
-    "E: int, declared --timestamp-field E:ms": (
-        "--model", f"{EXAMPLE_MODELS}:EventMs", "--timestamp-field", "E:ms"),
+    "E: int, declared --timestamp-field E:ms": ("--model", f"{EXAMPLE_MODELS}:EventMs", "--timestamp-field", "E:ms"),
     "created_at: datetime": ("--model", f"{EXAMPLE_MODELS}:Created"),
-    "created_at: datetime, checked with --window none": (
-        "--model", f"{EXAMPLE_MODELS}:Created", "--window", "none"),
+    "created_at: datetime, checked with --window none": ("--model", f"{EXAMPLE_MODELS}:Created", "--window", "none"),
 }
 
 
@@ -76,11 +73,17 @@ def test_rule_command_text(rule):
         assert before == f"  before: {rule.example.bad}"
     else:
         assert before == f"  before: (a line of {len(rule.example.bad)} spaces)"
-    assert after == (f"  after:  {rule.example.repaired}" if rule.example.repaired is not None
-                     else "  after:  (unchanged: no automatic fix)")
+    assert after == (
+        f"  after:  {rule.example.repaired}"
+        if rule.example.repaired is not None
+        else "  after:  (unchanged: no automatic fix)"
+    )
     last = text.rstrip("\n").splitlines()[-1]
-    assert last == (f"Fix (wsfix repair): {rule.fix}; only the value's bytes change." if rule.fix
-                    else "Fix: none; wsfix repair copies the line unchanged and lists it.")
+    assert last == (
+        f"Fix (wsfix repair): {rule.fix}; only the value's bytes change."
+        if rule.fix
+        else "Fix: none; wsfix repair copies the line unchanged and lists it."
+    )
 
 
 @pytest.mark.parametrize("rule", rules.RULES, ids=lambda rule: rule.code)
@@ -88,9 +91,15 @@ def test_rule_command_json(rule):
     result = run("rule", rule.code, "--output-format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
-        "code": rule.code, "name": rule.name, "severity": rule.severity.value, "summary": rule.summary,
-        "explanation": rule.explanation.strip(), "fixable": rule.fixable, "fix": rule.fix,
-        "example": {"before": rule.example.bad, "after": rule.example.repaired}}
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "summary": rule.summary,
+        "explanation": rule.explanation.strip(),
+        "fixable": rule.fixable,
+        "fix": rule.fix,
+        "example": {"before": rule.example.bad, "after": rule.example.repaired},
+    }
 
 
 def test_rule_by_name_or_lower_case_code():
@@ -107,7 +116,12 @@ def test_rule_all_text():
     for row, rule in zip(rows, rules.RULES, strict=True):
         code, name, severity, fix, summary = re.split(r"\s{2,}", row, maxsplit=4)
         assert (code, name, severity, fix, summary) == (
-            rule.code, rule.name, rule.severity.value, "yes" if rule.fixable else "no", rule.summary)
+            rule.code,
+            rule.name,
+            rule.severity.value,
+            "yes" if rule.fixable else "no",
+            rule.summary,
+        )
 
 
 def test_rule_all_json():
@@ -116,12 +130,15 @@ def test_rule_all_json():
     assert [entry["code"] for entry in json.loads(result.stdout)] == [rule.code for rule in rules.RULES]
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    pytest.param(["WS999"], "unknown rule 'WS999'", id="unknown"),
-    pytest.param([], "name one rule", id="neither"),
-    pytest.param(["WS102", "--all"], "name one rule", id="both"),
-    pytest.param(["WS102", "--output-format", "sarif"], "expected text or json", id="format"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        pytest.param(["WS999"], "unknown rule 'WS999'", id="unknown"),
+        pytest.param([], "name one rule", id="neither"),
+        pytest.param(["WS102", "--all"], "name one rule", id="both"),
+        pytest.param(["WS102", "--output-format", "sarif"], "expected text or json", id="format"),
+    ],
+)
 def test_rule_usage_errors(args, fragment):
     result = run("rule", *args)
     assert result.exit_code == 2

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, strategies as st
-
-import datetime as dt
-
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import create_model
 
 from tests.conftest import lint_bytes, repair_bytes
@@ -22,10 +21,14 @@ from wsfix.timestamps import DEFAULT_POLICY, Policy, classify
 EXAMPLE_SCHEMAS = {
     None: (DEFAULT_SCHEMA, DEFAULT_POLICY),
     "E: int, declared --timestamp-field E:ms": (
-        (create_model("EventMs", E=(int, ...)), [FieldSpec.parse("E:ms")]), DEFAULT_POLICY),
+        (create_model("EventMs", E=(int, ...)), [FieldSpec.parse("E:ms")]),
+        DEFAULT_POLICY,
+    ),
     "created_at: datetime": ((create_model("Created", created_at=(dt.datetime, ...)), []), DEFAULT_POLICY),
     "created_at: datetime, checked with --window none": (
-        (create_model("Created", created_at=(dt.datetime, ...)), []), Policy(window=None)),
+        (create_model("Created", created_at=(dt.datetime, ...)), []),
+        Policy(window=None),
+    ),
 }
 
 
@@ -35,6 +38,7 @@ def example_schema(field):
         model, specs = schema
         schema = Schema("example", model, discover_fields(model, declared=specs))
     return schema, policy
+
 
 EXPECTED_CATALOG = [
     ("WS001", "invalid-json", Severity.ERROR, False),
@@ -79,9 +83,23 @@ def test_rule_example_triggers_the_rule(rule):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
-    | st.sampled_from(["2025-09-08T16:50:01Z", "2025-09-08T16:50:01", "1757350201447", "0", "nan",
-                       "Mon, 08 Sep 2025 16:50:01 GMT", "2025-09-08", " 1757350201.5 "]),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
+    | st.sampled_from(
+        [
+            "2025-09-08T16:50:01Z",
+            "2025-09-08T16:50:01",
+            "1757350201447",
+            "0",
+            "nan",
+            "Mon, 08 Sep 2025 16:50:01 GMT",
+            "2025-09-08",
+            " 1757350201.5 ",
+        ]
+    ),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
     max_leaves=5,
 )

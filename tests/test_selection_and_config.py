@@ -18,8 +18,9 @@ from wsfix.settings import RuleSelection, selected_codes
 
 ALL = [rule.code for rule in rules.RULES]
 # One WS102 (error, fixable) on line 1 and one WS104 (warning, fixable) on line 2.
-CAPTURE = (b'{"type":"start_agent","timestamp":"2025-09-08T16:50:01.447585"}\n'
-           b'{"type":"ping","timestamp":1757350201447}\n')
+CAPTURE = (
+    b'{"type":"start_agent","timestamp":"2025-09-08T16:50:01.447585"}\n{"type":"ping","timestamp":1757350201447}\n'
+)
 
 
 @pytest.fixture
@@ -47,20 +48,38 @@ def write_config(folder: Path, body: str, name: str = "pyproject.toml") -> Path:
 
 # --- the one selection decision ----------------------------------------------------------------
 
-@pytest.mark.parametrize(("layers", "expected"), [
-    pytest.param([], ALL, id="default-everything"),
-    pytest.param([RuleSelection(select=("WS1",))], [c for c in ALL if c.startswith("WS1")], id="select-prefix"),
-    pytest.param([RuleSelection(ignore=("WS10",))], [c for c in ALL if not c.startswith("WS10")], id="ignore-prefix"),
-    pytest.param([RuleSelection(select=("WS1",), ignore=("WS10",), extend_select=("WS104",))],
-                 ["WS104", "WS110", "WS111", "WS112", "WS113"], id="longest-prefix-wins"),
-    pytest.param([RuleSelection(select=("WS102",), ignore=("WS102",))], [], id="ignore-wins-a-tie"),
-    pytest.param([RuleSelection(ignore=("WS1",)), RuleSelection(extend_select=("WS102",))],
-                 ["WS001", "WS002", "WS003", "WS004", "WS102"], id="later-layer-extends"),
-    pytest.param([RuleSelection(select=("WS102",)), RuleSelection(ignore=("WS1",))], [],
-                 id="later-ignore-beats-earlier-select"),
-    pytest.param([RuleSelection(ignore=("WS1",)), RuleSelection(select=("WS10",))],
-                 [c for c in ALL if c.startswith("WS10")], id="later-select-starts-afresh"),
-])
+
+@pytest.mark.parametrize(
+    ("layers", "expected"),
+    [
+        pytest.param([], ALL, id="default-everything"),
+        pytest.param([RuleSelection(select=("WS1",))], [c for c in ALL if c.startswith("WS1")], id="select-prefix"),
+        pytest.param(
+            [RuleSelection(ignore=("WS10",))], [c for c in ALL if not c.startswith("WS10")], id="ignore-prefix"
+        ),
+        pytest.param(
+            [RuleSelection(select=("WS1",), ignore=("WS10",), extend_select=("WS104",))],
+            ["WS104", "WS110", "WS111", "WS112", "WS113"],
+            id="longest-prefix-wins",
+        ),
+        pytest.param([RuleSelection(select=("WS102",), ignore=("WS102",))], [], id="ignore-wins-a-tie"),
+        pytest.param(
+            [RuleSelection(ignore=("WS1",)), RuleSelection(extend_select=("WS102",))],
+            ["WS001", "WS002", "WS003", "WS004", "WS102"],
+            id="later-layer-extends",
+        ),
+        pytest.param(
+            [RuleSelection(select=("WS102",)), RuleSelection(ignore=("WS1",))],
+            [],
+            id="later-ignore-beats-earlier-select",
+        ),
+        pytest.param(
+            [RuleSelection(ignore=("WS1",)), RuleSelection(select=("WS10",))],
+            [c for c in ALL if c.startswith("WS10")],
+            id="later-select-starts-afresh",
+        ),
+    ],
+)
 def test_selected_codes(layers, expected):
     assert list(selected_codes(layers)) == expected
 
@@ -73,18 +92,22 @@ def test_unknown_prefix_is_refused(prefix):
 
 # --- command-line selection: exit codes on one capture ----------------------------------------
 
-@pytest.mark.parametrize(("args", "exit_code", "reported"), [
-    pytest.param([], 1, ["WS102", "WS104"], id="default"),
-    pytest.param(["--select", "WS104"], 1, ["WS104"], id="select"),
-    pytest.param(["--select", "WS0"], 0, [], id="select-nothing-found"),
-    pytest.param(["--ignore", "WS1"], 0, [], id="ignore-prefix"),
-    pytest.param(["--ignore", "WS102,WS104"], 0, [], id="ignore-comma-list"),
-    pytest.param(["--ignore", "WS102", "--ignore", "WS104"], 0, [], id="ignore-repeated"),
-    pytest.param(["--ignore", "WS10", "--extend-select", "WS104"], 1, ["WS104"], id="longer-prefix-wins"),
-    pytest.param(["--select", "WS0", "--extend-select", "WS102"], 1, ["WS102"], id="extend-select"),
-    pytest.param(["--exit-zero"], 0, ["WS102", "WS104"], id="exit-zero-still-reports"),
-    pytest.param(["--select", "WS102", "--exit-zero"], 0, ["WS102"], id="exit-zero-with-select"),
-])
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "reported"),
+    [
+        pytest.param([], 1, ["WS102", "WS104"], id="default"),
+        pytest.param(["--select", "WS104"], 1, ["WS104"], id="select"),
+        pytest.param(["--select", "WS0"], 0, [], id="select-nothing-found"),
+        pytest.param(["--ignore", "WS1"], 0, [], id="ignore-prefix"),
+        pytest.param(["--ignore", "WS102,WS104"], 0, [], id="ignore-comma-list"),
+        pytest.param(["--ignore", "WS102", "--ignore", "WS104"], 0, [], id="ignore-repeated"),
+        pytest.param(["--ignore", "WS10", "--extend-select", "WS104"], 1, ["WS104"], id="longer-prefix-wins"),
+        pytest.param(["--select", "WS0", "--extend-select", "WS102"], 1, ["WS102"], id="extend-select"),
+        pytest.param(["--exit-zero"], 0, ["WS102", "WS104"], id="exit-zero-still-reports"),
+        pytest.param(["--select", "WS102", "--exit-zero"], 0, ["WS102"], id="exit-zero-with-select"),
+    ],
+)
 def test_selection_changes_the_exit_code(folder, args, exit_code, reported):
     result = run("check", "capture.jsonl", "--output-format", "concise", *args)
     assert result.exit_code == exit_code, result.output
@@ -92,11 +115,14 @@ def test_selection_changes_the_exit_code(folder, args, exit_code, reported):
     assert result.stdout.splitlines()[-1].startswith("Checked 2 lines in 1 file: ")
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    pytest.param(["--select", "WS999"], "--select: unknown rule code or prefix 'WS999'", id="select"),
-    pytest.param(["--ignore", "ws1"], "--ignore: unknown rule code or prefix 'ws1'", id="ignore-lowercase"),
-    pytest.param(["--extend-select", "X1"], "--extend-select: unknown rule code or prefix 'X1'", id="extend"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        pytest.param(["--select", "WS999"], "--select: unknown rule code or prefix 'WS999'", id="select"),
+        pytest.param(["--ignore", "ws1"], "--ignore: unknown rule code or prefix 'ws1'", id="ignore-lowercase"),
+        pytest.param(["--extend-select", "X1"], "--extend-select: unknown rule code or prefix 'X1'", id="extend"),
+    ],
+)
 def test_unknown_codes_are_usage_errors(folder, args, fragment):
     result = run("check", "capture.jsonl", *args)
     assert result.exit_code == 2
@@ -117,6 +143,7 @@ def test_selection_applies_to_repair(folder):
 
 # --- --statistics -----------------------------------------------------------------------------
 
+
 def test_statistics_text(folder):
     (folder / "more.jsonl").write_bytes(CAPTURE + b'{"type":"ping","timestamp":1757350202447}\n\n')
     result = run("check", "capture.jsonl", "more.jsonl", "--statistics")
@@ -130,34 +157,41 @@ def test_statistics_text(folder):
 
 
 def test_statistics_marks_partly_fixable_rules(folder):
-    (folder / "dst.jsonl").write_bytes(b'{"type":"ping","timestamp":"2025-03-09T02:30:00"}\n'  # skipped by DST
-                                       b'{"type":"ping","timestamp":"2025-03-09T05:30:00"}\n')
+    (folder / "dst.jsonl").write_bytes(
+        b'{"type":"ping","timestamp":"2025-03-09T02:30:00"}\n'  # skipped by DST
+        b'{"type":"ping","timestamp":"2025-03-09T05:30:00"}\n'
+    )
     result = run("check", "dst.jsonl", "--statistics", "--exit-zero", "--naive-tz", "America/Los_Angeles")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == "2\tWS102\t[*] timestamp-naive-iso (1 fixable)"
     rejected = run("check", "capture.jsonl", "--statistics", "--naive-tz", "reject")
-    assert rejected.stdout.splitlines()[:2] == ["1\tWS102\t[ ] timestamp-naive-iso",
-                                                "1\tWS104\t[*] timestamp-epoch-unit"]
+    assert rejected.stdout.splitlines()[:2] == [
+        "1\tWS102\t[ ] timestamp-naive-iso",
+        "1\tWS104\t[*] timestamp-epoch-unit",
+    ]
 
 
 def test_statistics_json(folder):
     result = run("check", "capture.jsonl", "--statistics", "--output-format", "json", "--select", "WS102")
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == [
-        {"code": "WS102", "name": "timestamp-naive-iso", "count": 1, "fixable": 1}]
+    assert json.loads(result.stdout) == [{"code": "WS102", "name": "timestamp-naive-iso", "count": 1, "fixable": 1}]
 
 
 # --- [tool.wsfix] -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("config", "args", "exit_code", "reported"), [
-    pytest.param('ignore = ["WS1"]', [], 0, [], id="config-ignore"),
-    pytest.param('select = ["WS104"]', [], 1, ["WS104"], id="config-select"),
-    pytest.param('ignore = ["WS1"]', ["--select", "WS102"], 1, ["WS102"], id="cli-select-replaces-config"),
-    pytest.param('select = ["WS102"]', ["--ignore", "WS1"], 0, [], id="cli-ignore-adjusts-config"),
-    pytest.param('ignore = ["WS102", "WS104"]', ["--extend-select", "WS104"], 1, ["WS104"], id="cli-extend-select"),
-    pytest.param('extend-select = ["WS104"]\nignore = ["WS10"]', [], 1, ["WS104"], id="config-extend-select"),
-    pytest.param('ignore = ["WS102"]', ["--exit-zero"], 0, ["WS104"], id="exit-zero-with-config"),
-])
+
+@pytest.mark.parametrize(
+    ("config", "args", "exit_code", "reported"),
+    [
+        pytest.param('ignore = ["WS1"]', [], 0, [], id="config-ignore"),
+        pytest.param('select = ["WS104"]', [], 1, ["WS104"], id="config-select"),
+        pytest.param('ignore = ["WS1"]', ["--select", "WS102"], 1, ["WS102"], id="cli-select-replaces-config"),
+        pytest.param('select = ["WS102"]', ["--ignore", "WS1"], 0, [], id="cli-ignore-adjusts-config"),
+        pytest.param('ignore = ["WS102", "WS104"]', ["--extend-select", "WS104"], 1, ["WS104"], id="cli-extend-select"),
+        pytest.param('extend-select = ["WS104"]\nignore = ["WS10"]', [], 1, ["WS104"], id="config-extend-select"),
+        pytest.param('ignore = ["WS102"]', ["--exit-zero"], 0, ["WS104"], id="exit-zero-with-config"),
+    ],
+)
 def test_config_selection_changes_the_exit_code(folder, config, args, exit_code, reported):
     write_config(folder, config)
     result = run("check", "capture.jsonl", "--output-format", "concise", *args)
@@ -166,12 +200,19 @@ def test_config_selection_changes_the_exit_code(folder, config, args, exit_code,
 
 
 def test_config_policy_and_report_options(folder):
-    write_config(folder, 'naive-tz = "America/Los_Angeles"\nunit = "ms"\nwindow = "2025-01-01..2026-01-01"\n'
-                         'output-format = "json"\nmax-rows = 1')
+    write_config(
+        folder,
+        'naive-tz = "America/Los_Angeles"\nunit = "ms"\nwindow = "2025-01-01..2026-01-01"\n'
+        'output-format = "json"\nmax-rows = 1',
+    )
     document = json.loads(run("check", "capture.jsonl").stdout)
     assert document["settings"] | {"rules": None} == {
-        "naive_tz": "America/Los_Angeles", "unit": "ms", "window": "2025-01-01..2026-01-01",
-        "schema": "websocket-message", "rules": None}
+        "naive_tz": "America/Los_Angeles",
+        "unit": "ms",
+        "window": "2025-01-01..2026-01-01",
+        "schema": "websocket-message",
+        "rules": None,
+    }
     # 16:50:01.447585 in Los Angeles (UTC-7 in September) is 23:50:01.447585 UTC
     assert document["findings"][0]["fix"]["value"] == "1757375401.447585"
     flags = run("check", "capture.jsonl", "--naive-tz", "UTC", "--output-format", "concise")
@@ -205,21 +246,28 @@ def test_config_option_reads_the_named_file(folder):
     assert codes_reported(result) == ["WS102"]
 
 
-@pytest.mark.parametrize(("body", "fragments"), [
-    pytest.param('naive_tz = "UTC"', ["unknown key 'naive_tz'", "did you mean 'naive-tz'?"], id="unknown-key"),
-    pytest.param('colour = true', ["unknown key 'colour'", "known keys: select"], id="unknown-key-no-hint"),
-    pytest.param('naive-tz = "Mars/Olympus"', ["[tool.wsfix] naive-tz:", "unknown zone 'Mars/Olympus'"], id="zone"),
-    pytest.param('naive-tz = 7', ["[tool.wsfix] naive-tz:", "expected a string, got 7"], id="zone-type"),
-    pytest.param('unit = "minutes"', ["[tool.wsfix] unit:", "unknown unit 'minutes'"], id="unit"),
-    pytest.param('window = "2100-01-01..2000-01-01"', ["[tool.wsfix] window:", "is empty"], id="window"),
-    pytest.param('select = "WS1"', ["[tool.wsfix] select:", "expected a list", "got 'WS1'"], id="select-string"),
-    pytest.param('ignore = ["WS9"]', ["[tool.wsfix] ignore:", "unknown rule code or prefix 'WS9'"], id="ignore-code"),
-    pytest.param('extend-select = [1]', ["[tool.wsfix] extend-select:", "expected a list"], id="extend-type"),
-    pytest.param('output-format = "xml"', ["[tool.wsfix] output-format:", "unknown output format 'xml'"], id="format"),
-    pytest.param('max-rows = -1', ["[tool.wsfix] max-rows:", "0 or more, got -1"], id="max-rows"),
-    pytest.param('max-rows = true', ["[tool.wsfix] max-rows:", "got true"], id="max-rows-bool"),
-    pytest.param('select = [', ["pyproject.toml: not valid TOML"], id="toml-syntax"),
-])
+@pytest.mark.parametrize(
+    ("body", "fragments"),
+    [
+        pytest.param('naive_tz = "UTC"', ["unknown key 'naive_tz'", "did you mean 'naive-tz'?"], id="unknown-key"),
+        pytest.param("colour = true", ["unknown key 'colour'", "known keys: select"], id="unknown-key-no-hint"),
+        pytest.param('naive-tz = "Mars/Olympus"', ["[tool.wsfix] naive-tz:", "unknown zone 'Mars/Olympus'"], id="zone"),
+        pytest.param("naive-tz = 7", ["[tool.wsfix] naive-tz:", "expected a string, got 7"], id="zone-type"),
+        pytest.param('unit = "minutes"', ["[tool.wsfix] unit:", "unknown unit 'minutes'"], id="unit"),
+        pytest.param('window = "2100-01-01..2000-01-01"', ["[tool.wsfix] window:", "is empty"], id="window"),
+        pytest.param('select = "WS1"', ["[tool.wsfix] select:", "expected a list", "got 'WS1'"], id="select-string"),
+        pytest.param(
+            'ignore = ["WS9"]', ["[tool.wsfix] ignore:", "unknown rule code or prefix 'WS9'"], id="ignore-code"
+        ),
+        pytest.param("extend-select = [1]", ["[tool.wsfix] extend-select:", "expected a list"], id="extend-type"),
+        pytest.param(
+            'output-format = "xml"', ["[tool.wsfix] output-format:", "unknown output format 'xml'"], id="format"
+        ),
+        pytest.param("max-rows = -1", ["[tool.wsfix] max-rows:", "0 or more, got -1"], id="max-rows"),
+        pytest.param("max-rows = true", ["[tool.wsfix] max-rows:", "got true"], id="max-rows-bool"),
+        pytest.param("select = [", ["pyproject.toml: not valid TOML"], id="toml-syntax"),
+    ],
+)
 def test_bad_config_is_a_one_line_error_naming_the_key(folder, body, fragments):
     path = write_config(folder, body)
     for command in (["check", "capture.jsonl"], ["repair", "--in", "capture.jsonl", "--dry-run"]):
@@ -232,11 +280,14 @@ def test_bad_config_is_a_one_line_error_naming_the_key(folder, body, fragments):
             assert fragment in line
 
 
-@pytest.mark.parametrize(("setup", "fragment"), [
-    pytest.param(None, "no such configuration file", id="missing"),
-    pytest.param("[tool.other]\nx = 1\n", "no [tool.wsfix] table", id="no-table"),
-    pytest.param("[tool]\nwsfix = 3\n", "tool.wsfix must be a table, not 3", id="not-a-table"),
-])
+@pytest.mark.parametrize(
+    ("setup", "fragment"),
+    [
+        pytest.param(None, "no such configuration file", id="missing"),
+        pytest.param("[tool.other]\nx = 1\n", "no [tool.wsfix] table", id="no-table"),
+        pytest.param("[tool]\nwsfix = 3\n", "tool.wsfix must be a table, not 3", id="not-a-table"),
+    ],
+)
 def test_bad_config_option(folder, setup, fragment):
     path = folder / "named.toml"
     if setup is not None:

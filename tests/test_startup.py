@@ -35,15 +35,24 @@ NOT_AT_START = ("rich.console", "rich.table", "wsfix.reconstructed", "tomllib")
 
 # As a user's shell has it: no colour forced, standard output buffered (so that what main()
 # leaves unflushed would be lost).
-_PLAIN_ENV = {name: value for name, value in os.environ.items()
-              if name not in ("FORCE_COLOR", "TTY_COMPATIBLE", "PYTHONUNBUFFERED")}
+_PLAIN_ENV = {
+    name: value
+    for name, value in os.environ.items()
+    if name not in ("FORCE_COLOR", "TTY_COMPATIBLE", "PYTHONUNBUFFERED")
+}
 
 
 def modules_after_check(tmp_path, *args: str, **env: str) -> set[str]:
     capture = tmp_path / "one.jsonl"
     capture.write_bytes(b'{"type":"ping","timestamp":1757350201.5}\n')
-    result = subprocess.run([sys.executable, "-c", _SCRIPT, str(capture), *args], cwd=tmp_path,
-                            env={**_PLAIN_ENV, **env}, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, str(capture), *args],
+        cwd=tmp_path,
+        env={**_PLAIN_ENV, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "Checked 1 line in 1 file: no problems." in result.stdout
     return set(json.loads(result.stderr))
 
@@ -54,26 +63,32 @@ def test_clean_check_into_a_pipe_loads_no_optional_module(tmp_path):
     assert loaded.isdisjoint(NOT_AT_START), sorted(loaded.intersection(NOT_AT_START))
 
 
-@pytest.mark.parametrize(("args", "env", "module"), [
-    pytest.param(("--schema", "server-message"), {}, "wsfix.reconstructed", id="schema"),
-    pytest.param((), {"FORCE_COLOR": "1"}, "rich.console", id="colour"),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "module"),
+    [
+        pytest.param(("--schema", "server-message"), {}, "wsfix.reconstructed", id="schema"),
+        pytest.param((), {"FORCE_COLOR": "1"}, "rich.console", id="colour"),
+    ],
+)
 def test_optional_modules_load_when_asked_for(tmp_path, args, env, module):
     assert module in modules_after_check(tmp_path, *args, **env)
 
 
-@pytest.mark.parametrize("args", [
-    pytest.param(["check", "--help"], id="check-help"),
-    pytest.param(["repair", "--help"], id="repair-help"),
-    pytest.param(["rule", "WS102"], id="rule"),
-    pytest.param(["schema"], id="schema"),
-    pytest.param(["check", "--no-such-option", "x"], id="bad-option"),
-    pytest.param(["check", "{capture}", "--select", "WS1"], id="check"),
-    pytest.param(["repair", "--in", "{capture}", "--out", "-"], id="repair"),
-    pytest.param(["chekc", "x"], id="typo"),
-    pytest.param(["--help"], id="help"),
-    pytest.param([], id="no-args"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["check", "--help"], id="check-help"),
+        pytest.param(["repair", "--help"], id="repair-help"),
+        pytest.param(["rule", "WS102"], id="rule"),
+        pytest.param(["schema"], id="schema"),
+        pytest.param(["check", "--no-such-option", "x"], id="bad-option"),
+        pytest.param(["check", "{capture}", "--select", "WS1"], id="check"),
+        pytest.param(["repair", "--in", "{capture}", "--out", "-"], id="repair"),
+        pytest.param(["chekc", "x"], id="typo"),
+        pytest.param(["--help"], id="help"),
+        pytest.param([], id="no-args"),
+    ],
+)
 def test_the_app_for_a_command_behaves_as_the_whole_app(tmp_path, args):
     # main() runs an app holding only the command named first (typer builds every command's
     # parameters before running one); what a user sees must not change.
@@ -98,13 +113,19 @@ def test_every_byte_is_out_before_the_fast_exit(tmp_path):
     # main() ends with os._exit (no interpreter teardown): standard output, standard error and
     # report files must all be complete by then, and the exit code the command's.
     capture = tmp_path / "bad.jsonl"
-    capture.write_bytes(b"".join(b'{"type":"ping","timestamp":"2025-09-08T16:50:%02d"}\n' % (n % 60)
-                                 for n in range(5000)))
+    capture.write_bytes(
+        b"".join(b'{"type":"ping","timestamp":"2025-09-08T16:50:%02d"}\n' % (n % 60) for n in range(5000))
+    )
     report = tmp_path / "report.jsonl"
     outputs = []
     for args in (["--output-format", "concise"], ["--output-format", "jsonl", "--output-file", str(report)]):
-        result = subprocess.run([sys.executable, "-m", "wsfix", "check", str(capture), *args],
-                                cwd=tmp_path, env=_PLAIN_ENV, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "wsfix", "check", str(capture), *args],
+            cwd=tmp_path,
+            env=_PLAIN_ENV,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 1, result.stderr
         outputs.append(result.stdout)
     concise = [line for line in outputs[0].splitlines() if line.startswith(str(capture))]
@@ -114,15 +135,19 @@ def test_every_byte_is_out_before_the_fast_exit(tmp_path):
     assert len(findings) == 5000 and all('"WS102"' in line for line in findings)
 
 
-@pytest.mark.parametrize(("args", "code", "stderr"), [
-    pytest.param(["check", "no-such-file.jsonl"], 2, "no-such-file.jsonl: no such file", id="input-error"),
-    pytest.param(["check", "--no-such-option"], 2, "No such option", id="usage-error"),
-    pytest.param(["--version"], 0, "", id="version"),
-    pytest.param(["check", "--help"], 0, "", id="help"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        pytest.param(["check", "no-such-file.jsonl"], 2, "no-such-file.jsonl: no such file", id="input-error"),
+        pytest.param(["check", "--no-such-option"], 2, "No such option", id="usage-error"),
+        pytest.param(["--version"], 0, "", id="version"),
+        pytest.param(["check", "--help"], 0, "", id="help"),
+    ],
+)
 def test_exit_codes_survive_the_fast_exit(tmp_path, args, code, stderr):
-    result = subprocess.run([sys.executable, "-m", "wsfix", *args], cwd=tmp_path,
-                            env=_PLAIN_ENV, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "wsfix", *args], cwd=tmp_path, env=_PLAIN_ENV, capture_output=True, text=True
+    )
     assert result.returncode == code
     assert stderr in result.stderr
     assert "Traceback" not in result.stderr
@@ -130,16 +155,20 @@ def test_exit_codes_survive_the_fast_exit(tmp_path, args, code, stderr):
 
 # A bad command line is one line on stderr, as every other error (click's own report is three:
 # usage, a hint, the error), naming where the help is; exit 2.
-@pytest.mark.parametrize(("args", "fragments"), [
-    pytest.param(["check", "--no-such-option", "x.jsonl"], ["--no-such-option"], id="unknown-option"),
-    pytest.param(["check", "x.jsonl", "--max-rows", "-1"], ["--max-rows"], id="bad-value"),
-    pytest.param(["check", "x.jsonl", "--jobs", "zero"], ["--jobs"], id="not-a-number"),
-    pytest.param(["repair", "--in"], ["--in", "requires an argument"], id="missing-value"),
-    pytest.param(["frobnicate"], ["frobnicate"], id="unknown-command"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        pytest.param(["check", "--no-such-option", "x.jsonl"], ["--no-such-option"], id="unknown-option"),
+        pytest.param(["check", "x.jsonl", "--max-rows", "-1"], ["--max-rows"], id="bad-value"),
+        pytest.param(["check", "x.jsonl", "--jobs", "zero"], ["--jobs"], id="not-a-number"),
+        pytest.param(["repair", "--in"], ["--in", "requires an argument"], id="missing-value"),
+        pytest.param(["frobnicate"], ["frobnicate"], id="unknown-command"),
+    ],
+)
 def test_command_line_errors_are_one_line(tmp_path, args, fragments):
-    result = subprocess.run([sys.executable, "-m", "wsfix", *args], cwd=tmp_path,
-                            env=_PLAIN_ENV, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "wsfix", *args], cwd=tmp_path, env=_PLAIN_ENV, capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
@@ -149,8 +178,9 @@ def test_command_line_errors_are_one_line(tmp_path, args, fragments):
 
 
 def test_a_command_without_arguments_prints_its_help(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "wsfix", "check"], cwd=tmp_path,
-                            env=_PLAIN_ENV, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "wsfix", "check"], cwd=tmp_path, env=_PLAIN_ENV, capture_output=True, text=True
+    )
     assert result.returncode in (0, 2)  # click 8.1 exits 0 after the help, 8.2 on 2
     assert "Usage: " in result.stdout + result.stderr and "--naive-tz" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr

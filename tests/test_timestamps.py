@@ -31,8 +31,8 @@ from wsfix.timestamps import (
     Window,
     classify,
     inferred_range,
-    parse_naive_zone,
     parse_decimal,
+    parse_naive_zone,
     parse_window,
     render,
     render_count,
@@ -50,13 +50,15 @@ WINDOW_END = calendar.timegm((2100, 1, 1, 0, 0, 0, 0, 0, 0))
 
 # --- independent reference computation -------------------------------------------------------
 
+
 def frac_of(digits: str) -> Fraction:
     """The exact value of the decimal fraction `0.<digits>`."""
     return Fraction(int(digits), 10 ** len(digits)) if digits else Fraction(0)
 
 
-def exact(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, frac: str = "",
-          offset_minutes: int = 0) -> Fraction:
+def exact(
+    y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, frac: str = "", offset_minutes: int = 0
+) -> Fraction:
     """The exact epoch seconds of the wall time `y-mo-d h:mi:s.frac` written with UTC offset
     `offset_minutes` (so UTC = wall - offset)."""
     whole = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
@@ -70,7 +72,7 @@ def at(*args, **kwargs) -> float:
 
 def scaled(n: int, k: int) -> float:
     """`n / 10**k` rounded once."""
-    return float(Fraction(n, 10 ** k))
+    return float(Fraction(n, 10**k))
 
 
 INCIDENT = at(2025, 9, 8, 16, 50, 1, "447585")
@@ -81,6 +83,7 @@ def zone(spec: str) -> Policy:
 
 
 # --- the incident ---------------------------------------------------------------------------
+
 
 def test_incident_value_converts_exactly_and_renders_back():
     reading = classify("2025-09-08T16:50:01.447585")
@@ -104,26 +107,43 @@ ISO_CASES = [
     pytest.param("2025-09-08T16:50:01,447585Z", INCIDENT, Form.ISO_OFFSET, id="fraction-comma"),
     pytest.param("2025-09-08T16:50:01.5Z", at(2025, 9, 8, 16, 50, 1, "5"), Form.ISO_OFFSET, id="fraction-1"),
     pytest.param("2025-09-08T16:50:01.447Z", at(2025, 9, 8, 16, 50, 1, "447"), Form.ISO_OFFSET, id="fraction-3"),
-    pytest.param("2025-09-08T16:50:01.123456789Z", at(2025, 9, 8, 16, 50, 1, "123456789"), Form.ISO_OFFSET,
-                 id="fraction-ns"),
-    pytest.param("2025-09-08T16:50:01.976787301Z", at(2025, 9, 8, 16, 50, 1, "976787301"), Form.ISO_OFFSET,
-                 id="fraction-ns-2"),
-    pytest.param("2025-09-08T16:50:01.123456789012Z", at(2025, 9, 8, 16, 50, 1, "123456789012"),
-                 Form.ISO_OFFSET, id="fraction-12"),
-    pytest.param("2025-09-08T16:50:01.999999999999999999999Z", at(2025, 9, 8, 16, 50, 1, "9" * 21),
-                 Form.ISO_OFFSET, id="fraction-21-nines-rounds-up"),
-    pytest.param("2025-09-08T16:50:01.000000000Z", at(2025, 9, 8, 16, 50, 1), Form.ISO_OFFSET,
-                 id="fraction-zeros"),
+    pytest.param(
+        "2025-09-08T16:50:01.123456789Z", at(2025, 9, 8, 16, 50, 1, "123456789"), Form.ISO_OFFSET, id="fraction-ns"
+    ),
+    pytest.param(
+        "2025-09-08T16:50:01.976787301Z", at(2025, 9, 8, 16, 50, 1, "976787301"), Form.ISO_OFFSET, id="fraction-ns-2"
+    ),
+    pytest.param(
+        "2025-09-08T16:50:01.123456789012Z",
+        at(2025, 9, 8, 16, 50, 1, "123456789012"),
+        Form.ISO_OFFSET,
+        id="fraction-12",
+    ),
+    pytest.param(
+        "2025-09-08T16:50:01.999999999999999999999Z",
+        at(2025, 9, 8, 16, 50, 1, "9" * 21),
+        Form.ISO_OFFSET,
+        id="fraction-21-nines-rounds-up",
+    ),
+    pytest.param("2025-09-08T16:50:01.000000000Z", at(2025, 9, 8, 16, 50, 1), Form.ISO_OFFSET, id="fraction-zeros"),
     # precision: the fraction belongs to the last component written
     pytest.param("2025-09-08T16Z", at(2025, 9, 8, 16), Form.ISO_OFFSET, id="hour-precision"),
     pytest.param("2025-09-08T16,5Z", at(2025, 9, 8, 16, 30), Form.ISO_OFFSET, id="hour-fraction-comma"),
     pytest.param("2025-09-08T16.25Z", at(2025, 9, 8, 16, 15), Form.ISO_OFFSET, id="hour-fraction-dot"),
-    pytest.param("2025-09-08T16.0001Z", float(exact(2025, 9, 8, 16) + Fraction(1, 10_000) * 3600),
-                 Form.ISO_OFFSET, id="hour-fraction-small"),
+    pytest.param(
+        "2025-09-08T16.0001Z",
+        float(exact(2025, 9, 8, 16) + Fraction(1, 10_000) * 3600),
+        Form.ISO_OFFSET,
+        id="hour-fraction-small",
+    ),
     pytest.param("2025-09-08T16:50Z", at(2025, 9, 8, 16, 50), Form.ISO_OFFSET, id="minute-precision"),
     pytest.param("2025-09-08T16:50.5Z", at(2025, 9, 8, 16, 50, 30), Form.ISO_OFFSET, id="minute-fraction"),
-    pytest.param("2025-09-08T16:50,0166666Z", float(exact(2025, 9, 8, 16, 50) + frac_of("0166666") * 60),
-                 Form.ISO_OFFSET, id="minute-fraction-repeating"),
+    pytest.param(
+        "2025-09-08T16:50,0166666Z",
+        float(exact(2025, 9, 8, 16, 50) + frac_of("0166666") * 60),
+        Form.ISO_OFFSET,
+        id="minute-fraction-repeating",
+    ),
     pytest.param("2025-09-08T16:50", at(2025, 9, 8, 16, 50), Form.ISO_NAIVE, id="naive-minute-precision"),
     pytest.param("2025-09-08T16", at(2025, 9, 8, 16), Form.ISO_NAIVE, id="naive-hour-precision"),
     # every offset spelling
@@ -177,12 +197,17 @@ ISO_CASES = [
     # leap second: 23:59:60 UTC is counted as the next day's 00:00:00, fraction kept
     pytest.param("2016-12-31T23:59:60Z", at(2017, 1, 1), Form.ISO_OFFSET, id="leap-second"),
     pytest.param("2016-12-31T23:59:60.5Z", at(2017, 1, 1, 0, 0, 0, "5"), Form.ISO_OFFSET, id="leap-second-fraction"),
-    pytest.param("2016-12-31T23:59:60.123456789Z", at(2017, 1, 1, 0, 0, 0, "123456789"), Form.ISO_OFFSET,
-                 id="leap-second-ns-fraction"),
+    pytest.param(
+        "2016-12-31T23:59:60.123456789Z",
+        at(2017, 1, 1, 0, 0, 0, "123456789"),
+        Form.ISO_OFFSET,
+        id="leap-second-ns-fraction",
+    ),
     pytest.param("2015-06-30T23:59:60Z", at(2015, 7, 1), Form.ISO_OFFSET, id="leap-second-june"),
     pytest.param("2016-12-31T18:59:60-05:00", at(2017, 1, 1), Form.ISO_OFFSET, id="leap-second-offset"),
-    pytest.param("2017-01-01T05:29:60.25+05:30", at(2017, 1, 1, 0, 0, 0, "25"), Form.ISO_OFFSET,
-                 id="leap-second-positive-offset"),
+    pytest.param(
+        "2017-01-01T05:29:60.25+05:30", at(2017, 1, 1, 0, 0, 0, "25"), Form.ISO_OFFSET, id="leap-second-positive-offset"
+    ),
     pytest.param("20161231T235960Z", at(2017, 1, 1), Form.ISO_OFFSET, id="leap-second-basic"),
     pytest.param("2016-12-31T23:59:60", at(2017, 1, 1), Form.ISO_NAIVE, id="leap-second-naive-utc"),
     # calendar corners
@@ -259,12 +284,15 @@ def test_iso_impossible_or_malformed_is_unparseable(text):
     assert not reading.out_of_range
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param("2025-09-08", id="calendar"),
-    pytest.param("2025-251", id="ordinal"),
-    pytest.param("2025-W37-1", id="week"),
-    pytest.param("2025W371", id="week-basic"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("2025-09-08", id="calendar"),
+        pytest.param("2025-251", id="ordinal"),
+        pytest.param("2025-W37-1", id="week"),
+        pytest.param("2025W371", id="week-basic"),
+    ],
+)
 def test_date_only_is_unparseable_and_says_the_time_is_missing(text):
     reading = classify(text, NO_WINDOW)
     assert reading.form is Form.UNPARSEABLE
@@ -281,12 +309,15 @@ def test_ns_integer_case_is_discriminating():
     assert float(NS_INTEGER) / 1e9 != scaled(NS_INTEGER, 9)
 
 
-@pytest.mark.parametrize("value", [
-    pytest.param(NS_INTEGER, id="int"),
-    pytest.param(str(NS_INTEGER), id="numeric-string"),
-    pytest.param(Decimal(NS_INTEGER), id="decimal"),
-    pytest.param(f" {NS_INTEGER}\n", id="numeric-string-whitespace"),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(NS_INTEGER, id="int"),
+        pytest.param(str(NS_INTEGER), id="numeric-string"),
+        pytest.param(Decimal(NS_INTEGER), id="decimal"),
+        pytest.param(f" {NS_INTEGER}\n", id="numeric-string-whitespace"),
+    ],
+)
 def test_ns_integer_is_divided_exactly(value):
     reading = classify(value)
     assert reading.unit is Unit.NS
@@ -298,21 +329,21 @@ def test_ns_fraction_is_kept_until_the_single_rounding():
     text = "2025-09-08T16:50:01.123456789Z"
     expected = at(2025, 9, 8, 16, 50, 1, "123456789")
     # reading it through a microsecond datetime would lose the last three digits and differ
-    assert dt.datetime(2025, 9, 8, 16, 50, 1, 123456, tzinfo=dt.timezone.utc).timestamp() != expected
+    assert dt.datetime(2025, 9, 8, 16, 50, 1, 123456, tzinfo=dt.UTC).timestamp() != expected
     assert classify(text).seconds == expected
 
 
 def _terminating_digits(value: Fraction) -> str:
     """The full decimal expansion of a fraction in [0, 1) whose denominator is a power of two."""
     digits = 1
-    while (value * 10 ** digits).denominator != 1:
+    while (value * 10**digits).denominator != 1:
         digits += 1
-    return str(int(value * 10 ** digits)).rjust(digits, "0")
+    return str(int(value * 10**digits)).rjust(digits, "0")
 
 
 def _digits(value: Fraction, count: int, *, up: bool) -> str:
     """`count` digits of a fraction in [0, 1), truncated (up=False) or rounded up (up=True)."""
-    scaled_value = value * 10 ** count
+    scaled_value = value * 10**count
     number = math.ceil(scaled_value) if up else math.floor(scaled_value)
     return str(number).rjust(count, "0")
 
@@ -336,15 +367,18 @@ def _boundary_cases():
     ]
     # hour and minute precision: the midpoint's fraction of an hour (or minute) never terminates,
     # so the digits must be kept (well past any fixed cut-off) to know on which side it lies
-    for unit, whole, text, name in ((3600, exact(2025, 9, 8, 16), "2025-09-08T16,{}Z", "hours"),
-                                    (60, exact(2025, 9, 8, 16, 50), "2025-09-08T16:50,{}Z", "minutes")):
+    for unit, whole, text, name in (
+        (3600, exact(2025, 9, 8, 16), "2025-09-08T16,{}Z", "hours"),
+        (60, exact(2025, 9, 8, 16, 50), "2025-09-08T16:50,{}Z", "minutes"),
+    ):
         mid = (unit // 2 + half_ulp) / unit
         cases += [
             (text, whole, unit, _digits(mid, 1000, up=True), f"{name}-1000-digits-above"),
             (text, whole, unit, _digits(mid, 1000, up=False), f"{name}-1000-digits-below"),
         ]
-    return [pytest.param(text.format(digits), whole, unit, digits, id=name)
-            for text, whole, unit, digits, name in cases]
+    return [
+        pytest.param(text.format(digits), whole, unit, digits, id=name) for text, whole, unit, digits, name in cases
+    ]
 
 
 @pytest.mark.parametrize(("text", "whole", "unit", "digits"), _boundary_cases())
@@ -357,9 +391,11 @@ def test_boundary_cases_are_discriminating():
     """The above/below pairs round to different floats, but adding a rounded fraction cannot tell
     them apart: so at least one of each pair is wrong for a naive float computation."""
     cases = {case.id: case.values for case in _boundary_cases()}
-    for above_id, below_id in (("seconds-just-above", "seconds-just-below"),
-                               ("hours-1000-digits-above", "hours-1000-digits-below"),
-                               ("minutes-1000-digits-above", "minutes-1000-digits-below")):
+    for above_id, below_id in (
+        ("seconds-just-above", "seconds-just-below"),
+        ("hours-1000-digits-above", "hours-1000-digits-below"),
+        ("minutes-1000-digits-above", "minutes-1000-digits-below"),
+    ):
         exact_pair, naive_pair = [], []
         for _, whole, unit, digits in (cases[above_id], cases[below_id]):
             exact_pair.append(float(whole + frac_of(digits) * unit))
@@ -407,12 +443,14 @@ NUMBER_CASES = [
     pytest.param(1757350201447585.0, scaled(1757350201447585, 6), Unit.US, id="float-us"),
     pytest.param(1757350201447585123, scaled(1757350201447585123, 9), Unit.NS, id="int-ns"),
     pytest.param(Decimal("1757350201.447585"), float(Fraction("1757350201.447585")), Unit.S, id="decimal-s"),
-    pytest.param(Decimal("1757350201447.585"), float(Fraction("1757350201447.585") / 1000), Unit.MS,
-                 id="decimal-ms"),
-    pytest.param(Decimal("1757350201.4475850000000000000000000001"),
-                 float(Fraction("1757350201.4475850000000000000000000001")), Unit.S, id="decimal-many-digits"),
-    pytest.param(Decimal("1.757350201447585E+9"), float(Fraction("1757350201.447585")), Unit.S,
-                 id="decimal-exponent"),
+    pytest.param(Decimal("1757350201447.585"), float(Fraction("1757350201447.585") / 1000), Unit.MS, id="decimal-ms"),
+    pytest.param(
+        Decimal("1757350201.4475850000000000000000000001"),
+        float(Fraction("1757350201.4475850000000000000000000001")),
+        Unit.S,
+        id="decimal-many-digits",
+    ),
+    pytest.param(Decimal("1.757350201447585E+9"), float(Fraction("1757350201.447585")), Unit.S, id="decimal-exponent"),
 ]
 
 NUMERIC_STRING_CASES = [
@@ -445,19 +483,27 @@ def test_numeric_strings(text, expected, unit):
     assert reading == Reading(Form.NUMERIC_STRING, expected, None, unit=unit)
 
 
-@pytest.mark.parametrize(("value", "expected", "unit", "form"), [
-    pytest.param(-1757350201, -1757350201.0, Unit.S, Form.NUMBER, id="int-s"),
-    pytest.param(-1757350201.5, -1757350201.5, Unit.S, Form.NUMBER, id="float-s"),
-    pytest.param(-1757350201447, scaled(-1757350201447, 3), Unit.MS, Form.NUMBER, id="int-ms"),
-    pytest.param(-1757350201447585, scaled(-1757350201447585, 6), Unit.US, Form.NUMBER, id="int-us"),
-    pytest.param(-NS_INTEGER, scaled(-NS_INTEGER, 9), Unit.NS, Form.NUMBER, id="int-ns"),
-    pytest.param(Decimal("-1757350201447.585"), float(Fraction("-1757350201447.585") / 1000), Unit.MS,
-                 Form.NUMBER, id="decimal-ms"),
-    pytest.param("-1757350201447", scaled(-1757350201447, 3), Unit.MS, Form.NUMERIC_STRING, id="string-ms"),
-    pytest.param(" -1.5 ", -1.5, Unit.S, Form.NUMERIC_STRING, id="string-s"),
-    pytest.param(0, 0.0, Unit.S, Form.NUMBER, id="zero"),
-    pytest.param(".5", 0.5, Unit.S, Form.NUMERIC_STRING, id="leading-dot"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected", "unit", "form"),
+    [
+        pytest.param(-1757350201, -1757350201.0, Unit.S, Form.NUMBER, id="int-s"),
+        pytest.param(-1757350201.5, -1757350201.5, Unit.S, Form.NUMBER, id="float-s"),
+        pytest.param(-1757350201447, scaled(-1757350201447, 3), Unit.MS, Form.NUMBER, id="int-ms"),
+        pytest.param(-1757350201447585, scaled(-1757350201447585, 6), Unit.US, Form.NUMBER, id="int-us"),
+        pytest.param(-NS_INTEGER, scaled(-NS_INTEGER, 9), Unit.NS, Form.NUMBER, id="int-ns"),
+        pytest.param(
+            Decimal("-1757350201447.585"),
+            float(Fraction("-1757350201447.585") / 1000),
+            Unit.MS,
+            Form.NUMBER,
+            id="decimal-ms",
+        ),
+        pytest.param("-1757350201447", scaled(-1757350201447, 3), Unit.MS, Form.NUMERIC_STRING, id="string-ms"),
+        pytest.param(" -1.5 ", -1.5, Unit.S, Form.NUMERIC_STRING, id="string-s"),
+        pytest.param(0, 0.0, Unit.S, Form.NUMBER, id="zero"),
+        pytest.param(".5", 0.5, Unit.S, Form.NUMERIC_STRING, id="leading-dot"),
+    ],
+)
 def test_negative_and_small_numbers_without_window(value, expected, unit, form):
     reading = classify(value, NO_WINDOW)
     assert reading == Reading(form, expected, None, unit=unit)
@@ -488,37 +534,43 @@ def test_unit_is_inferred_from_magnitude(n, unit, spelling):
     assert reading.usable
 
 
-@pytest.mark.parametrize(("value", "unit"), [
-    pytest.param(99_999_999_999.5, Unit.S, id="float-just-below-1e11"),
-    pytest.param(1e11, Unit.MS, id="float-1e11"),
-    pytest.param(1e14, Unit.US, id="float-1e14"),
-    pytest.param(1e17, Unit.NS, id="float-1e17"),
-    pytest.param(99_999_999_999_999_983_616.0, Unit.NS, id="float-just-below-1e20"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [
+        pytest.param(99_999_999_999.5, Unit.S, id="float-just-below-1e11"),
+        pytest.param(1e11, Unit.MS, id="float-1e11"),
+        pytest.param(1e14, Unit.US, id="float-1e14"),
+        pytest.param(1e17, Unit.NS, id="float-1e17"),
+        pytest.param(99_999_999_999_999_983_616.0, Unit.NS, id="float-just-below-1e20"),
+    ],
+)
 def test_unit_is_inferred_from_float_magnitude(value, unit):
     reading = classify(value, NO_WINDOW)
     assert reading.unit is unit
-    assert reading.seconds == float(Fraction(value) / 10 ** unit.value)
+    assert reading.seconds == float(Fraction(value) / 10**unit.value)
 
 
-@pytest.mark.parametrize(("value", "form"), [
-    pytest.param(10**20, Form.NUMBER, id="int-1e20"),
-    pytest.param(-(10**20), Form.NUMBER, id="int-minus-1e20"),
-    pytest.param(10**20 + 1, Form.NUMBER, id="int-1e20+1"),
-    pytest.param(10**24, Form.NUMBER, id="int-1e24"),
-    pytest.param(10**25, Form.NUMBER, id="int-1e25"),
-    pytest.param(-(10**25), Form.NUMBER, id="int-minus-1e25"),
-    pytest.param(10**300, Form.NUMBER, id="int-1e300"),
-    pytest.param(1e20, Form.NUMBER, id="float-1e20"),
-    pytest.param(1e300, Form.NUMBER, id="float-1e300"),
-    pytest.param(-1.7976931348623157e308, Form.NUMBER, id="float-min"),
-    pytest.param(Decimal("1e20"), Form.NUMBER, id="decimal-1e20"),
-    pytest.param(Decimal("-1e50"), Form.NUMBER, id="decimal-minus-1e50"),
-    pytest.param(Decimal("1e308"), Form.NUMBER, id="decimal-1e308"),
-    pytest.param("100000000000000000000", Form.NUMERIC_STRING, id="string-1e20"),
-    pytest.param("1e20", Form.NUMERIC_STRING, id="string-exponent-1e20"),
-    pytest.param("-1e300", Form.NUMERIC_STRING, id="string-minus-1e300"),
-])
+@pytest.mark.parametrize(
+    ("value", "form"),
+    [
+        pytest.param(10**20, Form.NUMBER, id="int-1e20"),
+        pytest.param(-(10**20), Form.NUMBER, id="int-minus-1e20"),
+        pytest.param(10**20 + 1, Form.NUMBER, id="int-1e20+1"),
+        pytest.param(10**24, Form.NUMBER, id="int-1e24"),
+        pytest.param(10**25, Form.NUMBER, id="int-1e25"),
+        pytest.param(-(10**25), Form.NUMBER, id="int-minus-1e25"),
+        pytest.param(10**300, Form.NUMBER, id="int-1e300"),
+        pytest.param(1e20, Form.NUMBER, id="float-1e20"),
+        pytest.param(1e300, Form.NUMBER, id="float-1e300"),
+        pytest.param(-1.7976931348623157e308, Form.NUMBER, id="float-min"),
+        pytest.param(Decimal("1e20"), Form.NUMBER, id="decimal-1e20"),
+        pytest.param(Decimal("-1e50"), Form.NUMBER, id="decimal-minus-1e50"),
+        pytest.param(Decimal("1e308"), Form.NUMBER, id="decimal-1e308"),
+        pytest.param("100000000000000000000", Form.NUMERIC_STRING, id="string-1e20"),
+        pytest.param("1e20", Form.NUMERIC_STRING, id="string-exponent-1e20"),
+        pytest.param("-1e300", Form.NUMERIC_STRING, id="string-minus-1e300"),
+    ],
+)
 def test_too_large_for_every_unit_is_out_of_range(value, form):
     for policy in (DEFAULT_POLICY, NO_WINDOW):  # the magnitude rule does not depend on the window
         reading = classify(value, policy)
@@ -529,25 +581,29 @@ def test_too_large_for_every_unit_is_out_of_range(value, form):
         assert not reading.usable
 
 
-@pytest.mark.parametrize(("value", "unit", "expected"), [
-    pytest.param(1757350201447, Unit.MS, scaled(1757350201447, 3), id="ms"),
-    pytest.param(1757350201, Unit.S, 1757350201.0, id="s"),
-    pytest.param(1757350201447585, Unit.US, scaled(1757350201447585, 6), id="us"),
-    pytest.param("1757350201447585123", Unit.NS, scaled(1757350201447585123, 9), id="ns-string"),
-    pytest.param(NS_INTEGER, Unit.NS, scaled(NS_INTEGER, 9), id="ns-discriminating"),
-    pytest.param(1757350201, Unit.MS, scaled(1757350201, 3), id="s-sized-read-as-ms"),
-    pytest.param(1757350201447, Unit.S, 1757350201447.0, id="ms-sized-read-as-s"),
-    pytest.param(1757350201447, Unit.NS, scaled(1757350201447, 9), id="ms-sized-read-as-ns"),
-    pytest.param(1757350201.5, Unit.MS, float(Fraction(1757350201.5) / 1000), id="float-read-as-ms"),
-    pytest.param(Decimal("1757350201447.585"), Unit.MS, float(Fraction("1757350201447.585") / 1000),
-                 id="decimal-ms"),
-    pytest.param(10**20 + 7, Unit.NS, scaled(10**20 + 7, 9), id="beyond-1e20-read-as-ns"),
-    pytest.param("-1757350201447", Unit.MS, scaled(-1757350201447, 3), id="negative-string-ms"),
-    # Past 80 bits an integer fits no inferred unit; a forced one still reads it, as its string.
-    pytest.param(2**81, Unit.NS, scaled(2**81, 9), id="82-bit-integer-read-as-ns"),
-    pytest.param(-(2**81), Unit.NS, scaled(-(2**81), 9), id="negative-82-bit-integer-read-as-ns"),
-    pytest.param(str(2**81), Unit.NS, scaled(2**81, 9), id="82-bit-string-read-as-ns"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        pytest.param(1757350201447, Unit.MS, scaled(1757350201447, 3), id="ms"),
+        pytest.param(1757350201, Unit.S, 1757350201.0, id="s"),
+        pytest.param(1757350201447585, Unit.US, scaled(1757350201447585, 6), id="us"),
+        pytest.param("1757350201447585123", Unit.NS, scaled(1757350201447585123, 9), id="ns-string"),
+        pytest.param(NS_INTEGER, Unit.NS, scaled(NS_INTEGER, 9), id="ns-discriminating"),
+        pytest.param(1757350201, Unit.MS, scaled(1757350201, 3), id="s-sized-read-as-ms"),
+        pytest.param(1757350201447, Unit.S, 1757350201447.0, id="ms-sized-read-as-s"),
+        pytest.param(1757350201447, Unit.NS, scaled(1757350201447, 9), id="ms-sized-read-as-ns"),
+        pytest.param(1757350201.5, Unit.MS, float(Fraction(1757350201.5) / 1000), id="float-read-as-ms"),
+        pytest.param(
+            Decimal("1757350201447.585"), Unit.MS, float(Fraction("1757350201447.585") / 1000), id="decimal-ms"
+        ),
+        pytest.param(10**20 + 7, Unit.NS, scaled(10**20 + 7, 9), id="beyond-1e20-read-as-ns"),
+        pytest.param("-1757350201447", Unit.MS, scaled(-1757350201447, 3), id="negative-string-ms"),
+        # Past 80 bits an integer fits no inferred unit; a forced one still reads it, as its string.
+        pytest.param(2**81, Unit.NS, scaled(2**81, 9), id="82-bit-integer-read-as-ns"),
+        pytest.param(-(2**81), Unit.NS, scaled(-(2**81), 9), id="negative-82-bit-integer-read-as-ns"),
+        pytest.param(str(2**81), Unit.NS, scaled(2**81, 9), id="82-bit-string-read-as-ns"),
+    ],
+)
 def test_unit_override(value, unit, expected):
     reading = classify(value, Policy(unit=unit, window=None))
     assert reading.unit is unit
@@ -597,12 +653,13 @@ WINDOW_CASES = [
     pytest.param("2000-01-01T00:00:00", Form.ISO_NAIVE, at(2000, 1, 1), True, id="2000-01-01-naive"),
     pytest.param("2000-01-01T01:00:00+01:00", Form.ISO_OFFSET, at(2000, 1, 1), True, id="2000-01-01-offset"),
     pytest.param("1999-12-31T23:59:59Z", Form.ISO_OFFSET, at(1999, 12, 31, 23, 59, 59), False, id="1999"),
-    pytest.param("1999-12-31T23:59:59.999Z", Form.ISO_OFFSET, at(1999, 12, 31, 23, 59, 59, "999"), False,
-                 id="1999-fraction"),
-    pytest.param("2000-01-01T00:30:00+01:00", Form.ISO_OFFSET, at(1999, 12, 31, 23, 30), False,
-                 id="1999-by-offset"),
-    pytest.param("2099-12-31T23:59:59.999Z", Form.ISO_OFFSET, at(2099, 12, 31, 23, 59, 59, "999"), True,
-                 id="2099-inside"),
+    pytest.param(
+        "1999-12-31T23:59:59.999Z", Form.ISO_OFFSET, at(1999, 12, 31, 23, 59, 59, "999"), False, id="1999-fraction"
+    ),
+    pytest.param("2000-01-01T00:30:00+01:00", Form.ISO_OFFSET, at(1999, 12, 31, 23, 30), False, id="1999-by-offset"),
+    pytest.param(
+        "2099-12-31T23:59:59.999Z", Form.ISO_OFFSET, at(2099, 12, 31, 23, 59, 59, "999"), True, id="2099-inside"
+    ),
     pytest.param("2100-01-01T00:00:00Z", Form.ISO_OFFSET, at(2100, 1, 1), False, id="2100-01-01-outside"),
     pytest.param("2099-12-31T24:00:00Z", Form.ISO_OFFSET, at(2100, 1, 1), False, id="2099-24:00-outside"),
     pytest.param("2100-01-01T00:00:00", Form.ISO_NAIVE, at(2100, 1, 1), False, id="2100-naive"),
@@ -610,9 +667,8 @@ WINDOW_CASES = [
     pytest.param("0001-01-01T00:00:00Z", Form.ISO_OFFSET, at(1, 1, 1), False, id="0001"),
     pytest.param("Thu, 01 Jan 1970 00:00:00 GMT", Form.DATE_STRING, 0.0, False, id="rfc2822-epoch"),
     pytest.param("Sat, 01 Jan 2000 00:00:00 GMT", Form.DATE_STRING, at(2000, 1, 1), True, id="rfc2822-2000"),
-    pytest.param(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc), Form.DATETIME, 0.0, False, id="datetime-epoch"),
-    pytest.param(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), Form.DATETIME, at(2000, 1, 1), True,
-                 id="datetime-2000"),
+    pytest.param(dt.datetime(1970, 1, 1, tzinfo=dt.UTC), Form.DATETIME, 0.0, False, id="datetime-epoch"),
+    pytest.param(dt.datetime(2000, 1, 1, tzinfo=dt.UTC), Form.DATETIME, at(2000, 1, 1), True, id="datetime-2000"),
 ]
 
 
@@ -725,23 +781,28 @@ def test_dst_gap_and_fold_are_not_usable(text, kind):
 
 # A fraction of an hour or minute is looked up in the zone at the second it falls in, not at the
 # whole hour or minute written (expected instants worked out by hand from the zones' rules).
-@pytest.mark.parametrize(("text", "zone_name", "expected"), [
-    # Lord Howe goes back from 02:00 to 01:30 on 2025-04-06: 01:45 happens twice, 01:15 once (+11).
-    pytest.param("2025-04-06T01.75", "Australia/Lord_Howe", "twice", id="lord-howe-fold-hour-fraction"),
-    pytest.param("2025-04-06T01.25", "Australia/Lord_Howe", (2025, 4, 5, 14, 15, 0), id="lord-howe-before-fold"),
-    # ... and forward from 02:00 to 02:30 on 2025-10-05: 02:45 exists (+11), 02:15 does not.
-    pytest.param("2025-10-05T02.75", "Australia/Lord_Howe", (2025, 10, 4, 15, 45, 0), id="lord-howe-after-gap"),
-    pytest.param("2025-10-05T02.25", "Australia/Lord_Howe", "skip", id="lord-howe-gap-hour-fraction"),
-    # Amsterdam's summer time moved from +01:19:32 to +01:20 at midnight on 1937-07-01:
-    # 00:00:00-00:00:27 skipped.
-    pytest.param("1937-07-01T00:00.5", "Europe/Amsterdam", (1937, 6, 30, 22, 40, 30), id="amsterdam-minute-fraction"),
-    pytest.param("1937-07-01T00:00.25", "Europe/Amsterdam", "skip", id="amsterdam-minute-fraction-in-gap"),
-    # Los Angeles: 01:59:24 PST is before the gap, 01:59:59.4 too; 01:30 on 2025-11-02 twice.
-    pytest.param("2025-03-09T01.99", LA, (2025, 3, 9, 9, 59, 24), id="la-before-gap-hour-fraction"),
-    pytest.param("2025-03-09T01:59.99", LA, (2025, 3, 9, 9, 59, 59.4), id="la-before-gap-minute-fraction"),
-    pytest.param("2025-11-02T00.99", LA, (2025, 11, 2, 7, 59, 24), id="la-before-fold-hour-fraction"),
-    pytest.param("2025-11-02T01.5", LA, "twice", id="la-fold-hour-fraction"),
-])
+@pytest.mark.parametrize(
+    ("text", "zone_name", "expected"),
+    [
+        # Lord Howe goes back from 02:00 to 01:30 on 2025-04-06: 01:45 happens twice, 01:15 once (+11).
+        pytest.param("2025-04-06T01.75", "Australia/Lord_Howe", "twice", id="lord-howe-fold-hour-fraction"),
+        pytest.param("2025-04-06T01.25", "Australia/Lord_Howe", (2025, 4, 5, 14, 15, 0), id="lord-howe-before-fold"),
+        # ... and forward from 02:00 to 02:30 on 2025-10-05: 02:45 exists (+11), 02:15 does not.
+        pytest.param("2025-10-05T02.75", "Australia/Lord_Howe", (2025, 10, 4, 15, 45, 0), id="lord-howe-after-gap"),
+        pytest.param("2025-10-05T02.25", "Australia/Lord_Howe", "skip", id="lord-howe-gap-hour-fraction"),
+        # Amsterdam's summer time moved from +01:19:32 to +01:20 at midnight on 1937-07-01:
+        # 00:00:00-00:00:27 skipped.
+        pytest.param(
+            "1937-07-01T00:00.5", "Europe/Amsterdam", (1937, 6, 30, 22, 40, 30), id="amsterdam-minute-fraction"
+        ),
+        pytest.param("1937-07-01T00:00.25", "Europe/Amsterdam", "skip", id="amsterdam-minute-fraction-in-gap"),
+        # Los Angeles: 01:59:24 PST is before the gap, 01:59:59.4 too; 01:30 on 2025-11-02 twice.
+        pytest.param("2025-03-09T01.99", LA, (2025, 3, 9, 9, 59, 24), id="la-before-gap-hour-fraction"),
+        pytest.param("2025-03-09T01:59.99", LA, (2025, 3, 9, 9, 59, 59.4), id="la-before-gap-minute-fraction"),
+        pytest.param("2025-11-02T00.99", LA, (2025, 11, 2, 7, 59, 24), id="la-before-fold-hour-fraction"),
+        pytest.param("2025-11-02T01.5", LA, "twice", id="la-fold-hour-fraction"),
+    ],
+)
 def test_fractional_hours_and_minutes_meet_the_zone_at_their_second(text, zone_name, expected):
     reading = classify(text, Policy(naive_zone=parse_naive_zone(zone_name), window=None))
     if isinstance(expected, str):
@@ -755,12 +816,15 @@ def test_fractional_hours_and_minutes_meet_the_zone_at_their_second(text, zone_n
         assert reading.seconds == float(Fraction(whole) + Fraction(str(second)) - int(second))
 
 
-@pytest.mark.parametrize("value", [
-    pytest.param("2025-09-08T16:50:01.447585", id="iso"),
-    pytest.param("20250908T165001", id="basic"),
-    pytest.param("2025-251T16:50:01", id="ordinal"),
-    pytest.param("2025-09-08T24:00:00", id="24:00"),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("2025-09-08T16:50:01.447585", id="iso"),
+        pytest.param("20250908T165001", id="basic"),
+        pytest.param("2025-251T16:50:01", id="ordinal"),
+        pytest.param("2025-09-08T24:00:00", id="24:00"),
+    ],
+)
 def test_reject_converts_no_naive_string(value):
     reading = classify(value, zone("reject"))
     assert reading.form is Form.ISO_NAIVE
@@ -796,10 +860,13 @@ def local_zone(monkeypatch):
 US_PACIFIC_RULES = "PST8PDT,M3.2.0,M11.1.0"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("2025-09-08T09:50:01.447585", INCIDENT, id="summer"),
-    pytest.param("2025-01-15T12:00:00", at(2025, 1, 15, 20), id="winter"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("2025-09-08T09:50:01.447585", INCIDENT, id="summer"),
+        pytest.param("2025-01-15T12:00:00", at(2025, 1, 15, 20), id="winter"),
+    ],
+)
 def test_local_zone(local_zone, text, expected):
     local_zone(US_PACIFIC_RULES)
     policy = zone("local")
@@ -811,10 +878,13 @@ def test_local_zone(local_zone, text, expected):
     assert reading.zone == policy.naive_zone.name
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    pytest.param("2025-03-09T02:30:00", "skip", id="gap"),
-    pytest.param("2025-11-02T01:30:00", "twice", id="fold"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        pytest.param("2025-03-09T02:30:00", "skip", id="gap"),
+        pytest.param("2025-11-02T01:30:00", "twice", id="fold"),
+    ],
+)
 def test_local_zone_dst_gap_and_fold(local_zone, text, kind):
     local_zone(US_PACIFIC_RULES)
     reading = classify(text, zone("local"))
@@ -869,26 +939,29 @@ def test_rfc2822_dates(text, expected):
     assert reading.usable
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param("Wed, 29 Aug 2023 13:03:20 GMT", id="wrong-weekday"),
-    pytest.param("Mon, 29 Aug 2023 13:03:20 +0000", id="wrong-weekday-numeric-zone"),
-    pytest.param("Xyz, 29 Aug 2023 13:03:20 GMT", id="not-a-weekday"),
-    pytest.param("Tue, 29 Aug 23 13:03:20 GMT", id="two-digit-year"),
-    pytest.param("Tue, 29 Aug 023 13:03:20 GMT", id="three-digit-year"),
-    pytest.param("Tue, 29 Aug 2023 13:03:20 XYZ", id="unknown-zone"),
-    pytest.param("Tue, 29 Aug 2023 13:03:20 BST", id="unknown-zone-bst"),
-    pytest.param("Tue, 29 Aug 2023 13:03:20 CEST", id="unknown-zone-4-letters"),
-    pytest.param("Tue, 29 Aug 2023 13:03:20 +2400", id="zone-+2400"),
-    pytest.param("Tue, 29 Aug 2023 13:03:20 +0060", id="zone-minute-60"),
-    pytest.param("Tue, 29 Aug 2023 13:03:20", id="no-zone"),
-    pytest.param("Thu, 30 Feb 2023 13:03:20 GMT", id="feb-30"),
-    pytest.param("Tue, 29 Aug 2023 25:03:20 GMT", id="hour-25"),
-    pytest.param("Tue, 29 Aug 2023 13:60:20 GMT", id="minute-60"),
-    pytest.param("Tue, 29 Aug 2023 13:03:61 GMT", id="second-61"),
-    pytest.param("Tue, 29 Aug 2023 13:59:60 GMT", id="leap-second-midday"),
-    pytest.param("Tue, 29 Xyz 2023 13:03:20 GMT", id="unknown-month"),
-    pytest.param("Tue, 29 August 2023 13:03:20 GMT", id="long-month"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Wed, 29 Aug 2023 13:03:20 GMT", id="wrong-weekday"),
+        pytest.param("Mon, 29 Aug 2023 13:03:20 +0000", id="wrong-weekday-numeric-zone"),
+        pytest.param("Xyz, 29 Aug 2023 13:03:20 GMT", id="not-a-weekday"),
+        pytest.param("Tue, 29 Aug 23 13:03:20 GMT", id="two-digit-year"),
+        pytest.param("Tue, 29 Aug 023 13:03:20 GMT", id="three-digit-year"),
+        pytest.param("Tue, 29 Aug 2023 13:03:20 XYZ", id="unknown-zone"),
+        pytest.param("Tue, 29 Aug 2023 13:03:20 BST", id="unknown-zone-bst"),
+        pytest.param("Tue, 29 Aug 2023 13:03:20 CEST", id="unknown-zone-4-letters"),
+        pytest.param("Tue, 29 Aug 2023 13:03:20 +2400", id="zone-+2400"),
+        pytest.param("Tue, 29 Aug 2023 13:03:20 +0060", id="zone-minute-60"),
+        pytest.param("Tue, 29 Aug 2023 13:03:20", id="no-zone"),
+        pytest.param("Thu, 30 Feb 2023 13:03:20 GMT", id="feb-30"),
+        pytest.param("Tue, 29 Aug 2023 25:03:20 GMT", id="hour-25"),
+        pytest.param("Tue, 29 Aug 2023 13:60:20 GMT", id="minute-60"),
+        pytest.param("Tue, 29 Aug 2023 13:03:61 GMT", id="second-61"),
+        pytest.param("Tue, 29 Aug 2023 13:59:60 GMT", id="leap-second-midday"),
+        pytest.param("Tue, 29 Xyz 2023 13:03:20 GMT", id="unknown-month"),
+        pytest.param("Tue, 29 August 2023 13:03:20 GMT", id="long-month"),
+    ],
+)
 def test_rfc2822_bad_dates_are_unparseable(text):
     reading = classify(text, NO_WINDOW)
     assert reading.form is Form.UNPARSEABLE
@@ -897,6 +970,7 @@ def test_rfc2822_bad_dates_are_unparseable(text):
 
 
 # --- values that are not convertible -------------------------------------------------------------
+
 
 class _Thing:
     pass
@@ -970,18 +1044,21 @@ def test_not_convertible(value, form):
         assert not reading.out_of_range
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("1757350201.447", Decimal("1757350201.447"), id="plain"),
-    pytest.param(" -1.5E+3\n", Decimal("-1500"), id="spaces-sign-exponent"),
-    pytest.param("1e999999999999999999", Decimal("1e999999999999999999"), id="largest-exponent-decimal-holds"),
-    # Past Decimal's exponents: sign times 10**±MAX_EMAX (every reading the same; see the docstring).
-    pytest.param("1e9999999999999999999", Decimal("1e999999999999999999"), id="exponent-past-decimal"),
-    pytest.param("-123456789e999999999999999999", Decimal("-1e999999999999999999"), id="adjusted-exponent-past"),
-    pytest.param("2.5e-9999999999999999999", Decimal("1e-999999999999999999"), id="tiny"),
-    pytest.param("-.5e-9999999999999999999", Decimal("-1e-999999999999999999"), id="tiny-negative"),
-    pytest.param("0.000e9999999999999999999", Decimal(0), id="zero-digits-are-zero"),
-    pytest.param("-0e-9999999999999999999", Decimal("-0"), id="minus-zero"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("1757350201.447", Decimal("1757350201.447"), id="plain"),
+        pytest.param(" -1.5E+3\n", Decimal("-1500"), id="spaces-sign-exponent"),
+        pytest.param("1e999999999999999999", Decimal("1e999999999999999999"), id="largest-exponent-decimal-holds"),
+        # Past Decimal's exponents: sign times 10**±MAX_EMAX (every reading the same; see the docstring).
+        pytest.param("1e9999999999999999999", Decimal("1e999999999999999999"), id="exponent-past-decimal"),
+        pytest.param("-123456789e999999999999999999", Decimal("-1e999999999999999999"), id="adjusted-exponent-past"),
+        pytest.param("2.5e-9999999999999999999", Decimal("1e-999999999999999999"), id="tiny"),
+        pytest.param("-.5e-9999999999999999999", Decimal("-1e-999999999999999999"), id="tiny-negative"),
+        pytest.param("0.000e9999999999999999999", Decimal(0), id="zero-digits-are-zero"),
+        pytest.param("-0e-9999999999999999999", Decimal("-0"), id="minus-zero"),
+    ],
+)
 def test_parse_decimal(text, expected):
     parsed = parse_decimal(text)
     assert parsed == expected
@@ -993,22 +1070,32 @@ WIDE = parse_window("1970-01-01..9999-12-31")
 
 # (seconds written, policy, the text written and its unit when not float seconds) -> the seconds a
 # second reading gives when that is another instant it would convert, else None.
-@pytest.mark.parametrize(("seconds", "policy", "written", "expected"), [
-    pytest.param(1757350201.447, DEFAULT_POLICY, None, None, id="inferred-seconds"),
-    pytest.param(-99999999999.0, NO_WINDOW, None, None, id="inferred-seconds-just-inside"),
-    pytest.param(127174492800.0, NO_WINDOW, None, 127174492.8, id="year-6000-reads-as-ms"),
-    pytest.param(-127174492800.0, NO_WINDOW, None, -127174492.8, id="negative-past-1e11-reads-as-ms"),
-    pytest.param(127174492800.0, DEFAULT_POLICY, None, None, id="year-6000-as-ms-is-1974-outside-window"),
-    pytest.param(1757350201.447, Policy(unit=Unit.MS, window=None), None, 1757350.201447, id="forced-ms-no-window"),
-    pytest.param(1757350201.447, Policy(unit=Unit.MS), None, None, id="forced-ms-reads-1970-outside-window"),
-    pytest.param(1757350201.447, Policy(unit=Unit.MS, window=WIDE), None, 1757350.201447, id="forced-ms-wide-window"),
-    pytest.param(1757350201.447, Policy(unit=Unit.S, window=None), None, None, id="forced-seconds"),
-    pytest.param(1757350201.447, NO_WINDOW, ("1757350201447", Unit.MS), None, id="whole-ms-inferred"),
-    pytest.param(1757350201.447, Policy(unit=Unit.S, window=None), ("1757350201447", Unit.MS), 1757350201447.0,
-                 id="whole-ms-forced-seconds"),
-    pytest.param(5.0, NO_WINDOW, ("5000", Unit.MS), 5000.0, id="whole-ms-below-1e11-reads-as-seconds"),
-    pytest.param(5.0, Policy(unit=Unit.MS, window=None), ("5000", Unit.MS), None, id="whole-ms-forced-ms"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "policy", "written", "expected"),
+    [
+        pytest.param(1757350201.447, DEFAULT_POLICY, None, None, id="inferred-seconds"),
+        pytest.param(-99999999999.0, NO_WINDOW, None, None, id="inferred-seconds-just-inside"),
+        pytest.param(127174492800.0, NO_WINDOW, None, 127174492.8, id="year-6000-reads-as-ms"),
+        pytest.param(-127174492800.0, NO_WINDOW, None, -127174492.8, id="negative-past-1e11-reads-as-ms"),
+        pytest.param(127174492800.0, DEFAULT_POLICY, None, None, id="year-6000-as-ms-is-1974-outside-window"),
+        pytest.param(1757350201.447, Policy(unit=Unit.MS, window=None), None, 1757350.201447, id="forced-ms-no-window"),
+        pytest.param(1757350201.447, Policy(unit=Unit.MS), None, None, id="forced-ms-reads-1970-outside-window"),
+        pytest.param(
+            1757350201.447, Policy(unit=Unit.MS, window=WIDE), None, 1757350.201447, id="forced-ms-wide-window"
+        ),
+        pytest.param(1757350201.447, Policy(unit=Unit.S, window=None), None, None, id="forced-seconds"),
+        pytest.param(1757350201.447, NO_WINDOW, ("1757350201447", Unit.MS), None, id="whole-ms-inferred"),
+        pytest.param(
+            1757350201.447,
+            Policy(unit=Unit.S, window=None),
+            ("1757350201447", Unit.MS),
+            1757350201447.0,
+            id="whole-ms-forced-seconds",
+        ),
+        pytest.param(5.0, NO_WINDOW, ("5000", Unit.MS), 5000.0, id="whole-ms-below-1e11-reads-as-seconds"),
+        pytest.param(5.0, Policy(unit=Unit.MS, window=None), ("5000", Unit.MS), None, id="whole-ms-forced-ms"),
+    ],
+)
 def test_rereading(seconds, policy, written, expected):
     text, unit = written if written is not None else (None, Unit.S)
     again = rereading(seconds, policy, text, unit)
@@ -1019,11 +1106,14 @@ def test_rereading(seconds, policy, written, expected):
         assert again.seconds == expected
 
 
-@pytest.mark.parametrize(("text", "seconds"), [
-    pytest.param("1e-9999999999999999999", 0.0, id="positive"),
-    pytest.param("-1e-9999999999999999999", -0.0, id="negative"),
-    pytest.param("0e9999999999999999999", 0.0, id="zero-with-huge-exponent"),
-])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        pytest.param("1e-9999999999999999999", 0.0, id="positive"),
+        pytest.param("-1e-9999999999999999999", -0.0, id="negative"),
+        pytest.param("0e9999999999999999999", 0.0, id="zero-with-huge-exponent"),
+    ],
+)
 def test_numbers_past_decimals_exponents_read_as_pydantic_reads_them(text, seconds):
     for value in (text, text.upper()):
         reading = classify(value, NO_WINDOW)
@@ -1038,19 +1128,22 @@ def test_numbers_past_decimals_exponents_read_as_pydantic_reads_them(text, secon
         assert all(render_count(exact, unit) is None for unit in Unit)
 
 
-@pytest.mark.parametrize(("value", "form"), [
-    pytest.param(None, Form.NULL, id="null"),
-    pytest.param(True, Form.BOOLEAN, id="boolean"),
-    pytest.param({"a": 1}, Form.OBJECT, id="object"),
-    pytest.param([1], Form.ARRAY, id="array"),
-    pytest.param("", Form.UNPARSEABLE, id="empty"),
-    pytest.param("nan", Form.NON_FINITE, id="string-nan"),
-    pytest.param(float("inf"), Form.NON_FINITE, id="float-inf"),
-    pytest.param("2025-02-30T00:00:00Z", Form.UNPARSEABLE, id="feb-30"),
-    pytest.param("1970-01-01T00:00:00Z", Form.ISO_OFFSET, id="outside-window"),
-    pytest.param(10**20, Form.NUMBER, id="too-large"),
-    pytest.param(object(), Form.OTHER, id="other"),
-])
+@pytest.mark.parametrize(
+    ("value", "form"),
+    [
+        pytest.param(None, Form.NULL, id="null"),
+        pytest.param(True, Form.BOOLEAN, id="boolean"),
+        pytest.param({"a": 1}, Form.OBJECT, id="object"),
+        pytest.param([1], Form.ARRAY, id="array"),
+        pytest.param("", Form.UNPARSEABLE, id="empty"),
+        pytest.param("nan", Form.NON_FINITE, id="string-nan"),
+        pytest.param(float("inf"), Form.NON_FINITE, id="float-inf"),
+        pytest.param("2025-02-30T00:00:00Z", Form.UNPARSEABLE, id="feb-30"),
+        pytest.param("1970-01-01T00:00:00Z", Form.ISO_OFFSET, id="outside-window"),
+        pytest.param(10**20, Form.NUMBER, id="too-large"),
+        pytest.param(object(), Form.OTHER, id="other"),
+    ],
+)
 def test_to_epoch_seconds_raises_timestamp_error(value, form):
     with pytest.raises(TimestampError) as caught:
         to_epoch_seconds(value)
@@ -1072,19 +1165,34 @@ def test_to_epoch_seconds_honours_the_policy():
 # --- datetime objects -----------------------------------------------------------------------------
 
 DATETIME_CASES = [
-    pytest.param(dt.datetime(2025, 9, 8, 16, 50, 1, 447585, tzinfo=dt.timezone.utc), DEFAULT_POLICY,
-                 INCIDENT, id="aware-utc"),
-    pytest.param(dt.datetime(2025, 9, 8, 22, 20, 1, 447585, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
-                 DEFAULT_POLICY, INCIDENT, id="aware-+05:30"),
-    pytest.param(dt.datetime(2025, 9, 8, 9, 50, 1, 447585, tzinfo=zoneinfo.ZoneInfo(LA)), DEFAULT_POLICY,
-                 INCIDENT, id="aware-zoneinfo"),
-    pytest.param(dt.datetime(2025, 9, 8, 9, 50, 1, 447585, tzinfo=zoneinfo.ZoneInfo(LA)), zone("reject"),
-                 INCIDENT, id="aware-under-reject"),
+    pytest.param(dt.datetime(2025, 9, 8, 16, 50, 1, 447585, tzinfo=dt.UTC), DEFAULT_POLICY, INCIDENT, id="aware-utc"),
+    pytest.param(
+        dt.datetime(2025, 9, 8, 22, 20, 1, 447585, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+        DEFAULT_POLICY,
+        INCIDENT,
+        id="aware-+05:30",
+    ),
+    pytest.param(
+        dt.datetime(2025, 9, 8, 9, 50, 1, 447585, tzinfo=zoneinfo.ZoneInfo(LA)),
+        DEFAULT_POLICY,
+        INCIDENT,
+        id="aware-zoneinfo",
+    ),
+    pytest.param(
+        dt.datetime(2025, 9, 8, 9, 50, 1, 447585, tzinfo=zoneinfo.ZoneInfo(LA)),
+        zone("reject"),
+        INCIDENT,
+        id="aware-under-reject",
+    ),
     pytest.param(dt.datetime(2025, 9, 8, 16, 50, 1, 447585), DEFAULT_POLICY, INCIDENT, id="naive-utc"),
     pytest.param(dt.datetime(2025, 9, 8, 9, 50, 1, 447585), zone(LA), INCIDENT, id="naive-la"),
     pytest.param(dt.datetime(2025, 9, 8, 9, 50, 1, 447585), zone("-07:00"), INCIDENT, id="naive-fixed"),
-    pytest.param(dt.datetime(2025, 9, 8, 16, 50, 1, 999999, tzinfo=dt.timezone.utc), DEFAULT_POLICY,
-                 at(2025, 9, 8, 16, 50, 1, "999999"), id="aware-999999us"),
+    pytest.param(
+        dt.datetime(2025, 9, 8, 16, 50, 1, 999999, tzinfo=dt.UTC),
+        DEFAULT_POLICY,
+        at(2025, 9, 8, 16, 50, 1, "999999"),
+        id="aware-999999us",
+    ),
 ]
 
 
@@ -1112,14 +1220,18 @@ def test_naive_datetime_in_dst_gap_is_not_usable():
 
 # --- render -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    pytest.param(1757350201.447585, "1757350201.447585", id="incident"),
-    pytest.param(1757350201.0, "1757350201.0", id="whole"),
-    pytest.param(0.1, "0.1", id="shortest-repr"),
-    pytest.param(-1.5, "-1.5", id="negative"),
-    pytest.param(1e22, "1e+22", id="exponent"),
-    pytest.param(scaled(NS_INTEGER, 9), repr(scaled(NS_INTEGER, 9)), id="ns-result"),
-])
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        pytest.param(1757350201.447585, "1757350201.447585", id="incident"),
+        pytest.param(1757350201.0, "1757350201.0", id="whole"),
+        pytest.param(0.1, "0.1", id="shortest-repr"),
+        pytest.param(-1.5, "-1.5", id="negative"),
+        pytest.param(1e22, "1e+22", id="exponent"),
+        pytest.param(scaled(NS_INTEGER, 9), repr(scaled(NS_INTEGER, 9)), id="ns-result"),
+    ],
+)
 def test_render(seconds, text):
     assert render(seconds) == text
     assert float(render(seconds)) == seconds
@@ -1136,21 +1248,24 @@ def test_render_refuses_non_finite(value):
 INSTANT = dt.datetime(2025, 9, 8, 16, 50, 1)
 
 
-@pytest.mark.parametrize(("spec", "offset_hours"), [
-    pytest.param("UTC", 0, id="UTC"),
-    pytest.param("utc", 0, id="utc"),
-    pytest.param(" UTC ", 0, id="padded"),
-    pytest.param("GMT", 0, id="GMT"),
-    pytest.param("Z", 0, id="Z"),
-    pytest.param("-07:00", -7, id="-07:00"),
-    pytest.param("-0700", -7, id="-0700"),
-    pytest.param("-07", -7, id="-07"),
-    pytest.param(f"{MINUS}07:00", -7, id="U+2212"),
-    pytest.param("+05:30", 5.5, id="+05:30"),
-    pytest.param("+00:00", 0, id="+00:00"),
-    pytest.param(LA, -7, id="iana"),
-    pytest.param("Asia/Kolkata", 5.5, id="iana-half-hour"),
-])
+@pytest.mark.parametrize(
+    ("spec", "offset_hours"),
+    [
+        pytest.param("UTC", 0, id="UTC"),
+        pytest.param("utc", 0, id="utc"),
+        pytest.param(" UTC ", 0, id="padded"),
+        pytest.param("GMT", 0, id="GMT"),
+        pytest.param("Z", 0, id="Z"),
+        pytest.param("-07:00", -7, id="-07:00"),
+        pytest.param("-0700", -7, id="-0700"),
+        pytest.param("-07", -7, id="-07"),
+        pytest.param(f"{MINUS}07:00", -7, id="U+2212"),
+        pytest.param("+05:30", 5.5, id="+05:30"),
+        pytest.param("+00:00", 0, id="+00:00"),
+        pytest.param(LA, -7, id="iana"),
+        pytest.param("Asia/Kolkata", 5.5, id="iana-half-hour"),
+    ],
+)
 def test_parse_naive_zone(spec, offset_hours):
     naive_zone = parse_naive_zone(spec)
     assert not naive_zone.rejects
@@ -1168,42 +1283,54 @@ def test_parse_naive_zone_special_values():
     assert parse_naive_zone(f"{MINUS}07:00").name == "-07:00"
 
 
-@pytest.mark.parametrize("spec", [
-    pytest.param("Not/AZone", id="unknown-iana"),
-    pytest.param("bogus", id="bogus"),
-    pytest.param("America", id="directory"),
-    pytest.param("", id="empty"),
-    pytest.param("+24:00", id="offset-24"),
-    pytest.param("+05:60", id="offset-minute-60"),
-    pytest.param("+5", id="offset-one-digit"),
-    pytest.param("../../etc/passwd", id="path"),
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param("Not/AZone", id="unknown-iana"),
+        pytest.param("bogus", id="bogus"),
+        pytest.param("America", id="directory"),
+        pytest.param("", id="empty"),
+        pytest.param("+24:00", id="offset-24"),
+        pytest.param("+05:60", id="offset-minute-60"),
+        pytest.param("+5", id="offset-one-digit"),
+        pytest.param("../../etc/passwd", id="path"),
+    ],
+)
 def test_parse_naive_zone_rejects_bogus_zones(spec):
     with pytest.raises(ValueError):
         parse_naive_zone(spec)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("2000-01-01..2100-01-01", Window(WINDOW_START, WINDOW_END), id="dates"),
-    pytest.param(" 2000-01-01 .. 2100-01-01 ", Window(WINDOW_START, WINDOW_END), id="padded"),
-    pytest.param(f"{WINDOW_START}..{WINDOW_END}", Window(WINDOW_START, WINDOW_END), id="epoch-seconds"),
-    pytest.param("2025-09-08T00:00:00Z..2025-09-09T02:00:00+02:00",
-                 Window(int(exact(2025, 9, 8)), int(exact(2025, 9, 9))), id="date-times"),
-    pytest.param("-100..100", Window(-100, 100), id="negative-seconds"),
-    # A year alone is its first instant (ISO 8601's reduced precision), not 2020 epoch seconds.
-    pytest.param("2020..2030", Window(calendar.timegm((2020, 1, 1, 0, 0, 0)), calendar.timegm((2030, 1, 1, 0, 0, 0))),
-                 id="years"),
-    pytest.param("0..99999", Window(0, 99999), id="seconds-of-other-lengths"),
-    pytest.param("1969-12-31T23:59:59Z..1970-01-01T00:00:01Z", Window(-1, 1), id="whole-seconds-before-1970"),
-    pytest.param("none", None, id="none"),
-    pytest.param("off", None, id="off"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("2000-01-01..2100-01-01", Window(WINDOW_START, WINDOW_END), id="dates"),
+        pytest.param(" 2000-01-01 .. 2100-01-01 ", Window(WINDOW_START, WINDOW_END), id="padded"),
+        pytest.param(f"{WINDOW_START}..{WINDOW_END}", Window(WINDOW_START, WINDOW_END), id="epoch-seconds"),
+        pytest.param(
+            "2025-09-08T00:00:00Z..2025-09-09T02:00:00+02:00",
+            Window(int(exact(2025, 9, 8)), int(exact(2025, 9, 9))),
+            id="date-times",
+        ),
+        pytest.param("-100..100", Window(-100, 100), id="negative-seconds"),
+        # A year alone is its first instant (ISO 8601's reduced precision), not 2020 epoch seconds.
+        pytest.param(
+            "2020..2030",
+            Window(calendar.timegm((2020, 1, 1, 0, 0, 0)), calendar.timegm((2030, 1, 1, 0, 0, 0))),
+            id="years",
+        ),
+        pytest.param("0..99999", Window(0, 99999), id="seconds-of-other-lengths"),
+        pytest.param("1969-12-31T23:59:59Z..1970-01-01T00:00:01Z", Window(-1, 1), id="whole-seconds-before-1970"),
+        pytest.param("none", None, id="none"),
+        pytest.param("off", None, id="off"),
+    ],
+)
 def test_parse_window(text, expected):
     assert parse_window(text) == expected
 
 
 def test_default_window_is_2000_to_2100():
-    assert DEFAULT_WINDOW == Window(WINDOW_START, WINDOW_END)
+    assert Window(WINDOW_START, WINDOW_END) == DEFAULT_WINDOW
     assert DEFAULT_POLICY.window == DEFAULT_WINDOW
     assert WINDOW_START in DEFAULT_WINDOW
     assert WINDOW_END - 1 in DEFAULT_WINDOW
@@ -1211,46 +1338,56 @@ def test_default_window_is_2000_to_2100():
     assert WINDOW_START - 1 not in DEFAULT_WINDOW
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param("2100-01-01..2000-01-01", id="backwards"),
-    pytest.param("2000-01-01..2000-01-01", id="empty"),
-    pytest.param("100..100", id="empty-seconds"),
-    pytest.param("100..-100", id="backwards-seconds"),
-    pytest.param("", id="blank"),
-    pytest.param("..", id="no-bounds"),
-    pytest.param("2000-01-01", id="one-bound"),
-    pytest.param("2000-01-01..", id="missing-end"),
-    pytest.param("2000-01-01..bogus", id="bogus-end"),
-    pytest.param("2000-02-30..2100-01-01", id="impossible-date"),
-    pytest.param("1969-12-31T23:59:59.5Z..2025-01-01", id="fraction-of-a-second"),
-    pytest.param("2000-01-01..2025-01-01T00:00:00.9Z", id="fraction-of-a-second-end"),
-    pytest.param("1757350205.5..2000000000", id="fraction-in-epoch-seconds"),
-    pytest.param("2025-13-01..2026-01-01", id="month-13"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("2100-01-01..2000-01-01", id="backwards"),
+        pytest.param("2000-01-01..2000-01-01", id="empty"),
+        pytest.param("100..100", id="empty-seconds"),
+        pytest.param("100..-100", id="backwards-seconds"),
+        pytest.param("", id="blank"),
+        pytest.param("..", id="no-bounds"),
+        pytest.param("2000-01-01", id="one-bound"),
+        pytest.param("2000-01-01..", id="missing-end"),
+        pytest.param("2000-01-01..bogus", id="bogus-end"),
+        pytest.param("2000-02-30..2100-01-01", id="impossible-date"),
+        pytest.param("1969-12-31T23:59:59.5Z..2025-01-01", id="fraction-of-a-second"),
+        pytest.param("2000-01-01..2025-01-01T00:00:00.9Z", id="fraction-of-a-second-end"),
+        pytest.param("1757350205.5..2000000000", id="fraction-in-epoch-seconds"),
+        pytest.param("2025-13-01..2026-01-01", id="month-13"),
+    ],
+)
 def test_parse_window_rejects(text):
     with pytest.raises(ValueError):
         parse_window(text)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    pytest.param("2025-13-01..2026-01-01", "window bound '2025-13-01' is not a year, a date", id="as-written"),
-    pytest.param("2000..2025-01-01T00:00:00.9Z", "window bound '2025-01-01T00:00:00.9Z' is not a whole second",
-                 id="fraction"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("2025-13-01..2026-01-01", "window bound '2025-13-01' is not a year, a date", id="as-written"),
+        pytest.param(
+            "2000..2025-01-01T00:00:00.9Z", "window bound '2025-01-01T00:00:00.9Z' is not a whole second", id="fraction"
+        ),
+    ],
+)
 def test_parse_window_names_the_bound_as_written(text, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_window(text)
 
 
-@pytest.mark.parametrize(("text", "unit"), [
-    pytest.param("s", Unit.S, id="s"),
-    pytest.param("ms", Unit.MS, id="ms"),
-    pytest.param("us", Unit.US, id="us"),
-    pytest.param("\u00b5s", Unit.US, id="micro-sign"),
-    pytest.param("\u03bcs", Unit.US, id="greek-mu"),
-    pytest.param("ns", Unit.NS, id="ns"),
-    pytest.param(" MS ", Unit.MS, id="padded-upper"),
-])
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        pytest.param("s", Unit.S, id="s"),
+        pytest.param("ms", Unit.MS, id="ms"),
+        pytest.param("us", Unit.US, id="us"),
+        pytest.param("\u00b5s", Unit.US, id="micro-sign"),
+        pytest.param("\u03bcs", Unit.US, id="greek-mu"),
+        pytest.param("ns", Unit.NS, id="ns"),
+        pytest.param(" MS ", Unit.MS, id="padded-upper"),
+    ],
+)
 def test_unit_parse(text, unit):
     assert Unit.parse(text) is unit
 
@@ -1262,6 +1399,7 @@ def test_unit_parse_rejects(text):
 
 
 # --- properties -----------------------------------------------------------------------------------
+
 
 @st.composite
 def iso_instants(draw):
@@ -1353,19 +1491,47 @@ UNIT_RANGES = [
 def test_property_integers_convert_exactly_in_their_unit(unit, low, high, data):
     magnitude = data.draw(st.integers(low, high - 1), label="magnitude")
     n = -magnitude if data.draw(st.booleans(), label="negative") else magnitude
-    expected = float(Fraction(n, 10 ** unit.value))
+    expected = float(Fraction(n, 10**unit.value))
     for value, form in ((n, Form.NUMBER), (str(n), Form.NUMERIC_STRING), (Decimal(n), Form.NUMBER)):
         reading = classify(value, NO_WINDOW)
         assert reading == Reading(form, expected, None, unit=unit), value
 
 
-TRICKY_TEXT = st.sampled_from([
-    "", " ", "nan", "-Infinity", "1e400", "-1e-400", "1e999999999", "0x10", "1_000", "2025-09-08",
-    "2025-09-08T24:00:00Z", "2016-12-31T23:59:60Z", "2025-02-30T00:00:00Z", "+", "-", ".", "e5",
-    "Tue, 29 Aug 2023 13:03:20 GMT", "Tue, 29 Aug 23 13:03:20 GMT", "9999-12-31T23:59:59-23:59",
-    "0001-01-01T00:00:00+23:59", "0000-01-01T00:00:00Z", "9999-12-31T24:00:00Z", "2025-03-09T02:30:00",
-    "\u0665\u0666", "\u00b2", "1" * 5000, "1e9999999999999999999", "-1e-9999999999999999999", "0." + "1" * 5000, "2025-09-08T16," + "9" * 2000 + "Z",
-])
+TRICKY_TEXT = st.sampled_from(
+    [
+        "",
+        " ",
+        "nan",
+        "-Infinity",
+        "1e400",
+        "-1e-400",
+        "1e999999999",
+        "0x10",
+        "1_000",
+        "2025-09-08",
+        "2025-09-08T24:00:00Z",
+        "2016-12-31T23:59:60Z",
+        "2025-02-30T00:00:00Z",
+        "+",
+        "-",
+        ".",
+        "e5",
+        "Tue, 29 Aug 2023 13:03:20 GMT",
+        "Tue, 29 Aug 23 13:03:20 GMT",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T24:00:00Z",
+        "2025-03-09T02:30:00",
+        "\u0665\u0666",
+        "\u00b2",
+        "1" * 5000,
+        "1e9999999999999999999",
+        "-1e-9999999999999999999",
+        "0." + "1" * 5000,
+        "2025-09-08T16," + "9" * 2000 + "Z",
+    ]
+)
 ISO_ISH_TEXT = st.from_regex(
     r"\A[0-9]{4}-?(W[0-9]{2}-?[0-9]|[0-9]{2,3}-?[0-9]{0,2})[Tt ][0-9:]{2,8}([.,][0-9]{1,15})?"
     r"([Zz]|[+\-\u2212][0-9]{2}(:?[0-9]{2})?)?\Z"
@@ -1409,9 +1575,11 @@ def _check_number_exactly(value, reading, policy):
 def _check_reading(value, reading, policy):
     assert isinstance(reading, Reading)
     assert isinstance(reading.form, Form)
-    finite_number = (isinstance(value, int) and not isinstance(value, bool)
-                     or isinstance(value, float) and math.isfinite(value)
-                     or isinstance(value, Decimal) and value.is_finite())
+    finite_number = (
+        (isinstance(value, int) and not isinstance(value, bool))
+        or (isinstance(value, float) and math.isfinite(value))
+        or (isinstance(value, Decimal) and value.is_finite())
+    )
     if finite_number and reading.form is not Form.NON_FINITE:  # NON_FINITE: overflows a float
         _check_number_exactly(value, reading, policy)
     if reading.reason is None:
@@ -1447,14 +1615,20 @@ def test_property_render_round_trips(value):
 
 
 @settings(max_examples=300, deadline=None)
-@given(whole=st.integers(0, 10**20 - 1), fraction=st.text("0123456789", max_size=20),
-       negative=st.booleans(), unit=st.sampled_from([None, Unit.S, Unit.MS, Unit.US, Unit.NS]))
+@given(
+    whole=st.integers(0, 10**20 - 1),
+    fraction=st.text("0123456789", max_size=20),
+    negative=st.booleans(),
+    unit=st.sampled_from([None, Unit.S, Unit.MS, Unit.US, Unit.NS]),
+)
 def test_property_plain_numbers_convert_exactly_in_any_unit(whole, fraction, negative, unit):
     # The integer fast paths (plain numeric strings, integers below 1e20) against exact fractions.
     value = Fraction(whole) + (Fraction(int(fraction), 10 ** len(fraction)) if fraction else 0)
     read_in = (unit if value else Unit.S) or next(  # zero reads as seconds in any unit
-        candidate for bound, candidate in ((10**11, Unit.S), (10**14, Unit.MS), (10**17, Unit.US), (10**20, Unit.NS))
-        if value < bound)
+        candidate
+        for bound, candidate in ((10**11, Unit.S), (10**14, Unit.MS), (10**17, Unit.US), (10**20, Unit.NS))
+        if value < bound
+    )
     expected = float(value / 10**read_in.value)
     policy = Policy(unit=unit, window=None)
     text = f"{whole}.{fraction}" if fraction else str(whole)

@@ -17,15 +17,35 @@ if TYPE_CHECKING:
     from wsfix.annotated import epoch_seconds_type as epoch_seconds_type
     from wsfix.timestamps import (
         Form as Form,
+    )
+    from wsfix.timestamps import (
         Policy as Policy,
+    )
+    from wsfix.timestamps import (
         Reading as Reading,
+    )
+    from wsfix.timestamps import (
         TimestampError as TimestampError,
+    )
+    from wsfix.timestamps import (
         Unit as Unit,
+    )
+    from wsfix.timestamps import (
         classify as classify,
+    )
+    from wsfix.timestamps import (
         parse_naive_zone as parse_naive_zone,
+    )
+    from wsfix.timestamps import (
         render as render,
+    )
+    from wsfix.timestamps import (
         render_count as render_count,
+    )
+    from wsfix.timestamps import (
         render_rfc3339 as render_rfc3339,
+    )
+    from wsfix.timestamps import (
         to_epoch_seconds as to_epoch_seconds,
     )
 

@@ -58,9 +58,14 @@ Examples:
   wsfix schema --model path/to/models.py:Event
 """
 
-app = typer.Typer(help=HELP, add_completion=False, no_args_is_help=True,
-                  pretty_exceptions_enable=False, rich_markup_mode=None,
-                  context_settings={"help_option_names": ["-h", "--help"]})
+app = typer.Typer(
+    help=HELP,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
 def _version(value: bool) -> None:
@@ -71,8 +76,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
 ) -> None:
     """Find and exactly repair bad timestamps in captured WebSocket message logs."""
 
@@ -148,57 +154,129 @@ def _error(message: str) -> None:
 
 # --- options shared by check and repair ----------------------------------------------------
 
-NaiveTzOption = Annotated[Optional[str], typer.Option(
-    "--naive-tz", metavar="ZONE", show_default=False,
-    help="Zone for ISO times without offset: UTC (default), local, an IANA name (Europe/Berlin), an "
-         "offset (-07:00), or reject.")]
-UnitOption = Annotated[Optional[str], typer.Option(
-    "--unit", metavar="s|ms|us|ns",
-    help="Read every number in the input in this unit instead of inferring it from the magnitude "
-         "(a repaired file is in seconds: check it without --unit).")]
-WindowOption = Annotated[Optional[str], typer.Option(
-    "--window", metavar="START..END", show_default=False,
-    help=f"Plausible instants (years, dates, RFC 3339 times or whole epoch seconds; default {DEFAULT_WINDOW}); "
-         "outside: WS109. 'none' turns the check off.")]
-SelectOption = Annotated[Optional[list[str]], typer.Option(
-    "--select", metavar="CODES",
-    help="Report only these rule codes or prefixes (comma-separated: WS1,WS003); replaces the "
-         "configuration's select and ignore.")]
-ExtendSelectOption = Annotated[Optional[list[str]], typer.Option(
-    "--extend-select", metavar="CODES", help="Also report these codes or prefixes.")]
-IgnoreOption = Annotated[Optional[list[str]], typer.Option(
-    "--ignore", metavar="CODES", help="Do not report these codes or prefixes (the longest prefix wins).")]
-ConfigOption = Annotated[Optional[str], typer.Option(
-    "--config", metavar="PATH",
-    help="Read [tool.wsfix] from this file instead of the first pyproject.toml with one, searched "
-         "from the current folder upward.")]
-SchemaOption = Annotated[Optional[str], typer.Option(
-    "--schema", metavar="NAME",
-    help="A built-in model: websocket-message (the default), server-message, error-message.")]
-ModelOption = Annotated[Optional[str], typer.Option(
-    "--model", metavar="MODULE:CLASS",
-    help="Your Pydantic v2 model instead: pkg.module:Class or path/to/file.py:Class.")]
-TimestampFieldOption = Annotated[Optional[list[str]], typer.Option(
-    "--timestamp-field", metavar="PATH[:UNIT]",
-    help="Also a timestamp field (repeatable): data.trades[*].time, books.*.ts; E:ms for whole "
-         "milliseconds.")]
-TimestampPatternOption = Annotated[Optional[str], typer.Option(
-    "--timestamp-pattern", metavar="REGEX",
-    help="Names of number fields that hold times (default: timestamp|ts|time|.+_at|.+_time|.+_ts).")]
-FormatOption = Annotated[Optional[str], typer.Option(
-    "--format", metavar="FORMAT", show_default=False,
-    help="Capture format: auto (by name and content), jsonl, har or prefixed (log lines).")]
-MessagePathOption = Annotated[Optional[str], typer.Option(
-    "--message-path", metavar="PATH",
-    help="Where the message sits in each record (an envelope), e.g. data; a JSON string there is "
-         "read as the message.")]
-JobsOption = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", metavar="N", min=1, show_default=False,
-    help="Processes to lint a JSON Lines file with [default: every CPU for a file over 16 MB, "
-         "else 1]; standard input, gzip'd captures and other formats take one.")]
-NoProgressOption = Annotated[bool, typer.Option(
-    "--no-progress", help="No progress bar (otherwise shown on standard error, when it is a terminal, "
-    "for files over 8 MB).")]
+NaiveTzOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--naive-tz",
+        metavar="ZONE",
+        show_default=False,
+        help="Zone for ISO times without offset: UTC (default), local, an IANA name (Europe/Berlin), an "
+        "offset (-07:00), or reject.",
+    ),
+]
+UnitOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--unit",
+        metavar="s|ms|us|ns",
+        help="Read every number in the input in this unit instead of inferring it from the magnitude "
+        "(a repaired file is in seconds: check it without --unit).",
+    ),
+]
+WindowOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--window",
+        metavar="START..END",
+        show_default=False,
+        help=f"Plausible instants (years, dates, RFC 3339 times or whole epoch seconds; default {DEFAULT_WINDOW}); "
+        "outside: WS109. 'none' turns the check off.",
+    ),
+]
+SelectOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--select",
+        metavar="CODES",
+        help="Report only these rule codes or prefixes (comma-separated: WS1,WS003); replaces the "
+        "configuration's select and ignore.",
+    ),
+]
+ExtendSelectOption = Annotated[
+    Optional[list[str]], typer.Option("--extend-select", metavar="CODES", help="Also report these codes or prefixes.")
+]
+IgnoreOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--ignore", metavar="CODES", help="Do not report these codes or prefixes (the longest prefix wins)."),
+]
+ConfigOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--config",
+        metavar="PATH",
+        help="Read [tool.wsfix] from this file instead of the first pyproject.toml with one, searched "
+        "from the current folder upward.",
+    ),
+]
+SchemaOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--schema",
+        metavar="NAME",
+        help="A built-in model: websocket-message (the default), server-message, error-message.",
+    ),
+]
+ModelOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--model",
+        metavar="MODULE:CLASS",
+        help="Your Pydantic v2 model instead: pkg.module:Class or path/to/file.py:Class.",
+    ),
+]
+TimestampFieldOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--timestamp-field",
+        metavar="PATH[:UNIT]",
+        help="Also a timestamp field (repeatable): data.trades[*].time, books.*.ts; E:ms for whole milliseconds.",
+    ),
+]
+TimestampPatternOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--timestamp-pattern",
+        metavar="REGEX",
+        help="Names of number fields that hold times (default: timestamp|ts|time|.+_at|.+_time|.+_ts).",
+    ),
+]
+FormatOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        show_default=False,
+        help="Capture format: auto (by name and content), jsonl, har or prefixed (log lines).",
+    ),
+]
+MessagePathOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--message-path",
+        metavar="PATH",
+        help="Where the message sits in each record (an envelope), e.g. data; a JSON string there is "
+        "read as the message.",
+    ),
+]
+JobsOption = Annotated[
+    Optional[int],
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        show_default=False,
+        help="Processes to lint a JSON Lines file with [default: every CPU for a file over 16 MB, "
+        "else 1]; standard input, gzip'd captures and other formats take one.",
+    ),
+]
+NoProgressOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-progress",
+        help="No progress bar (otherwise shown on standard error, when it is a terminal, for files over 8 MB).",
+    ),
+]
 
 
 def _progress_bars(no_progress: bool, stdout_busy: bool) -> Any:
@@ -229,32 +307,59 @@ def _build_settings(config: str | None, **given: Any) -> Settings:
 
 # --- check ---------------------------------------------------------------------------------
 
+
 @app.command(no_args_is_help=True)
 @_guarded
 def check(
-    files: Annotated[list[str], typer.Argument(
-        metavar="FILE...", help="Captures to check, one JSON message per line; - reads standard input.",
-        show_default=False)],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE...",
+            help="Captures to check, one JSON message per line; - reads standard input.",
+            show_default=False,
+        ),
+    ],
     naive_tz: NaiveTzOption = None,
     unit: UnitOption = None,
     window: WindowOption = None,
-    max_rows: Annotated[Optional[int], typer.Option(
-        "--max-rows", metavar="N", min=0, show_default=False,
-        help=f"Show at most N findings in the table (default {DEFAULT_MAX_ROWS}).")] = None,
+    max_rows: Annotated[
+        Optional[int],
+        typer.Option(
+            "--max-rows",
+            metavar="N",
+            min=0,
+            show_default=False,
+            help=f"Show at most N findings in the table (default {DEFAULT_MAX_ROWS}).",
+        ),
+    ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every finding in the table.")] = False,
-    output_format: Annotated[Optional[str], typer.Option(
-        "--output-format", metavar="FORMAT", envvar="WSFIX_OUTPUT_FORMAT", show_default=False,
-        help=f"One of {', '.join(REPORTERS)} (default full: a table).")] = None,
-    output_file: Annotated[Optional[str], typer.Option(
-        "--output-file", metavar="PATH",
-        help="Write the report in --output-format to PATH; the table still goes to standard output.")] = None,
+    output_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT",
+            envvar="WSFIX_OUTPUT_FORMAT",
+            show_default=False,
+            help=f"One of {', '.join(REPORTERS)} (default full: a table).",
+        ),
+    ] = None,
+    output_file: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output-file",
+            metavar="PATH",
+            help="Write the report in --output-format to PATH; the table still goes to standard output.",
+        ),
+    ] = None,
     select: SelectOption = None,
     extend_select: ExtendSelectOption = None,
     ignore: IgnoreOption = None,
-    exit_zero: Annotated[bool, typer.Option(
-        "--exit-zero", help="Exit 0 even when there are findings (2 still means wsfix failed).")] = False,
-    statistics: Annotated[bool, typer.Option(
-        "--statistics", help="Print a count per rule instead of the findings.")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (2 still means wsfix failed).")
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print a count per rule instead of the findings.")
+    ] = False,
     config: ConfigOption = None,
     schema: SchemaOption = None,
     model: ModelOption = None,
@@ -272,11 +377,24 @@ def check(
     from wsfix.reporters import ReportOptions, open_reporter
     from wsfix.run import check_captures
 
-    settings = _build_settings(config, naive_tz=naive_tz, unit=unit, window=window, max_rows=max_rows,
-                               show_all=show_all, output_format=output_format, select=select,
-                               extend_select=extend_select, ignore=ignore, schema=schema, model=model,
-                               timestamp_fields=timestamp_field, timestamp_pattern=timestamp_pattern,
-                               capture_format=capture_format, message_path=message_path)
+    settings = _build_settings(
+        config,
+        naive_tz=naive_tz,
+        unit=unit,
+        window=window,
+        max_rows=max_rows,
+        show_all=show_all,
+        output_format=output_format,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        schema=schema,
+        model=model,
+        timestamp_fields=timestamp_field,
+        timestamp_pattern=timestamp_pattern,
+        capture_format=capture_format,
+        message_path=message_path,
+    )
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
     output_file = _stdout_as_dash(output_file)
@@ -290,37 +408,56 @@ def check(
                 from wsfix.repair import refuse_same_file
 
                 refuse_same_file(path, output_file)
-    options = ReportOptions(max_rows=settings.max_rows, base_dir=os.getcwd(),
-                            step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None)
+    options = ReportOptions(
+        max_rows=settings.max_rows, base_dir=os.getcwd(), step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None
+    )
     with open_reporter(settings.output_format, sys.stdout, options, output_file, statistics) as reporter:
         stdout_busy = output_file is None and not statistics and settings.output_format != "full"
-        summary = check_captures(files, settings, reporter, jobs=jobs,
-                                 progress=_progress_bars(no_progress, stdout_busy=stdout_busy))
+        summary = check_captures(
+            files, settings, reporter, jobs=jobs, progress=_progress_bars(no_progress, stdout_busy=stdout_busy)
+        )
     return ExitCode.FINDINGS if summary.tally.total and not exit_zero else ExitCode.OK
 
 
 # --- repair --------------------------------------------------------------------------------
 
+
 @app.command(no_args_is_help=True)
 @_guarded
 def repair(
-    files: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[FILE...]", help="Captures to repair in place (with --in-place or --dry-run), instead "
-        "of --in.", show_default=False)] = None,
-    source: Annotated[Optional[str], typer.Option(
-        "--in", metavar="FILE", help="The capture to repair; - reads standard input.", show_default=False)] = None,
-    target: Annotated[Optional[str], typer.Option(
-        "--out", metavar="FILE", help="Where to write the repaired copy; - writes standard output.")] = None,
-    in_place: Annotated[bool, typer.Option(
-        "--in-place", help="Repair the input itself (after copying it to FILE + --backup-suffix).")] = False,
-    backup_suffix: Annotated[str, typer.Option(
-        "--backup-suffix", metavar="SUFFIX", help="With --in-place: backup name suffix; '' for no backup.",
-    )] = ".orig",
+    files: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[FILE...]",
+            help="Captures to repair in place (with --in-place or --dry-run), instead of --in.",
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        Optional[str],
+        typer.Option("--in", metavar="FILE", help="The capture to repair; - reads standard input.", show_default=False),
+    ] = None,
+    target: Annotated[
+        Optional[str],
+        typer.Option("--out", metavar="FILE", help="Where to write the repaired copy; - writes standard output."),
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Repair the input itself (after copying it to FILE + --backup-suffix).")
+    ] = False,
+    backup_suffix: Annotated[
+        str,
+        typer.Option(
+            "--backup-suffix",
+            metavar="SUFFIX",
+            help="With --in-place: backup name suffix; '' for no backup.",
+        ),
+    ] = ".orig",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out (or backup).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing; report what would change.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the changed lines.")] = False,
-    exit_non_zero_on_fix: Annotated[bool, typer.Option(
-        "--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit).")] = False,
+    exit_non_zero_on_fix: Annotated[
+        bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit).")
+    ] = False,
     naive_tz: NaiveTzOption = None,
     unit: UnitOption = None,
     window: WindowOption = None,
@@ -346,10 +483,21 @@ def repair(
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _build_settings(config, naive_tz=naive_tz, unit=unit, window=window, select=select,
-                               extend_select=extend_select, ignore=ignore, schema=schema, model=model,
-                               timestamp_fields=timestamp_field, timestamp_pattern=timestamp_pattern,
-                               capture_format=capture_format, message_path=message_path)
+    settings = _build_settings(
+        config,
+        naive_tz=naive_tz,
+        unit=unit,
+        window=window,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        schema=schema,
+        model=model,
+        timestamp_fields=timestamp_field,
+        timestamp_pattern=timestamp_pattern,
+        capture_format=capture_format,
+        message_path=message_path,
+    )
     if source is not None and files:
         raise UsageError("name the capture either with --in or as FILE..., not both")
     sources = [source] if source is not None else files or []
@@ -367,19 +515,29 @@ def repair(
         # (a second run changes nothing): find out first, before any of the files is touched.
         for path in sources:
             backup = path + backup_suffix
-            if os.path.lexists(backup) and repair_capture(path, RepairTarget(dry_run=True), settings,
-                                                          jobs=jobs).lines_changed:
-                raise OutputError(f"{backup}: backup already exists (use --force to overwrite it, "
-                                  f"or --backup-suffix '' for no backup); no file was changed")
+            if (
+                os.path.lexists(backup)
+                and repair_capture(path, RepairTarget(dry_run=True), settings, jobs=jobs).lines_changed
+            ):
+                raise OutputError(
+                    f"{backup}: backup already exists (use --force to overwrite it, "
+                    f"or --backup-suffix '' for no backup); no file was changed"
+                )
     code = ExitCode.OK
     for path in sources:
         log = sys.stderr if target == STDIN else sys.stdout
         on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
         result = repair_capture(
-            path, RepairTarget(path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run,
-                               overwrite_backup=force),
-            settings, on_change, stdout=sys.stdout.buffer, jobs=jobs,
-            progress=_progress_bars(no_progress, stdout_busy=diff or target == STDIN))
+            path,
+            RepairTarget(
+                path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run, overwrite_backup=force
+            ),
+            settings,
+            on_change,
+            stdout=sys.stdout.buffer,
+            jobs=jobs,
+            progress=_progress_bars(no_progress, stdout_busy=diff or target == STDIN),
+        )
         _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
         if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
             code = ExitCode.FINDINGS
@@ -396,8 +554,9 @@ def _stdout_as_dash(path: str | None) -> str | None:
     return STDIN if standard_stream(path) == 1 else path
 
 
-def _check_repair_targets(source: str, target: str | None, in_place: bool, backup_suffix: str,
-                          force: bool, dry_run: bool, diff: bool) -> None:
+def _check_repair_targets(
+    source: str, target: str | None, in_place: bool, backup_suffix: str, force: bool, dry_run: bool, diff: bool
+) -> None:
     if in_place and target is not None:
         raise UsageError("use either --out or --in-place, not both")
     if not in_place and target is None and not dry_run:
@@ -442,46 +601,57 @@ def _diff_text(record: bytes) -> str:
     return printable(record.rstrip(b"\r\n").decode("utf-8", "backslashreplace"))
 
 
-def _print_repair_summary(log: TextIO, source: str, target: str | None, in_place: bool,
-                          dry_run: bool, result: Any, settings: Settings) -> None:
+def _print_repair_summary(
+    log: TextIO, source: str, target: str | None, in_place: bool, dry_run: bool, result: Any, settings: Settings
+) -> None:
     from wsfix import rules
 
     fixed = sum(result.fixed.values())
     where = printable(source if in_place or target is None else f"{source} -> {target}")
     verb = "Would repair" if dry_run else "Repaired"
     skipped = f", skipped {result.skipped:,} without a JSON message" if result.skipped else ""
-    log.write(f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
-              f"{result.lines:,} {result.noun}s ({where}{skipped}). Naive times read as "
-              f"{settings.policy.naive_zone.name}.\n")
+    log.write(
+        f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
+        f"{result.lines:,} {result.noun}s ({where}{skipped}). Naive times read as "
+        f"{settings.policy.naive_zone.name}.\n"
+    )
     if result.repeated_keys:
         lines = result.repeated_key_lines
         more = ", ..." if result.repeated_keys > len(lines) else ""
-        log.write(f"{result.repeated_keys:,} of them in records that repeat the key "
-                  f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more}): "
-                  f"{'would replace' if dry_run else 'replaced'} the last one, which pydantic reads; "
-                  "the others are left as written.\n")
+        log.write(
+            f"{result.repeated_keys:,} of them in records that repeat the key "
+            f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more}): "
+            f"{'would replace' if dry_run else 'replaced'} the last one, which pydantic reads; "
+            "the others are left as written.\n"
+        )
     if result.remaining:
         left = sum(result.remaining.values())
         log.write(f"Left unchanged: {left:,} finding{'s' if left != 1 else ''} without a fix:\n")
         for code in sorted(result.remaining):
             lines = result.remaining_lines[code]
             more = ", ..." if result.remaining[code] > len(lines) else ""
-            log.write(f"  {code} {rules.BY_CODE[code].name} x{result.remaining[code]:,} "
-                      f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more})\n")
+            log.write(
+                f"  {code} {rules.BY_CODE[code].name} x{result.remaining[code]:,} "
+                f"(line{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines))}{more})\n"
+            )
         if source != STDIN:  # read once: there is no input left to check
             log.write("Run wsfix check on the input for the details.\n")
 
 
 # --- rule ----------------------------------------------------------------------------------
 
+
 @app.command()
 @_guarded
 def rule(
-    code: Annotated[Optional[str], typer.Argument(
-        metavar="[CODE]", help="A rule code (WS102) or name (timestamp-naive-iso).", show_default=False)] = None,
+    code: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[CODE]", help="A rule code (WS102) or name (timestamp-naive-iso).", show_default=False),
+    ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every rule.")] = False,
-    output_format: Annotated[str, typer.Option(
-        "--output-format", metavar="text|json", help="Text (default) or JSON.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--output-format", metavar="text|json", help="Text (default) or JSON.")
+    ] = "text",
 ) -> ExitCode:
     """Explain a rule: what it finds, why it matters, an example before and after, and its fix."""
     from wsfix import explain
@@ -500,6 +670,7 @@ def rule(
 
 
 # --- schema --------------------------------------------------------------------------------
+
 
 @app.command("schema")
 @_guarded
@@ -520,12 +691,15 @@ def schema_command(
     out.write(printable(f"Schema {built.name}: {built.description or built.model.__qualname__}") + "\n")
     fields = built.timestamp_fields
     if not fields:
-        out.write("No timestamp fields found: name them with --timestamp-field PATH[:UNIT], or "
-                  "widen --timestamp-pattern.\n")
+        out.write(
+            "No timestamp fields found: name them with --timestamp-field PATH[:UNIT], or widen --timestamp-pattern.\n"
+        )
         return ExitCode.OK
     rows = [("Field", "Type", "Required", "Target (what repair writes)", "Found by")]
-    rows += [(field.name, field.type_text, "yes" if field.required else "no", field.target.label,
-              field.found_by) for field in fields]
+    rows += [
+        (field.name, field.type_text, "yes" if field.required else "no", field.target.label, field.found_by)
+        for field in fields
+    ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
@@ -551,7 +725,8 @@ def _app_for(args: list[str]) -> typer.Typer:
 # click's base exception, as typer raises it (typer carries its own copy of click, older typer
 # releases use click itself): found through an exception typer names.
 _COMMAND_LINE_ERROR: type[Exception] = next(
-    kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException")
+    kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "ClickException"
+)
 
 
 def main() -> None:

@@ -51,8 +51,7 @@ class CommandLine(NamedTuple):
 
 def _codes(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError(f"expected a list of rule codes or prefixes such as [\"WS1\", \"WS003\"], "
-                         f"got {_toml_repr(value)}")
+        raise ValueError(f'expected a list of rule codes or prefixes such as ["WS1", "WS003"], got {_toml_repr(value)}')
     for prefix in value:
         check_prefix(prefix)
     return tuple(value)
@@ -184,8 +183,11 @@ def _read_table(path: str, required: bool) -> dict[str, Any] | None:
     return table
 
 
-def build_settings(cli: CommandLine, config_path: str | None = None, start: str | None = None,
-                   ) -> tuple[Settings, str | None]:
+def build_settings(
+    cli: CommandLine,
+    config_path: str | None = None,
+    start: str | None = None,
+) -> tuple[Settings, str | None]:
     """Settings from the command line over `[tool.wsfix]`, and the configuration file used.
 
     `config_path` (from `--config`) is read as given; otherwise the table is looked for from
@@ -213,18 +215,26 @@ def build_settings(cli: CommandLine, config_path: str | None = None, start: str 
         unit=_parsed(Unit.parse, unit, unit_source) if unit is not None else None,
         window=_parsed(parse_window, window, window_source),
     )
-    for option, prefixes in (("--select", cli.select), ("--extend-select", cli.extend_select),
-                             ("--ignore", cli.ignore)):
+    for option, prefixes in (
+        ("--select", cli.select),
+        ("--extend-select", cli.extend_select),
+        ("--ignore", cli.ignore),
+    ):
         for prefix in prefixes or ():
             try:
                 check_prefix(prefix)
             except UsageError as error:
                 raise UsageError(f"{option}: {error}") from None
-    codes = selected_codes([
-        RuleSelection(select=config.get("select"), extend_select=config.get("extend-select", ()),
-                      ignore=config.get("ignore", ())),
-        RuleSelection(select=cli.select, extend_select=cli.extend_select or (), ignore=cli.ignore or ()),
-    ])
+    codes = selected_codes(
+        [
+            RuleSelection(
+                select=config.get("select"),
+                extend_select=config.get("extend-select", ()),
+                ignore=config.get("ignore", ()),
+            ),
+            RuleSelection(select=cli.select, extend_select=cli.extend_select or (), ignore=cli.ignore or ()),
+        ]
+    )
     schema_name, _ = pick(cli.schema, "schema", None)
     model, _ = pick(cli.model, "model", None)
     timestamp_fields, _ = pick(cli.timestamp_fields, "timestamp-fields", ())
@@ -238,9 +248,16 @@ def build_settings(cli: CommandLine, config_path: str | None = None, start: str 
         if has_wildcard(envelope):
             raise UsageError(f"{message_path_source} {message_path}: names one place, without [*] or *")
     schema = build_schema(schema_name, model, tuple(timestamp_fields), timestamp_pattern)
-    settings = Settings(policy=policy, schema=schema, max_rows=None if cli.show_all else max_rows,
-                        select=codes, ignore=(), output_format=output_format,
-                        capture_format=capture_format, message_path=envelope)
+    settings = Settings(
+        policy=policy,
+        schema=schema,
+        max_rows=None if cli.show_all else max_rows,
+        select=codes,
+        ignore=(),
+        output_format=output_format,
+        capture_format=capture_format,
+        message_path=envelope,
+    )
     return settings, path
 
 

@@ -55,4 +55,4 @@ def _escape(char: str) -> str:
 
 def shorten(text: str, width: int) -> str:
     """`text` cut to `width` characters with a trailing ellipsis when longer."""
-    return text if len(text) <= width else f"{text[:width - 1]}…"
+    return text if len(text) <= width else f"{text[: width - 1]}…"

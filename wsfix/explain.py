@@ -42,12 +42,17 @@ def rule_text(rule: Rule) -> str:
     """The full documentation of one rule."""
     fixable = "fixable with wsfix repair" if rule.fixable else "no automatic fix"
     after = _shown(rule.example.repaired) if rule.example.repaired is not None else "(unchanged: no automatic fix)"
-    fix = (f"Fix (wsfix repair): {rule.fix}; only the value's bytes change."
-           if rule.fix else "Fix: none; wsfix repair copies the line unchanged and lists it.")
-    return (f"{rule.code} {rule.name} ({rule.severity.value}; {fixable})\n\n"
-            f"{rule.explanation.strip()}\n\n"
-            f"Example{_in_field(rule)}:\n  before: {_shown(rule.example.bad)}\n  after:  {after}\n\n"
-            f"{fix}\n")
+    fix = (
+        f"Fix (wsfix repair): {rule.fix}; only the value's bytes change."
+        if rule.fix
+        else "Fix: none; wsfix repair copies the line unchanged and lists it."
+    )
+    return (
+        f"{rule.code} {rule.name} ({rule.severity.value}; {fixable})\n\n"
+        f"{rule.explanation.strip()}\n\n"
+        f"Example{_in_field(rule)}:\n  before: {_shown(rule.example.bad)}\n  after:  {after}\n\n"
+        f"{fix}\n"
+    )
 
 
 def _in_field(rule: Rule) -> str:
@@ -64,11 +69,15 @@ def _shown(line: str) -> str:
 def catalog_text() -> str:
     """One line per rule: code, name, severity, whether it has a fix, summary."""
     rows = [("Code", "Name", "Severity", "Fix", "Summary")]
-    rows += [(rule.code, rule.name, rule.severity.value, "yes" if rule.fixable else "no", rule.summary)
-             for rule in rules.RULES]
+    rows += [
+        (rule.code, rule.name, rule.severity.value, "yes" if rule.fixable else "no", rule.summary)
+        for rule in rules.RULES
+    ]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
-    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
-                   + f"  {row[4]}\n" for row in rows)
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + f"  {row[4]}\n"
+        for row in rows
+    )
 
 
 def rule_json(rule: Rule) -> str:

@@ -119,8 +119,9 @@ class FieldSpec(NamedTuple):
         return cls(path, unit)
 
 
-def discover_fields(model: type[BaseModel], pattern: str = NAME_PATTERN,
-                    declared: Sequence[FieldSpec] = ()) -> tuple[TimestampField, ...]:
+def discover_fields(
+    model: type[BaseModel], pattern: str = NAME_PATTERN, declared: Sequence[FieldSpec] = ()
+) -> tuple[TimestampField, ...]:
     """The timestamp fields of `model`: found by name and type, then the declared ones (which win
     over a found field at the same path). Raises ValueError for a declared path the model does
     not have or that cannot hold a timestamp."""
@@ -142,6 +143,7 @@ def discover_fields(model: type[BaseModel], pattern: str = NAME_PATTERN,
 
 # --- walking the model ---------------------------------------------------------------------
 
+
 class _Leaf(NamedTuple):
     path: Path
     kind: str  # "float", "int", "datetime", "any" (untyped) or "other"
@@ -162,8 +164,9 @@ def _field(leaf: _Leaf, unit: Unit | None, found_by: str) -> TimestampField:
         # A unit other than seconds is declared for integer counts (`E:ms`, JavaScript's Date.now()).
         target = Target(unit, integer=leaf.kind == "int" or unit is not Unit.S)
     else:
-        raise ValueError(f"{path_text} is {_type_text(leaf.annotation)}, not a number or a datetime: "
-                         "it cannot be a timestamp field")
+        raise ValueError(
+            f"{path_text} is {_type_text(leaf.annotation)}, not a number or a datetime: it cannot be a timestamp field"
+        )
     return TimestampField(leaf.path, target, leaf.required, leaf.nullable, leaf.annotation, found_by)
 
 
@@ -171,8 +174,9 @@ def _leaves(model: type[BaseModel]) -> Iterator[_Leaf]:
     yield from _annotation_leaves(model, (), True, (), ())
 
 
-def _annotation_leaves(annotation: Any, path: Path, required: bool, names: tuple[str, ...],
-                       seen: tuple[type, ...]) -> Iterator[_Leaf]:
+def _annotation_leaves(
+    annotation: Any, path: Path, required: bool, names: tuple[str, ...], seen: tuple[type, ...]
+) -> Iterator[_Leaf]:
     members, nullable = _union_members(annotation)
     kinds = {_leaf_kind(member) for member in members}
     if members and (kinds <= {"float", "int"} or kinds == {"datetime"}):
@@ -184,8 +188,13 @@ def _annotation_leaves(annotation: Any, path: Path, required: bool, names: tuple
             if member in seen:  # a recursive model is walked once, not again inside itself
                 continue
             for key, attr, info in _model_fields(member):
-                yield from _annotation_leaves(info.annotation, (*path, key), info.is_required(),
-                                              (attr,) if key == attr else (attr, key), (*seen, member))
+                yield from _annotation_leaves(
+                    info.annotation,
+                    (*path, key),
+                    info.is_required(),
+                    (attr,) if key == attr else (attr, key),
+                    (*seen, member),
+                )
             continue
         inner = _container_item(member)
         if inner is not None:
@@ -216,8 +225,10 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
             if found is not None:
                 break
         if found is None:
-            raise ValueError(f"{format_path(path)}: {format_path(path[:depth]) or 'the model'} has no "
-                             f"{format_path(path[depth:depth + 1])} (it is {_type_text(annotation)})")
+            raise ValueError(
+                f"{format_path(path)}: {format_path(path[:depth]) or 'the model'} has no "
+                f"{format_path(path[depth : depth + 1])} (it is {_type_text(annotation)})"
+            )
         annotation, required, names = found
     members, nullable = _union_members(annotation)
     if any(member is Any or member is object for member in members):
@@ -305,8 +316,6 @@ def _container_item(annotation: Any) -> tuple[Any, Any] | None:
 
 def _type_text(annotation: Any) -> str:
     members, nullable = _union_members(annotation)
-    texts = [getattr(member, "__name__", None) if isinstance(member, type) else None
-             for member in members]
+    texts = [getattr(member, "__name__", None) if isinstance(member, type) else None for member in members]
     text = " | ".join(t if t else repr(m).replace("typing.", "") for t, m in zip(texts, members, strict=True))
     return f"{text or 'None'}{' | None' if nullable and members else ''}"
-

@@ -46,7 +46,7 @@ class DeepField:
             self._low_dt, self._high_dt = _datetime_bounds(policy)
             return
         assert target.unit is not None
-        scale = 10 ** target.unit.value
+        scale = 10**target.unit.value
         if policy.unit is not None and policy.unit is not target.unit:
             self._low, self._high = math.inf, -math.inf  # every number needs converting
             return
@@ -65,8 +65,9 @@ class DeepField:
         if value is None:
             return self.field.nullable
         if self._datetime:
-            return (value.__class__ is _dt.datetime and value.tzinfo is not None  # type: ignore[attr-defined]
-                    and self._low_dt <= value < self._high_dt)  # type: ignore[operator]
+            return (
+                value.__class__ is _dt.datetime and value.tzinfo is not None and self._low_dt <= value < self._high_dt
+            )
         cls = value.__class__
         if cls is int or (cls is float and not self._int_only):
             return self._low <= value < self._high  # type: ignore[operator]
@@ -79,15 +80,22 @@ class DeepField:
 
 def _datetime_bounds(policy: Policy) -> tuple[_dt.datetime, _dt.datetime]:
     window = policy.window
-    if policy.unit is not None or window is None or not (
-            _WATERSHED_SAFE[0] <= window.start and window.end <= _WATERSHED_SAFE[1]):
-        never = _dt.datetime.max.replace(tzinfo=_dt.timezone.utc)
+    if (
+        policy.unit is not None
+        or window is None
+        or not (_WATERSHED_SAFE[0] <= window.start and window.end <= _WATERSHED_SAFE[1])
+    ):
+        never = _dt.datetime.max.replace(tzinfo=_dt.UTC)
         return never, never  # every datetime gets a closer look
     return window.as_datetimes()
 
 
-def _walk(value: object, steps: tuple[Step, ...], index: int, prefix: Concrete,
-          ) -> Iterator[tuple[Concrete, object]]:
+def _walk(
+    value: object,
+    steps: tuple[Step, ...],
+    index: int,
+    prefix: Concrete,
+) -> Iterator[tuple[Concrete, object]]:
     if index == len(steps):
         yield prefix, value
         return
@@ -111,7 +119,7 @@ def _walk(value: object, steps: tuple[Step, ...], index: int, prefix: Concrete,
             yield from _walk(item, steps, index + 1, (*prefix, position))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _attributes(model: type[BaseModel]) -> dict[str, str]:
     """JSON key (alias) -> Python attribute name, for the fields of `model`."""
     keys: dict[str, Any] = {}

@@ -15,8 +15,16 @@ import bisect
 import json
 import re
 
-_ESCAPES = {ord('"'): '"', ord("\\"): "\\", ord("/"): "/", ord("b"): "\b", ord("f"): "\f",
-            ord("n"): "\n", ord("r"): "\r", ord("t"): "\t"}
+_ESCAPES = {
+    ord('"'): '"',
+    ord("\\"): "\\",
+    ord("/"): "/",
+    ord("b"): "\b",
+    ord("f"): "\f",
+    ord("n"): "\n",
+    ord("r"): "\r",
+    ord("t"): "\t",
+}
 _PLAIN = re.compile(rb'[^"\\]*+')
 _HEX4 = re.compile(rb"[0-9a-fA-F]{4}")
 
@@ -73,7 +81,7 @@ def _escape_at(raw: bytes, position: int) -> tuple[str, int]:
             raise ValueError(f"bad escape at byte {position}")
         return _ESCAPES[kind], position + 2
     code = _hex4(raw, position + 2)
-    if 0xD800 <= code < 0xDC00 and raw[position + 6:position + 8] == b"\\u":
+    if 0xD800 <= code < 0xDC00 and raw[position + 6 : position + 8] == b"\\u":
         low = _hex4(raw, position + 8)
         if 0xDC00 <= low < 0xE000:
             return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), position + 12
@@ -83,7 +91,7 @@ def _escape_at(raw: bytes, position: int) -> tuple[str, int]:
 def _hex4(raw: bytes, position: int) -> int:
     if _HEX4.fullmatch(raw, position, position + 4) is None:
         raise ValueError(f"bad \\u escape at byte {position - 2}")
-    return int(raw[position:position + 4], 16)
+    return int(raw[position : position + 4], 16)
 
 
 def escape(text: str) -> str:

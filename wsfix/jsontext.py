@@ -116,8 +116,11 @@ def find_span(line: bytes, path: Path) -> tuple[int, int] | None:
         return None
 
 
-def iter_spans(text: bytes, pattern: Sequence[Step], start: int = 0,
-               ) -> Iterator[tuple[Path, int, int]]:
+def iter_spans(
+    text: bytes,
+    pattern: Sequence[Step],
+    start: int = 0,
+) -> Iterator[tuple[Path, int, int]]:
     """(concrete path, start, end) of every value matching `pattern` in document order, in the
     value that begins at (or after white space from) byte `start`.
 
@@ -133,8 +136,12 @@ def iter_spans(text: bytes, pattern: Sequence[Step], start: int = 0,
         return
 
 
-def _spans_below(text: bytes, start: int, pattern: tuple[Step, ...], prefix: Path,
-                 ) -> Iterator[tuple[Path, int, int]]:
+def _spans_below(
+    text: bytes,
+    start: int,
+    pattern: tuple[Step, ...],
+    prefix: Path,
+) -> Iterator[tuple[Path, int, int]]:
     if not pattern:
         yield prefix, start, _value_end(text, start)
         return
@@ -183,7 +190,7 @@ def _value_end(line: bytes, start: int) -> int:
     first = line[start]
     if first == _QUOTE:
         return _STRING.match(line, start).end()  # type: ignore[union-attr]
-    if first == _OPEN_OBJECT or first == _OPEN_ARRAY:
+    if first in (_OPEN_OBJECT, _OPEN_ARRAY):
         return _container_end(line, start)
     return _SCALAR.match(line, start).end()  # type: ignore[union-attr]
 
@@ -248,8 +255,12 @@ def _decode_key(raw: bytes) -> str:
 
 
 _LITERALS: dict[bytes, object] = {
-    b"true": True, b"false": False, b"null": None,
-    b"NaN": float("nan"), b"Infinity": float("inf"), b"-Infinity": float("-inf"),
+    b"true": True,
+    b"false": False,
+    b"null": None,
+    b"NaN": float("nan"),
+    b"Infinity": float("inf"),
+    b"-Infinity": float("-inf"),
 }
 
 

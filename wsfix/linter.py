@@ -47,8 +47,13 @@ _new = tuple.__new__  # builds a named tuple without running its Python-level __
 _rule_for = rules.rule_for
 _JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
 _JSON_POSITION_SUFFIX = re.compile(r" at line \d+ column \d+$")
-_TOP_LEVEL_KIND = {ord("["): "an array", ord('"'): "a string", ord("n"): "null", ord("t"): "a boolean",
-                   ord("f"): "a boolean"}
+_TOP_LEVEL_KIND = {
+    ord("["): "an array",
+    ord('"'): "a string",
+    ord("n"): "null",
+    ord("t"): "a boolean",
+    ord("f"): "a boolean",
+}
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
@@ -57,7 +62,7 @@ _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
 # repair needs the fixes, and a table past its last row only counts.
 FULL = 2  # everything
 FIXES = 1  # for top-level seconds fields: line, field, code and fix (and a repeated key's note);
-           # no column, value or pydantic type. Every other problem is complete.
+# no column, value or pydantic type. Every other problem is complete.
 COUNTS = 0  # no problems: how many of each code, with a fix or not
 # Readings of the top-level timestamp values kept, per kind (strings, integers): a capture
 # often repeats its wrong values (0, "", a date), and a reading is exact for its value.
@@ -93,14 +98,23 @@ class Linter:
         self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
         # Top-level float-seconds fields: checked by the probe itself, by JSON key.
-        attributes = {} if issubclass(model, RootModel) else {
-            (info.validation_alias if isinstance(info.validation_alias, str) else info.alias) or name: name
-            for name, info in model.model_fields.items()}
-        fast = [field for field in self._fields if field.top_level and field.target.is_seconds
-                and field.path[0] in attributes]
+        attributes = (
+            {}
+            if issubclass(model, RootModel)
+            else {
+                (info.validation_alias if isinstance(info.validation_alias, str) else info.alias) or name: name
+                for name, info in model.model_fields.items()
+            }
+        )
+        fast = [
+            field
+            for field in self._fields
+            if field.top_level and field.target.is_seconds and field.path[0] in attributes
+        ]
         self._fast_fields = tuple((field, attributes[field.name]) for field in fast)
-        self._fast_by_key = {field.name: _Fast(field, concrete(field.path), field.name, field.nullable)
-                             for field in fast}
+        self._fast_by_key = {
+            field.name: _Fast(field, concrete(field.path), field.name, field.nullable) for field in fast
+        }
         # Every other field: checked on the values strict validation made of it.
         self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
         probe = build_probe(model, self._fast_fields, policy, deeper=bool(self._deep))
@@ -109,18 +123,27 @@ class Linter:
         self._validate_loose = probe.validate_loose
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
-            field.name: TypeAdapter(field.annotation) for field in self._fields}
+            field.name: TypeAdapter(field.annotation) for field in self._fields
+        }
         self._float_fields = frozenset(
-            name for name, adapter in self._field_adapters.items()
+            name
+            for name, adapter in self._field_adapters.items()
             if adapter.core_schema.get("type") == "float"
-            or adapter.core_schema.get("schema", {}).get("type") == "float")
+            or adapter.core_schema.get("schema", {}).get("type") == "float"
+        )
         self._lax_type_cache: dict[tuple[str, Form, type], str | None] = {}
         self._str_readings: dict[str, Reading] = {}
         # Built here, as every validator: a signal must not arrive while pydantic builds one
         # mid-run (it would wrap what the signal raises into an error of its own).
-        self._validate_top_keys = SchemaValidator(core_schema.typed_dict_schema({
-            field.name: core_schema.typed_dict_field(core_schema.any_schema(), required=False)
-            for field in self._fields if field.top_level})).validate_json
+        self._validate_top_keys = SchemaValidator(
+            core_schema.typed_dict_schema(
+                {
+                    field.name: core_schema.typed_dict_field(core_schema.any_schema(), required=False)
+                    for field in self._fields
+                    if field.top_level
+                }
+            )
+        ).validate_json
         self._messages: dict[tuple[str, str], str] = {}
         self._int_readings: dict[int, Reading] = {}
 
@@ -132,16 +155,16 @@ class Linter:
         except ValidationError as error:
             errors = error.errors(include_url=False, include_context=False)
             found = self._timestamps_only(line, line_no, path, errors, FULL)
-            return found if found is not None else self._analyse_invalid(line, line_no, path, errors,
-                                                                         line_no == 1)
+            return found if found is not None else self._analyse_invalid(line, line_no, path, errors, line_no == 1)
         except Exception:  # noqa: BLE001 - a model validator choking on a timestamp value
             return self._analyse_unknown(line, line_no, path)
         if self._deep and any(deep.suspicious(message) for deep in self._deep):
             return self._analyse_valid(line, line_no, path, message, False)
         return _NO_PROBLEMS
 
-    def lint_chunk(self, data: bytes, path: str, first_line: int = 1, detail: int = FULL,
-                   starts_file: bool | None = None) -> ChunkFindings:
+    def lint_chunk(
+        self, data: bytes, path: str, first_line: int = 1, detail: int = FULL, starts_file: bool | None = None
+    ) -> ChunkFindings:
         """The records of `data` (whole lines; the last may lack its \\n) and their problems, in
         order: the same problems as `lint` gives each record. `detail` (FULL, FIXES, COUNTS)
         says how much of each timestamp problem to work out. `starts_file`: whether `data` is
@@ -164,7 +187,7 @@ class Linter:
         line_no = first_line - 1
         deep = self._deep
         if not deep:
-            for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
+            for line_no, line in enumerate(records, first_line):
                 try:
                     validate(line, strict=True)
                 except ValidationError as error:
@@ -172,7 +195,7 @@ class Linter:
                 except Exception:  # noqa: BLE001 - as in lint()
                     note((line_no, line, tell(), None))
         else:
-            for line_no, line in enumerate(records, first_line):  # noqa: B007 - counted below
+            for line_no, line in enumerate(records, first_line):
                 try:
                     message = validate(line, strict=True)
                 except ValidationError as error:
@@ -200,8 +223,11 @@ class Linter:
                     problem = timestamp_error(line, number, path, errors[0], detail, counted)
                     if problem is None:  # nothing to report, or counted already
                         continue
-                    found = ((problem,) if problem is not _NOT_A_TIMESTAMP  # type: ignore[assignment]
-                             else self._analyse_invalid(line, number, path, errors, number == bom_line))
+                    found = (
+                        (problem,)
+                        if problem is not _NOT_A_TIMESTAMP  # type: ignore[assignment]
+                        else self._analyse_invalid(line, number, path, errors, number == bom_line)
+                    )
                 else:
                     found = timestamps_only(line, number, path, errors, detail)
                     if found is None:
@@ -222,8 +248,9 @@ class Linter:
 
     # --- the full analysis, for records that fail the fast path -------------------------------
 
-    def _timestamps_only(self, line: bytes, line_no: int, path: str, errors: list[Any],
-                         detail: int) -> tuple[Problem, ...] | None:
+    def _timestamps_only(
+        self, line: bytes, line_no: int, path: str, errors: list[Any], detail: int
+    ) -> tuple[Problem, ...] | None:
         """The problems of a record the probe rejects for its top-level timestamps alone, or None
         if it rejects more (then only the full analysis can tell). `errors`: the probe's.
 
@@ -261,10 +288,17 @@ class Linter:
         loc = error["loc"]
         if len(loc) != 1 or error["type"] == "missing":
             return None
-        return self._fast_by_key.get(loc[0])  # type: ignore[arg-type]
+        return self._fast_by_key.get(loc[0])
 
-    def _timestamp_error(self, line: bytes, line_no: int, path: str, error: Any, detail: int,
-                         counted: collections.Counter[tuple[str, bool]] | None = None) -> object:
+    def _timestamp_error(
+        self,
+        line: bytes,
+        line_no: int,
+        path: str,
+        error: Any,
+        detail: int,
+        counted: collections.Counter[tuple[str, bool]] | None = None,
+    ) -> object:
         """The problem (or None) behind one probe error, or `_NOT_A_TIMESTAMP` if the error is
         not about the value of a top-level seconds field. With `counted` (COUNTS), the problem is
         counted there instead, and None returned.
@@ -288,8 +322,17 @@ class Linter:
             span, repeated = jsontext.last_member(line, fast.key)
             if span is None:
                 return _NOT_A_TIMESTAMP
-            problem = self._timestamp_problem(line, line_no, path, fast.field, fast.where, span, _UNKNOWN,
-                                              repeated, FIXES if detail == COUNTS else detail)
+            problem = self._timestamp_problem(
+                line,
+                line_no,
+                path,
+                fast.field,
+                fast.where,
+                span,
+                _UNKNOWN,
+                repeated,
+                FIXES if detail == COUNTS else detail,
+            )
             if counted is not None and problem is not None:
                 counted[problem.code, problem.fix is not None] += 1
                 return None
@@ -304,8 +347,12 @@ class Linter:
         if rule is None:
             return None
         seconds = reading[1]
-        fixable = (seconds is not None and reading[2] is None and rule.fix is not None
-                   and rereading(seconds, self.policy) is None)
+        fixable = (
+            seconds is not None
+            and reading[2] is None
+            and rule.fix is not None
+            and rereading(seconds, self.policy) is None
+        )
         if counted is not None:
             counted[rule.code, fixable] += 1
             return None
@@ -313,17 +360,30 @@ class Linter:
         if span is None:
             return _NOT_A_TIMESTAMP
         if detail == FULL:
-            return self._seconds_problem(line, line_no, path, fast.field, fast.key, span, value, reading, rule,
-                                         repeated, detail)
+            return self._seconds_problem(
+                line, line_no, path, fast.field, fast.key, span, value, reading, rule, repeated, detail
+            )
         # FIXES, as `_seconds_problem` makes them, inline: this is a repair's loop
         start, end = span
-        return _new(Problem, (path, line_no, None, fast.key, rule.code,
-                              "" if repeated == 1 else _noted("", repeated), None, None,
-                              _new(Fix, (start, end, render(seconds))) if fixable else None,  # type: ignore[arg-type]
-                              None))
+        return _new(
+            Problem,
+            (
+                path,
+                line_no,
+                None,
+                fast.key,
+                rule.code,
+                "" if repeated == 1 else _noted("", repeated),
+                None,
+                None,
+                _new(Fix, (start, end, render(seconds))) if fixable else None,  # type: ignore[arg-type]
+                None,
+            ),
+        )
 
-    def _analyse_valid(self, line: bytes, line_no: int, path: str, message: Any,
-                       top_level: bool) -> tuple[Problem, ...]:
+    def _analyse_valid(
+        self, line: bytes, line_no: int, path: str, message: Any, top_level: bool
+    ) -> tuple[Problem, ...]:
         """A record valid but for its timestamps: the deeper ones are suspect, and (`top_level`)
         the top-level seconds ones too (`message` then comes from a probe typing them `Any`)."""
         problems = []
@@ -335,22 +395,25 @@ class Linter:
                     # As in `_timestamp_error`: strings and integers are parsed exactly.
                     known = value if value.__class__ is str or value.__class__ is int else _UNKNOWN
                     span, repeated = jsontext.last_member(line, field.name)
-                    problem = self._timestamp_problem(line, line_no, path, field, concrete(field.path), span,
-                                                      known, repeated)
+                    problem = self._timestamp_problem(
+                        line, line_no, path, field, concrete(field.path), span, known, repeated
+                    )
                     if problem is not None:
                         problems.append(problem)
         for deep in self._deep:
             for where, value in deep.values(message):
                 if not deep.fine(value):
-                    problem = self._timestamp_problem(line, line_no, path, deep.field, where,
-                                                      jsontext.find_span(line, where))
+                    problem = self._timestamp_problem(
+                        line, line_no, path, deep.field, where, jsontext.find_span(line, where)
+                    )
                     if problem is not None:
                         problems.append(problem)
         problems.sort(key=Problem.sort_key)
         return tuple(problems)
 
-    def _analyse_invalid(self, line: bytes, line_no: int, path: str, errors: list[Any],
-                         at_start: bool) -> tuple[Problem, ...]:
+    def _analyse_invalid(
+        self, line: bytes, line_no: int, path: str, errors: list[Any], at_start: bool
+    ) -> tuple[Problem, ...]:
         """A record the probe rejects for more than its timestamps; `errors` are the probe's.
         `at_start`: the record starts the capture (a byte order mark may stand there)."""
         first = errors[0]
@@ -380,11 +443,15 @@ class Linter:
         after the BOM, as editors show them; fixes count its bytes, so that repair keeps it.
         """
         # Linted as line 0 so that a second BOM is not skipped too; its problems say line 1.
-        problems = self.lint(line[len(_BOM):], 0, path)
+        problems = self.lint(line[len(_BOM) :], 0, path)
         return tuple(
-            problem._replace(line=1, fix=problem.fix and problem.fix._replace(
-                start=problem.fix.start + len(_BOM), end=problem.fix.end + len(_BOM)))
-            for problem in problems)
+            problem._replace(
+                line=1,
+                fix=problem.fix
+                and problem.fix._replace(start=problem.fix.start + len(_BOM), end=problem.fix.end + len(_BOM)),
+            )
+            for problem in problems
+        )
 
     def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
@@ -400,17 +467,33 @@ class Linter:
                 if field is None:
                     problems.append(self._schema_problem(line, line_no, path, detail))
                     continue
-                where = loc[:len(field.path)]
+                where = loc[: len(field.path)]
                 if detail["type"] == "missing":
                     missing.append(where)
                 located.add(where)
         except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
-            problems.append(Problem(path, line_no, None, "", rules.SCHEMA_VIOLATION,
-                                    f"the model's validation raised {type(error).__name__}: {error}"))
+            problems.append(
+                Problem(
+                    path,
+                    line_no,
+                    None,
+                    "",
+                    rules.SCHEMA_VIOLATION,
+                    f"the model's validation raised {type(error).__name__}: {error}",
+                )
+            )
         for where in missing:
-            problems.append(Problem(path, line_no, None, format_path(where),
-                                    rules.timestamp_wrong_type.RULE.code,
-                                    "required timestamp is missing", pydantic_type="missing"))
+            problems.append(
+                Problem(
+                    path,
+                    line_no,
+                    None,
+                    format_path(where),
+                    rules.timestamp_wrong_type.RULE.code,
+                    "required timestamp is missing",
+                    pydantic_type="missing",
+                )
+            )
         present: object = None  # the top-level timestamp keys the record has, once asked
         for field in self._fields:
             if field.top_level:  # one member: the fast scanner when the key is known to be there
@@ -445,7 +528,7 @@ class Linter:
         """The timestamp field a pydantic error location falls in (the value itself, or a union
         member's tag below it), or None."""
         for field in self._fields:
-            if len(loc) >= len(field.path) and matches(field.path, loc[:len(field.path)]):
+            if len(loc) >= len(field.path) and matches(field.path, loc[: len(field.path)]):
                 return field
         return None
 
@@ -457,15 +540,28 @@ class Linter:
         reason = _JSON_POSITION_SUFFIX.sub("", error["msg"].removeprefix("Invalid JSON: "))
         if line.startswith(_BOM):
             reason = f"the line starts with a UTF-8 byte order mark; {reason}"
-        return Problem(path, line_no, _json_error_column(line, error["msg"]), "", rules.INVALID_JSON,
-                       f"not valid JSON: {reason}", pydantic_type="json_invalid")
+        return Problem(
+            path,
+            line_no,
+            _json_error_column(line, error["msg"]),
+            "",
+            rules.INVALID_JSON,
+            f"not valid JSON: {reason}",
+            pydantic_type="json_invalid",
+        )
 
     def _not_an_object(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         start = line[:64].lstrip(b" \t\r\n")[:1]
         kind = _TOP_LEVEL_KIND.get(start[0], "a number") if start else "nothing"
-        return Problem(path, line_no, jsontext.column_of(line, line.index(start)), "",
-                       rules.NOT_AN_OBJECT, f"the record is {kind}, not a JSON object",
-                       pydantic_type=error["type"])
+        return Problem(
+            path,
+            line_no,
+            jsontext.column_of(line, line.index(start)),
+            "",
+            rules.NOT_AN_OBJECT,
+            f"the record is {kind}, not a JSON object",
+            pydantic_type=error["type"],
+        )
 
     def _schema_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
         loc = tuple(error["loc"])
@@ -477,10 +573,17 @@ class Linter:
         else:
             span = jsontext.find_span(line, loc)
         column = jsontext.column_of(line, span[0]) if span else None
-        value = jsontext.value_text(line[span[0]:span[1]], 200) if span else None
-        return Problem(path, line_no, column, format_path(loc), rules.SCHEMA_VIOLATION,
-                       _noted(self._message(error), repeated), value=value,
-                       pydantic_type=error["type"])
+        value = jsontext.value_text(line[span[0] : span[1]], 200) if span else None
+        return Problem(
+            path,
+            line_no,
+            column,
+            format_path(loc),
+            rules.SCHEMA_VIOLATION,
+            _noted(self._message(error), repeated),
+            value=value,
+            pydantic_type=error["type"],
+        )
 
     def _message(self, error: Any) -> str:
         """pydantic's message, shortened; once per distinct message (an enum's is long to read)."""
@@ -492,10 +595,18 @@ class Linter:
                 self._messages[key] = message
         return message
 
-    def _timestamp_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                           where: Concrete, span: tuple[int, int] | None,
-                           value: object = _UNKNOWN, repeated: int = 1, detail: int = FULL,
-                           ) -> Problem | None:
+    def _timestamp_problem(
+        self,
+        line: bytes,
+        line_no: int,
+        path: str,
+        field: TimestampField,
+        where: Concrete,
+        span: tuple[int, int] | None,
+        value: object = _UNKNOWN,
+        repeated: int = 1,
+        detail: int = FULL,
+    ) -> Problem | None:
         """The problem of the value of `field` at concrete path `where`, whose bytes are `span`
         (None: the key is absent). `value`: its JSON value if already parsed exactly; `repeated`:
         how many times the record names the key (pydantic reads the last, `span`); `detail`: how
@@ -506,8 +617,15 @@ class Linter:
         """
         if span is None:
             if field.required:
-                return Problem(path, line_no, None, format_path(where), rules.timestamp_wrong_type.RULE.code,
-                               "required timestamp is missing", pydantic_type="missing")
+                return Problem(
+                    path,
+                    line_no,
+                    None,
+                    format_path(where),
+                    rules.timestamp_wrong_type.RULE.code,
+                    "required timestamp is missing",
+                    pydantic_type="missing",
+                )
             return None
         start, end = span
         if value is _UNKNOWN:
@@ -516,8 +634,9 @@ class Linter:
             except ValueError:
                 return None
         if not field.target.is_seconds:
-            return self._other_target_problem(line, line_no, path, field, where, start, line[start:end],
-                                              value, repeated)
+            return self._other_target_problem(
+                line, line_no, path, field, where, start, line[start:end], value, repeated
+            )
         reading = classify(value, self.policy)
         if reading[0] is _NULL and field.nullable:
             return None
@@ -525,12 +644,24 @@ class Linter:
         if rule is None:
             return None
         json_path = field.name if where is field.path else format_path(where)
-        return self._seconds_problem(line, line_no, path, field, json_path, span, value, reading, rule,
-                                     repeated, detail)
+        return self._seconds_problem(
+            line, line_no, path, field, json_path, span, value, reading, rule, repeated, detail
+        )
 
-    def _seconds_problem(self, line: bytes, line_no: int, path: str, field: TimestampField, json_path: str,
-                         span: tuple[int, int], value: object, reading: Reading, rule: Any, repeated: int,
-                         detail: int) -> Problem:
+    def _seconds_problem(
+        self,
+        line: bytes,
+        line_no: int,
+        path: str,
+        field: TimestampField,
+        json_path: str,
+        span: tuple[int, int],
+        value: object,
+        reading: Reading,
+        rule: Any,
+        repeated: int,
+        detail: int,
+    ) -> Problem:
         """The problem `rule` finds in `value`, read as `reading`, at bytes `span` of the record,
         in a float seconds field; with only as much worked out as `detail` asks (FULL or FIXES)."""
         start, end = span
@@ -541,20 +672,42 @@ class Linter:
             if again is None:
                 fix = _new(Fix, (start, end, render(seconds)))
         if detail != FULL:  # the note alone: a repair counts fixes of repeated keys
-            return _new(Problem, (path, line_no, None, json_path, rule.code, _noted("", repeated), None, None,
-                                  fix, None))  # type: ignore[no-any-return]
+            return _new(
+                Problem, (path, line_no, None, json_path, rule.code, _noted("", repeated), None, None, fix, None)
+            )
         token = line[start:end]
         message = rule.describe(reading)
         if again is not None:
             assert seconds is not None
             message += verdicts.not_repaired_note(render(seconds), again)
-        return _new(Problem, (path, line_no, jsontext.column_of(line, start), json_path, rule.code,  # type: ignore[no-any-return]
-                              _noted(message, repeated), jsontext.value_text(token),
-                              self._lax_type(field, token, reading[0], value), fix, None))
+        return _new(
+            Problem,
+            (
+                path,
+                line_no,
+                jsontext.column_of(line, start),
+                json_path,
+                rule.code,
+                _noted(message, repeated),
+                jsontext.value_text(token),
+                self._lax_type(field, token, reading[0], value),
+                fix,
+                None,
+            ),
+        )
 
-    def _other_target_problem(self, line: bytes, line_no: int, path: str, field: TimestampField,
-                              where: Concrete, start: int, token: bytes, value: object,
-                              repeated: int) -> Problem | None:
+    def _other_target_problem(
+        self,
+        line: bytes,
+        line_no: int,
+        path: str,
+        field: TimestampField,
+        where: Concrete,
+        start: int,
+        token: bytes,
+        value: object,
+        repeated: int,
+    ) -> Problem | None:
         """A value in a field of whole epoch units or a `datetime` field (see `verdicts`)."""
         reading = classify(value, self.policy, exact=True)
         if reading.form is Form.NULL and field.nullable:
@@ -567,9 +720,17 @@ class Linter:
         if verdict is None:
             return None
         fix = Fix(start, start + len(token), verdict.fix) if verdict.fix is not None else None
-        return Problem(path, line_no, jsontext.column_of(line, start), format_path(where),
-                       verdict.rule.code, _noted(verdict.message, repeated), jsontext.value_text(token),
-                       lax_error, fix)
+        return Problem(
+            path,
+            line_no,
+            jsontext.column_of(line, start),
+            format_path(where),
+            verdict.rule.code,
+            _noted(verdict.message, repeated),
+            jsontext.value_text(token),
+            lax_error,
+            fix,
+        )
 
     def _lax_outcome(self, field: TimestampField, token: bytes) -> tuple[str | None, object]:
         """(pydantic's error type, None) for a value its lax validation rejects in this field, else

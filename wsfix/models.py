@@ -42,8 +42,7 @@ def load_model(spec: str) -> type[BaseModel]:
     if found is BaseModel:
         raise UsageError(f"--model {spec!r}: that is pydantic's BaseModel itself; name your model class")
     if not (isinstance(found, type) and issubclass(found, BaseModel)):
-        if isinstance(found, type) and any(base.__module__.startswith("pydantic.v1")
-                                           for base in found.__mro__):
+        if isinstance(found, type) and any(base.__module__.startswith("pydantic.v1") for base in found.__mro__):
             raise UsageError(f"--model {spec!r}: {name} is a Pydantic v1 model; wsfix needs Pydantic v2")
         raise UsageError(f"--model {spec!r}: {name} is {_kind(found)}, not a Pydantic model class")
     try:
@@ -101,8 +100,12 @@ def _one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def build_schema(schema_name: str | None = None, model_spec: str | None = None,
-                 fields: Sequence[str] = (), pattern: str | None = None) -> Schema:
+def build_schema(
+    schema_name: str | None = None,
+    model_spec: str | None = None,
+    fields: Sequence[str] = (),
+    pattern: str | None = None,
+) -> Schema:
     """The schema a run validates against: a built-in one by name (default `websocket-message`)
     or a model loaded from `model_spec`, with timestamp fields found by name (`pattern`, a regular
     expression the whole field name must match) and type, plus the declared `fields`
@@ -128,8 +131,9 @@ def build_schema(schema_name: str | None = None, model_spec: str | None = None,
         elif schema_name in SCHEMAS:
             base = SCHEMAS[schema_name]
         else:
-            raise UsageError(f"unknown schema {schema_name!r}: expected one of {', '.join(SCHEMAS)} "
-                             "(or --model MODULE:CLASS)")
+            raise UsageError(
+                f"unknown schema {schema_name!r}: expected one of {', '.join(SCHEMAS)} (or --model MODULE:CLASS)"
+            )
         if not specs and pattern is None:
             return base
         model, name = base.model, base.name

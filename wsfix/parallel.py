@@ -24,13 +24,13 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from io import FileIO
-from typing import Any, BinaryIO, NamedTuple, Protocol
+from typing import Any, BinaryIO, NamedTuple, Protocol, Self
 
 from wsfix.errors import InputError, WsfixError
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.problems import Problem
-from wsfix.rules import RULES
 from wsfix.repair import RepairResult
+from wsfix.rules import RULES
 from wsfix.settings import Settings
 
 # A worker's share: large enough that handing it over (a future, a pickled result) is lost in its
@@ -113,8 +113,7 @@ class Chunk(NamedTuple):
             with open(self.path, "rb") as stream:
                 stream.seek(self.start)
                 offset = 0
-                for offset, piece in _with_offsets(stream_chunks(_Limited(stream, size), self.path,
-                                                                 PIECE_BYTES)):
+                for offset, piece in _with_offsets(stream_chunks(_Limited(stream, size), self.path, PIECE_BYTES)):
                     yield offset, piece
                     offset += len(piece)
         except OSError as error:
@@ -164,7 +163,7 @@ class ChunkReader:
             self._stream.close()
             self._stream = None
 
-    def __enter__(self) -> ChunkReader:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -226,11 +225,15 @@ class ChunkLinter:
             found = lint(piece, chunk.path, chunk.first_line + lines, detail, chunk.starts_file and not offset)
             lines += found.lines
             if found.counted is not None:  # COUNTS: a count per kind travels faster than problems
-                counted.update(found.counted if self.selects_all else
-                               {kind: count for kind, count in found.counted.items() if selects(kind[0])})
+                counted.update(
+                    found.counted
+                    if self.selects_all
+                    else {kind: count for kind, count in found.counted.items() if selects(kind[0])}
+                )
                 continue
-            problems += found.problems if self.selects_all else (
-                problem for problem in found.problems if selects(problem.code))
+            problems += (
+                found.problems if self.selects_all else (problem for problem in found.problems if selects(problem.code))
+            )
         return CheckedChunk(lines, problems, counted or None)
 
     def repair(self, chunk: Chunk) -> RepairedChunk:
@@ -244,8 +247,9 @@ class ChunkLinter:
             lines += found.lines
             starts = found.starts
             changed_line = previous_end = 0
-            problems = found.problems if self.selects_all else [
-                problem for problem in found.problems if selects(problem.code)]
+            problems = (
+                found.problems if self.selects_all else [problem for problem in found.problems if selects(problem.code)]
+            )
             for problem in problems:  # in order: by line, then column
                 _, line, _, _, code, message, _, _, fix, _ = problem  # one unpacking: this runs per fix
                 if fix is None:
@@ -272,6 +276,7 @@ class ChunkLinter:
 
 
 # --- cutting captures into chunks ----------------------------------------------------------
+
 
 def stream_chunks(stream: Readable, path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
     """Whole lines of `stream`, about `chunk_bytes` at a time (a longer line comes whole).
@@ -302,8 +307,12 @@ def stream_chunks(stream: Readable, path: str, chunk_bytes: int = CHUNK_BYTES) -
         yield b"".join(pending)
 
 
-def file_ranges(stream: BinaryIO, path: str, size: int, chunk_bytes: int = CHUNK_BYTES,
-                ) -> Iterator[tuple[int, int]]:
+def file_ranges(
+    stream: BinaryIO,
+    path: str,
+    size: int,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Iterator[tuple[int, int]]:
     """Byte ranges of whole lines covering the first `size` bytes of the open file `stream`,
     about `chunk_bytes` each. Reads only a little around each cut."""
     start = 0
@@ -377,7 +386,7 @@ class ChunkRunner:
             self._local = ChunkLinter(self.settings)
         return self._local
 
-    def __enter__(self) -> ChunkRunner:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -386,9 +395,16 @@ class ChunkRunner:
             self._pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
             self._pool = None
 
-    def run(self, kind: str, stream: Readable, path: str, jobs: int, size: int | None,
-            progress: Progress | None = None, full_problems: Callable[[], int | None] = lambda: None,
-            ) -> Iterator[tuple[Chunk, Any]]:
+    def run(
+        self,
+        kind: str,
+        stream: Readable,
+        path: str,
+        jobs: int,
+        size: int | None,
+        progress: Progress | None = None,
+        full_problems: Callable[[], int | None] = lambda: None,
+    ) -> Iterator[tuple[Chunk, Any]]:
         """(chunk, result) for each chunk of the capture open as `stream`, in order. `kind` is
         "check" (results: CheckedChunk) or "repair" (RepairedChunk). With several `jobs`, the
         capture must be the regular file `path` of `size` bytes, which the workers read
@@ -399,15 +415,15 @@ class ChunkRunner:
         else:
             yield from self._run_pool(kind, path, jobs, size, progress, full_problems)
 
-    def _run_here(self, kind: str, stream: Readable, path: str, progress: Progress | None,
-                  full_problems: Callable[[], int | None]) -> Iterator[tuple[Chunk, Any]]:
+    def _run_here(
+        self, kind: str, stream: Readable, path: str, progress: Progress | None, full_problems: Callable[[], int | None]
+    ) -> Iterator[tuple[Chunk, Any]]:
         work: Callable[[Chunk], Any] = getattr(self.prepare(), kind)
         first_line = 1
         offset = 0
         # In this process a chunk is one piece: read bytes are linted while still in the cache.
         for data in stream_chunks(stream, path, min(self.chunk_bytes, PIECE_BYTES)):
-            chunk = Chunk(path, offset, offset + len(data), data,
-                          first_line if kind == "check" else 1, full_problems())
+            chunk = Chunk(path, offset, offset + len(data), data, first_line if kind == "check" else 1, full_problems())
             result = work(chunk)
             yield chunk, result
             first_line += result.lines
@@ -415,8 +431,15 @@ class ChunkRunner:
             if progress is not None:
                 progress.advance(len(data))
 
-    def _run_pool(self, kind: str, path: str, jobs: int, size: int, progress: Progress | None,
-                  full_problems: Callable[[], int | None]) -> Iterator[tuple[Chunk, Any]]:
+    def _run_pool(
+        self,
+        kind: str,
+        path: str,
+        jobs: int,
+        size: int,
+        progress: Progress | None,
+        full_problems: Callable[[], int | None],
+    ) -> Iterator[tuple[Chunk, Any]]:
         pool = self._get_pool(jobs)
         in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
         try:
@@ -453,8 +476,9 @@ class ChunkRunner:
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork")  # see can_fork
-        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.prepare(),))
+        self._pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_start_worker, initargs=(self.prepare(),)
+        )
         self._pool_jobs = jobs
         return self._pool
 

@@ -38,13 +38,17 @@ def concrete(path: Path) -> Concrete:
         raise ValueError(f"path {format_path(path)} names more than one place")
     return path  # type: ignore[return-value]
 
+
 _BARE_KEY = re.compile(r"[\w$-]+")
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     \[\*\]                        # every array element
   | \[(?P<index>\d+)\]            # one array element
   | \[(?P<quoted>"(?:[^"\\]|\\.)*")\]   # a key written as a JSON string
   | (?P<dot>\.)?(?P<key>[^.\[\]]+)      # a bare key, or * for every member
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 def parse_path(text: str) -> Path:
@@ -56,8 +60,9 @@ def parse_path(text: str) -> Path:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or (match["key"] is not None and not match["dot"] and steps):
-            raise ValueError(f"path {text!r}: unexpected {text[position:position + 10]!r} at "
-                             f"character {position + 1}")
+            raise ValueError(
+                f"path {text!r}: unexpected {text[position : position + 10]!r} at character {position + 1}"
+            )
         if match["key"] is not None and match["dot"] and not steps:
             raise ValueError(f"path {text!r} starts with a dot")
         if match["index"] is not None:

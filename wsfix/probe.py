@@ -49,8 +49,9 @@ def plausible_range(policy: Policy) -> tuple[float, float]:
     return max(window.start, low), min(window.end, high)
 
 
-def build_probe(model: type[BaseModel], fast: Sequence[tuple[TimestampField, str]], policy: Policy,
-                deeper: bool) -> Probe:
+def build_probe(
+    model: type[BaseModel], fast: Sequence[tuple[TimestampField, str]], policy: Policy, deeper: bool
+) -> Probe:
     """The probe of `model` whose `fast` fields (field, attribute) must hold plausible seconds;
     `deeper`: whether the schema has other timestamp fields, whose values the linter looks at."""
     low, high = plausible_range(policy)
@@ -71,17 +72,50 @@ def build_probe(model: type[BaseModel], fast: Sequence[tuple[TimestampField, str
 def _derived(model: type[BaseModel], overrides: dict[str, Any]) -> type[BaseModel]:
     if not overrides:
         return model
-    return create_model(f"{model.__name__}Probe", __base__=model, **overrides)  # type: ignore[call-overload, no-any-return]
+    return create_model(f"{model.__name__}Probe", __base__=model, **overrides)
 
 
 # What `unbuilt_validator` knows how to carry over from a model's fields to a typed dict: any
 # other key (a new pydantic feature) keeps the model's own validator.
-_FIELDS_KEYS = frozenset({"type", "fields", "model_name", "computed_fields", "strict", "extras_schema",
-                          "extra_behavior", "ref", "metadata", "serialization"})
-_FIELD_KEYS = frozenset({"type", "schema", "validation_alias", "serialization_alias", "serialization_exclude",
-                         "serialization_exclude_if", "frozen", "metadata"})
-_PLAIN_DEFAULT_KEYS = frozenset({"type", "schema", "default", "default_factory", "default_factory_takes_data",
-                                 "copy_default", "ref", "metadata", "serialization"})
+_FIELDS_KEYS = frozenset(
+    {
+        "type",
+        "fields",
+        "model_name",
+        "computed_fields",
+        "strict",
+        "extras_schema",
+        "extra_behavior",
+        "ref",
+        "metadata",
+        "serialization",
+    }
+)
+_FIELD_KEYS = frozenset(
+    {
+        "type",
+        "schema",
+        "validation_alias",
+        "serialization_alias",
+        "serialization_exclude",
+        "serialization_exclude_if",
+        "frozen",
+        "metadata",
+    }
+)
+_PLAIN_DEFAULT_KEYS = frozenset(
+    {
+        "type",
+        "schema",
+        "default",
+        "default_factory",
+        "default_factory_takes_data",
+        "copy_default",
+        "ref",
+        "metadata",
+        "serialization",
+    }
+)
 
 
 _ANY_OBJECT: Final = {"type": "typed-dict", "fields": {}, "extra_behavior": "ignore"}
@@ -92,9 +126,12 @@ def _lean(schema: Any) -> Any:
     makes less of it: an object of anything (`dict[str, Any]`, often most of a message's bytes)
     is checked to be an object, and its members are not built."""
     kind = schema.get("type")
-    if (kind == "dict" and schema.keys() <= {"type", "keys_schema", "values_schema"}
-            and schema.get("keys_schema", {"type": "str"}) == {"type": "str"}  # JSON keys are strings
-            and schema.get("values_schema", {"type": "any"}) == {"type": "any"}):
+    if (
+        kind == "dict"
+        and schema.keys() <= {"type", "keys_schema", "values_schema"}
+        and schema.get("keys_schema", {"type": "str"}) == {"type": "str"}  # JSON keys are strings
+        and schema.get("values_schema", {"type": "any"}) == {"type": "any"}
+    ):
         return _ANY_OBJECT
     if kind == "nullable" and schema.keys() <= {"type", "schema"}:
         return {"type": "nullable", "schema": _lean(schema["schema"])}
@@ -116,8 +153,12 @@ def unbuilt_validator(model: Any) -> Any:
     definitions = None
     if schema.get("type") == "definitions":
         definitions, schema = schema["definitions"], schema["schema"]
-    if (schema.get("type") != "model" or schema.get("custom_init") or schema.get("root_model")
-            or schema.get("post_init")):
+    if (
+        schema.get("type") != "model"
+        or schema.get("custom_init")
+        or schema.get("root_model")
+        or schema.get("post_init")
+    ):
         return None
     model_fields = schema["schema"]
     if model_fields.get("type") != "model-fields" or not model_fields.keys() <= _FIELDS_KEYS:
@@ -143,7 +184,8 @@ def unbuilt_validator(model: Any) -> Any:
     if "extra_behavior" not in typed and "extra_fields_behavior" in config:  # a model reads it there
         typed["extra_behavior"] = config["extra_fields_behavior"]
     if typed.get("extra_behavior") == "forbid" and any(
-            field.get("validation_alias", name) != name for name, field in fields.items()):
+        field.get("validation_alias", name) != name for name, field in fields.items()
+    ):
         # Whether a forbidding model refuses a field's own name when the field has an alias has
         # changed between pydantic releases (2.13 takes it silently, 2.14 refuses it, as a typed
         # dict does): only the model's own validator is sure to say what the model says.

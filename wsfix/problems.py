@@ -28,11 +28,12 @@ class Fix(NamedTuple):
 # Ends the message of a finding about a key the record repeats: pydantic reads the last one only,
 # and so do wsfix's findings and fixes.
 REPEATED_KEY_NOTE = " (the key appears {count} times; pydantic reads the last one, reported here)"
-_REPEATED_KEY_END = REPEATED_KEY_NOTE[REPEATED_KEY_NOTE.index("}") + 1:]
+_REPEATED_KEY_END = REPEATED_KEY_NOTE[REPEATED_KEY_NOTE.index("}") + 1 :]
 
 
 class Problem(NamedTuple):
-    """One finding (a named tuple: immutable, cheap to make, and picklable for worker processes). `line` and `column` are 1-based as users see them; `column` counts characters.
+    """One finding (a named tuple: immutable, cheap to make, and picklable for worker processes).
+    `line` and `column` are 1-based as users see them; `column` counts characters.
 
     `json_path` is the field (`timestamp`, `payload.user`), empty for the record itself; `value` is
     the field's JSON text exactly as written (None for record-level problems); `pydantic_type` is the

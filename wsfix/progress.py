@@ -62,9 +62,17 @@ def progress_bar(label: str, total: int, stream: TextIO) -> Iterator[_Bar | None
     # No refresh thread (workers are forked while it would run) and no redirection of
     # sys.stdout: the report keeps its own stream.
     # Fits in 80 columns: the file's name, a bar, megabytes done, time left.
-    with Progress(TextColumn("{task.description}", markup=False), BarColumn(bar_width=24), DownloadColumn(),
-                  TimeRemainingColumn(), console=console, auto_refresh=False, transient=True,
-                  redirect_stdout=False, redirect_stderr=False) as progress:
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(bar_width=24),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        auto_refresh=False,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as progress:
         task = progress.add_task(printable(shorten(os.path.basename(label) or label, 24)), total=total)
         bar = _Bar(progress, task)
         yield bar

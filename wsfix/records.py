@@ -54,8 +54,11 @@ class Segment(NamedTuple):
 Lint = Callable[[bytes, int, str], Sequence[Problem]]
 
 
-def segment_problems(segment: Segment, lint: Lint, path: str,
-                     ) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
+def segment_problems(
+    segment: Segment,
+    lint: Lint,
+    path: str,
+) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
     """Each record with its problems in the capture's terms (None: no JSON to lint there)."""
     locator: Locator | None = None
     for record in segment.records:
@@ -89,8 +92,7 @@ def encoded(record: Record, text: str) -> str:
 def _moved(problem: Problem, record: Record, locator: Locator) -> Problem:
     fix = problem.fix
     if fix is not None:
-        fix = Fix(to_segment(record, fix.start), to_segment(record, fix.end),
-                  encoded(record, fix.replacement))
+        fix = Fix(to_segment(record, fix.start), to_segment(record, fix.end), encoded(record, fix.replacement))
     line, column = record.line, None
     if problem.column is not None:
         assert record.message is not None
@@ -100,10 +102,10 @@ def _moved(problem: Problem, record: Record, locator: Locator) -> Problem:
 
 def _byte_offset(text: bytes, column: int) -> int:
     """The byte offset of 1-based character `column` (the inverse of `jsontext.column_of`)."""
-    prefix = text[:column - 1]
+    prefix = text[: column - 1]
     if prefix.isascii():
         return column - 1
-    characters = text.decode("utf-8", "surrogateescape")[:column - 1]
+    characters = text.decode("utf-8", "surrogateescape")[: column - 1]
     return len(characters.encode("utf-8", "surrogateescape"))
 
 

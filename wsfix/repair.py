@@ -10,6 +10,7 @@ No printing; the caller reports.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import secrets
 import shutil
@@ -32,13 +33,12 @@ def apply_fixes(record: bytes, fixes: Sequence[Fix]) -> bytes:
         start, end, replacement = fixes[0]
         return record[:start] + replacement.encode() + record[end:]
     ordered = sorted(fixes, key=lambda fix: fix.start)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
-            raise ValueError(f"overlapping fixes at bytes {before.start}-{before.end} and "
-                             f"{after.start}-{after.end}")
+            raise ValueError(f"overlapping fixes at bytes {before.start}-{before.end} and {after.start}-{after.end}")
     result = record
     for fix in reversed(ordered):  # right to left, so earlier offsets stay valid
-        result = result[:fix.start] + fix.replacement.encode() + result[fix.end:]
+        result = result[: fix.start] + fix.replacement.encode() + result[fix.end :]
     return result
 
 
@@ -78,18 +78,23 @@ class RepairResult:
         self.remaining.update(later.remaining)
         for code, later_lines in later.remaining_lines.items():
             lines = self.remaining_lines.setdefault(code, [])
-            for line in later_lines[:max(self.FIRST_LINES_KEPT - len(lines), 0)]:
+            for line in later_lines[: max(self.FIRST_LINES_KEPT - len(lines), 0)]:
                 lines.append(line + line_offset)
         self.repeated_keys += later.repeated_keys
-        for line in later.repeated_key_lines[:max(self.FIRST_LINES_KEPT - len(self.repeated_key_lines), 0)]:
+        for line in later.repeated_key_lines[: max(self.FIRST_LINES_KEPT - len(self.repeated_key_lines), 0)]:
             self.repeated_key_lines.append(line + line_offset)
 
 
 ChangeHook = Callable[[int, bytes, bytes], None]
 
 
-def repair_records(records: Iterable[bytes], lint: Callable[[bytes, int], Sequence[Problem]],
-                   out: Any, result: RepairResult, on_change: ChangeHook | None = None) -> None:
+def repair_records(
+    records: Iterable[bytes],
+    lint: Callable[[bytes, int], Sequence[Problem]],
+    out: Any,
+    result: RepairResult,
+    on_change: ChangeHook | None = None,
+) -> None:
     """Write every record to `out` (anything with `write(bytes)`), fixed where `lint` offers fixes;
     tally into `result`.
 
@@ -112,8 +117,14 @@ def repair_records(records: Iterable[bytes], lint: Callable[[bytes, int], Sequen
     result.lines = line_no
 
 
-def repair_segments(segments: Iterable[Segment], lint: Lint, path: str, out: Any,
-                    result: RepairResult, on_change: ChangeHook | None = None) -> None:
+def repair_segments(
+    segments: Iterable[Segment],
+    lint: Lint,
+    path: str,
+    out: Any,
+    result: RepairResult,
+    on_change: ChangeHook | None = None,
+) -> None:
     """As `repair_records`, for the segments of a capture format: each record's fixes land in
     its segment's bytes (escaped where the message sits inside a JSON string), every other byte
     is copied. `on_change` sees each changed line of the file."""
@@ -154,8 +165,7 @@ def _tally(problems: Sequence[Problem], result: RepairResult) -> list[Fix]:
 
 def _changed_lines(first_line: int, old: bytes, new: bytes, on_change: ChangeHook) -> None:
     # Replacements hold no line breaks (numbers, date-times, escaped text), so lines pair up.
-    for line_no, (before, after) in enumerate(zip(old.split(b"\n"), new.split(b"\n"), strict=True),
-                                              first_line):
+    for line_no, (before, after) in enumerate(zip(old.split(b"\n"), new.split(b"\n"), strict=True), first_line):
         if before != after:
             on_change(line_no, before, after)
 
@@ -211,13 +221,13 @@ class AtomicFile:
         self.stream.flush()  # what `write` buffered goes first
         descriptor = self.stream.fileno()
         for first in range(0, len(parts), _MOST_PARTS):
-            batch = parts[first:first + _MOST_PARTS]
+            batch = parts[first : first + _MOST_PARTS]
             size = sum(map(len, batch))
             written = os.writev(descriptor, batch)
             if written < size:  # a short write (a signal, a nearly full disk): write the rest
                 rest = memoryview(b"".join(batch))[written:]
                 while rest:
-                    rest = rest[os.write(descriptor, rest):]
+                    rest = rest[os.write(descriptor, rest) :]
             self._written += size
         if self._written - self._handed_over >= WRITE_BEHIND:
             self._write_behind()
@@ -229,11 +239,13 @@ class AtomicFile:
         if hasattr(os, "posix_fadvise") and self.replaces_target:
             descriptor = self.stream.fileno()
             with contextlib.suppress(OSError):
-                os.posix_fadvise(descriptor, self._handed_over, self._written - self._handed_over,
-                                 os.POSIX_FADV_DONTNEED)
+                os.posix_fadvise(
+                    descriptor, self._handed_over, self._written - self._handed_over, os.POSIX_FADV_DONTNEED
+                )
                 if self._dropped < self._handed_over:
-                    os.posix_fadvise(descriptor, self._dropped, self._handed_over - self._dropped,
-                                     os.POSIX_FADV_DONTNEED)
+                    os.posix_fadvise(
+                        descriptor, self._dropped, self._handed_over - self._dropped, os.POSIX_FADV_DONTNEED
+                    )
         self._dropped = self._handed_over
         self._handed_over = self._written
 
@@ -249,13 +261,22 @@ except (AttributeError, OSError, ValueError):
 
 
 # O_EXCL: never open a file that is already there. O_BINARY and O_NOINHERIT exist on Windows only.
-_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-               | getattr(os, "O_NOINHERIT", 0) | getattr(os, "O_CLOEXEC", 0))
+_TEMP_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NOINHERIT", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 @contextlib.contextmanager
-def atomic_output(target: str, mode_from: str | None = None, backup: str | None = None,
-                  ) -> Iterator[AtomicFile]:
+def atomic_output(
+    target: str,
+    mode_from: str | None = None,
+    backup: str | None = None,
+) -> Iterator[AtomicFile]:
     """Write `target` all or nothing: a temp file in its folder, fsync, then `os.replace`.
 
     The new file gets the mode of `mode_from` (the input) when given. With `backup`, the current

@@ -45,8 +45,7 @@ class Tally:
         return sum(self.fixable.values())
 
     def by_severity(self, severity: Severity) -> int:
-        return sum(count for code, count in self.counts.items()
-                   if rules.BY_CODE[code].severity is severity)
+        return sum(count for code, count in self.counts.items() if rules.BY_CODE[code].severity is severity)
 
 
 _EVERY_CODE = tuple(rule.code for rule in rules.RULES)
@@ -69,13 +68,23 @@ class Summary(NamedTuple):
     rules: tuple[str, ...] = _EVERY_CODE
 
     @classmethod
-    def of_run(cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings,
-               skipped: int = 0, noun: str = "line") -> Summary:
+    def of_run(
+        cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings, skipped: int = 0, noun: str = "line"
+    ) -> Summary:
         policy = settings.policy
-        return cls(files=files, lines=lines, tally=tally, naive_zone=policy.naive_zone.name,
-                   schema=settings.schema.name, unit=policy.unit.label if policy.unit else None,
-                   window=str(policy.window) if policy.window else "none",
-                   rules=settings.selected_codes, skipped=skipped, noun=noun)
+        return cls(
+            files=files,
+            lines=lines,
+            tally=tally,
+            naive_zone=policy.naive_zone.name,
+            schema=settings.schema.name,
+            unit=policy.unit.label if policy.unit else None,
+            window=str(policy.window) if policy.window else "none",
+            rules=settings.selected_codes,
+            skipped=skipped,
+            noun=noun,
+        )
+
     skipped: int = 0  # records without a JSON message (prefixed logs, HAR, envelopes): not checked
     noun: str = "line"  # what a record is: line, message (HAR), record (several formats)
 
@@ -91,7 +100,9 @@ class Summary(NamedTuple):
         else:
             errors = tally.by_severity(Severity.ERROR)
             warnings = tally.by_severity(Severity.WARNING)
-            found = (f"{errors:,} error{'s' if errors != 1 else ''}, "
-                     f"{warnings:,} warning{'s' if warnings != 1 else ''}; "
-                     f"{tally.fixable_total:,} fixable with wsfix repair")
+            found = (
+                f"{errors:,} error{'s' if errors != 1 else ''}, "
+                f"{warnings:,} warning{'s' if warnings != 1 else ''}; "
+                f"{tally.fixable_total:,} fixable with wsfix repair"
+            )
         return f"Checked {lines} in {files}: {found}. Naive times read as {self.naive_zone}."

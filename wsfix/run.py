@@ -23,8 +23,8 @@ from wsfix.linter import Linter
 from wsfix.parallel import CHUNK_BYTES, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.problems import Fix, Problem
 from wsfix.records import segment_problems
-from wsfix.report import Summary, Tally
 from wsfix.repair import ChangeHook, RepairResult, apply_fixes, atomic_output, repair_segments
+from wsfix.report import Summary, Tally
 from wsfix.reporters import Reporter
 from wsfix.settings import Settings
 
@@ -59,9 +59,15 @@ def choose_format(settings: Settings, path: str, stream: CaptureStream) -> Captu
     return capture_format
 
 
-def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter, *,
-                   jobs: int | None = None, progress: ProgressFactory | None = None,
-                   chunk_bytes: int = CHUNK_BYTES) -> Summary:
+def check_captures(
+    paths: Sequence[str],
+    settings: Settings,
+    reporter: Reporter,
+    *,
+    jobs: int | None = None,
+    progress: ProgressFactory | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Summary:
     """Lint every capture in order, report each selected problem, and summarise.
 
     `jobs`: processes per JSON Lines file (None: automatic, see `parallel.resolve_jobs`); the
@@ -94,14 +100,22 @@ def check_captures(paths: Sequence[str], settings: Settings, reporter: Reporter,
                             if selects(problem.code):
                                 tally.add(problem)
                                 reporter.add(problem)
-    summary = Summary.of_run(tuple(paths), lines, tally, settings, skipped=skipped,
-                             noun=nouns.pop() if len(nouns) == 1 else "record")
+    summary = Summary.of_run(
+        tuple(paths), lines, tally, settings, skipped=skipped, noun=nouns.pop() if len(nouns) == 1 else "record"
+    )
     reporter.finish(summary)
     return summary
 
 
-def _check_lines(runner: ChunkRunner, stream: CaptureStream, path: str, reporter: Reporter, tally: Tally,
-                 jobs: int | None, progress: ProgressFactory | None) -> int:
+def _check_lines(
+    runner: ChunkRunner,
+    stream: CaptureStream,
+    path: str,
+    reporter: Reporter,
+    tally: Tally,
+    jobs: int | None,
+    progress: ProgressFactory | None,
+) -> int:
     """Lint a JSON Lines capture chunk by chunk, reporting its selected problems; its line count."""
     add = tally.add
     report = reporter.add
@@ -110,8 +124,9 @@ def _check_lines(runner: ChunkRunner, stream: CaptureStream, path: str, reporter
     first_line = 1
     with _progress(progress, path, size) as bar:
         # Past the rows a table shows, findings are only counted.
-        for chunk, checked in runner.run("check", stream, path, resolve_jobs(jobs, size), size, bar,
-                                         reporter.problems_wanted):
+        for chunk, checked in runner.run(
+            "check", stream, path, resolve_jobs(jobs, size), size, bar, reporter.problems_wanted
+        ):
             for problem in renumbered(checked.problems, first_line - chunk.first_line):
                 add(problem)  # already selected by the chunk's linter
                 report(problem)
@@ -122,8 +137,7 @@ def _check_lines(runner: ChunkRunner, stream: CaptureStream, path: str, reporter
     return first_line - 1
 
 
-def _progress(progress: ProgressFactory | None, path: str,
-              size: int | None) -> AbstractContextManager[Progress | None]:
+def _progress(progress: ProgressFactory | None, path: str, size: int | None) -> AbstractContextManager[Progress | None]:
     if progress is None or size is None:
         return contextlib.nullcontext()
     return progress(path, size)
@@ -143,10 +157,17 @@ class RepairTarget(NamedTuple):
     overwrite_backup: bool = False
 
 
-def repair_capture(source: str, target: RepairTarget, settings: Settings,
-                   on_change: ChangeHook | None = None, stdout: object = None, *,
-                   jobs: int | None = None, progress: ProgressFactory | None = None,
-                   chunk_bytes: int = CHUNK_BYTES) -> RepairResult:
+def repair_capture(
+    source: str,
+    target: RepairTarget,
+    settings: Settings,
+    on_change: ChangeHook | None = None,
+    stdout: object = None,
+    *,
+    jobs: int | None = None,
+    progress: ProgressFactory | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> RepairResult:
     """Repair `source` into `target`; `stdout` is the binary stream `-` writes to. A target
     file named `*.gz` is written gzip-compressed; anything else uncompressed.
 
@@ -187,13 +208,16 @@ def repair_capture(source: str, target: RepairTarget, settings: Settings,
                     if target.in_place and not result.lines_changed:
                         out.discard()  # nothing changed: leave the file (and its mtime) alone
                     elif backup is not None and not target.overwrite_backup and os.path.lexists(backup):
-                        raise OutputError(f"{backup}: backup already exists (use --force to overwrite it, "
-                                          f"or --backup-suffix '' for no backup); {source} is unchanged")
+                        raise OutputError(
+                            f"{backup}: backup already exists (use --force to overwrite it, "
+                            f"or --backup-suffix '' for no backup); {source} is unchanged"
+                        )
     return result
 
 
-def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairResult,
-                    on_change: ChangeHook | None) -> None:
+def _write_repaired(
+    chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairResult, on_change: ChangeHook | None
+) -> None:
     """Write each chunk with its edits spliced in; every other byte is copied as is."""
     write_parts = _parts_writer(out)
     # A dry run without a diff needs only the counts: chunks linted by workers are not read again.
@@ -208,9 +232,13 @@ def _write_repaired(chunks: Iterable[tuple[Any, Any]], out: Any, result: RepairR
     result.lines = first_line - 1
 
 
-def _write_chunk(data: bytes | memoryview, edits: list[tuple[int, int, int, bytes]],
-                 write_parts: Callable[[Sequence[bytes | memoryview]], None], first_line: int,
-                 on_change: ChangeHook | None) -> None:
+def _write_chunk(
+    data: bytes | memoryview,
+    edits: list[tuple[int, int, int, bytes]],
+    write_parts: Callable[[Sequence[bytes | memoryview]], None],
+    first_line: int,
+    on_change: ChangeHook | None,
+) -> None:
     if not edits:
         write_parts((data,))
         return
@@ -242,8 +270,9 @@ def _parts_writer(out: Any) -> Callable[[Sequence[bytes | memoryview]], None]:
     return write_joined
 
 
-def _report_changes(data: bytes, edits: list[tuple[int, int, int, bytes]], first_line: int,
-                    on_change: ChangeHook) -> None:
+def _report_changes(
+    data: bytes, edits: list[tuple[int, int, int, bytes]], first_line: int, on_change: ChangeHook
+) -> None:
     """Call `on_change(line, record, repaired record)` for each record the edits change."""
     index = 0
     while index < len(edits):

@@ -21,8 +21,7 @@ from pydantic import BaseModel
 
 from wsfix.fields import SECONDS, TimestampField
 
-__all__ = ["DEFAULT_SCHEMA", "SCHEMAS", "MessageType", "Schema", "TimestampField",
-           "WebSocketMessage"]
+__all__ = ["DEFAULT_SCHEMA", "SCHEMAS", "MessageType", "Schema", "TimestampField", "WebSocketMessage"]
 
 
 class MessageType(str, Enum):
@@ -98,8 +97,9 @@ class Schema(NamedTuple):
 
 
 def seconds_field(name: str, required: bool, annotation: Any) -> TimestampField:
-    return TimestampField((name,), SECONDS, required=required, nullable=not required,
-                          annotation=annotation, found_by="name")
+    return TimestampField(
+        (name,), SECONDS, required=required, nullable=not required, annotation=annotation, found_by="name"
+    )
 
 
 WEBSOCKET_MESSAGE = Schema(
@@ -137,12 +137,15 @@ def _reconstructed(name: str) -> Callable[[], Schema]:
         from wsfix import reconstructed
 
         return reconstructed.SCHEMAS[name]
+
     return load
 
 
-SCHEMAS: Mapping[str, Schema] = _Catalog({
-    WEBSOCKET_MESSAGE.name: lambda: WEBSOCKET_MESSAGE,
-    "server-message": _reconstructed("server-message"),
-    "error-message": _reconstructed("error-message"),
-})
+SCHEMAS: Mapping[str, Schema] = _Catalog(
+    {
+        WEBSOCKET_MESSAGE.name: lambda: WEBSOCKET_MESSAGE,
+        "server-message": _reconstructed("server-message"),
+        "error-message": _reconstructed("error-message"),
+    }
+)
 DEFAULT_SCHEMA = WEBSOCKET_MESSAGE

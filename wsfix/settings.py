@@ -87,7 +87,7 @@ def check_prefix(prefix: str) -> None:
         raise UsageError(f"unknown rule code or prefix {prefix!r} (wsfix rule --all lists the codes)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _decide(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool | None:
     """True: selected; False: ignored; None: no prefix of either matches `code`."""
     selected = max((len(prefix) for prefix in select if code.startswith(prefix)), default=-1)

@@ -29,12 +29,12 @@ from typing import Final, NamedTuple
 __all__ = [
     "DEFAULT_POLICY",
     "DEFAULT_WINDOW",
+    "UTC_ZONE",
     "Form",
     "NaiveZone",
     "Policy",
     "Reading",
     "TimestampError",
-    "UTC_ZONE",
     "Unit",
     "Window",
     "classify",
@@ -127,8 +127,12 @@ _UNIT_EXPONENT: Final = {unit: unit.value for unit in Unit}
 _UNIT_WORDS: Final = {Unit.S: "seconds", Unit.MS: "milliseconds", Unit.US: "microseconds", Unit.NS: "nanoseconds"}
 
 # Magnitudes (absolute value, exclusive upper bound) at which a number is read in each unit.
-_UNIT_BOUNDS: Final = ((Decimal(10) ** 11, Unit.S), (Decimal(10) ** 14, Unit.MS),
-                       (Decimal(10) ** 17, Unit.US), (Decimal(10) ** 20, Unit.NS))
+_UNIT_BOUNDS: Final = (
+    (Decimal(10) ** 11, Unit.S),
+    (Decimal(10) ** 14, Unit.MS),
+    (Decimal(10) ** 17, Unit.US),
+    (Decimal(10) ** 20, Unit.NS),
+)
 
 
 def inferred_range(unit: Unit) -> tuple[float, float]:
@@ -157,7 +161,7 @@ class NaiveZone(NamedTuple):
         return self.tzinfo is None and not self.rejects
 
 
-UTC_ZONE: Final = NaiveZone("UTC", _dt.timezone.utc)
+UTC_ZONE: Final = NaiveZone("UTC", _dt.UTC)
 _OFFSET_SPEC = re.compile(r"([+\-\u2212])(\d{2})(?::?(\d{2}))?")
 
 
@@ -207,9 +211,9 @@ class Window:
 
     def as_datetimes(self) -> tuple[_dt.datetime, _dt.datetime]:
         """The bounds as aware UTC datetimes, clamped to the years 1-9999 a datetime can hold."""
-        epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-        lowest = _dt.datetime.min.replace(tzinfo=_dt.timezone.utc)
-        highest = _dt.datetime.max.replace(tzinfo=_dt.timezone.utc)
+        epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+        lowest = _dt.datetime.min.replace(tzinfo=_dt.UTC)
+        highest = _dt.datetime.max.replace(tzinfo=_dt.UTC)
         bounds = []
         for seconds in (self.start, self.end):
             try:
@@ -246,8 +250,9 @@ def parse_window(text: str) -> Window | None:
             bound += "T00:00:00Z"
         reading = classify(bound, Policy(window=None))
         if reading.form is not Form.ISO_OFFSET or reading.seconds is None:
-            raise ValueError(f"window bound {written!r} is not a year, a date, a date-time with offset, "
-                             "or whole epoch seconds")
+            raise ValueError(
+                f"window bound {written!r} is not a year, a date, a date-time with offset, or whole epoch seconds"
+            )
         if reading.seconds != math.floor(reading.seconds):
             raise ValueError(f"window bound {written!r} is not a whole second")
         bounds.append(int(reading.seconds))
@@ -334,8 +339,12 @@ def render(seconds: float) -> str:
 _SECONDS_LIMIT: Final = 1e11  # numbers from here on are read as milliseconds when units are inferred
 
 
-def rereading(seconds: float, policy: Policy, written: str | None = None, unit: Unit = Unit.S,
-              ) -> Reading | None:
+def rereading(
+    seconds: float,
+    policy: Policy,
+    written: str | None = None,
+    unit: Unit = Unit.S,
+) -> Reading | None:
     """How `policy` would read `written` (by default `render(seconds)`), the JSON number a repair
     puts in place of a value naming the instant `seconds`, in whole or float `unit`s; None when
     that changes nothing: it reads as the same instant, or as none at all (outside the window: no
@@ -382,14 +391,16 @@ def render_rfc3339(exact: Decimal) -> str | None:
     scaled = int("".join(map(str, digit_tuple))) * (-1 if sign else 1)
     places = max(-exponent, 0)
     scaled *= 10 ** max(exponent, 0)
-    whole, rest = divmod(scaled, 10 ** places)  # floor: 0.5 s before the epoch is 23:59:59.5
+    whole, rest = divmod(scaled, 10**places)  # floor: 0.5 s before the epoch is 23:59:59.5
     days, second_of_day = divmod(whole, 86_400)
     if not -719_162 <= days <= 2_932_896:  # 0001-01-01 .. 9999-12-31
         return None
     day = _dt.date.fromordinal(_EPOCH_ORDINAL + days)
     fraction = f".{rest:0{places}d}".rstrip("0") if rest else ""
-    return (f"{day.isoformat()}T{second_of_day // 3600:02d}:{second_of_day // 60 % 60:02d}:"
-            f"{second_of_day % 60:02d}{fraction}Z")
+    return (
+        f"{day.isoformat()}T{second_of_day // 3600:02d}:{second_of_day // 60 % 60:02d}:"
+        f"{second_of_day % 60:02d}{fraction}Z"
+    )
 
 
 _EXACT: Final = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
@@ -416,8 +427,7 @@ def classify(value: object, policy: Policy = DEFAULT_POLICY, exact: bool = False
                 float(value)
             except OverflowError:
                 return _number_out_of_range(Form.NUMBER, "", overflows=True)
-            return _number_out_of_range(Form.NUMBER, f"a {value.bit_length()}-bit integer",
-                                        overflows=False)
+            return _number_out_of_range(Form.NUMBER, f"a {value.bit_length()}-bit integer", overflows=False)
         return _classify_decimal(Decimal(value), Form.NUMBER, policy, exact)
     if isinstance(value, float):
         if value != value or value in (_INF, -_INF):
@@ -485,8 +495,8 @@ def parse_decimal(text: str) -> Decimal:
         return Decimal((sign, (1,), -_FAR_EXPONENT if exponent.startswith("-") else _FAR_EXPONENT))
 
 
-_SMALL_LIMIT: Final = 10 ** 20
-_POWERS: Final = tuple(10 ** k for k in range(40))
+_SMALL_LIMIT: Final = 10**20
+_POWERS: Final = tuple(10**k for k in range(40))
 # (bound, unit, its exponent) of `_UNIT_BOUNDS` in integers: |value| < bound reads in unit.
 _INT_UNIT_BOUNDS: Final = tuple((int(bound), unit, unit.value) for bound, unit in _UNIT_BOUNDS)
 
@@ -524,27 +534,30 @@ def _classify_decimal(number: Decimal, form: Form, policy: Policy, exact: bool) 
                 unit = candidate
                 break
         else:
-            return _number_out_of_range(form, _decimal_repr(number),
-                                        overflows=_overflows(number))
+            return _number_out_of_range(form, _decimal_repr(number), overflows=_overflows(number))
     elif not number:  # zero is the same instant in every unit: read it as seconds
         unit = Unit.S
     seconds = _scaled_to_float(number, unit.value)
     if seconds in (_INF, -_INF):
-        return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as "
-                       "infinity)", unit=unit)
+        return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as infinity)", unit=unit)
     if exact:
         sign, digits, exponent = number.as_tuple()
-        return _check_window(Reading(form, seconds, unit=unit, exact=Decimal(
-            (sign, digits, exponent - unit.value))), policy)  # type: ignore[operator]
+        assert isinstance(exponent, int)  # a finite number: 'n', 'N' and 'F' are NaN and infinity
+        return _check_window(
+            Reading(form, seconds, unit=unit, exact=Decimal((sign, digits, exponent - unit.value))), policy
+        )
     return _check_window(Reading(form, seconds, unit=unit), policy)
 
 
 def _number_out_of_range(form: Form, shown: str, overflows: bool) -> Reading:
     if overflows:
-        return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as "
-                       "infinity)")
-    return Reading(form, None, f"{shown} is too large to be epoch seconds, milliseconds, "
-                   "microseconds or nanoseconds (|value| >= 1e20)", out_of_range=True)
+        return Reading(Form.NON_FINITE, None, "the number overflows a float (pydantic reads it as infinity)")
+    return Reading(
+        form,
+        None,
+        f"{shown} is too large to be epoch seconds, milliseconds, microseconds or nanoseconds (|value| >= 1e20)",
+        out_of_range=True,
+    )
 
 
 def _overflows(number: Decimal) -> bool:
@@ -574,9 +587,15 @@ def _check_window(reading: Reading, policy: Policy) -> Reading:
     seconds = reading.seconds
     if window is None or seconds is None or window.start <= seconds < window.end:
         return reading
-    return Reading(reading.form, seconds,
-                   f"{_describe_seconds(seconds)} is outside the plausible window {window}",
-                   unit=reading.unit, zone=reading.zone, out_of_range=True, exact=reading.exact)
+    return Reading(
+        reading.form,
+        seconds,
+        f"{_describe_seconds(seconds)} is outside the plausible window {window}",
+        unit=reading.unit,
+        zone=reading.zone,
+        out_of_range=True,
+        exact=reading.exact,
+    )
 
 
 def _describe_seconds(seconds: float) -> str:
@@ -588,6 +607,7 @@ def _describe_seconds(seconds: float) -> str:
 
 # --- strings -------------------------------------------------------------------------------
 
+
 def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
     match = _RFC3339.fullmatch(text)
     if match is not None:
@@ -596,26 +616,33 @@ def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
             return reading
     stripped = text.strip(" \t\n\r")
     if not stripped:
-        return Reading(Form.UNPARSEABLE, None,
-                       "empty string" if not text else "string holds only white space")
+        return Reading(Form.UNPARSEABLE, None, "empty string" if not text else "string holds only white space")
     if _NUMERIC.fullmatch(text):
         plain = None if exact else _PLAIN_NUMBER.fullmatch(stripped)
         if plain is not None:  # the common spelling, read in integers
             whole, fraction = plain.groups()
-            reading = _classify_small(int(whole + fraction) if fraction else int(whole),
-                                      len(fraction) if fraction else 0, _NUMERIC_STRING, policy)
+            reading = _classify_small(
+                int(whole + fraction) if fraction else int(whole),
+                len(fraction) if fraction else 0,
+                _NUMERIC_STRING,
+                policy,
+            )
             if not reading.out_of_range:
                 return reading
         reading = _classify_decimal(parse_decimal(stripped), Form.NUMERIC_STRING, policy, exact)
         if reading.out_of_range and _ISO.fullmatch(stripped) and _is_date(stripped):
             # "20250908" is both a number and an ISO 8601 basic date: say so.
-            return Reading(reading.form, reading.seconds, f"{reading.reason}; read as an ISO 8601 "
-                           f"basic date it has no time of day", unit=reading.unit, out_of_range=True,
-                           exact=reading.exact)
+            return Reading(
+                reading.form,
+                reading.seconds,
+                f"{reading.reason}; read as an ISO 8601 basic date it has no time of day",
+                unit=reading.unit,
+                out_of_range=True,
+                exact=reading.exact,
+            )
         return reading
     if _NON_FINITE_STRING.fullmatch(text):
-        return Reading(Form.NON_FINITE, None,
-                       f"{stripped!r} spells a non-finite number (pydantic reads it as such)")
+        return Reading(Form.NON_FINITE, None, f"{stripped!r} spells a non-finite number (pydantic reads it as such)")
     reading = _classify_iso(stripped, policy, exact) if stripped[0].isdigit() else None
     if reading is None:
         reading = _classify_rfc2822(stripped, policy, exact)
@@ -652,10 +679,12 @@ _ISO = re.compile(
 )
 # RFC 3339's own spelling, which nearly every timestamp uses; _ISO below takes everything else.
 # Groups: the minute ("2025-09-08T16:50"), second, fraction, Z, offset ("+02:00", "-0700").
-_RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}):(\d{2})(?:[.,](\d+))?"
-                      r"(?:([Zz])|([+\-\u2212]\d{2}:?\d{2}))?", re.ASCII)
-_TIME_ONLY = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+\-\u2212]\d{2}(?::?\d{2})?)?",
-                        re.ASCII)
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}):(\d{2})(?:[.,](\d+))?"
+    r"(?:([Zz])|([+\-\u2212]\d{2}:?\d{2}))?",
+    re.ASCII,
+)
+_TIME_ONLY = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+\-\u2212]\d{2}(?::?\d{2})?)?", re.ASCII)
 _ISO_DATE_ONLY_HINT = "a date without a time of day is not a timestamp (which instant of that day?)"
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
 
@@ -732,7 +761,7 @@ def _minute_start(text: str) -> int | None:
     return (date.toordinal() - _EPOCH_ORDINAL) * 86_400 + hour * 3600 + minute * 60
 
 
-_POWERS_OF_TEN: Final = tuple(10 ** k for k in range(19))
+_POWERS_OF_TEN: Final = tuple(10**k for k in range(19))
 
 
 def _classify_iso(text: str, policy: Policy, exact: bool) -> Reading | None:
@@ -748,15 +777,34 @@ def _classify_iso(text: str, policy: Policy, exact: bool) -> Reading | None:
     except ValueError as error:
         return Reading(Form.UNPARSEABLE, None, f"looks like ISO 8601 but {error}")
     offset_text = group("offset")
-    return _iso_reading(days, group("hour"), group("minute") or group("bminute"),
-                        group("second") or group("bsecond"), group("fraction"),
-                        "Z" if offset_text in ("Z", "z") else None, group("sign"), group("ohour"),
-                        group("ominute"), policy, exact)
+    return _iso_reading(
+        days,
+        group("hour"),
+        group("minute") or group("bminute"),
+        group("second") or group("bsecond"),
+        group("fraction"),
+        "Z" if offset_text in ("Z", "z") else None,
+        group("sign"),
+        group("ohour"),
+        group("ominute"),
+        policy,
+        exact,
+    )
 
 
-def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text: str | None,
-                 fraction: str | None, zulu: str | None, sign: str | None, offset_hours: str | None,
-                 offset_minutes: str | None, policy: Policy, exact: bool) -> Reading:
+def _iso_reading(
+    days: int,
+    hour_text: str,
+    minute_text: str | None,
+    second_text: str | None,
+    fraction: str | None,
+    zulu: str | None,
+    sign: str | None,
+    offset_hours: str | None,
+    offset_minutes: str | None,
+    policy: Policy,
+    exact: bool,
+) -> Reading:
 
     hour = int(hour_text)
     minute = int(minute_text) if minute_text else 0
@@ -767,11 +815,11 @@ def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text
     leap = second == 60
     if hour == 24:
         if minute or second or fraction.strip("0"):
-            return Reading(Form.UNPARSEABLE, None, "looks like ISO 8601 but 24:00 is the only time "
-                           "allowed in hour 24")
+            return Reading(Form.UNPARSEABLE, None, "looks like ISO 8601 but 24:00 is the only time allowed in hour 24")
     elif hour > 23 or minute > 59 or second > 60:
-        return Reading(Form.UNPARSEABLE, None,
-                       f"looks like ISO 8601 but {hour:02d}:{minute:02d}:{second:02d} is not a time of day")
+        return Reading(
+            Form.UNPARSEABLE, None, f"looks like ISO 8601 but {hour:02d}:{minute:02d}:{second:02d} is not a time of day"
+        )
     wall = days * 86_400 + hour * 3600 + minute * 60 + (59 if leap else second)
 
     zone_name = None
@@ -783,17 +831,22 @@ def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text
             assert sign is not None and offset_hours is not None
             parsed_offset = _offset_seconds(sign, offset_hours, offset_minutes)
             if parsed_offset is None:
-                return Reading(Form.UNPARSEABLE, None, f"looks like ISO 8601 but the offset "
-                               f"{sign}{offset_hours}:{offset_minutes or '00'} is out of range "
-                               "(hours 00-23, minutes 00-59)")
+                return Reading(
+                    Form.UNPARSEABLE,
+                    None,
+                    f"looks like ISO 8601 but the offset "
+                    f"{sign}{offset_hours}:{offset_minutes or '00'} is out of range "
+                    "(hours 00-23, minutes 00-59)",
+                )
             offset = parsed_offset
     else:
         form = Form.ISO_NAIVE
         zone = policy.naive_zone
         zone_name = zone.name
         if zone.rejects:
-            return Reading(form, None, "it has no UTC offset and naive times are rejected "
-                           "(--naive-tz reject)", zone=zone_name)
+            return Reading(
+                form, None, "it has no UTC offset and naive times are rejected (--naive-tz reject)", zone=zone_name
+            )
         # A fraction of an hour or a minute holds whole seconds too ("01.75" is 01:45): the zone's
         # offset is that of the second the time falls in.
         offset_or_reason = _zone_offset(wall + _whole_seconds(fraction, fraction_unit), zone)
@@ -804,8 +857,9 @@ def _iso_reading(days: int, hour_text: str, minute_text: str | None, second_text
     if leap:
         # A leap second is 23:59:60 UTC; POSIX time counts it as the first second of the next day.
         if utc % 86_400 != 86_399:
-            return Reading(Form.UNPARSEABLE, None, "looks like ISO 8601 but a leap second (:60) "
-                           "can only be 23:59:60 UTC")
+            return Reading(
+                Form.UNPARSEABLE, None, "looks like ISO 8601 but a leap second (:60) can only be 23:59:60 UTC"
+            )
         utc += 1
     seconds, exact_seconds = _add_fraction(utc, fraction, fraction_unit, exact)
     return _check_window(Reading(form, seconds, zone=zone_name, exact=exact_seconds), policy)
@@ -854,8 +908,12 @@ def _offset_seconds(sign: str, hours: str, minutes: str | None) -> int | None:
     return seconds if sign == "+" else -seconds
 
 
-def _add_fraction(whole: int, fraction: str, unit_seconds: int, exact: bool,
-                  ) -> tuple[float, Decimal | None]:
+def _add_fraction(
+    whole: int,
+    fraction: str,
+    unit_seconds: int,
+    exact: bool,
+) -> tuple[float, Decimal | None]:
     """`whole + 0.fraction * unit_seconds`: rounded once, and (if asked) exact."""
     if not fraction:
         return float(whole), Decimal(whole) if exact else None
@@ -884,7 +942,7 @@ def _zone_offset(wall: int, zone: NaiveZone) -> int | str:
 
     Local times that a DST change skips or repeats do not name one instant: say so, do not pick.
     """
-    if zone.tzinfo is _dt.timezone.utc:
+    if zone.tzinfo is _dt.UTC:
         return 0
     days, rest = divmod(wall, 86_400)
     try:
@@ -905,13 +963,12 @@ def _zone_offset(wall: int, zone: NaiveZone) -> int | str:
         return offsets[0]
     # fold 0 and 1 disagree: the wall time is repeated (both map back to it) or skipped (neither).
     if _wall_time_of(wall - offsets[0], zone) == naive:
-        return (f"{naive.isoformat()} happens twice in {zone.name} (the clocks go back): "
-                "it does not name one instant")
+        return f"{naive.isoformat()} happens twice in {zone.name} (the clocks go back): it does not name one instant"
     return f"{naive.isoformat()} does not exist in {zone.name} (the clocks skip it)"
 
 
 def _wall_time_of(utc: int, zone: NaiveZone) -> _dt.datetime:
-    instant = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=utc)
+    instant = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(seconds=utc)
     local = instant.astimezone() if zone.tzinfo is None else instant.astimezone(zone.tzinfo)
     return local.replace(tzinfo=None, fold=0)
 
@@ -927,11 +984,27 @@ _RFC2822 = re.compile(
     """,
     re.VERBOSE | re.ASCII,
 )
-_MONTHS: Final = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS: Final = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ZONE_NAMES: Final = {"ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6,
-                      "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
+_ZONE_NAMES: Final = {
+    "ut": 0,
+    "utc": 0,
+    "gmt": 0,
+    "z": 0,
+    "est": -5,
+    "edt": -4,
+    "cst": -6,
+    "cdt": -5,
+    "mst": -7,
+    "mdt": -6,
+    "pst": -8,
+    "pdt": -7,
+}
 
 
 def _classify_rfc2822(text: str, policy: Policy, exact: bool) -> Reading | None:
@@ -977,23 +1050,26 @@ def _classify_rfc2822(text: str, policy: Policy, exact: bool) -> Reading | None:
         if utc % 86_400 != 86_399:
             return bad("a leap second (:60) can only be 23:59:60 UTC")
         utc += 1
-    return _check_window(Reading(Form.DATE_STRING, float(utc), exact=Decimal(utc) if exact else None),
-                         policy)
+    return _check_window(Reading(Form.DATE_STRING, float(utc), exact=Decimal(utc) if exact else None), policy)
 
 
 # --- datetime objects (library users) ------------------------------------------------------
 
+
 def _classify_datetime(value: _dt.datetime, policy: Policy, exact: bool) -> Reading:
-    wall = ((value.toordinal() - _EPOCH_ORDINAL) * 86_400 + value.hour * 3600 + value.minute * 60
-            + value.second)
+    wall = (value.toordinal() - _EPOCH_ORDINAL) * 86_400 + value.hour * 3600 + value.minute * 60 + value.second
     delta = value.utcoffset()
     zone_name = None
     if delta is None:
         zone = policy.naive_zone
         zone_name = zone.name
         if zone.rejects:
-            return Reading(Form.DATETIME, None, "it has no UTC offset and naive times are rejected "
-                           "(--naive-tz reject)", zone=zone_name)
+            return Reading(
+                Form.DATETIME,
+                None,
+                "it has no UTC offset and naive times are rejected (--naive-tz reject)",
+                zone=zone_name,
+            )
         offset_or_reason = _zone_offset(wall, zone)
         if isinstance(offset_or_reason, str):
             return Reading(Form.DATETIME, None, offset_or_reason, zone=zone_name)
@@ -1001,6 +1077,7 @@ def _classify_datetime(value: _dt.datetime, policy: Policy, exact: bool) -> Read
     else:
         offset_us = delta // _dt.timedelta(microseconds=1)  # tzinfo may give sub-second offsets
     micros = wall * 1_000_000 + value.microsecond - offset_us
-    return _check_window(Reading(Form.DATETIME, micros / 1_000_000, zone=zone_name,
-                                 exact=Decimal(f"{micros}e-6") if exact else None), policy)
-
+    return _check_window(
+        Reading(Form.DATETIME, micros / 1_000_000, zone=zone_name, exact=Decimal(f"{micros}e-6") if exact else None),
+        policy,
+    )

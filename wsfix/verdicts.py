@@ -21,8 +21,9 @@ from wsfix.rules import datetime_misread, datetime_naive, datetime_rejected, tim
 from wsfix.timestamps import Form, Policy, Reading, classify, render, render_rfc3339, rereading
 
 # Forms that name no instant whatever the target: their rules speak of the value alone.
-_NEUTRAL_FORMS = frozenset({Form.UNPARSEABLE, Form.NON_FINITE, Form.BOOLEAN, Form.NULL, Form.OBJECT,
-                            Form.ARRAY, Form.OTHER, Form.DATETIME})
+_NEUTRAL_FORMS = frozenset(
+    {Form.UNPARSEABLE, Form.NON_FINITE, Form.BOOLEAN, Form.NULL, Form.OBJECT, Form.ARRAY, Form.OTHER, Form.DATETIME}
+)
 _ONE_MICROSECOND = 1e-6
 
 
@@ -48,8 +49,10 @@ def not_repaired_note(written: str, again: Reading) -> str:
     """Why a value is not repaired: `written` in its place would be read as `again` (see
     `wsfix.timestamps.rereading`), and a second repair would convert it again."""
     assert again.seconds is not None and again.unit is not None
-    return (f"; not repaired: written as {written}, it would read as epoch {again.unit.word} "
-            f"({render(again.seconds)} s) and be converted again")
+    return (
+        f"; not repaired: written as {written}, it would read as epoch {again.unit.word} "
+        f"({render(again.seconds)} s) and be converted again"
+    )
 
 
 def judge_count(reading: Reading, target: Target, token: bytes, policy: Policy) -> Verdict | None:
@@ -67,16 +70,18 @@ def judge_count(reading: Reading, target: Target, token: bytes, policy: Policy) 
     if fix is not None:
         assert reading.seconds is not None
         again = rereading(reading.seconds, policy, fix, target.unit)
-    message = timestamp_integer_epoch.describe(reading, target.unit, integer_token, fix is not None
-                                               or reading.reason is not None)
+    message = timestamp_integer_epoch.describe(
+        reading, target.unit, integer_token, fix is not None or reading.reason is not None
+    )
     if again is not None:
         assert fix is not None
         return Verdict(timestamp_integer_epoch.RULE, message + not_repaired_note(fix, again), None)
     return Verdict(timestamp_integer_epoch.RULE, message, fix)
 
 
-def judge_datetime(reading: Reading, target: Target, policy: Policy, lax_error: str | None,
-                   lax_value: object) -> Verdict | None:
+def judge_datetime(
+    reading: Reading, target: Target, policy: Policy, lax_error: str | None, lax_value: object
+) -> Verdict | None:
     """A value in a `datetime` field. `lax_error` is pydantic's error type for it (None: it
     accepts it as `lax_value`); `reading` from `classify(exact=True)`."""
     verdict = neutral(reading)
@@ -90,8 +95,7 @@ def judge_datetime(reading: Reading, target: Target, policy: Policy, lax_error: 
         return Verdict(datetime_rejected.RULE, f"{reading.form.label}: {reading.reason}", None)
     assert reading.exact is not None
     if lax_error is not None:
-        return Verdict(datetime_rejected.RULE,
-                       datetime_rejected.describe(reading, render_rfc3339(reading.exact)), fix)
+        return Verdict(datetime_rejected.RULE, datetime_rejected.describe(reading, render_rfc3339(reading.exact)), fix)
     if not isinstance(lax_value, _dt.datetime):
         return None  # None for a nullable field: no instant to compare
     read = classify(lax_value, policy, exact=True).exact

@@ -46,11 +46,29 @@ EXPECTED = [
     (29, 41, "timestamp", "WS109", "warning", "0", None, None),
     (31, 72, "timestamp", "WS106", "error", '"2025-09-08"', "float_parsing", None),
 ]
-COUNTS = {"WS003": 1, "WS004": 1, "WS101": 3, "WS102": 2, "WS103": 1, "WS104": 2, "WS105": 1, "WS106": 1,
-          "WS107": 1, "WS109": 1}
+COUNTS = {
+    "WS003": 1,
+    "WS004": 1,
+    "WS101": 3,
+    "WS102": 2,
+    "WS103": 1,
+    "WS104": 2,
+    "WS105": 1,
+    "WS106": 1,
+    "WS107": 1,
+    "WS109": 1,
+}
 ERRORS, WARNINGS, FIXABLE = 9, 5, 9
-GOLDEN_FILES = {"full": "full.txt", "concise": "concise.txt", "json": "json.json", "jsonl": "jsonl.jsonl",
-                "github": "github.txt", "sarif": "sarif.sarif", "gitlab": "gitlab.json", "junit": "junit.xml"}
+GOLDEN_FILES = {
+    "full": "full.txt",
+    "concise": "concise.txt",
+    "json": "json.json",
+    "jsonl": "jsonl.jsonl",
+    "github": "github.txt",
+    "sarif": "sarif.sarif",
+    "gitlab": "gitlab.json",
+    "junit": "junit.xml",
+}
 
 
 def test_expected_table_matches_the_capture_text():
@@ -60,8 +78,8 @@ def test_expected_table_matches_the_capture_text():
         if value is None:
             assert text.strip() == "" and column is None
             continue
-        assert text[column - 1:].startswith(value), line
-        assert text[:column - 1].endswith(f'"{field}":'), line
+        assert text[column - 1 :].startswith(value), line
+        assert text[: column - 1].endswith(f'"{field}":'), line
     assert sum(COUNTS.values()) == len(EXPECTED) == ERRORS + WARNINGS
 
 
@@ -100,6 +118,7 @@ def test_golden_github_step_summary(tmp_path):
 
 # --- json and jsonl --------------------------------------------------------------------------
 
+
 def check_finding(finding: dict, expected: tuple) -> None:
     line, column, field, code, severity, value, pydantic_type, fix = expected
     assert finding["path"] == CAPTURE
@@ -109,8 +128,19 @@ def check_finding(finding: dict, expected: tuple) -> None:
     assert finding["pydantic_type"] == pydantic_type
     assert finding["fix"] == {"applies": fix is not None, "value": fix}
     assert finding["message"] and "\n" not in finding["message"]
-    assert set(finding) == {"path", "line", "column", "json_path", "code", "name", "severity", "message",
-                            "value", "pydantic_type", "fix"}
+    assert set(finding) == {
+        "path",
+        "line",
+        "column",
+        "json_path",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "value",
+        "pydantic_type",
+        "fix",
+    }
 
 
 def test_json_fields():
@@ -121,16 +151,26 @@ def test_json_fields():
     for finding, expected in zip(document["findings"], EXPECTED, strict=True):
         check_finding(finding, expected)
     assert document["settings"] == {
-        "naive_tz": "UTC", "unit": None, "window": "2000-01-01..2100-01-01", "schema": "websocket-message",
-        "rules": [rule.code for rule in rules.RULES]}
+        "naive_tz": "UTC",
+        "unit": None,
+        "window": "2000-01-01..2100-01-01",
+        "schema": "websocket-message",
+        "rules": [rule.code for rule in rules.RULES],
+    }
     assert document["files"] == [{"path": CAPTURE, "findings": 14, "fixable": FIXABLE}]
     assert {code: entry["count"] for code, entry in document["counts"].items()} == COUNTS
     for code, entry in document["counts"].items():
         rule = rules.BY_CODE[code]
         assert (entry["name"], entry["severity"]) == (rule.name, rule.severity.value)
         assert entry["fixable"] == (entry["count"] if rule.fixable else 0)
-    assert document["totals"] == {"files": 1, "lines": 34, "findings": 14, "errors": ERRORS,
-                                  "warnings": WARNINGS, "fixable": FIXABLE}
+    assert document["totals"] == {
+        "files": 1,
+        "lines": 34,
+        "findings": 14,
+        "errors": ERRORS,
+        "warnings": WARNINGS,
+        "fixable": FIXABLE,
+    }
 
 
 def test_jsonl_fields():
@@ -141,6 +181,7 @@ def test_jsonl_fields():
 
 
 # --- gitlab ----------------------------------------------------------------------------------
+
 
 def test_gitlab_fields():
     issues = json.loads(render("gitlab"))
@@ -179,6 +220,7 @@ def test_fingerprints_are_stable_and_do_not_follow_line_numbers(tmp_path, monkey
 
 # --- junit -----------------------------------------------------------------------------------
 
+
 def test_junit_parsed():
     root = ET.fromstring(render("junit"))
     assert root.tag == "testsuites"
@@ -210,8 +252,9 @@ def test_junit_lists_clean_files_and_several_files(tmp_path, monkeypatch):
     Path("clean.jsonl").write_text('{"type":"ping","timestamp":1757350201.5}\n', encoding="utf-8")
     Path("bad.jsonl").write_text('{"type":"ping","timestamp":true}\n\n', encoding="utf-8")
     out = io.StringIO()
-    check_captures(["clean.jsonl", "bad.jsonl"], Settings(),
-                   build_reporter("junit", out, ReportOptions(base_dir=str(tmp_path))))
+    check_captures(
+        ["clean.jsonl", "bad.jsonl"], Settings(), build_reporter("junit", out, ReportOptions(base_dir=str(tmp_path)))
+    )
     root = ET.fromstring(out.getvalue())
     suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
     assert list(suites) == ["clean.jsonl", "bad.jsonl"]
@@ -219,10 +262,13 @@ def test_junit_lists_clean_files_and_several_files(tmp_path, monkeypatch):
     [passing] = suites["clean.jsonl"].findall("testcase")
     assert passing.get("name") == "no findings" and not list(passing)
     assert [case.findall("failure")[0].get("type") for case in suites["bad.jsonl"].findall("testcase")] == [
-        "WS108", "WS003"]
+        "WS108",
+        "WS003",
+    ]
 
 
 # --- sarif -----------------------------------------------------------------------------------
+
 
 def test_sarif_validates_against_the_official_schema():
     log = json.loads(render("sarif"))
@@ -273,13 +319,16 @@ def test_sarif_fields():
     assert run["properties"]["naiveTz"] == "UTC"
 
 
-@pytest.mark.parametrize(("path", "base", "expected"), [
-    pytest.param("examples/a b.jsonl", "/repo", "examples/a%20b.jsonl", id="relative-encoded"),
-    pytest.param("/repo/logs/x.jsonl", "/repo", "logs/x.jsonl", id="absolute-inside"),
-    pytest.param("/elsewhere/x.jsonl", "/repo", "file:///elsewhere/x.jsonl", id="absolute-outside"),
-    pytest.param("../x.jsonl", "/repo/sub", "file:///repo/x.jsonl", id="relative-outside"),
-    pytest.param("-", "/repo", "-", id="stdin"),
-])
+@pytest.mark.parametrize(
+    ("path", "base", "expected"),
+    [
+        pytest.param("examples/a b.jsonl", "/repo", "examples/a%20b.jsonl", id="relative-encoded"),
+        pytest.param("/repo/logs/x.jsonl", "/repo", "logs/x.jsonl", id="absolute-inside"),
+        pytest.param("/elsewhere/x.jsonl", "/repo", "file:///elsewhere/x.jsonl", id="absolute-outside"),
+        pytest.param("../x.jsonl", "/repo/sub", "file:///repo/x.jsonl", id="relative-outside"),
+        pytest.param("-", "/repo", "-", id="stdin"),
+    ],
+)
 def test_sarif_uris(path, base, expected):
     from wsfix.reporters.locations import uri
 
@@ -306,7 +355,8 @@ def test_sarif_with_no_findings_is_valid(tmp_path, monkeypatch):
 def test_hostile_text_never_reaches_the_output_raw(name):
     """Markup, escape sequences, a right-to-left override and a workflow command in hand-built
     findings: every format escapes them, and the machine formats still parse."""
-    from tests.reporters.test_text_reporters import PROBLEMS, render as render_problems
+    from tests.reporters.test_text_reporters import PROBLEMS
+    from tests.reporters.test_text_reporters import render as render_problems
 
     text = render_problems(name, PROBLEMS)
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text

@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 import json
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from wsfix import rules
@@ -29,7 +30,7 @@ def _unescape(text: str, property_value: bool) -> str:
     pairs = [("%0D", "\r"), ("%0A", "\n")]
     if property_value:
         pairs += [("%3A", ":"), ("%2C", ",")]
-    for escaped, raw in pairs + [("%25", "%")]:
+    for escaped, raw in [*pairs, ("%25", "%")]:
         text = text.replace(escaped, raw)
     return text
 
@@ -46,10 +47,10 @@ def runner_command(line: str) -> tuple[str, dict[str, str], str] | None:
                 key, sep, value = item.partition("=")
                 if sep and key and value:
                     properties[key] = _unescape(value, property_value=True)
-            return name, properties, _unescape(trimmed[end + 2:], property_value=False)
+            return name, properties, _unescape(trimmed[end + 2 :], property_value=False)
     start = line.find("##[")
     if start >= 0 and line.find("]", start) >= 0:
-        return "v1:" + line[start + 3:line.find("]", start)], {}, ""
+        return "v1:" + line[start + 3 : line.find("]", start)], {}, ""
     return None
 
 
@@ -60,8 +61,7 @@ def run_reporter(problems, files=("capture.jsonl",), step_summary=None) -> str:
     for problem in problems:
         tally.add(problem)
         reporter.add(problem)
-    reporter.finish(Summary(files=tuple(files), lines=100, tally=tally, naive_zone="UTC",
-                            schema="websocket-message"))
+    reporter.finish(Summary(files=tuple(files), lines=100, tally=tally, naive_zone="UTC", schema="websocket-message"))
     return out.getvalue()
 
 
@@ -115,19 +115,39 @@ def test_hostile_capture_cannot_start_a_workflow_command(tmp_path, monkeypatch):
     with open(name, "wb") as capture:
         capture.write(b"\n".join(HOSTILE_LINES) + b"\n")
     summary_path = tmp_path / "step-summary.md"
-    result = CliRunner().invoke(app, ["check", name, "--output-format", "github"],
-                                env={"GITHUB_STEP_SUMMARY": str(summary_path)})
+    result = CliRunner().invoke(
+        app, ["check", name, "--output-format", "github"], env={"GITHUB_STEP_SUMMARY": str(summary_path)}
+    )
     assert result.exit_code == 1, result.output
-    findings = [json.loads(line) for line in CliRunner().invoke(
-        app, ["check", name, "--output-format", "jsonl"]).stdout.splitlines()]
+    findings = [
+        json.loads(line)
+        for line in CliRunner().invoke(app, ["check", name, "--output-format", "jsonl"]).stdout.splitlines()
+    ]
     assert [finding["code"] for finding in findings] == [
-        "WS106", "WS106", "WS106", "WS106", "WS001", "WS001", "WS001", "WS004", "WS106"]
-    annotations = check_only_our_commands(result.stdout, [
-        Problem(f["path"], f["line"], f["column"], f["json_path"], f["code"], f["message"], f["value"])
-        for f in findings])
+        "WS106",
+        "WS106",
+        "WS106",
+        "WS106",
+        "WS001",
+        "WS001",
+        "WS001",
+        "WS004",
+        "WS106",
+    ]
+    annotations = check_only_our_commands(
+        result.stdout,
+        [
+            Problem(f["path"], f["line"], f["column"], f["json_path"], f["code"], f["message"], f["value"])
+            for f in findings
+        ],
+    )
     assert all(properties["file"] == printable(name) for _, properties, _ in annotations)
-    values = [line.removeprefix("value: ") for _, _, data in annotations for line in data.split("\n")
-              if line.startswith("value: ")]
+    values = [
+        line.removeprefix("value: ")
+        for _, _, data in annotations
+        for line in data.split("\n")
+        if line.startswith("value: ")
+    ]
     assert values[:4] == [  # printable writes the second character of `::` and `##` as an escape
         '":\\x3aerror:\\x3apwned"',
         '"%0A:\\x3aerror:\\x3apwned%0D%0A"',  # shown as written, not turned into line breaks
@@ -160,10 +180,18 @@ def test_hostile_fields_from_any_source_stay_inside_our_commands(tmp_path):
     """Text the linter cannot produce today (real line breaks in messages, values, fields and
     paths) is still escaped: the reporter does not rely on the linter's escaping."""
     problems = [
-        Problem(f"/repo/{HOSTILE_TEXT}.jsonl", 1, 2, HOSTILE_TEXT, "WS106", HOSTILE_TEXT, HOSTILE_TEXT,
-                HOSTILE_TEXT),
-        Problem("/repo/capture.jsonl", 2, 3, "timestamp", "WS102", HOSTILE_TEXT, HOSTILE_TEXT,
-                "float_parsing", Fix(0, 1, "1757350201.0")),
+        Problem(f"/repo/{HOSTILE_TEXT}.jsonl", 1, 2, HOSTILE_TEXT, "WS106", HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT),
+        Problem(
+            "/repo/capture.jsonl",
+            2,
+            3,
+            "timestamp",
+            "WS102",
+            HOSTILE_TEXT,
+            HOSTILE_TEXT,
+            "float_parsing",
+            Fix(0, 1, "1757350201.0"),
+        ),
     ]
     summary_path = tmp_path / "summary.md"
     output = run_reporter(problems, files=(problems[0].path, "/repo/capture.jsonl"), step_summary=str(summary_path))
@@ -176,24 +204,39 @@ def test_hostile_fields_from_any_source_stay_inside_our_commands(tmp_path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.text(), st.text(), st.text(), st.one_of(st.none(), st.text()),
-                          st.sampled_from(["WS004", "WS003", "WS102", "WS104"])), max_size=25))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(),
+            st.text(),
+            st.text(),
+            st.one_of(st.none(), st.text()),
+            st.sampled_from(["WS004", "WS003", "WS102", "WS104"]),
+        ),
+        max_size=25,
+    )
+)
 def test_no_text_can_escape_an_annotation(fields):
-    problems = [Problem(f"/repo/{path}", number, 1, json_path, code, message, value)
-                for number, (path, json_path, message, value, code) in enumerate(fields, 1)]
+    problems = [
+        Problem(f"/repo/{path}", number, 1, json_path, code, message, value)
+        for number, (path, json_path, message, value, code) in enumerate(fields, 1)
+    ]
     check_only_our_commands(run_reporter(problems), problems)
 
 
 def test_ten_errors_and_ten_warnings_then_a_notice():
-    problems = ([Problem("capture.jsonl", n, 1, "timestamp", "WS102", "naive") for n in range(1, 15)]
-                + [Problem("capture.jsonl", n, 1, "timestamp", "WS104", "ms") for n in range(15, 27)])
+    problems = [Problem("capture.jsonl", n, 1, "timestamp", "WS102", "naive") for n in range(1, 15)] + [
+        Problem("capture.jsonl", n, 1, "timestamp", "WS104", "ms") for n in range(15, 27)
+    ]
     output = run_reporter(problems)
     check_only_our_commands(output, problems)
     assert output.count("::error ") == 10 and output.count("::warning ") == 10
     [notice] = [line for line in output.splitlines() if line.startswith("::notice")]
-    assert notice == ("::notice title=wsfix::6 more findings not annotated (4 errors, 2 warnings): GitHub "
-                      "shows 10 errors and 10 warnings per step. Run wsfix check (or write a report with "
-                      "--output-file) to see them all.")
+    assert notice == (
+        "::notice title=wsfix::6 more findings not annotated (4 errors, 2 warnings): GitHub "
+        "shows 10 errors and 10 warnings per step. Run wsfix check (or write a report with "
+        "--output-file) to see them all."
+    )
 
 
 def test_escaping_functions():
@@ -209,7 +252,10 @@ def test_escaping_functions():
 def test_unwritable_step_summary_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "capture.jsonl").write_bytes(b'{"type":"ping","timestamp":true}\n')
-    result = CliRunner().invoke(app, ["check", "capture.jsonl", "--output-format", "github"],
-                                env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "summary.md")})
+    result = CliRunner().invoke(
+        app,
+        ["check", "capture.jsonl", "--output-format", "github"],
+        env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "summary.md")},
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith(f"wsfix: error: {tmp_path / 'no' / 'summary.md'}: cannot append the step")

@@ -28,8 +28,17 @@ class NullText(io.TextIOBase):
 def problem(number: int) -> Problem:
     code = CODES[number % len(CODES)]
     fix = Fix(10, 20, f"{1757350201 + number}.5") if code in ("WS102", "WS104") else None
-    return Problem("capture.jsonl", number, 28, "timestamp", code, f"message {number}",
-                   f'"2025-09-08T16:50:{number % 60:02d}.{number}"', "float_parsing", fix)
+    return Problem(
+        "capture.jsonl",
+        number,
+        28,
+        "timestamp",
+        code,
+        f"message {number}",
+        f'"2025-09-08T16:50:{number % 60:02d}.{number}"',
+        "float_parsing",
+        fix,
+    )
 
 
 def peak_while_reporting(name: str, count: int) -> int:
@@ -37,14 +46,18 @@ def peak_while_reporting(name: str, count: int) -> int:
     tracemalloc.start()
     try:
         options = ReportOptions(max_rows=50, width=100, color=False, base_dir="/repo")
-        reporter = (StatisticsReporter(NullText(), options) if name == "statistics"
-                    else build_reporter(name, NullText(), options))
+        reporter = (
+            StatisticsReporter(NullText(), options)
+            if name == "statistics"
+            else build_reporter(name, NullText(), options)
+        )
         for number in range(1, count + 1):
             item = problem(number)
             tally.add(item)
             reporter.add(item)
-        reporter.finish(Summary(files=("capture.jsonl",), lines=count, tally=tally, naive_zone="UTC",
-                                schema="websocket-message"))
+        reporter.finish(
+            Summary(files=("capture.jsonl",), lines=count, tally=tally, naive_zone="UTC", schema="websocket-message")
+        )
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

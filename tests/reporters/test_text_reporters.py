@@ -6,8 +6,8 @@ Set WSFIX_REGEN_GOLDEN=1 to rewrite the golden files, then read the diff before 
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,21 +19,49 @@ from wsfix.reporters import ReportOptions, build_reporter
 GOLDEN = Path(__file__).parent / "golden"
 
 PROBLEMS = [
-    Problem("capture.jsonl", 4, 149, "timestamp", "WS102",
-            "ISO 8601 string without UTC offset where epoch seconds are expected; read as UTC",
-            value='"2025-09-08T16:50:01.447585"', pydantic_type="float_parsing",
-            fix=Fix(148, 176, "1757350201.447585")),
-    Problem("capture.jsonl", 8, 46, "timestamp", "WS104", "epoch milliseconds where seconds are expected",
-            value="1757350204000", fix=Fix(45, 58, "1757350204.0")),
+    Problem(
+        "capture.jsonl",
+        4,
+        149,
+        "timestamp",
+        "WS102",
+        "ISO 8601 string without UTC offset where epoch seconds are expected; read as UTC",
+        value='"2025-09-08T16:50:01.447585"',
+        pydantic_type="float_parsing",
+        fix=Fix(148, 176, "1757350201.447585"),
+    ),
+    Problem(
+        "capture.jsonl",
+        8,
+        46,
+        "timestamp",
+        "WS104",
+        "epoch milliseconds where seconds are expected",
+        value="1757350204000",
+        fix=Fix(45, 58, "1757350204.0"),
+    ),
     Problem("capture.jsonl", 16, None, "", "WS003", "blank line"),
-    Problem("capture.jsonl", 17, 9, "type", "WS004",
-            "Input should be one of 51 values (connect, disconnect, connection_established, ...)",
-            value='"agent_heartbeat"', pydantic_type="enum"),
+    Problem(
+        "capture.jsonl",
+        17,
+        9,
+        "type",
+        "WS004",
+        "Input should be one of 51 values (connect, disconnect, connection_established, ...)",
+        value='"agent_heartbeat"',
+        pydantic_type="enum",
+    ),
     # Hostile text: markup, an ESC sequence, a right-to-left override and a workflow command.
-    Problem("other.jsonl", 2, 28, "payload.\x1b]8;;http://x\x07[link=http://x]k", "WS106",
-            "not a number, an ISO 8601 date-time or an RFC 2822 date",
-            value='"[bold red]x[/] \x1b[31mred\x1b[0m \u202eevil ::error::pwned"',
-            pydantic_type="float_parsing"),
+    Problem(
+        "other.jsonl",
+        2,
+        28,
+        "payload.\x1b]8;;http://x\x07[link=http://x]k",
+        "WS106",
+        "not a number, an ISO 8601 date-time or an RFC 2822 date",
+        value='"[bold red]x[/] \x1b[31mred\x1b[0m \u202eevil ::error::pwned"',
+        pydantic_type="float_parsing",
+    ),
 ]
 
 
@@ -41,8 +69,9 @@ def summary(problems) -> Summary:
     tally = Tally()
     for problem in problems:
         tally.add(problem)
-    return Summary(files=("capture.jsonl", "other.jsonl"), lines=40, tally=tally, naive_zone="UTC",
-                   schema="websocket-message")
+    return Summary(
+        files=("capture.jsonl", "other.jsonl"), lines=40, tally=tally, naive_zone="UTC", schema="websocket-message"
+    )
 
 
 def render(name: str, problems, **options) -> str:
@@ -61,11 +90,14 @@ def check_golden(text: str, filename: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "options", "filename"), [
-    pytest.param("full", {}, "full.txt", id="full"),
-    pytest.param("full", {"max_rows": 2}, "full-capped.txt", id="full-capped"),
-    pytest.param("concise", {}, "concise.txt", id="concise"),
-])
+@pytest.mark.parametrize(
+    ("name", "options", "filename"),
+    [
+        pytest.param("full", {}, "full.txt", id="full"),
+        pytest.param("full", {"max_rows": 2}, "full-capped.txt", id="full-capped"),
+        pytest.param("concise", {}, "concise.txt", id="concise"),
+    ],
+)
 def test_golden(name, options, filename):
     check_golden(render(name, PROBLEMS, **options), filename)
 
@@ -95,8 +127,7 @@ def test_summary_counts_survive_the_row_cap():
     text = render("full", PROBLEMS, max_rows=1)
     assert "4 more findings not shown" in text
     rule_rows = [line.split() for line in text.splitlines() if line.strip().startswith("WS")]
-    assert {row[0]: int(row[2]) for row in rule_rows} == {
-        "WS003": 1, "WS004": 1, "WS102": 1, "WS104": 1, "WS106": 1}
+    assert {row[0]: int(row[2]) for row in rule_rows} == {"WS003": 1, "WS004": 1, "WS102": 1, "WS104": 1, "WS106": 1}
 
 
 @pytest.mark.parametrize("max_rows", [1, 2, 4, 5])
@@ -138,10 +169,19 @@ _TERMINAL_ENV = ("TTY_COMPATIBLE", "FORCE_COLOR", "NO_COLOR")
 
 @pytest.mark.parametrize("tty", [False, True], ids=["pipe", "tty"])
 @pytest.mark.parametrize("color", [None, False, True], ids=["auto", "no-color", "color"])
-@pytest.mark.parametrize("env", [
-    {}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "1"}, {"TTY_COMPATIBLE": "0"},
-    {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "2", "FORCE_COLOR": "1"},
-], ids=lambda env: ",".join(f"{k}={v}" for k, v in env.items()) or "no-env")
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"FORCE_COLOR": "1"},
+        {"FORCE_COLOR": ""},
+        {"TTY_COMPATIBLE": "1"},
+        {"TTY_COMPATIBLE": "0"},
+        {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"},
+        {"TTY_COMPATIBLE": "2", "FORCE_COLOR": "1"},
+    ],
+    ids=lambda env: ",".join(f"{k}={v}" for k, v in env.items()) or "no-env",
+)
 def test_clean_run_without_rich_is_what_rich_writes(monkeypatch, tty, color, env):
     # The full reporter skips Rich on a clean run when Rich would not style; whether it would is
     # asked of Rich itself here, and the bytes must match what Rich prints either way.
@@ -154,15 +194,22 @@ def test_clean_run_without_rich_is_what_rich_writes(monkeypatch, tty, color, env
         monkeypatch.setenv(name, value)
     clean = summary([])
     expected = _Stream(tty)
-    Console(file=expected, width=20, highlight=False, markup=False, force_terminal=color,
-            no_color=color is False, soft_wrap=False).print(Text(clean.sentence(), style="green"),
-                                                            soft_wrap=True)
+    Console(
+        file=expected,
+        width=20,
+        highlight=False,
+        markup=False,
+        force_terminal=color,
+        no_color=color is False,
+        soft_wrap=False,
+    ).print(Text(clean.sentence(), style="green"), soft_wrap=True)
     out = _Stream(tty)
     reporter = build_reporter("full", out, ReportOptions(width=20, color=color))
     reporter.finish(clean)
     assert out.getvalue() == expected.getvalue()
-    assert ("\x1b[" in out.getvalue()) == (Console(file=_Stream(tty), force_terminal=color).is_terminal
-                                           and color is not False)
+    assert ("\x1b[" in out.getvalue()) == (
+        Console(file=_Stream(tty), force_terminal=color).is_terminal and color is not False
+    )
 
 
 def _colour_parameters(text: str) -> list[str]:

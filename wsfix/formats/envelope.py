@@ -32,8 +32,7 @@ class Enveloped(CaptureFormat):
 
     def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
         for segment in self.inner.segments(stream, path):
-            yield segment._replace(records=tuple(unwrap(record, self.message_path)
-                                                 for record in segment.records))
+            yield segment._replace(records=tuple(unwrap(record, self.message_path) for record in segment.records))
 
 
 def unwrap(record: Record, message_path: Path) -> Record:
@@ -52,7 +51,7 @@ def unwrap(record: Record, message_path: Path) -> Record:
     first = outer[start]
     if first == 0x22:  # a string: its decoded contents are the message
         try:
-            string = StringMap(outer[start + 1:end - 1])
+            string = StringMap(outer[start + 1 : end - 1])
             from_json(string.decoded)
         except ValueError:
             return record._replace(message=None)

@@ -60,15 +60,18 @@ class Har(CaptureFormat):
 
 def _record(data: bytes, start: int, message: Any, label: str, locator: Locator) -> Record:
     line = locator.line_of(start)
-    if (not isinstance(message, dict) or message.get("opcode", _TEXT_OPCODE) != _TEXT_OPCODE
-            or not isinstance(message.get("data"), str)):
+    if (
+        not isinstance(message, dict)
+        or message.get("opcode", _TEXT_OPCODE) != _TEXT_OPCODE
+        or not isinstance(message.get("data"), str)
+    ):
         return Record(line, None, label=label)
     found = next(iter_spans(data, ("data",), start), None)
     if found is None:  # the scanner and the parser disagree: not a message to trust
         return Record(line, None, label=label)
     _, value_start, value_end = found
     try:
-        string = StringMap(data[value_start + 1:value_end - 1])
+        string = StringMap(data[value_start + 1 : value_end - 1])
         from_json(string.decoded)
     except ValueError:
         return Record(locator.line_of(value_start), None, label=label)

@@ -99,7 +99,7 @@ def open_report_file(path: str) -> Iterator[TextIO]:
         # POSIX; elsewhere the temp file's mode is already the usual one. Not a device's mode.
         if hasattr(os, "fchmod") and handle.replaces_target:
             os.fchmod(handle.stream.fileno(), _new_file_mode(path))
-        text = io.TextIOWrapper(handle.stream, encoding="utf-8", newline="\n")  # type: ignore[arg-type]
+        text = io.TextIOWrapper(handle.stream, encoding="utf-8", newline="\n")
         try:
             yield text
             text.flush()
@@ -119,8 +119,9 @@ def _new_file_mode(path: str) -> int:
 
 
 @contextlib.contextmanager
-def open_reporter(name: str, stdout: TextIO, options: ReportOptions, output_file: str | None = None,
-                  statistics: bool = False) -> Iterator[Reporter]:
+def open_reporter(
+    name: str, stdout: TextIO, options: ReportOptions, output_file: str | None = None, statistics: bool = False
+) -> Iterator[Reporter]:
     """The reporter of one `check` run: format `name` on `stdout`; or, with `output_file`, format
     `name` in that file (written atomically when the run completes) and the `full` table on
     `stdout`. `statistics` puts counts per rule on `stdout` instead (as JSON when `name` is json).
@@ -130,8 +131,11 @@ def open_reporter(name: str, stdout: TextIO, options: ReportOptions, output_file
     if name not in REPORTERS:
         build_reporter(name, stdout, options)  # raises the usage error
     if output_file is None:
-        yield (StatisticsReporter(stdout, options, as_json=name == "json") if statistics
-               else build_reporter(name, stdout, options))
+        yield (
+            StatisticsReporter(stdout, options, as_json=name == "json")
+            if statistics
+            else build_reporter(name, stdout, options)
+        )
         return
     shown = StatisticsReporter(stdout, options) if statistics else build_reporter("full", stdout, options)
     with open_report_file(output_file) as report:

@@ -19,7 +19,7 @@ from wsfix import rules
 from wsfix.display import printable, shorten
 from wsfix.problems import Problem, Severity
 from wsfix.report import Summary
-from wsfix.reporters import ReportOptions, Reporter
+from wsfix.reporters import Reporter, ReportOptions
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,8 +47,8 @@ def _import_rich() -> None:
     --jobs the command line only waits for its workers while findings come in, and the import
     then overlaps their work instead of delaying the report at the end."""
     _console_class()
-    import rich.box  # noqa: F401
-    import rich.table  # noqa: F401
+    import rich.box
+    import rich.table
     import rich.text  # noqa: F401
 
 
@@ -97,8 +97,7 @@ class FullReporter(Reporter):
         self._hidden += count
 
     def finish(self, summary: Summary) -> None:
-        if not (self._rows or self._hidden or summary.tally.total or
-                _styled(self.out, self.options.color)):
+        if not (self._rows or self._hidden or summary.tally.total or _styled(self.out, self.options.color)):
             # Nothing to draw and no style: Rich would write exactly this (no wrapping, see
             # soft_wrap below).
             self.out.write(summary.sentence() + "\n")
@@ -111,12 +110,16 @@ class FullReporter(Reporter):
         else:
             self._print_findings(console)
         if self._hidden:
-            console.print(Text(f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
-                               "not shown (--all or --max-rows N shows more)", style="dim"))
+            console.print(
+                Text(
+                    f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
+                    "not shown (--all or --max-rows N shows more)",
+                    style="dim",
+                )
+            )
         if summary.tally.total:
             console.print(self._rules_table(summary))
-        console.print(Text(summary.sentence(), style="bold" if summary.tally.total else "green"),
-                      soft_wrap=True)
+        console.print(Text(summary.sentence(), style="bold" if summary.tally.total else "green"), soft_wrap=True)
 
     def _draw_early(self) -> None:
         """Draw the findings tables now that no row can join them, keeping the text for `finish`:
@@ -132,10 +135,16 @@ class FullReporter(Reporter):
     def _get_console(self) -> Console:
         if self._console is None:
             self._console = _console_class()(
-                file=self.out, width=self.options.width, highlight=False, emoji=False, markup=False,
-                force_terminal=self.options.color, soft_wrap=False,
+                file=self.out,
+                width=self.options.width,
+                highlight=False,
+                emoji=False,
+                markup=False,
+                force_terminal=self.options.color,
+                soft_wrap=False,
                 # None leaves it to Rich: NO_COLOR in the environment turns colour off.
-                no_color=True if self.options.color is False else None)
+                no_color=True if self.options.color is False else None,
+            )
         return self._console
 
     def _print_findings(self, console: Console) -> None:
@@ -155,8 +164,13 @@ class FullReporter(Reporter):
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=Text(printable(path), style="bold"), title_justify="left",
-                      header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        table = Table(
+            title=Text(printable(path), style="bold"),
+            title_justify="left",
+            header_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
         table.add_column("Line", justify="right", max_width=12, overflow="fold")  # HAR names wrap
         table.add_column("Rule", no_wrap=True)
         table.add_column("Field", overflow="fold", max_width=20)
@@ -177,8 +191,7 @@ class FullReporter(Reporter):
                 Text(printable(problem.json_path) or "—"),
                 Text(printable(shorten(problem.value, _VALUE_WIDTH)) if problem.value is not None else "—"),
                 Text(printable(message)),
-                Text(problem.fix.replacement if problem.fix else "—",
-                     style="green" if problem.fix else "dim"),
+                Text(problem.fix.replacement if problem.fix else "—", style="green" if problem.fix else "dim"),
             )
         return table
 
@@ -197,6 +210,10 @@ class FullReporter(Reporter):
         for code in sorted(tally.counts):
             rule = rules.BY_CODE[code]
             fixable = tally.fixable[code]
-            table.add_row(Text(code, style=_SEVERITY_STYLE[rule.severity]), Text(rule.name),
-                          f"{tally.counts[code]:,}", f"{fixable:,}" if rule.fixable else "no fix")
+            table.add_row(
+                Text(code, style=_SEVERITY_STYLE[rule.severity]),
+                Text(rule.name),
+                f"{tally.counts[code]:,}",
+                f"{fixable:,}" if rule.fixable else "no fix",
+            )
         return table

@@ -74,23 +74,28 @@ class GithubReporter(Reporter):
             self._hidden[rule.severity] += 1
             return
         self._shown[rule.severity] += 1
-        properties = [f"file={escape_property(printable(relative_path(problem.path, self.options.base_dir)))}",
-                      f"line={problem.line}"]
+        properties = [
+            f"file={escape_property(printable(relative_path(problem.path, self.options.base_dir)))}",
+            f"line={problem.line}",
+        ]
         if problem.column:
             properties.append(f"col={problem.column}")
         properties.append(f"title={escape_property(f'{problem.code} ({rule.name})')}")
-        self.out.write(f"::{_COMMAND[rule.severity]} {','.join(properties)}::"
-                       f"{escape_data(_message(problem))}\n")
+        self.out.write(f"::{_COMMAND[rule.severity]} {','.join(properties)}::{escape_data(_message(problem))}\n")
 
     def finish(self, summary: Summary) -> None:
         hidden = sum(self._hidden.values())
         if hidden:
-            parts = ", ".join(f"{count:,} {_COMMAND[severity]}{'s' if count != 1 else ''}"
-                              for severity, count in sorted(self._hidden.items(), key=lambda item: item[0].value)
-                              if count)
-            text = (f"{hidden:,} more finding{'s' if hidden != 1 else ''} not annotated ({parts}): GitHub "
-                    f"shows {ANNOTATIONS_PER_SEVERITY} errors and {ANNOTATIONS_PER_SEVERITY} warnings per "
-                    "step. Run wsfix check (or write a report with --output-file) to see them all.")
+            parts = ", ".join(
+                f"{count:,} {_COMMAND[severity]}{'s' if count != 1 else ''}"
+                for severity, count in sorted(self._hidden.items(), key=lambda item: item[0].value)
+                if count
+            )
+            text = (
+                f"{hidden:,} more finding{'s' if hidden != 1 else ''} not annotated ({parts}): GitHub "
+                f"shows {ANNOTATIONS_PER_SEVERITY} errors and {ANNOTATIONS_PER_SEVERITY} warnings per "
+                "step. Run wsfix check (or write a report with --output-file) to see them all."
+            )
             self.out.write(f"::notice title=wsfix::{escape_data(text)}\n")
         self.out.write(inert(summary.sentence()) + "\n")
         if self.options.step_summary:
@@ -98,8 +103,9 @@ class GithubReporter(Reporter):
                 with open(self.options.step_summary, "a", encoding="utf-8") as step_summary:
                     step_summary.write(self._markdown(summary))
             except OSError as error:
-                raise OutputError(f"{self.options.step_summary}: cannot append the step summary: "
-                                  f"{error.strerror or error}") from error
+                raise OutputError(
+                    f"{self.options.step_summary}: cannot append the step summary: {error.strerror or error}"
+                ) from error
 
     def _markdown(self, summary: Summary) -> str:
         tally = summary.tally
@@ -109,8 +115,7 @@ class GithubReporter(Reporter):
             for code in sorted(tally.counts):
                 rule = rules.BY_CODE[code]
                 fixable = f"{tally.fixable[code]:,}" if rule.fixable else "no fix"
-                lines.append(f"| {code} | {rule.name} | {rule.severity.value} | {tally.counts[code]:,} | "
-                             f"{fixable} |")
+                lines.append(f"| {code} | {rule.name} | {rule.severity.value} | {tally.counts[code]:,} | {fixable} |")
             lines.append("")
         files = list(dict.fromkeys(summary.files))
         lines += ["| File | Findings |", "|---|---:|"]

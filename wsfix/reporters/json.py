@@ -21,8 +21,9 @@ class JsonReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
         tool = {"name": "wsfix", "version": __version__}
-        self._findings = StreamedArray(out, f'{{\n  "tool": {dumps(tool)},\n  "findings": ', indent="    ",
-                                       closing_indent="  ")
+        self._findings = StreamedArray(
+            out, f'{{\n  "tool": {dumps(tool)},\n  "findings": ', indent="    ", closing_indent="  "
+        )
         self._per_file: Counter[str] = Counter()  # grows with files, not findings
         self._fixable_per_file: Counter[str] = Counter()
 
@@ -35,16 +36,35 @@ class JsonReporter(Reporter):
     def finish(self, summary: Summary) -> None:
         self._findings.close()
         tally = summary.tally
-        settings = {"naive_tz": summary.naive_zone, "unit": summary.unit, "window": summary.window,
-                    "schema": summary.schema, "rules": list(summary.rules)}
-        files = [{"path": path, "findings": self._per_file[path], "fixable": self._fixable_per_file[path]}
-                 for path in dict.fromkeys(summary.files)]
-        counts = {code: {"name": rules.BY_CODE[code].name,
-                         "severity": rules.BY_CODE[code].severity.value,
-                         "count": tally.counts[code], "fixable": tally.fixable[code]}
-                  for code in sorted(tally.counts)}
-        totals = {"files": len(summary.files), "lines": summary.lines, "findings": tally.total,
-                  "errors": tally.by_severity(Severity.ERROR),
-                  "warnings": tally.by_severity(Severity.WARNING), "fixable": tally.fixable_total}
-        self.out.write(f',\n  "settings": {dumps(settings)},\n  "files": {dumps(files)},\n'
-                       f'  "counts": {dumps(counts)},\n  "totals": {dumps(totals)}\n}}\n')
+        settings = {
+            "naive_tz": summary.naive_zone,
+            "unit": summary.unit,
+            "window": summary.window,
+            "schema": summary.schema,
+            "rules": list(summary.rules),
+        }
+        files = [
+            {"path": path, "findings": self._per_file[path], "fixable": self._fixable_per_file[path]}
+            for path in dict.fromkeys(summary.files)
+        ]
+        counts = {
+            code: {
+                "name": rules.BY_CODE[code].name,
+                "severity": rules.BY_CODE[code].severity.value,
+                "count": tally.counts[code],
+                "fixable": tally.fixable[code],
+            }
+            for code in sorted(tally.counts)
+        }
+        totals = {
+            "files": len(summary.files),
+            "lines": summary.lines,
+            "findings": tally.total,
+            "errors": tally.by_severity(Severity.ERROR),
+            "warnings": tally.by_severity(Severity.WARNING),
+            "fixable": tally.fixable_total,
+        }
+        self.out.write(
+            f',\n  "settings": {dumps(settings)},\n  "files": {dumps(files)},\n'
+            f'  "counts": {dumps(counts)},\n  "totals": {dumps(totals)}\n}}\n'
+        )

@@ -46,7 +46,7 @@ class _Suite:
 class JunitReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
-        self._spill = tempfile.SpooledTemporaryFile(max_size=SPILL_IN_MEMORY, mode="w+b")
+        self._spill = tempfile.SpooledTemporaryFile(max_size=SPILL_IN_MEMORY, mode="w+b")  # noqa: SIM115 - closed in finish()
         self._suites: dict[str, _Suite] = {}
         self._current: str | None = None
         self._start = 0
@@ -70,10 +70,11 @@ class JunitReporter(Reporter):
         details = [f"{path}:{where}: {problem.code} {rule.name} ({rule.severity.value})", *finding_details(problem)]
         body = "\n".join(escape(printable(line)) for line in details)
         self._spill.write(
-            f'    <testcase name={self._attr(f"{problem.code} {rule.name} at line {where}")} '
+            f"    <testcase name={self._attr(f'{problem.code} {rule.name} at line {where}')} "
             f'classname={path_attr} file={path_attr} line="{problem.line}">\n'
-            f'      <failure message={self._attr(message)} type={self._attr(problem.code)}>{body}</failure>\n'
-            "    </testcase>\n".encode())
+            f"      <failure message={self._attr(message)} type={self._attr(problem.code)}>{body}</failure>\n"
+            "    </testcase>\n".encode()
+        )
 
     def _close_range(self) -> None:
         if self._current is not None:
@@ -92,8 +93,10 @@ class JunitReporter(Reporter):
             shown = _path_attribute(relative_path(path, self.options.base_dir))
             suite = self._suites.get(path)
             count = suite.failures if suite else 0
-            out.write(f'  <testsuite name={shown} tests="{count or 1}" failures="{count}" '
-                      f'errors="0" skipped="0" file={shown}>\n')
+            out.write(
+                f'  <testsuite name={shown} tests="{count or 1}" failures="{count}" '
+                f'errors="0" skipped="0" file={shown}>\n'
+            )
             if suite is None:
                 out.write(f'    <testcase name="no findings" classname={shown} file={shown}/>\n')
             else:

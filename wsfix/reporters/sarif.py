@@ -45,8 +45,10 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": what},
-        "help": {"text": f"{rule.explanation.strip()}\n\n{example}\n{fix}",
-                 "markdown": f"{rule.explanation.strip()}\n\n{markdown_example}\n{fix}"},
+        "help": {
+            "text": f"{rule.explanation.strip()}\n\n{example}\n{fix}",
+            "markdown": f"{rule.explanation.strip()}\n\n{markdown_example}\n{fix}",
+        },
         "defaultConfiguration": {"level": rule.severity.value},
         "properties": {"fixable": rule.fixable, "tags": [rule.family]},
     }
@@ -56,12 +58,25 @@ class SarifReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
         self._fingerprints = Fingerprints()
-        driver = {"name": "wsfix", "version": __version__, "semanticVersion": __version__,
-                  "informationUri": INFORMATION_URI,
-                  "rules": [rule_descriptor(rule) for rule in rules.RULES]}
-        log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [{
-            "tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
-            "results": _RESULTS, "properties": _PROPERTIES}]}
+        driver = {
+            "name": "wsfix",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": [rule_descriptor(rule) for rule in rules.RULES],
+        }
+        log = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {"driver": driver},
+                    "columnKind": "unicodeCodePoints",
+                    "results": _RESULTS,
+                    "properties": _PROPERTIES,
+                }
+            ],
+        }
         # Laid out once with placeholders; results and properties are written into the gaps.
         text = json.dumps(log, indent=2, ensure_ascii=True)
         head, tail = text.split(json.dumps(_RESULTS))
@@ -92,16 +107,27 @@ class SarifReporter(Reporter):
             "ruleIndex": _RULE_INDEX[problem.code],
             "level": rule.severity.value,
             "message": {"text": text},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": uri(problem.path, self.options.base_dir)},
-                "region": region}}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(problem.path, self.options.base_dir)},
+                        "region": region,
+                    }
+                }
+            ],
             "partialFingerprints": {FINGERPRINT_KEY: self._fingerprints.of(problem, path)},
             "properties": properties,
         }
 
     def finish(self, summary: Summary) -> None:
         self._results.close()
-        properties = {"naiveTz": summary.naive_zone, "unit": summary.unit, "window": summary.window,
-                      "schema": summary.schema, "rules": list(summary.rules), "lines": summary.lines,
-                      "files": len(summary.files)}
+        properties = {
+            "naiveTz": summary.naive_zone,
+            "unit": summary.unit,
+            "window": summary.window,
+            "schema": summary.schema,
+            "rules": list(summary.rules),
+            "lines": summary.lines,
+            "files": len(summary.files),
+        }
         self.out.write(f"{self._between}{dumps(properties)}{self._end}\n")

@@ -13,7 +13,7 @@ from typing import TextIO
 from wsfix import rules
 from wsfix.problems import Problem
 from wsfix.report import Summary
-from wsfix.reporters import ReportOptions, Reporter
+from wsfix.reporters import Reporter, ReportOptions
 from wsfix.reporters.records import dumps
 
 
@@ -29,8 +29,20 @@ class StatisticsReporter(Reporter):
         tally = summary.tally
         codes = sorted(tally.counts, key=lambda code: (-tally.counts[code], code))
         if self.as_json:
-            self.out.write(dumps([{"code": code, "name": rules.BY_CODE[code].name, "count": tally.counts[code],
-                                   "fixable": tally.fixable[code]} for code in codes]) + "\n")
+            self.out.write(
+                dumps(
+                    [
+                        {
+                            "code": code,
+                            "name": rules.BY_CODE[code].name,
+                            "count": tally.counts[code],
+                            "fixable": tally.fixable[code],
+                        }
+                        for code in codes
+                    ]
+                )
+                + "\n"
+            )
             return
         width = max((len(f"{tally.counts[code]:,}") for code in codes), default=1)
         for code in codes:

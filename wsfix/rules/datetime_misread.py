@@ -18,8 +18,10 @@ from wsfix.timestamps import Reading
 def describe(reading: Reading, pydantic_reads: str | None) -> str:
     """The message for `reading`, which pydantic reads as `pydantic_reads` (RFC 3339)."""
     unit = f" in {reading.unit.label}" if reading.unit is not None else ""
-    return (f"pydantic's datetime reads it as {pydantic_reads or 'another instant'} (numbers above 2e10 "
-            f"as milliseconds), not as the {reading.form.label}{unit} it is")
+    return (
+        f"pydantic's datetime reads it as {pydantic_reads or 'another instant'} (numbers above 2e10 "
+        f"as milliseconds), not as the {reading.form.label}{unit} it is"
+    )
 
 
 RULE = Rule(

@@ -30,7 +30,8 @@ RULE = Rule(
         repaired='{"type":"ping","timestamp":1757350201.447}',
     ),
     fix="the value divided exactly into seconds",
-    claims=lambda r: (r.form in (Form.NUMBER, Form.NUMERIC_STRING) and r.unit not in (None, Unit.S)
-                      and not r.out_of_range),
+    claims=lambda r: (
+        r.form in (Form.NUMBER, Form.NUMERIC_STRING) and r.unit not in (None, Unit.S) and not r.out_of_range
+    ),
     describe=_describe,
 )

@@ -24,6 +24,5 @@ RULE = Rule(
     ),
     fix="the number itself, as a JSON number",
     claims=lambda r: r.form is Form.NUMERIC_STRING and r.unit is Unit.S and not r.out_of_range,
-    describe=lambda r: "numeric string where a number is expected (lax validation accepts it, "
-    "strict does not)",
+    describe=lambda r: "numeric string where a number is expected (lax validation accepts it, strict does not)",
 )
