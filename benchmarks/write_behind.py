@@ -1,4 +1,4 @@
-"""What write-behind (`wsfix.repair.AtomicFile`) does to `wsfix repair`'s time: an A/B in one run.
+"""What write-behind (`wsfix.output.AtomicFile`) does to `wsfix repair`'s time: an A/B in one run.
 
     python benchmarks/write_behind.py [--lines 1000000] [--broken 0.1] [--rounds 5] [--workdir DIR]
 
@@ -31,7 +31,7 @@ from run import capture  # noqa: E402
 # The measured process: wsfix's command line with `_write_behind` replaced as `mode` says.
 _VARIANT = """
 import contextlib, os, sys
-import wsfix.cli, wsfix.repair
+import wsfix.cli, wsfix.output
 mode = sys.argv.pop(1)
 
 def start_only(self):
@@ -42,9 +42,9 @@ def start_only(self):
     self._handed_over = self._written
 
 if mode == "none":
-    wsfix.repair.AtomicFile._write_behind = lambda self: None
+    wsfix.output.AtomicFile._write_behind = lambda self: None
 elif mode == "start":
-    wsfix.repair.AtomicFile._write_behind = start_only
+    wsfix.output.AtomicFile._write_behind = start_only
 sys.argv[0] = "wsfix"
 wsfix.cli.main()
 """

@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from wsfix.capture import iter_records
 from wsfix.errors import OutputError
 from wsfix.linter import Linter
+from wsfix.output import atomic_output
 from wsfix.problems import Fix
-from wsfix.repair import RepairResult, apply_fixes, atomic_output, repair_records
+from wsfix.repair import RepairResult, apply_fixes, repair_records
 from wsfix.schema import DEFAULT_SCHEMA
 from wsfix.timestamps import DEFAULT_POLICY, DEFAULT_WINDOW, Policy, Unit, classify, parse_window
 
@@ -575,7 +576,7 @@ def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monk
     # to write them (the stretches follow each other from byte 0) and to drop the stretch before,
     # handed over the time before. Nothing beyond what was written; the file holds exactly that.
     # A piece goes through `write` (split -1) or through `write_parts` cut in two at `split`.
-    import wsfix.repair
+    import wsfix.output
 
     target = tmp_path / "out.jsonl"
     target.unlink(missing_ok=True)
@@ -585,7 +586,7 @@ def test_atomic_output_hands_written_bytes_to_the_kernel_in_order(tmp_path, monk
         assert os.fstat(descriptor).st_size >= offset + length  # flushed before it is handed over
         asked.append((offset, length, advice))
 
-    monkeypatch.setattr(wsfix.repair, "WRITE_BEHIND", every)
+    monkeypatch.setattr(wsfix.output, "WRITE_BEHIND", every)
     monkeypatch.setattr(os, "posix_fadvise", fadvise, raising=False)
     monkeypatch.setattr(os, "POSIX_FADV_DONTNEED", 4, raising=False)
     with atomic_output(str(target)) as handle:
@@ -620,7 +621,7 @@ def test_atomic_output_write_parts_writes_them_joined(tmp_path, calls, most_part
     # bytes one write call; the file holds everything in call order, even when the system writes
     # only part of what one writev is given (as it may when interrupted by a signal), and where
     # there is no writev (Windows).
-    import wsfix.repair
+    import wsfix.output
 
     gathered: list[int] = []
     real_writev = os.writev
@@ -635,7 +636,7 @@ def test_atomic_output_write_parts_writes_them_joined(tmp_path, calls, most_part
     target = tmp_path / "out.jsonl"
     target.unlink(missing_ok=True)
     with pytest.MonkeyPatch.context() as patch:  # undone after each example
-        patch.setattr(wsfix.repair, "_MOST_PARTS", most_parts)
+        patch.setattr(wsfix.output, "_MOST_PARTS", most_parts)
         if writes == "no-writev":
             patch.delattr(os, "writev")
         else:
@@ -654,12 +655,12 @@ def test_atomic_output_write_parts_writes_them_joined(tmp_path, calls, most_part
 
 
 def test_atomic_output_write_behind_refused_is_harmless(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import wsfix.repair
+    import wsfix.output
 
     def refuse(*args: object) -> None:
         raise OSError(22, "Invalid argument")
 
-    monkeypatch.setattr(wsfix.repair, "WRITE_BEHIND", 2)
+    monkeypatch.setattr(wsfix.output, "WRITE_BEHIND", 2)
     monkeypatch.setattr(os, "posix_fadvise", refuse, raising=False)
     monkeypatch.setattr(os, "POSIX_FADV_DONTNEED", 4, raising=False)
     target = tmp_path / "out.jsonl"

@@ -405,7 +405,7 @@ def check(
             with open_capture(path):
                 pass
             if output_file is not None:
-                from wsfix.repair import refuse_same_file
+                from wsfix.output import refuse_same_file
 
                 refuse_same_file(path, output_file)
     options = ReportOptions(
@@ -549,7 +549,7 @@ def _stdout_as_dash(path: str | None) -> str | None:
     to): written as `-` is, with the summary on standard error. Any other path as it is."""
     if path is None or path == STDIN:
         return path
-    from wsfix.repair import standard_stream
+    from wsfix.output import standard_stream
 
     return STDIN if standard_stream(path) == 1 else path
 
@@ -571,7 +571,7 @@ def _check_repair_targets(
     if dry_run:
         return
     if target is not None and target != STDIN:
-        from wsfix.repair import refuse_same_file, refuse_unwritable, written_through
+        from wsfix.output import refuse_same_file, refuse_unwritable, written_through
 
         if source != STDIN:
             refuse_same_file(source, target)

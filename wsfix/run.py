@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from wsfix.capture import STDIN, CaptureStream, open_capture
 from wsfix.errors import OutputError
 from wsfix.linter import Linter
+from wsfix.output import atomic_output
 from wsfix.parallel import CHUNK_BYTES, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.problems import Fix, Problem
 from wsfix.records import segment_problems
-from wsfix.repair import ChangeHook, RepairResult, apply_fixes, atomic_output, repair_segments
+from wsfix.repair import ChangeHook, RepairResult, apply_fixes, repair_segments
 from wsfix.report import Summary, Tally
 from wsfix.reporters import Reporter
 from wsfix.settings import Settings

@@ -93,7 +93,7 @@ class Tee(Reporter):
 def open_report_file(path: str) -> Iterator[TextIO]:
     """A UTF-8 text stream that replaces `path` atomically when the block completes (and leaves it
     untouched if the block raises). Raises OutputError when it cannot be written."""
-    from wsfix.repair import atomic_output
+    from wsfix.output import atomic_output
 
     with atomic_output(path) as handle:
         # POSIX; elsewhere the temp file's mode is already the usual one. Not a device's mode.
