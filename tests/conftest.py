@@ -14,10 +14,12 @@ settings.register_profile("wsfix", derandomize=True, deadline=None)
 settings.register_profile("explore", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "wsfix"))
 
-from wsfix.capture import iter_records  # noqa: E402 - after the profile is loaded
-from wsfix.linter import Linter  # noqa: E402
-from wsfix.repair import RepairResult, repair_records  # noqa: E402
+from wsfix.linter import Linter  # noqa: E402 - after the profile is loaded
+from wsfix.repair import RepairTally, splice  # noqa: E402
 from wsfix.schema import DEFAULT_SCHEMA, Schema  # noqa: E402
+from wsfix.segment_linter import SegmentLinter  # noqa: E402
+from wsfix.segments import Segment  # noqa: E402
+from wsfix.settings import Settings  # noqa: E402
 from wsfix.timestamps import DEFAULT_POLICY, Policy  # noqa: E402
 
 
@@ -25,24 +27,34 @@ def lint_bytes(data: bytes, policy: Policy = DEFAULT_POLICY, path: str = "t.json
     """All problems of a capture, in order."""
     linter = Linter(schema, policy)
     problems = []
-    for line_no, record in enumerate(iter_records(io.BytesIO(data), path), 1):
+    for line_no, record in enumerate(lines_of(data), 1):
         problems.extend(linter.lint(record, line_no, path))
     return problems
 
 
+def lines_of(data: bytes) -> list[bytes]:
+    """The lines of a capture, each with its end of line (split at \\n only, as JSON Lines is)."""
+    return list(io.BytesIO(data))
+
+
+def repair_by_records(
+    data: bytes, policy: Policy = DEFAULT_POLICY, schema: Schema = DEFAULT_SCHEMA
+) -> tuple[bytes, RepairTally]:
+    """A JSON Lines capture repaired as one segment whose records are spelled out (the path of
+    prefixed lines, envelopes and HAR messages: each record linted alone, its fixes moved)."""
+    from wsfix.formats.jsonl import JsonLines
+
+    segment = Segment(data, 1, JsonLines().records_of(data, 1))
+    repaired = SegmentLinter(Settings(policy=policy, schema=schema)).repair(segment, "t.jsonl", True)
+    return b"".join(splice(data, repaired.edits)), repaired.tally
+
+
 def repair_bytes(
     data: bytes, policy: Policy = DEFAULT_POLICY, schema: Schema = DEFAULT_SCHEMA
-) -> tuple[bytes, RepairResult]:
-    linter = Linter(schema, policy)
-    out = io.BytesIO()
-    result = RepairResult()
-    repair_records(
-        iter_records(io.BytesIO(data), "t.jsonl"),
-        lambda record, line_no: linter.lint(record, line_no, "t.jsonl"),
-        out,
-        result,
-    )
-    return out.getvalue(), result
+) -> tuple[bytes, RepairTally]:
+    """A JSON Lines capture repaired as one segment, through the pipeline's own lint entry and splice."""
+    repaired = SegmentLinter(Settings(policy=policy, schema=schema)).repair(Segment(data, 1, None), "t.jsonl", True)
+    return b"".join(splice(data, repaired.edits)), repaired.tally
 
 
 @pytest.fixture

@@ -23,12 +23,11 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import lines_of, repair_by_records
 from tests.test_timestamps import JSON_VALUES, MAGNITUDE_UNITS
-from wsfix.capture import iter_records
 from wsfix.errors import InputError
 from wsfix.linter import Linter
 from wsfix.problems import Problem
-from wsfix.repair import RepairResult, repair_records
 from wsfix.reporters import ReportOptions, build_reporter
 from wsfix.run import check_captures
 from wsfix.schema import DEFAULT_SCHEMA
@@ -88,9 +87,7 @@ def lint(record: bytes, line_no: int) -> tuple[Problem, ...]:
 
 
 def repair(data: bytes) -> bytes:
-    out = io.BytesIO()
-    repair_records(iter_records(io.BytesIO(data), "t.jsonl"), lint, out, RepairResult())
-    return out.getvalue()
+    return repair_by_records(data)[0]
 
 
 def outside(record: bytes, problems) -> bytes:
@@ -118,7 +115,7 @@ def test_check_never_raises_and_prints_nothing_active(tmp_path_factory, data):
             # they do not decompress, that is an input error (exit 2), the only one allowed here.
             assert data.startswith(b"\x1f\x8b") and "gzip" in str(error)
             return
-        assert summary.lines == len(list(iter_records(io.BytesIO(data), "t")))
+        assert summary.lines == len(list(lines_of(data)))
         text = out.getvalue()
         assert not [char for char in text if char != "\n" and unicodedata.category(char) in ("Cc", "Cf")]
         assert not any(line.lstrip().startswith("::") for line in text.splitlines())
@@ -128,8 +125,8 @@ def test_check_never_raises_and_prints_nothing_active(tmp_path_factory, data):
 @given(data=CAPTURES)
 def test_repair_keeps_lines_and_untouched_bytes_and_is_idempotent(data):
     repaired = repair(data)
-    before = list(iter_records(io.BytesIO(data), "t"))
-    after = list(iter_records(io.BytesIO(repaired), "t"))
+    before = list(lines_of(data))
+    after = list(lines_of(repaired))
     assert len(after) == len(before)
     assert repaired.count(b"\n") == data.count(b"\n")
     for line_no, (old, new) in enumerate(zip(before, after, strict=True), 1):

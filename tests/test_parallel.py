@@ -25,6 +25,7 @@ from wsfix.cli import app
 from wsfix.errors import InputError
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.parallel import (
+    CHUNK_BYTES,
     PARALLEL_MIN_BYTES,
     available_cpus,
     file_ranges,
@@ -327,12 +328,20 @@ def test_renumbered_shifts_lines_only():
         pytest.param(None, None, 1, id="stdin-auto"),
         pytest.param(None, 1000, 1, id="small-auto"),
         pytest.param(None, PARALLEL_MIN_BYTES, "cpus", id="large-auto"),
-        pytest.param(3, 10, 3, id="explicit"),
+        pytest.param(3, 10, 1, id="explicit-but-one-chunk"),
+        pytest.param(200, 1000, 1, id="many-on-a-small-file"),
+        pytest.param(2, 3 * CHUNK_BYTES, "min(2,cpus)", id="explicit"),
+        pytest.param(3, 2 * CHUNK_BYTES, "min(2,cpus)", id="capped-by-chunks"),
+        pytest.param(100000, 1 << 40, "cpus", id="capped-by-cpus"),
+        pytest.param(2147483648, 1 << 40, "cpus", id="past-a-c-int"),
         pytest.param(2, None, 1, id="explicit-stdin"),
     ],
 )
 def test_resolve_jobs(jobs, size, expected):
-    assert resolve_jobs(jobs, size) == (available_cpus() if expected == "cpus" else expected)
+    """Never more processes than CPUs, nor than chunks of work (issue 17: --jobs 100000 forked
+    thousands; 2147483648 was an OverflowError)."""
+    wanted = {"cpus": available_cpus(), "min(2,cpus)": min(2, available_cpus())}.get(expected, expected)
+    assert resolve_jobs(jobs, size) == wanted
 
 
 def test_cli_jobs_2_on_a_multi_chunk_file(capture_file, tmp_path):
@@ -572,10 +581,10 @@ def test_feature_captures_hold_what_they_claim():
     ]
 
 
-@pytest.mark.parametrize("kind", ["stdin", "gzip", "har", "message-path"])
+@pytest.mark.parametrize("kind", ["stdin", "gzip", "har"])
 def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, tmp_path, monkeypatch, kind):
-    # Standard input, gzip'd files and other formats are linted in this process whatever --jobs
-    # says: the findings are those of --jobs 1, and no pool is started.
+    # Standard input, gzip'd files and a HAR are linted in this process whatever --jobs says: the
+    # findings are those of --jobs 1, and no pool is started.
     import gzip
 
     data = capture_bytes(final_newline=True)
@@ -586,14 +595,8 @@ def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, 
         path = "-"
     elif kind == "gzip":
         path = capture_file(gzip.compress(data), "capture.jsonl.gz")
-    elif kind == "har":
-        path = os.path.join(os.path.dirname(__file__), "data", "har", "mitmproxy-websocket.har")
     else:
-        envelope = b"".join(
-            b'{"data":' + (line or b"null") + b"}\n" for line in LINES if line.startswith(b"{") and line.endswith(b"}")
-        )
-        path = capture_file(envelope)
-        settings = Settings(message_path=("data",))
+        path = os.path.join(os.path.dirname(__file__), "data", "har", "mitmproxy-websocket.har")
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a pool was started")
@@ -610,3 +613,61 @@ def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, 
         texts.append(out.getvalue())
         assert summary.tally.total > 0
     assert texts[0] == texts[1]
+
+
+# Every line-based format, as a capture of LINES: (file name, bytes, settings).
+def _prefixed(line: bytes) -> bytes:
+    return b"1757350201.5 wss://host <- " + line if line.startswith(b"{") else line
+
+
+def _enveloped(line: bytes) -> bytes:
+    return b'{"seen":1,"data":' + line + b"}" if line.startswith(b"{") and line.endswith(b"}") else line
+
+
+LINE_BASED = {
+    "jsonl": ("c.jsonl", LINES, Settings()),
+    "prefixed": ("c.log", [_prefixed(line) for line in LINES], Settings(capture_format="prefixed")),
+    "envelope-over-jsonl": ("c.jsonl", [_enveloped(line) for line in LINES], Settings(message_path=("data",))),
+    "envelope-over-prefixed": (
+        "c.log",
+        [_prefixed(_enveloped(line)) for line in LINES],
+        Settings(capture_format="prefixed", message_path=("data",)),
+    ),
+}
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 97, 1 << 20])
+@pytest.mark.parametrize("kind", list(LINE_BASED))
+def test_every_line_based_format_splits_across_workers(capture_file, tmp_path, monkeypatch, kind, chunk_bytes):
+    """--jobs 2 starts a pool for every line-based format, and its findings and repaired bytes
+    are those of --jobs 1 (issue 12: only JSON Lines had --jobs)."""
+    name, lines, settings = LINE_BASED[kind]
+    data = b"\n".join(lines * 3) + b"\n"
+    path = capture_file(data, name)
+    pools = []
+    real_get_pool = parallel.ChunkRunner._get_pool
+
+    def counting_get_pool(self, jobs):
+        pools.append(jobs)
+        return real_get_pool(self, jobs)
+
+    monkeypatch.setattr(parallel.ChunkRunner, "_get_pool", counting_get_pool)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    texts, outputs, summaries = [], [], []
+    for jobs in (1, 2):
+        out = io.StringIO()
+        summary = check_captures(
+            [path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=chunk_bytes
+        )
+        texts.append(out.getvalue())
+        summaries.append((summary.lines, summary.tally.counts))
+        target = tmp_path / f"fixed-{jobs}"
+        tally = repair_capture(path, RepairTarget(str(target)), settings, jobs=jobs, chunk_bytes=chunk_bytes)
+        outputs.append((target.read_bytes(), tally.lines, tally.lines_changed, tally.fixed, tally.remaining_lines))
+    # One chunk of work (a chunk size above the file's): one process, however many are asked for.
+    assert pools == ([2, 2] if chunk_bytes < len(data) else [])
+    assert texts[0] == texts[1]
+    assert summaries[0] == summaries[1]
+    assert outputs[0] == outputs[1]
+    assert summaries[0][1]["WS102"] == 3  # the findings are there, in every format
+    assert outputs[0][0] != data and outputs[0][2] > 0

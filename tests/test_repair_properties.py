@@ -1,4 +1,4 @@
-"""Properties of surgical repair over generated captures, plus `apply_fixes` and `atomic_output`.
+"""Properties of surgical repair over generated captures, plus `splice` and `atomic_output`.
 
 A generated capture mixes valid messages, every kind of broken timestamp, blank lines, invalid
 JSON, CRLF and LF endings and a last line with or without its newline. Each generated line knows
@@ -11,7 +11,6 @@ from (`float(Fraction(...))`, rounded once); only strings drawn without a known 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import stat
@@ -22,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsfix.capture import iter_records
+from tests.conftest import lines_of, repair_by_records
 from wsfix.errors import OutputError
 from wsfix.linter import Linter
 from wsfix.output import atomic_output
-from wsfix.problems import Fix
-from wsfix.repair import RepairResult, apply_fixes, repair_records
+from wsfix.problems import Edit, Fix
+from wsfix.repair import RepairTally, splice
 from wsfix.schema import DEFAULT_SCHEMA
 from wsfix.timestamps import DEFAULT_POLICY, DEFAULT_WINDOW, Policy, Unit, classify, parse_window
 
@@ -41,11 +40,8 @@ def lint(record: bytes, line_no: int):  # type: ignore[no-untyped-def]
     return LINTER.lint(record, line_no, "t")
 
 
-def repair(data: bytes) -> tuple[bytes, RepairResult]:
-    out = io.BytesIO()
-    result = RepairResult()
-    repair_records(iter_records(io.BytesIO(data), "t"), lint, out, result)
-    return out.getvalue(), result
+def repair(data: bytes) -> tuple[bytes, RepairTally]:
+    return repair_by_records(data)
 
 
 def fixes_of(record: bytes, line_no: int = 1) -> list[Fix]:
@@ -398,7 +394,7 @@ def test_repair_of_generated_capture(capture: tuple[bytes, list[Line]]) -> None:
     assert again == repaired
     assert second.lines_changed == 0 and not second.fixed
     # (e) no problem with a fix survives
-    for line_no, record in enumerate(iter_records(io.BytesIO(repaired), "t"), 1):
+    for line_no, record in enumerate(lines_of(repaired), 1):
         assert all(problem.fix is None for problem in lint(record, line_no)), record
 
 
@@ -439,7 +435,7 @@ def test_repair_hand_cases(data: bytes, expected: bytes) -> None:
     assert repair(repaired)[0] == repaired
 
 
-# --- apply_fixes ----------------------------------------------------------------------------------
+# --- splice ----------------------------------------------------------------------------------
 
 RECORD = b'{"a":"0123456789","b":1}'
 
@@ -455,9 +451,13 @@ RECORD = b'{"a":"0123456789","b":1}'
         pytest.param([Fix(6, 10, "x"), Fix(8, 8, "y")], id="insertion-inside-a-span"),
     ],
 )
-def test_apply_fixes_rejects_overlapping_fixes(fixes: list[Fix]) -> None:
+def test_splice_rejects_overlapping_edits(fixes: list[Fix]) -> None:
     with pytest.raises(ValueError, match="overlapping"):
-        apply_fixes(RECORD, fixes)
+        splice(RECORD, edits(fixes))
+
+
+def edits(fixes: list[Fix]) -> list[Edit]:
+    return [Edit(1, fix.start, fix.end, fix.replacement.encode()) for fix in fixes]
 
 
 @pytest.mark.parametrize(
@@ -473,8 +473,8 @@ def test_apply_fixes_rejects_overlapping_fixes(fixes: list[Fix]) -> None:
         ),
     ],
 )
-def test_apply_fixes_splices(fixes: list[Fix], expected: bytes) -> None:
-    assert apply_fixes(RECORD, fixes) == expected
+def test_splice_applies_every_edit(fixes: list[Fix], expected: bytes) -> None:
+    assert b"".join(splice(RECORD, edits(fixes))) == expected
 
 
 # --- atomic_output --------------------------------------------------------------------------------
@@ -717,14 +717,7 @@ def test_repair_is_final_under_any_policy(texts: list[str], policy: Policy) -> N
     linter = Linter(DEFAULT_SCHEMA, policy)
 
     def repaired(data: bytes) -> bytes:
-        out = io.BytesIO()
-        repair_records(
-            iter_records(io.BytesIO(data), "t"),
-            lambda record, line_no: linter.lint(record, line_no, "t"),
-            out,
-            RepairResult(),
-        )
-        return out.getvalue()
+        return repair_by_records(data, policy)[0]
 
     data = b"".join(b'{"type":"ping","timestamp":' + text.encode() + b"}\n" for text in texts)
     once = repaired(data)

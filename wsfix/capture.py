@@ -1,8 +1,9 @@
-"""Opening captures and cutting them into records (lines of bytes).
+"""Opening captures, and the one place that cuts them into chunks of whole lines.
 
-A record is one line exactly as stored, end of line included (`\\n` or `\\r\\n`), so that joining
-the records gives back the file byte for byte. Only `\\n` ends a line, as in JSON Lines; a lone
-`\\r` is part of its line (JSON reads it as white space).
+A line is kept exactly as stored, end of line included (`\\n` or `\\r\\n`), so that joining the
+chunks gives back the file byte for byte. Only `\\n` ends a line, as in JSON Lines; a lone `\\r` is
+part of its line (JSON reads it as white space). `stream_chunks` cuts a stream read in order;
+`file_ranges` cuts a regular file into byte ranges that worker processes read themselves.
 
 A gzip-compressed capture (recognised by its magic bytes, whatever its name) is read
 decompressed; everything above sees only the decompressed bytes. `CaptureStream.head` shows the
@@ -17,8 +18,8 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, Protocol
 
 from wsfix.errors import InputError
 
@@ -132,36 +133,81 @@ def open_capture(path: str) -> Iterator[CaptureStream]:
         yield CaptureStream(stream, path)
 
 
-_CHUNK = 1 << 20
+CHUNK_BYTES = 4 << 20  # the default size of a chunk of whole lines (see `wsfix.parallel`)
 
 
-def iter_records(stream: BinaryIO | CaptureStream, path: str) -> Iterator[bytes]:
-    """The records of a capture, in order; each keeps its end of line.
+class Readable(Protocol):
+    def read(self, count: int, /) -> bytes: ...
 
-    Reads in 1 MiB chunks and splits in C, which is faster than `readline` per record. A record
-    longer than a chunk is collected as a list of chunks and joined once, so a single 50 MB line
-    costs linear time, not a copy per chunk. Raises InputError (naming `path`) if reading fails
-    midway.
+
+def stream_chunks(stream: Readable, path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Whole lines of `stream`, about `chunk_bytes` at a time (a longer line comes whole).
+
+    Each piece but the last ends with \\n. Raises InputError if reading fails.
     """
-    read = stream.read
-    pending: list[bytes] = []  # the start of a record whose end is not read yet
+    pending: list[bytes] = []
     while True:
         try:
-            chunk = read(_CHUNK)
+            data = stream.read(chunk_bytes)
         except OSError as error:
             raise InputError(f"{path}: read failed: {error.strerror or error}") from error
-        if not chunk:
+        if not data:
             break
+        cut = data.rfind(b"\n") + 1
+        if not cut:  # no line ends here: part of a long line
+            pending.append(data)
+            continue
         if pending:
-            if b"\n" not in chunk:
-                pending.append(chunk)
-                continue
-            pending.append(chunk)
-            chunk = b"".join(pending)
-        lines = chunk.split(b"\n")
-        last = lines.pop()
-        pending = [last] if last else []
-        for line in lines:
-            yield line + b"\n"
+            pending.append(data[:cut])
+            yield b"".join(pending)
+            pending.clear()
+        else:
+            yield data if cut == len(data) else data[:cut]
+        if cut < len(data):
+            pending.append(data[cut:])
     if pending:
         yield b"".join(pending)
+
+
+def file_ranges(
+    stream: BinaryIO,
+    path: str,
+    size: int,
+    chunk_bytes: int = CHUNK_BYTES,
+    current_size: Callable[[], int] | None = None,
+) -> Iterator[tuple[int, int]]:
+    """Byte ranges of whole lines covering the first `size` bytes of the open file `stream`,
+    about `chunk_bytes` each. Reads only a little around each cut.
+
+    With `current_size`, the file's size is asked again before the last range: a file that grew
+    (a live log) is covered to its new end, as reading it in order would, and its last old line
+    is not cut where the old end was.
+    """
+    start = 0
+    while start < size:
+        end = start + chunk_bytes
+        if end >= size:
+            grown = current_size() if current_size is not None else size
+            if grown > size:
+                size = grown
+                continue
+            yield start, size
+            return
+        # The range ends after the first \n at or beyond byte end - 1.
+        position = end - 1
+        while True:
+            try:
+                stream.seek(position)
+                block = stream.read(1 << 16)
+            except OSError as error:
+                raise InputError(f"{path}: read failed: {error.strerror or error}") from error
+            found = block.find(b"\n")
+            if found >= 0:
+                end = min(position + found + 1, size)
+                break
+            if len(block) < 1 << 16:
+                end = size
+                break
+            position += len(block)
+        yield start, end
+        start = end

@@ -1,56 +1,63 @@
-"""Linting a capture in chunks of whole lines, in this process or in a pool of worker processes.
+"""Running a job over chunks of whole lines of a capture, in this process or in a pool of workers.
 
-A capture is cut into chunks of about `CHUNK_BYTES` that end right after a `\\n`. Each chunk is
-linted on its own (`Linter.lint_chunk`) and the results are taken strictly in file order, so the
-findings, their line numbers and the repaired bytes are those of one sequential pass, whatever the
-number of jobs. With several jobs, a file is split by byte ranges that the workers read themselves
-(only offsets travel), and at most `2 * jobs` chunks are in flight: memory does not grow with the
-size of the capture.
+A line-based capture is cut into chunks of about `CHUNK_BYTES` that end right after a `\\n`
+(`wsfix.capture`). A job (a picklable callable, see `wsfix.segment_linter.ChunkJob`) turns each
+chunk into a result, given the state it needs (the linter, built once in the parent: forked
+workers inherit it); the results come back strictly in file order, so the findings, their line
+numbers and the repaired bytes are those of one sequential pass, whatever the number of jobs.
+With several jobs a file is split into byte ranges that the workers read themselves (only offsets
+travel), and at most `2 * jobs` chunks are in flight: memory does not grow with the capture.
+This module knows nothing of linting or repairing: a result only has to say how many lines its
+chunk spans (`lines`).
 
-Only a plain JSON Lines file read as stored can be split: standard input (read once, in order),
-a gzip'd capture (no offsets into its decompressed bytes) and other capture formats (see
-`wsfix.run`) are linted by one process, whatever `--jobs` says; so are captures where the
-platform cannot fork (workers inherit the parent's linter, whose model may have been loaded from a
-file and cannot be pickled).
+Only a regular file read as stored can be split: standard input (read once, in order), a gzip'd
+capture (no offsets into its decompressed bytes) and a HAR (one JSON document) are run by one
+process, whatever `--jobs` says; so are captures where the platform cannot fork (workers inherit
+the parent's state, whose model may have been loaded from a file and cannot be pickled).
 
-A worker returns a chunk's selected problems (check) or its edits (repair) with line numbers
-counted from the chunk's first line; the parent renumbers them. No printing and no exiting here.
+No worker outlives the run: a worker dies with its parent (Linux: the parent-death signal), does
+not hold the parent's standard streams or open files, and is killed when the run ends early.
+A file that grows while it is read is read to its end, as one process reads it.
+No printing and no exiting here.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import signal
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from io import FileIO
-from typing import Any, BinaryIO, NamedTuple, Protocol, Self
+from typing import Any, BinaryIO, Generic, NamedTuple, Protocol, Self, TypeVar
 
+from wsfix.capture import CHUNK_BYTES, Readable, file_ranges, stream_chunks
 from wsfix.errors import InputError, WsfixError
-from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.problems import Problem
-from wsfix.repair import RepairResult
-from wsfix.rules import RULES
-from wsfix.settings import Settings
 
-# A worker's share: large enough that handing it over (a future, a pickled result) is lost in its
-# work, small enough that the last chunks keep every worker busy (4 MiB: about 30 ms of work).
-CHUNK_BYTES = 4 << 20
-# A chunk is linted in pieces of about this size: read in one go, a megabyte would push the
+__all__ = ["CHUNK_BYTES", "Chunk", "ChunkReader", "ChunkRunner", "renumbered", "resolve_jobs"]
+
+# A chunk is read in pieces of about this size: read in one go, a megabyte would push the
 # interpreter's own working set out of the processor's cache (measured: 15% slower).
 PIECE_BYTES = 1 << 16
 # Below this size a pool costs more (forking, a few ms per worker) than it saves.
 PARALLEL_MIN_BYTES = 16 << 20
 
 
-class Readable(Protocol):
-    def read(self, count: int, /) -> bytes: ...
-
-
 class Progress(Protocol):
     """Told how many bytes of the current capture have been linted (see `wsfix.progress`)."""
 
     def advance(self, count: int) -> None: ...
+
+
+class ChunkResult(Protocol):
+    @property
+    def lines(self) -> int: ...
+
+
+State = TypeVar("State")
+Task = Callable[[Any, "Chunk"], Any]
 
 
 def available_cpus() -> int:
@@ -61,26 +68,27 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def resolve_jobs(jobs: int | None, size: int | None) -> int:
-    """The number of processes to lint a capture of `size` bytes with (None: it cannot be split
-    by byte ranges: standard input, a gzip'd file; see the module docstring).
+def resolve_jobs(jobs: int | None, size: int | None, chunk_bytes: int = CHUNK_BYTES) -> int:
+    """The number of processes to run a capture of `size` bytes with (None: it cannot be split
+    by byte ranges: standard input, a gzip'd file, a HAR; see the module docstring).
 
-    `jobs` None means automatic: every CPU for a large file, one for a small one.
+    `jobs` None means automatic: every CPU for a large file, one for a small one. More processes
+    than CPUs would only take turns, and more than chunks would have nothing to do: `jobs` is
+    capped by both.
     """
     if size is None:
         return 1
-    if jobs is not None:
-        wanted = max(jobs, 1)
-    else:
-        wanted = 1 if size < PARALLEL_MIN_BYTES else available_cpus()
+    if jobs is None:
+        jobs = 1 if size < PARALLEL_MIN_BYTES else available_cpus()
+    wanted = max(min(jobs, available_cpus(), -(-size // chunk_bytes)), 1)
     # Asked last: it imports multiprocessing, a cost at every start-up otherwise.
     return wanted if wanted == 1 or can_fork() else 1
 
 
 def can_fork() -> bool:
     """Whether worker processes can be forked. They must be: forked, they start in milliseconds
-    with everything imported and the settings inherited (spawned, they would re-import, and take
-    the settings pickled, which a model loaded from a file does not survive)."""
+    with everything imported and the state inherited (spawned, they would re-import, and take
+    the state pickled, which a model loaded from a file does not survive)."""
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
@@ -190,214 +198,121 @@ def _with_offsets(pieces: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
         offset += len(piece)
 
 
-class CheckedChunk(NamedTuple):
-    lines: int
-    problems: list[Problem]  # selected; lines counted from the chunk's `first_line`
-    # The selected problems past `Chunk.full_problems` (all after `problems`), by number only, per
-    # (code, has a fix); None when there are none.
-    counted: collections.Counter[tuple[str, bool]] | None = None
+# --- the worker processes ------------------------------------------------------------------
+
+_STATE: Any = None
+_PR_SET_PDEATHSIG = 1
 
 
-class RepairedChunk(NamedTuple):
-    lines: int
-    # (line, start, end, replacement): bytes start:end of the chunk become `replacement`; one per
-    # fix that changes something, in order; lines counted from 1 at the chunk's first record.
-    edits: list[tuple[int, int, int, bytes]]
-    result: RepairResult  # counts, with lines counted like `edits`
+def _start_worker(state: Any, parent: int) -> None:
+    global _STATE
+    # Die with the parent, however it ends (SIGKILL included): a worker left behind would hold
+    # what it inherited, and a pipeline reading wsfix's output would wait for it forever.
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+    _let_go_of_inherited_files()
+    # Ctrl-C is the parent's to handle: it stops the pool; a worker must not print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker inherits the command line's handlers, which raise to clean up after the parent's
+    # own work; a worker has nothing to clean up. It just ends; the parent, if signalled too,
+    # exits as the signal says, and else reports the lost worker.
+    for name in ("SIGTERM", "SIGHUP", "SIGPIPE"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _STATE = state  # the parent's, inherited by the fork: built once
 
 
-class ChunkLinter:
-    """Lints chunks for check or repair; lives in each worker (and in the parent for one job)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.linter = Linter(settings.schema, settings.policy)
-        self.selects = settings.selects
-        self.selects_all = all(settings.selects(rule.code) for rule in RULES)
-
-    def check(self, chunk: Chunk) -> CheckedChunk:
-        lint, selects = self.linter.lint_chunk, self.selects
-        wanted = chunk.full_problems
-        lines = 0
-        problems: list[Problem] = []
-        counted: collections.Counter[tuple[str, bool]] = collections.Counter()
-        for offset, piece in chunk.pieces():
-            detail = FULL if wanted is None or len(problems) < wanted else COUNTS
-            found = lint(piece, chunk.path, chunk.first_line + lines, detail, chunk.starts_file and not offset)
-            lines += found.lines
-            if found.counted is not None:  # COUNTS: a count per kind travels faster than problems
-                counted.update(
-                    found.counted
-                    if self.selects_all
-                    else {kind: count for kind, count in found.counted.items() if selects(kind[0])}
-                )
-                continue
-            problems += (
-                found.problems if self.selects_all else (problem for problem in found.problems if selects(problem.code))
-            )
-        return CheckedChunk(lines, problems, counted or None)
-
-    def repair(self, chunk: Chunk) -> RepairedChunk:
-        lint, selects = self.linter.lint_chunk, self.selects
-        result = RepairResult()
-        fixed = result.fixed
-        edits = []
-        lines = 0
-        for offset, piece in chunk.pieces():
-            found = lint(piece, chunk.path, lines + 1, FIXES, chunk.starts_file and not offset)
-            lines += found.lines
-            starts = found.starts
-            changed_line = previous_end = 0
-            problems = (
-                found.problems if self.selects_all else [problem for problem in found.problems if selects(problem.code)]
-            )
-            for problem in problems:  # in order: by line, then column
-                _, line, _, _, code, message, _, _, fix, _ = problem  # one unpacking: this runs per fix
-                if fix is None:
-                    result.add_remaining(problem)
-                    continue
-                fixed[code] += 1
-                if message and problem.on_repeated_key:  # FIXES problems have only the note, if any
-                    result.add_repeated_key(line)
-                record_start = starts[line]
-                start, end, replacement_text = fix
-                start += record_start
-                end += record_start
-                if start < previous_end:  # as apply_fixes would refuse it
-                    raise ValueError(f"overlapping fixes on line {line}")
-                replacement = replacement_text.encode()
-                if piece[start:end] != replacement:
-                    edits.append((line, offset + start, offset + end, replacement))
-                    previous_end = end
-                    if line != changed_line:
-                        changed_line = line
-                        result.lines_changed += 1
-        result.lines = lines
-        return RepairedChunk(lines, edits, result)
-
-
-# --- cutting captures into chunks ----------------------------------------------------------
-
-
-def stream_chunks(stream: Readable, path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Whole lines of `stream`, about `chunk_bytes` at a time (a longer line comes whole).
-
-    Each piece but the last ends with \\n. Raises InputError if reading fails.
-    """
-    pending: list[bytes] = []
-    while True:
-        try:
-            data = stream.read(chunk_bytes)
-        except OSError as error:
-            raise InputError(f"{path}: read failed: {error.strerror or error}") from error
-        if not data:
-            break
-        cut = data.rfind(b"\n") + 1
-        if not cut:  # no line ends here: part of a long line
-            pending.append(data)
+def _let_go_of_inherited_files() -> None:
+    """Point standard input, output and error at /dev/null, and close every other inherited
+    descriptor of a regular file or of what the standard streams were open on: a worker reads
+    captures it opens itself and writes nothing but its results (through the pool's own pipes),
+    but a fork inherits the parent's output temp file (a deleted file whose space a full disk
+    would not get back) and its standard output (which `| cat` waits on)."""
+    standard = set()
+    for descriptor in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            info = os.fstat(descriptor)
+            if not stat.S_ISCHR(info.st_mode) or info.st_rdev != os.stat(os.devnull).st_rdev:
+                standard.add((info.st_dev, info.st_ino))
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDWR)
+        for descriptor in (0, 1, 2):
+            os.dup2(null, descriptor)
+        os.close(null)
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # not Linux: the parent-death signal is missing there too
+        return
+    for descriptor in descriptors:
+        if descriptor <= 2:
             continue
-        if pending:
-            pending.append(data[:cut])
-            yield b"".join(pending)
-            pending.clear()
-        else:
-            yield data if cut == len(data) else data[:cut]
-        if cut < len(data):
-            pending.append(data[cut:])
-    if pending:
-        yield b"".join(pending)
+        with contextlib.suppress(OSError):
+            info = os.fstat(descriptor)
+            if stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) in standard:
+                os.close(descriptor)
 
 
-def file_ranges(
-    stream: BinaryIO,
-    path: str,
-    size: int,
-    chunk_bytes: int = CHUNK_BYTES,
-) -> Iterator[tuple[int, int]]:
-    """Byte ranges of whole lines covering the first `size` bytes of the open file `stream`,
-    about `chunk_bytes` each. Reads only a little around each cut."""
-    start = 0
-    while start < size:
-        end = start + chunk_bytes
-        if end >= size:
-            yield start, size
-            return
-        # The range ends after the first \n at or beyond byte end - 1.
-        position = end - 1
-        while True:
-            try:
-                stream.seek(position)
-                block = stream.read(1 << 16)
-            except OSError as error:
-                raise InputError(f"{path}: read failed: {error.strerror or error}") from error
-            found = block.find(b"\n")
-            if found >= 0:
-                end = min(position + found + 1, size)
-                break
-            if len(block) < 1 << 16:
-                end = size
-                break
-            position += len(block)
-        yield start, end
-        start = end
+def _run_in_worker(task: Task, chunk: Chunk) -> Any:
+    return task(_STATE, chunk)
 
 
 # --- running chunks in order ---------------------------------------------------------------
 
-_WORKER: ChunkLinter | None = None
 
+class ChunkRunner(Generic[State]):
+    """Runs tasks over chunks of captures with `jobs` processes; results come in file order.
 
-def _start_worker(linter: ChunkLinter) -> None:
-    global _WORKER
-    # Ctrl-C is the parent's to handle: it stops the pool; a worker must not print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker inherits the command line's handlers, which raise to clean up after the parent's
-    # own work; a worker has nothing to clean up, and raising while it waits for work would print
-    # a traceback. It just ends; the parent, if signalled too, exits as the signal says, and else
-    # reports the lost worker.
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _WORKER = linter  # the parent's, inherited by the fork: built once
-
-
-def _run_in_worker(kind: str, chunk: Chunk) -> Any:
-    assert _WORKER is not None
-    return getattr(_WORKER, kind)(chunk)
-
-
-class ChunkRunner:
-    """Lints captures chunk by chunk with `jobs` processes; results come back in file order.
-
-    Use as a context manager: the pool (started on first need) is stopped on exit.
+    `state` is built by `make_state` once, in the parent (`prepare`), before any pool starts:
+    forked workers inherit it. Use as a context manager: the pool (started on first need) is
+    stopped on exit, its workers killed if the run ends early.
     """
 
-    def __init__(self, settings: Settings, chunk_bytes: int = CHUNK_BYTES) -> None:
-        self.settings = settings
+    def __init__(self, make_state: Callable[[], State], chunk_bytes: int = CHUNK_BYTES) -> None:
+        self._make_state = make_state
         self.chunk_bytes = chunk_bytes
-        self._local: ChunkLinter | None = None
+        self._state: State | None = None
         self._pool: Any = None
         self._pool_jobs = 0
 
-    def prepare(self) -> ChunkLinter:
-        """Build the linter now (it takes a moment: pydantic builds validators), not when the first
+    def prepare(self) -> State:
+        """Build the state now (it takes a moment: pydantic builds validators), not when the first
         chunk comes: a repair does it before its temp file exists, so that a signal arriving
         meanwhile meets no validator half built (pydantic would wrap what the signal raises)."""
-        if self._local is None:
-            self._local = ChunkLinter(self.settings)
-        return self._local
+        if self._state is None:
+            self._state = self._make_state()
+        return self._state
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
-            # On an error or Ctrl-C, do not wait for chunks nobody will read.
-            self._pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
-            self._pool = None
+        self._stop_pool(early=exc_info[0] is not None)
+
+    def _stop_pool(self, early: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not early:
+            pool.shutdown(wait=True)
+            return
+        # On an error, a signal or Ctrl-C: chunks nobody will read are not waited for, and no
+        # worker is left running them.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(5)
 
     def run(
         self,
-        kind: str,
+        task: Task,
         stream: Readable,
         path: str,
         jobs: int,
@@ -405,26 +320,31 @@ class ChunkRunner:
         progress: Progress | None = None,
         full_problems: Callable[[], int | None] = lambda: None,
     ) -> Iterator[tuple[Chunk, Any]]:
-        """(chunk, result) for each chunk of the capture open as `stream`, in order. `kind` is
-        "check" (results: CheckedChunk) or "repair" (RepairedChunk). With several `jobs`, the
-        capture must be the regular file `path` of `size` bytes, which the workers read
-        themselves (see `resolve_jobs`). `full_problems()` is asked as each chunk is sent: how
-        many of its problems a check works out in full (`Chunk.full_problems`)."""
+        """(chunk, task(state, chunk)) for each chunk of the capture open as `stream`, in order.
+        With several `jobs`, the capture must be the regular file `path` of `size` bytes (at
+        least: it may grow), which the workers read themselves (see `resolve_jobs`). In this
+        process, each chunk's `first_line` is its line number; in workers it is 1 (the caller
+        renumbers). `full_problems()` is asked as each chunk is sent (`Chunk.full_problems`)."""
         if jobs <= 1 or size is None:
-            yield from self._run_here(kind, stream, path, progress, full_problems)
+            yield from self._run_here(task, stream, path, progress, full_problems)
         else:
-            yield from self._run_pool(kind, path, jobs, size, progress, full_problems)
+            yield from self._run_pool(task, path, jobs, size, progress, full_problems)
 
     def _run_here(
-        self, kind: str, stream: Readable, path: str, progress: Progress | None, full_problems: Callable[[], int | None]
+        self,
+        task: Task,
+        stream: Readable,
+        path: str,
+        progress: Progress | None,
+        full_problems: Callable[[], int | None],
     ) -> Iterator[tuple[Chunk, Any]]:
-        work: Callable[[Chunk], Any] = getattr(self.prepare(), kind)
+        state = self.prepare()
         first_line = 1
         offset = 0
         # In this process a chunk is one piece: read bytes are linted while still in the cache.
         for data in stream_chunks(stream, path, min(self.chunk_bytes, PIECE_BYTES)):
-            chunk = Chunk(path, offset, offset + len(data), data, first_line if kind == "check" else 1, full_problems())
-            result = work(chunk)
+            chunk = Chunk(path, offset, offset + len(data), data, first_line, full_problems())
+            result = task(state, chunk)
             yield chunk, result
             first_line += result.lines
             offset += len(data)
@@ -433,7 +353,7 @@ class ChunkRunner:
 
     def _run_pool(
         self,
-        kind: str,
+        task: Task,
         path: str,
         jobs: int,
         size: int,
@@ -447,9 +367,13 @@ class ChunkRunner:
         except OSError as error:
             raise InputError(f"{path}: cannot read: {error.strerror or error}") from error
         with stream:
-            for start, end in file_ranges(stream, path, size, self.chunk_bytes):
+
+            def current_size() -> int:
+                return os.fstat(stream.fileno()).st_size
+
+            for start, end in file_ranges(stream, path, size, self.chunk_bytes, current_size):
                 chunk = Chunk(path, start, end, None, 1, full_problems())
-                in_flight.append((chunk, pool.submit(_run_in_worker, kind, chunk)))
+                in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
                 if len(in_flight) >= 2 * jobs:
                     yield self._collect(*in_flight.popleft(), progress)
         while in_flight:
@@ -470,14 +394,13 @@ class ChunkRunner:
     def _get_pool(self, jobs: int) -> Any:
         if self._pool is not None and self._pool_jobs == jobs:
             return self._pool
-        if self._pool is not None:
-            self._pool.shutdown()
+        self._stop_pool(early=False)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork")  # see can_fork
         self._pool = ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_start_worker, initargs=(self.prepare(),)
+            jobs, mp_context=context, initializer=_start_worker, initargs=(self.prepare(), os.getpid())
         )
         self._pool_jobs = jobs
         return self._pool

@@ -1,4 +1,5 @@
-"""The finding types every layer shares: `Problem`, its `Fix`, `Severity`, and a `Rule`'s catalog entry.
+"""The finding types every layer shares: `Problem`, its `Fix`, the `Edit` a repair applies,
+`Severity`, and a `Rule`'s catalog entry.
 
 Plain frozen data: no I/O, no parsing, no conversion.
 """
@@ -23,6 +24,17 @@ class Fix(NamedTuple):
     start: int
     end: int
     replacement: str
+
+
+class Edit(NamedTuple):
+    """Replace bytes `start:end` of a segment (0-based, end exclusive) with `replacement`: what a
+    repair applies. `line` is the 1-based line of the file the bytes sit on (counted from the
+    segment's first line), for the repair's summary and its diff."""
+
+    line: int
+    start: int
+    end: int
+    replacement: bytes
 
 
 # Ends the message of a finding about a key the record repeats: pydantic reads the last one only,

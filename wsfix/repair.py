@@ -1,45 +1,81 @@
-"""Surgical repair: splice fixes into records, and tally what was fixed.
+"""Surgical repair: splice edits into a segment's bytes, and tally what was fixed.
 
 Only the bytes of a replaced value change. Records are never re-serialised: key order, spacing,
 escapes, number spellings, CRLF, a missing final newline and a byte order mark all survive, and a
 record without fixes is copied byte for byte.
 
-No printing; the caller reports.
+No I/O, no printing; the caller writes and reports.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from wsfix.problems import Fix, Problem
-from wsfix.records import Lint, Segment, segment_problems
+from wsfix.problems import Edit, Problem
+
+Part = bytes | memoryview
 
 
-def apply_fixes(record: bytes, fixes: Sequence[Fix]) -> bytes:
-    """`record` with every fix spliced in. Raises ValueError if two fixes overlap."""
-    if len(fixes) == 1:  # nearly always: one timestamp per record
-        start, end, replacement = fixes[0]
-        return record[:start] + replacement.encode() + record[end:]
-    ordered = sorted(fixes, key=lambda fix: fix.start)
-    for before, after in itertools.pairwise(ordered):
-        if after.start < before.end:
-            raise ValueError(f"overlapping fixes at bytes {before.start}-{before.end} and {after.start}-{after.end}")
-    result = record
-    for fix in reversed(ordered):  # right to left, so earlier offsets stay valid
-        result = result[: fix.start] + fix.replacement.encode() + result[fix.end :]
-    return result
+def splice(data: bytes | memoryview, edits: Sequence[Edit]) -> list[Part]:
+    """The parts that, written one after another, are `data` with every edit applied: the
+    stretches between the edits (views, not copies) and the replacements. `edits` come in order
+    of their offsets (else they are sorted first). Raises ValueError if two edits overlap.
+
+    One pass over all the edits of a segment, as pyupgrade applies its token edits. pyupgrade
+    goes right to left because it edits its token list in place; the parts here are new, so
+    they are built left to right, and no offset moves either way. Applying edits one at a time,
+    each copying the whole segment, would cost a large segment (a HAR) time growing with the
+    square of its size.
+    """
+    if not edits:
+        return [data]
+    view = memoryview(data)
+    parts: list[Part] = []
+    position = 0
+    for _, start, end, replacement in edits:
+        if start < position:
+            ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
+            if ordered != list(edits):
+                return splice(data, ordered)
+            raise ValueError(f"overlapping edits at byte {start} (the previous one ends at {position})")
+        parts.append(view[position:start])
+        parts.append(replacement)
+        position = end
+    parts.append(view[position:])
+    return parts
+
+
+ChangeHook = Callable[[int, bytes, bytes], None]
+
+
+def report_changes(data: bytes | memoryview, edits: Sequence[Edit], first_line: int, on_change: ChangeHook) -> None:
+    """Call `on_change(line, old line, new line)` for each line of the file the edits change
+    (lines counted from `first_line` for the line `data` starts on; `edits` as for `splice`).
+    Replacements hold no line breaks (numbers, date-times, escaped text), so lines pair up."""
+    text = data if isinstance(data, bytes) else bytes(data)
+    index = 0
+    while index < len(edits):
+        line, start, _, _ = edits[index]
+        line_start = text.rfind(b"\n", 0, start) + 1
+        line_end = text.find(b"\n", start) + 1 or len(text)
+        group = []
+        while index < len(edits) and edits[index].line == line:
+            _, edit_start, edit_end, replacement = edits[index]
+            group.append(Edit(line, edit_start - line_start, edit_end - line_start, replacement))
+            index += 1
+        old = text[line_start:line_end]
+        on_change(first_line + line - 1, old, b"".join(splice(old, group)))
 
 
 @dataclass
-class RepairResult:
-    """What a repair did: fixed and remaining findings per code, with the first lines left."""
+class RepairTally:
+    """What a repair did: records read and changed, fixed and remaining findings per code, with
+    the first lines of each; the one tally of every capture format and every number of jobs."""
 
     lines: int = 0  # records read: lines, or messages of a HAR
-    lines_changed: int = 0
+    lines_changed: int = 0  # records whose bytes changed
     fixed: Counter[str] = field(default_factory=Counter)
     remaining: Counter[str] = field(default_factory=Counter)
     remaining_lines: dict[str, list[int]] = field(default_factory=dict)
@@ -62,9 +98,11 @@ class RepairResult:
         if len(self.repeated_key_lines) < self.FIRST_LINES_KEPT:
             self.repeated_key_lines.append(line_no)
 
-    def merge(self, later: RepairResult, line_offset: int) -> None:
-        """Add the counts of `later`, a result for the lines after these (its line numbers
-        shifted by `line_offset`); `lines` is left to the caller."""
+    def merge(self, later: RepairTally, line_offset: int) -> None:
+        """Add the counts of `later`, a tally of the records after these (its line numbers
+        shifted by `line_offset`)."""
+        self.lines += later.lines
+        self.skipped += later.skipped
         self.lines_changed += later.lines_changed
         self.fixed.update(later.fixed)
         self.remaining.update(later.remaining)
@@ -75,88 +113,3 @@ class RepairResult:
         self.repeated_keys += later.repeated_keys
         for line in later.repeated_key_lines[: max(self.FIRST_LINES_KEPT - len(self.repeated_key_lines), 0)]:
             self.repeated_key_lines.append(line + line_offset)
-
-
-ChangeHook = Callable[[int, bytes, bytes], None]
-
-
-def repair_records(
-    records: Iterable[bytes],
-    lint: Callable[[bytes, int], Sequence[Problem]],
-    out: Any,
-    result: RepairResult,
-    on_change: ChangeHook | None = None,
-) -> None:
-    """Write every record to `out` (anything with `write(bytes)`), fixed where `lint` offers fixes;
-    tally into `result`.
-
-    `lint(record, line_no)` returns the (already selected) problems of a record.
-    """
-    write = out.write
-    line_no = 0
-    for line_no, record in enumerate(records, 1):
-        problems = lint(record, line_no)
-        if problems:
-            fixes = _tally(problems, result)
-            if fixes:
-                repaired = apply_fixes(record, fixes)
-                if repaired != record:
-                    result.lines_changed += 1
-                    if on_change is not None:
-                        on_change(line_no, record, repaired)
-                    record = repaired
-        write(record)
-    result.lines = line_no
-
-
-def repair_segments(
-    segments: Iterable[Segment],
-    lint: Lint,
-    path: str,
-    out: Any,
-    result: RepairResult,
-    on_change: ChangeHook | None = None,
-) -> None:
-    """As `repair_records`, for the segments of a capture format: each record's fixes land in
-    its segment's bytes (escaped where the message sits inside a JSON string), every other byte
-    is copied. `on_change` sees each changed line of the file."""
-    write = out.write
-    for segment in segments:
-        fixes: list[Fix] = []
-        for _, problems in segment_problems(segment, lint, path):
-            if problems is None:
-                result.skipped += 1
-                continue
-            result.lines += 1
-            found = _tally(problems, result) if problems else []
-            if found:
-                result.lines_changed += 1
-                fixes.extend(found)
-        data = segment.data
-        if fixes:
-            repaired = apply_fixes(data, fixes)
-            if on_change is not None:
-                _changed_lines(segment.line, data, repaired, on_change)
-            data = repaired
-        write(data)
-
-
-def _tally(problems: Sequence[Problem], result: RepairResult) -> list[Fix]:
-    """Count a record's problems as fixed or remaining; return the fixes."""
-    fixes = []
-    for problem in problems:
-        if problem.fix is None:
-            result.add_remaining(problem)
-        else:
-            result.fixed[problem.code] += 1
-            fixes.append(problem.fix)
-            if problem.on_repeated_key:
-                result.add_repeated_key(problem.line)
-    return fixes
-
-
-def _changed_lines(first_line: int, old: bytes, new: bytes, on_change: ChangeHook) -> None:
-    # Replacements hold no line breaks (numbers, date-times, escaped text), so lines pair up.
-    for line_no, (before, after) in enumerate(zip(old.split(b"\n"), new.split(b"\n"), strict=True), first_line):
-        if before != after:
-            on_change(line_no, before, after)

@@ -6,7 +6,7 @@ by name and loaded on first use. `--format auto` (the default) picks one by file
 (`detect`). `--message-path` wraps whichever format is picked (`envelope.py`). Plain JSON Lines
 without an envelope never come here: the linter reads their lines directly, its fast path.
 
-Formats read; they never lint, report or print (see `wsfix.records` for what they yield).
+Formats read; they never lint, report or print (see `wsfix.segments` for what they yield).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-from wsfix.capture import CaptureStream
-from wsfix.records import Segment
+from wsfix.capture import CaptureStream, stream_chunks
 from wsfix.registry import load_class
+from wsfix.segments import Record, Segment
 
 FORMATS: dict[str, str] = {
     "jsonl": "wsfix.formats.jsonl:JsonLines",
@@ -29,16 +29,36 @@ AUTO = "auto"
 FORMAT_NAMES = (AUTO, *FORMATS)
 
 
+# A segment of a line-based capture read in order: big enough that the per-segment work is lost
+# in the per-line work, small enough that its bytes are still in the processor's cache when they
+# are linted (measured: 1 MiB at a time ran 15% slower than 64 KiB).
+PIECE_BYTES = 1 << 16
+
+
 class CaptureFormat(abc.ABC):
     """Cuts one capture into segments; `noun` is what summaries call one record."""
 
     name: ClassVar[str]
     noun: ClassVar[str] = "line"
+    # Whether the capture is lines, each holding at most one record (see the module docstring).
+    line_based: ClassVar[bool] = True
 
-    @abc.abstractmethod
     def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
         """The capture's segments, in order; joined, their bytes are the capture. Raises
         InputError when the capture cannot be read in this format at all."""
+        first_line = 1
+        for data in stream_chunks(stream, path, PIECE_BYTES):
+            segment = self.segment_of(data, first_line)
+            yield segment
+            first_line += data.count(b"\n")
+
+    def segment_of(self, data: bytes, first_line: int) -> Segment:
+        """The segment of `data`, whole lines of a line-based capture starting on line `first_line`."""
+        return Segment(data, first_line, self.records_of(data, first_line))
+
+    def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
+        """The records of whole lines of a line-based capture, one per line, in order."""
+        raise NotImplementedError(f"{self.name} is not a line-based format")
 
 
 def build_format(name: str) -> CaptureFormat:

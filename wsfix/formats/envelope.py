@@ -18,7 +18,7 @@ from wsfix.formats import CaptureFormat
 from wsfix.jsonstring import StringMap
 from wsfix.jsontext import find_span
 from wsfix.paths import Path, concrete
-from wsfix.records import Layer, Record, Segment
+from wsfix.segments import Layer, Record, Segment
 
 
 class Enveloped(CaptureFormat):
@@ -29,10 +29,18 @@ class Enveloped(CaptureFormat):
         self.message_path = message_path
         self.name = inner.name  # type: ignore[misc]
         self.noun = inner.noun  # type: ignore[misc]
+        self.line_based = inner.line_based  # type: ignore[misc]
 
     def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
+        if self.line_based:
+            yield from super().segments(stream, path)
+            return
         for segment in self.inner.segments(stream, path):
+            assert segment.records is not None
             yield segment._replace(records=tuple(unwrap(record, self.message_path) for record in segment.records))
+
+    def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
+        return tuple(unwrap(record, self.message_path) for record in self.inner.records_of(data, first_line))
 
 
 def unwrap(record: Record, message_path: Path) -> Record:

@@ -23,7 +23,7 @@ from wsfix.formats import CaptureFormat
 from wsfix.jsonstring import StringMap
 from wsfix.jsontext import iter_spans
 from wsfix.paths import ITEMS
-from wsfix.records import Layer, Locator, Record, Segment
+from wsfix.segments import Layer, Locator, Record, Segment
 
 _MESSAGES = ("log", "entries", ITEMS, "_webSocketMessages", ITEMS)
 _TEXT_OPCODE = 1
@@ -32,6 +32,9 @@ _TEXT_OPCODE = 1
 class Har(CaptureFormat):
     name = "har"
     noun = "message"
+    # One JSON document: where a message starts is known only by parsing from the top, so a
+    # HAR cannot be cut into byte ranges for worker processes; it is read whole, by one.
+    line_based = False
 
     def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
         try:

@@ -10,14 +10,13 @@ findings.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
 
 from pydantic_core import from_json
 
-from wsfix.capture import CaptureStream, iter_records
 from wsfix.formats import CaptureFormat
-from wsfix.records import Layer, Record, Segment
+from wsfix.segments import Layer, Record
 
 _CANDIDATE = re.compile(rb"[{\[]")
 _CLOSING = {ord("{"): ord("}"), ord("["): ord("]")}
@@ -50,10 +49,14 @@ def json_start(line: bytes) -> int | None:
 class PrefixedLines(CaptureFormat):
     name = "prefixed"
 
-    def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
-        for line_no, line in enumerate(iter_records(stream, path), 1):
+    def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
+        records = []
+        line_start = 0
+        for line_no, line in enumerate(io.BytesIO(data), first_line):  # split at \n only
             start = json_start(line)
             if start is None:
-                yield Segment(line, line_no, (Record(line_no, None),))
+                records.append(Record(line_no, None))
             else:
-                yield Segment(line, line_no, (Record(line_no, line[start:], (Layer(start),)),))
+                records.append(Record(line_no, line[start:], (Layer(line_start + start),)))
+            line_start += len(line)
+        return tuple(records)

@@ -1,12 +1,14 @@
-"""Records inside containers: the message to lint, where it sits, and how its fixes go back.
+"""Segments and records: the message to lint, where it sits, and how its fixes go back.
 
-A capture format cuts a capture into `Segment`s: consecutive bytes which, joined, are the capture
-byte for byte (a line; or a whole HAR file). Each segment holds `Record`s: a message (the JSON
-text the linter sees) and the `Layer`s that embed it in the segment, outermost first: a message
-after a log prefix is the segment from some offset on; a HAR message or a string envelope is the
-*decoded* contents of a JSON string, mapped back by an escape-aware `StringMap`.
+Every capture format cuts its capture into `Segment`s: consecutive bytes which, joined, are the
+capture byte for byte (a chunk of whole lines; or a whole HAR file). A segment holds `Record`s: a
+message (the JSON text the linter sees) and the `Layer`s that embed it in the segment, outermost
+first: a message after a log prefix is its line from some offset on; a HAR message or a string
+envelope is the *decoded* contents of a JSON string, mapped back by an escape-aware `StringMap`.
+A segment of JSON Lines has no record list (`records` is None): each of its lines is a record
+as it stands, and the linter reads the lines directly, its fast path.
 
-`segment_problems` lints each record and moves its problems into the capture: line and column
+`record_problems` lints each record and moves its problems into the segment: line and column
 point at the value in the file, and a fix's offsets and replacement (escaped once per string
 layer) apply to the segment's bytes. Only the replaced values' bytes change.
 
@@ -44,22 +46,21 @@ class Record(NamedTuple):
 
 
 class Segment(NamedTuple):
-    """Consecutive bytes of the capture, starting on 1-based line `line`, and their records."""
+    """Consecutive bytes of the capture, starting on 1-based line `line`, and their records
+    (None: every line is one record as it stands, JSON Lines)."""
 
     data: bytes
     line: int
-    records: tuple[Record, ...]
+    records: tuple[Record, ...] | None
 
 
 Lint = Callable[[bytes, int, str], Sequence[Problem]]
 
 
-def segment_problems(
-    segment: Segment,
-    lint: Lint,
-    path: str,
-) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
-    """Each record with its problems in the capture's terms (None: no JSON to lint there)."""
+def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
+    """Each record of a segment that has a record list, with its problems in the segment's terms
+    (None: no JSON to lint there)."""
+    assert segment.records is not None
     locator: Locator | None = None
     for record in segment.records:
         if record.message is None:
@@ -121,11 +122,21 @@ class Locator:
         while start >= 0:
             self._line_starts.append(start + 1)
             start = data.find(b"\n", start + 1)
+        # The last position asked (line index, offset, column): records come in file order, so the
+        # next column is counted from there. From the line's start each time, a HAR written on one
+        # line would cost time growing with the square of its size.
+        self._last = (-1, 0, 1)
 
     def position(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self._line_starts, offset) - 1
-        line_start = self._line_starts[index]
-        return self._first_line + index, column_of(self._data[line_start:offset], offset - line_start)
+        last_index, last_offset, last_column = self._last
+        if index == last_index and offset >= last_offset:
+            column = last_column + column_of(self._data[last_offset:offset], offset - last_offset) - 1
+        else:
+            line_start = self._line_starts[index]
+            column = column_of(self._data[line_start:offset], offset - line_start)
+        self._last = (index, offset, column)
+        return self._first_line + index, column
 
     def line_of(self, offset: int) -> int:
         return self._first_line + bisect.bisect_right(self._line_starts, offset) - 1

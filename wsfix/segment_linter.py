@@ -1,0 +1,208 @@
+"""The one lint entry: a segment of any capture format in, its selected problems (check) or its
+edits and tally (repair) out.
+
+`SegmentLinter` applies the rule selection itself, so no caller filters problems. A segment of
+JSON Lines goes to `Linter.lint_chunk` whole (the fast path: one validation call per valid line);
+a segment with a record list (prefixed log lines, envelopes, HAR messages) has each record's
+message linted and its problems moved into the segment (`wsfix.segments`).
+
+`ChunkJob` is what one process does with a chunk of a line-based capture: read it in pieces, let
+the capture format cut each piece into a segment, and lint that. The worker pool
+(`wsfix.parallel`) runs it without knowing any of this.
+
+No I/O but reading a chunk's bytes; no printing.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import TYPE_CHECKING, NamedTuple
+
+from wsfix.linter import COUNTS, FIXES, FULL, Linter
+from wsfix.problems import Edit, Problem
+from wsfix.repair import RepairTally
+from wsfix.rules import RULES
+from wsfix.segments import Segment, record_problems
+from wsfix.settings import Settings
+
+if TYPE_CHECKING:
+    from wsfix.formats import CaptureFormat
+    from wsfix.parallel import Chunk
+
+Counted = collections.Counter[tuple[str, bool]]
+
+
+class Checked(NamedTuple):
+    """What a check found in a segment or chunk."""
+
+    lines: int  # lines of the file it spans
+    records: int  # records linted (those without a JSON message are `skipped`)
+    problems: list[Problem]  # selected, in order; lines counted as the segment's or chunk's were given
+    # The selected problems past `Chunk.full_problems` (all after `problems`), by number only, per
+    # (code, has a fix); None when there are none.
+    counted: Counted | None = None
+    skipped: int = 0  # records without a JSON message (counted, never findings)
+
+
+class Repaired(NamedTuple):
+    """What a repair of a segment or chunk does."""
+
+    lines: int  # lines of the file it spans
+    # In order, each changing something; offsets in the segment or chunk, lines counted as its
+    # first line was given.
+    edits: list[Edit]
+    tally: RepairTally  # lines counted likewise
+
+
+def _line_count(data: bytes) -> int:
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+class SegmentLinter:
+    """Lints segments under one set of settings; lives in each worker (and in the parent)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.linter = Linter(settings.schema, settings.policy)
+        self.selects = settings.selects
+        self.selects_all = all(settings.selects(rule.code) for rule in RULES)
+
+    def _selected(self, problems: list[Problem]) -> list[Problem]:
+        if self.selects_all:
+            return problems
+        selects = self.selects
+        return [problem for problem in problems if selects(problem.code)]
+
+    def check(self, segment: Segment, path: str, detail: int = FULL, starts_file: bool = False) -> Checked:
+        """The selected problems of a segment; `detail` as for `Linter.lint_chunk` (COUNTS: only
+        counted). `starts_file`: the segment starts the capture, where a byte order mark may stand."""
+        if segment.records is None:
+            found = self.linter.lint_chunk(segment.data, path, segment.line, detail, starts_file)
+            if found.counted is not None:
+                counted = found.counted
+                if not self.selects_all:
+                    counted = collections.Counter(
+                        {kind: count for kind, count in counted.items() if self.selects(kind[0])}
+                    )
+                return Checked(found.lines, found.lines, [], counted)
+            return Checked(found.lines, found.lines, self._selected(found.problems))
+        problems: list[Problem] = []
+        skipped = 0
+        for _, found_problems in record_problems(segment, self.linter.lint, path):
+            if found_problems is None:
+                skipped += 1
+            elif found_problems:
+                problems += found_problems
+        problems = self._selected(problems)
+        if detail == COUNTS and problems:
+            kinds: Counted = collections.Counter((problem.code, problem.fix is not None) for problem in problems)
+            return Checked(_line_count(segment.data), len(segment.records) - skipped, [], kinds, skipped)
+        return Checked(_line_count(segment.data), len(segment.records) - skipped, problems, None, skipped)
+
+    def repair(self, segment: Segment, path: str, starts_file: bool = False) -> Repaired:
+        """The edits that repair a segment (its selected problems' fixes), and their tally."""
+        if segment.records is None:
+            return self._repair_lines(segment, path, starts_file)
+        tally = RepairTally()
+        edits: list[Edit] = []
+        data = segment.data
+        for _, problems in record_problems(segment, self.linter.lint, path):
+            if problems is None:
+                tally.skipped += 1
+                continue
+            tally.lines += 1
+            changed = False
+            for problem in self._selected(list(problems)):
+                fix = problem.fix
+                if fix is None:
+                    tally.add_remaining(problem)
+                    continue
+                tally.fixed[problem.code] += 1
+                if problem.on_repeated_key:
+                    tally.add_repeated_key(problem.line)
+                replacement = fix.replacement.encode()
+                if data[fix.start : fix.end] != replacement:
+                    edits.append(Edit(problem.line, fix.start, fix.end, replacement))
+                    changed = True
+            if changed:
+                tally.lines_changed += 1
+        # A record's problems come sorted by column; records of one line (a HAR on one line) by
+        # record: in file order either way, but sorted to be sure for the splice.
+        edits.sort(key=lambda edit: edit.start)
+        return Repaired(_line_count(data), edits, tally)
+
+    def _repair_lines(self, segment: Segment, path: str, starts_file: bool) -> Repaired:
+        data = segment.data
+        found = self.linter.lint_chunk(data, path, segment.line, FIXES, starts_file)
+        tally = RepairTally(lines=found.lines)
+        fixed = tally.fixed
+        edits = []
+        starts = found.starts
+        changed_line = previous_end = 0
+        for problem in self._selected(found.problems):  # in order: by line, then column
+            _, line, _, _, code, message, _, _, fix, _ = problem  # one unpacking: this runs per fix
+            if fix is None:
+                tally.add_remaining(problem)
+                continue
+            fixed[code] += 1
+            if message and problem.on_repeated_key:  # FIXES problems have only the note, if any
+                tally.add_repeated_key(line)
+            record_start = starts[line]
+            start, end, replacement_text = fix
+            start += record_start
+            end += record_start
+            if start < previous_end:  # as splice would refuse it
+                raise ValueError(f"overlapping fixes on line {line}")
+            replacement = replacement_text.encode()
+            if data[start:end] != replacement:
+                edits.append(Edit(line, start, end, replacement))
+                previous_end = end
+                if line != changed_line:
+                    changed_line = line
+                    tally.lines_changed += 1
+        return Repaired(found.lines, edits, tally)
+
+
+class ChunkJob:
+    """Checks or repairs a chunk of whole lines of a line-based capture (`kind`: "check" or
+    "repair"): each piece of the chunk is cut into a segment by the capture format and linted by
+    the process's `SegmentLinter`. Small and picklable: it travels to workers with each chunk."""
+
+    def __init__(self, capture_format: CaptureFormat, kind: str) -> None:
+        self.capture_format = capture_format
+        self.kind = kind
+
+    def __call__(self, linter: SegmentLinter, chunk: Chunk) -> Checked | Repaired:
+        if self.kind == "check":
+            return self.check(linter, chunk)
+        return self.repair(linter, chunk)
+
+    def check(self, linter: SegmentLinter, chunk: Chunk) -> Checked:
+        check, segment_of = linter.check, self.capture_format.segment_of
+        wanted = chunk.full_problems
+        lines = records = skipped = 0
+        problems: list[Problem] = []
+        counted: Counted = collections.Counter()
+        for offset, piece in chunk.pieces():
+            detail = FULL if wanted is None or len(problems) < wanted else COUNTS
+            segment = segment_of(piece, chunk.first_line + lines)
+            found = check(segment, chunk.path, detail, chunk.starts_file and not offset)
+            lines += found.lines
+            records += found.records
+            skipped += found.skipped
+            if found.counted is not None:  # COUNTS: a count per kind travels faster than problems
+                counted.update(found.counted)
+            problems += found.problems
+        return Checked(lines, records, problems, counted or None, skipped)
+
+    def repair(self, linter: SegmentLinter, chunk: Chunk) -> Repaired:
+        repair, segment_of = linter.repair, self.capture_format.segment_of
+        tally = RepairTally()
+        edits: list[Edit] = []
+        lines = 0
+        for offset, piece in chunk.pieces():
+            found = repair(segment_of(piece, chunk.first_line + lines), chunk.path, chunk.starts_file and not offset)
+            if found.edits:
+                edits += [Edit(line, offset + start, offset + end, text) for line, start, end, text in found.edits]
+            tally.merge(found.tally, 0)
+            lines += found.lines
+        return Repaired(lines, edits, tally)
