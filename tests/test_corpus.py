@@ -47,7 +47,8 @@ def test_coinbase_check_reports_every_iso_time(cli):
     assert len(findings) == times
     assert all(" WS101 time: ISO 8601 string where epoch seconds are expected [*]" in f for f in findings)
     assert result.stdout.splitlines()[-1].startswith(
-        "Checked 389 lines in 1 file (skipped 1 without a JSON message): 383 errors, 0 warnings; 383 fixable"
+        "Checked 389 lines in 1 file (read as prefixed log lines, by their content; skipped 1 without a JSON "
+        "message): 383 errors, 0 warnings; 383 fixable"
     )
 
 
@@ -99,7 +100,10 @@ def test_binance_envelope_with_millisecond_field_is_clean(cli):
     )
     assert result.exit_code == 0, result.output
     # line 1 is the connection (no JSON); every other line wraps its event in `data`
-    assert result.stdout.startswith("Checked 59 lines in 1 file (skipped 1 without a JSON message): no problems.")
+    assert result.stdout.startswith(
+        "Checked 59 lines in 1 file (read as prefixed log lines, by their content; skipped 1 without a JSON "
+        "message): no problems."
+    )
 
 
 def test_binance_millisecond_field_declared_in_seconds_is_a_unit_finding(cli):

@@ -55,6 +55,10 @@ def column(data: bytes, line_no: int, needle: bytes) -> int:
         ),
         pytest.param("-", JSONL, "jsonl", id="stdin-jsonl"),
         pytest.param("-", b'not json at all\n{"a":1}\n', "jsonl", id="garbage-line-is-still-jsonl"),
+        pytest.param(
+            "-", b'{"a":1}\nx {"a":2}\n{"a":\n{"a":3}\n', "jsonl", id="one-prefixed-line-among-json-lines-is-jsonl"
+        ),
+        pytest.param("-", b'x {"a":1}\n{"a":2}\ny {"a":3}\n', "prefixed", id="mostly-prefixed-is-prefixed"),
         pytest.param("capture", b'{"log":1}\n{"log":2}\n', "har", id="log-key-first-reads-as-har"),
         pytest.param("capture", b"", "jsonl", id="empty"),
     ],
@@ -72,7 +76,14 @@ def test_detect(name, head, expected):
         pytest.param(b't: [1, {"a": 2}]  \n', 3, id="array"),
         pytest.param(b"wss://host <-> 1618677816.84\n", None, id="no-json"),
         pytest.param(b'recv: {"a":1} and more\n', None, id="text-after-json"),
-        pytest.param(b'recv: {"a":\n', None, id="truncated"),
+        pytest.param(b'recv: {"a":\n', 6, id="truncated-is-a-record-to-report"),
+        pytest.param(
+            b'1626993367.875267: {"type":"agent_response","payload":{"timestamp":"2025-09-08T16:50:01Z","text":"x"}\n',
+            19,
+            id="cut-short-is-not-its-inner-object",
+        ),
+        pytest.param(b'[INFO] {"a":[1,\n', 7, id="cut-short-after-a-bracketed-prefix"),
+        pytest.param(b'recv [12]: {"a":1}\n', 11, id="complete-bracket-in-prefix"),
         pytest.param(b"\n", None, id="blank"),
         pytest.param(b'x: {"a":NaN}\n', 3, id="nan-literal-as-pydantic-reads-it"),
     ],
@@ -95,13 +106,56 @@ def test_prefixed_log_check_and_repair(cli, capture_file, tmp_path):
         f"{source}:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]",
         f"{source}:5:{column(PREFIXED, 5, b'1757350203000')}: WS104 timestamp: epoch milliseconds where "
         "seconds are expected [*]",
-        "Checked 3 lines in 1 file (skipped 2 without a JSON message): 1 error, 1 warning; 2 fixable "
-        "with wsfix repair. Naive times read as UTC.",
+        "Checked 3 lines in 1 file (read as prefixed log lines, by their content; skipped 2 without a JSON "
+        "message): 1 error, 1 warning; 2 fixable with wsfix repair. Naive times read as UTC.",
     ]
     out = tmp_path / "app.fixed.log"
     result = cli("repair", "--in", source, "--out", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == PREFIXED.replace(ISO, FIXED).replace(b"1757350203000", b"1757350203.0")
+
+
+# One line with text before its JSON, among JSON Lines with two invalid lines: the same findings
+# whether the name says JSON Lines or only the content can tell (standard input).
+DETECTION_TRAP = (
+    b'{"type":"ping","timestamp":1757350201.5}\n'
+    b'worker-1 {"type":"ping","timestamp":1757350202.5}\n'
+    b"connection reset\n"
+    b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}\n'
+    b'{"type":"ping",\n'
+    b'{"type":"ping","timestamp":1757350203.5}\n'
+)
+
+
+def test_detection_never_hides_a_line(cli, capture_file):
+    named = capture_file(DETECTION_TRAP, "det.jsonl")
+    by_name = cli("check", named, "--output-format", "concise")
+    by_content = cli("check", "-", "--output-format", "concise", input=DETECTION_TRAP)
+    codes = [line.split(": ")[1].split()[0] for line in by_name.stdout.splitlines()[:-1]]
+    assert codes == ["WS001", "WS001", "WS101", "WS001"]  # lines 2, 3, 4 and 5, worked out by hand
+    assert by_content.stdout.replace("-:", named + ":") == by_name.stdout
+    assert "by their content" not in by_content.stdout  # read as JSON Lines, as the name would say
+
+
+CUT_SHORT = (
+    b'1626993367.875267: {"type":"agent_response","payload":{"timestamp":"2025-09-08T16:50:01Z","text":"x"}\n'
+    b'1626993368.5: {"type":"ping","timestamp":"2025-09-08T16:50:02Z"}\n'
+)
+
+
+def test_prefixed_record_cut_short_is_reported_and_copied_unchanged(cli, capture_file, tmp_path):
+    source = capture_file(CUT_SHORT, "cut.log")
+    result = cli("check", source, "--format", "prefixed", "--output-format", "concise")
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in lines[:-1]] == ["WS001", "WS101"]
+    assert lines[0].startswith(f"{source}:1:")
+    assert "payload.timestamp" not in result.stdout
+    out = tmp_path / "fixed.log"
+    repaired = cli("repair", "--in", source, "--out", str(out), "--format", "prefixed")
+    assert repaired.exit_code == 1  # the cut-short record stays a finding
+    first, second = out.read_bytes().splitlines(keepends=True)
+    assert first == CUT_SHORT.splitlines(keepends=True)[0]
+    assert second == b'1626993368.5: {"type":"ping","timestamp":1757350202.0}\n'
 
 
 def test_prefixed_format_can_be_forced(cli, capture_file):

@@ -69,7 +69,14 @@ class Summary(NamedTuple):
 
     @classmethod
     def of_run(
-        cls, files: tuple[str, ...], lines: int, tally: Tally, settings: Settings, skipped: int = 0, noun: str = "line"
+        cls,
+        files: tuple[str, ...],
+        lines: int,
+        tally: Tally,
+        settings: Settings,
+        skipped: int = 0,
+        noun: str = "line",
+        detected: tuple[str, ...] = (),
     ) -> Summary:
         policy = settings.policy
         return cls(
@@ -83,18 +90,27 @@ class Summary(NamedTuple):
             rules=settings.selected_codes,
             skipped=skipped,
             noun=noun,
+            detected=detected,
         )
 
     skipped: int = 0  # records without a JSON message (prefixed logs, HAR, envelopes): not checked
     noun: str = "line"  # what a record is: line, message (HAR), record (several formats)
+    # Capture formats other than JSON Lines that only the files' content revealed (`auto`), as
+    # a summary names them: a reader must not have to guess why lines were skipped.
+    detected: tuple[str, ...] = ()
 
     def sentence(self) -> str:
         """`Checked 1,204 lines in 1 file: 37 errors, 5 warnings; 40 fixable with wsfix repair. ...`"""
         tally = self.tally
         files = f"{len(self.files):,} file{'s' if len(self.files) != 1 else ''}"
         lines = f"{self.lines:,} {self.noun}{'s' if self.lines != 1 else ''}"
+        notes = []
+        if self.detected:
+            notes.append(f"read as {' and '.join(self.detected)}, by their content")
         if self.skipped:
-            files += f" (skipped {self.skipped:,} without a JSON message)"
+            notes.append(f"skipped {self.skipped:,} without a JSON message")
+        if notes:
+            files += f" ({'; '.join(notes)})"
         if tally.total == 0:
             found = "no problems"
         else:

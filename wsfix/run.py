@@ -38,15 +38,26 @@ ProgressFactory = Callable[[str, int], AbstractContextManager[Progress | None]]
 
 def choose_format(settings: Settings, path: str, stream: CaptureStream) -> CaptureFormat:
     """The format to read capture `path` in (`--format`, else detected; in an envelope if asked)."""
-    name = settings.capture_format
-    if name == formats.AUTO:
-        name = formats.detect(path, stream.head())
+    name = _format_name(settings, path, stream)
     capture_format = formats.build_format(name)
     if settings.message_path:
         from wsfix.formats.envelope import Enveloped
 
         capture_format = Enveloped(capture_format, settings.message_path)
     return capture_format
+
+
+def _format_name(settings: Settings, path: str, stream: CaptureStream) -> str:
+    name = settings.capture_format
+    return formats.detect(path, stream.head()) if name == formats.AUTO else name
+
+
+def detected_by_content(settings: Settings, path: str, stream: CaptureStream) -> str | None:
+    """How a summary names the capture's format when only its content told it (not JSON Lines)."""
+    if settings.capture_format != formats.AUTO or formats.named_format(path) is not None:
+        return None
+    name = formats.detect(path, stream.head())
+    return None if name == "jsonl" else formats.DESCRIPTIONS[name]
 
 
 def _runner(settings: Settings, chunk_bytes: int) -> ChunkRunner[SegmentLinter]:
@@ -103,11 +114,15 @@ def check_captures(
     add, report = tally.add, reporter.add
     records = skipped = 0
     nouns = set()
+    detected: dict[str, None] = {}
     with _runner(settings, chunk_bytes) as runner:
         for path in paths:
             with open_capture(path) as stream:
                 capture_format = choose_format(settings, path, stream)
                 nouns.add(capture_format.noun)
+                description = detected_by_content(settings, path, stream)
+                if description is not None:
+                    detected[description] = None
                 checked: Checked
                 # Past the rows a table shows, findings are only counted.
                 for _, checked, line_offset in _results(
@@ -122,7 +137,13 @@ def check_captures(
                     records += checked.records
                     skipped += checked.skipped
     summary = Summary.of_run(
-        tuple(paths), records, tally, settings, skipped=skipped, noun=nouns.pop() if len(nouns) == 1 else "record"
+        tuple(paths),
+        records,
+        tally,
+        settings,
+        skipped=skipped,
+        noun=nouns.pop() if len(nouns) == 1 else "record",
+        detected=tuple(detected),
     )
     reporter.finish(summary)
     return summary

@@ -71,13 +71,28 @@ _HAR_START = re.compile(rb'\s*\{\s*"log"\s*:')
 _SNIFFED_LINES = 50
 
 
-def detect(path: str, head: bytes) -> str:
-    """The format of a capture named `path` whose first bytes are `head` (decompressed)."""
+def named_format(path: str) -> str | None:
+    """The format a capture's name gives (`.har`, `.jsonl`, `.ndjson`, `.jsonlines`, each also
+    `.gz`), or None."""
     name = path.lower().removesuffix(".gz")
     if name.endswith(".har"):
         return "har"
     if name.endswith((".jsonl", ".ndjson", ".jsonlines")):
         return "jsonl"
+    return None
+
+
+def detect(path: str, head: bytes) -> str:
+    """The format of a capture named `path` whose first bytes are `head` (decompressed).
+
+    By name first (`named_format`); else a HAR by its opening, and prefixed log lines when more of
+    the first lines hold JSON after some text than hold bare JSON. One line with a prefix among
+    JSON Lines does not make the capture a log: read as a log, its lines without JSON would be
+    counted and not reported, and detection must never hide a line.
+    """
+    named = named_format(path)
+    if named is not None:
+        return named
     if _HAR_START.match(head.removeprefix(b"\xef\xbb\xbf")):
         return "har"
     from wsfix.formats.prefixed import json_start
@@ -85,7 +100,7 @@ def detect(path: str, head: bytes) -> str:
     lines = head.split(b"\n")
     if len(lines) > 1:
         lines.pop()  # the last line may be cut short by the end of the head
-    sniffed = 0
+    sniffed = prefixed = bare = 0
     for line in lines:
         stripped = line.lstrip(b" \t\r")
         if not stripped:
@@ -93,6 +108,12 @@ def detect(path: str, head: bytes) -> str:
         sniffed += 1
         if sniffed > _SNIFFED_LINES:
             break
-        if stripped[:1] not in (b"{", b"[") and json_start(line) is not None:
-            return "prefixed"
-    return "jsonl"
+        if stripped[:1] in (b"{", b"["):
+            bare += 1
+        elif json_start(line) is not None:
+            prefixed += 1
+    return "prefixed" if prefixed > bare else "jsonl"
+
+
+# What a summary calls a capture read in a format that only its content revealed.
+DESCRIPTIONS = {"har": "a HAR file", "prefixed": "prefixed log lines", "jsonl": "JSON Lines"}

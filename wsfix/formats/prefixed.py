@@ -4,8 +4,8 @@
 `wss://host <- 1618677817.02: {...}`. The message starts at the first `{` or `[` from which the
 rest of the line parses as JSON (trailing white space allowed); the prefix is kept byte for byte.
 To bound the work on hostile lines, only the first 16 candidates within the first 4 KiB are
-tried. Lines without JSON (connection notes, blank lines, truncated messages) are counted, never
-findings.
+tried. Lines without JSON (connection notes, blank lines) are counted, never findings; a message
+the line's end cuts short is a record, reported as not valid JSON and copied unchanged.
 """
 
 from __future__ import annotations
@@ -19,28 +19,32 @@ from wsfix.formats import CaptureFormat
 from wsfix.segments import Layer, Record
 
 _CANDIDATE = re.compile(rb"[{\[]")
-_CLOSING = {ord("{"): ord("}"), ord("["): ord("]")}
 _MAX_ATTEMPTS = 16
 _MAX_PREFIX = 4096
 
 
 def json_start(line: bytes) -> int | None:
-    """The offset where the line's JSON message starts, or None when it holds none."""
+    """The offset where the line's JSON message starts, or None when it holds none.
+
+    A message cut short (the line ends inside it: `t: {"type":"x","payload":{"a":1}` lacks a
+    closing brace) starts where it starts: it is a record that is not whole JSON, reported as
+    such (WS001), never the inner object that happens to parse.
+    """
     end = len(line.rstrip(b" \t\r\n"))
     if not end:
         return None
-    last = line[end - 1]
     attempts = 0
     for match in _CANDIDATE.finditer(line, 0, min(end, _MAX_PREFIX)):
         start = match.start()
-        if _CLOSING[line[start]] != last:
-            continue  # a value opened here cannot end where the line ends
         attempts += 1
         if attempts > _MAX_ATTEMPTS:
             return None
         try:
             from_json(line[start:end])
-        except ValueError:
+        except ValueError as error:
+            # The rest of the line is the start of a JSON value that the line's end cuts off.
+            if str(error).startswith("EOF while parsing"):
+                return start
             continue
         return start
     return None
