@@ -107,7 +107,9 @@ def _position(line: bytes, message: str) -> tuple[int | None, int | None]:
     if position is None:
         return None, None
     if position[1] != "1" or message.startswith(f"{_PREFIX}EOF"):
-        end = len(line.rstrip(b"\r\n"))  # past the record's last character
+        # A record cut short: pydantic may place that past its newline ("line 2 column 0"); the
+        # finding points just past the record's last character, on the record's own line.
+        end = len(line.rstrip(b"\r\n"))
         return column_of(line, end), None
     offset = max(int(position[2]) - 1, 0)
     return column_of(line, offset), offset
