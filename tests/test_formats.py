@@ -315,7 +315,7 @@ def test_envelope_object_and_string_messages(cli, capture_file, tmp_path):
     assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
         [f"{source}:1:{column(ENVELOPES, 1, ISO)}", "WS101 timestamp"],
         [f"{source}:2:{column(ENVELOPES, 2, ESCAPED_ISO)}", "WS101 timestamp"],
-        [f"{source}:6:2", "WS001 not valid JSON"],  # where pydantic stops: "n" may begin null
+        [f"{source}:6:2", "WS001 not valid JSON at column 2"],  # where pydantic stops: "n" may begin null
     ]
     assert lines[-1].startswith("Checked 3 lines in 1 file (skipped 3 without a JSON message)")
     out = tmp_path / "fixed.jsonl"

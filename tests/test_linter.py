@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from tests.conftest import lint_bytes
 from wsfix.linter import Linter
+from wsfix.rules import invalid_json
 from wsfix.schema import Schema, TimestampField
 from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
 
@@ -154,16 +155,110 @@ def test_record_problem_messages():
     assert array.pydantic_type == "model_type"
     [invalid] = lint_bytes(b'{"type":"ping"\n')
     # Where in the file is the finding's line and column (1:15), not pydantic's "line 2 column 0".
-    assert invalid.message == "not valid JSON: EOF while parsing an object"
+    assert (
+        invalid.message == "not valid JSON at column 15: the record ends before the JSON does (an object is not closed)"
+    )
     assert (invalid.line, invalid.column) == (1, 15)
     assert invalid.pydantic_type == "json_invalid"
     [comma] = lint_bytes(b'{"type":"ping" "x":1}\n')
-    assert comma.message == "not valid JSON: expected `,` or `}`"
+    assert comma.message == "not valid JSON at column 16: expected ',' or '}' after an object member, found '\"'"
     assert comma.column == 16
     [enum] = lint_bytes(b'{"type":"nope"}\n')
     assert enum.message == "Input should be one of 51 values (connect, disconnect, connection_established, ...)"
     assert enum.pydantic_type == "enum"
     assert enum.value == '"nope"'
+
+
+PREFIX = b'{"type":"ping","timestamp":'  # 27 bytes: the value starts at column 28
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # The record is cut short: where it ends, and what is left open.
+        pytest.param(
+            b'{"type":"ping"',
+            "at column 15: the record ends before the JSON does (an object is not closed)",
+            id="eof-object",
+        ),
+        pytest.param(
+            PREFIX + b"[1,2",
+            "at column 32: the record ends before the JSON does (an array is not closed)",
+            id="eof-array",
+        ),
+        pytest.param(PREFIX, "at column 28: the record ends before the JSON does (a value is missing)", id="eof-value"),
+        pytest.param(PREFIX + b'"2025-09-08', "at column 39: a string is not closed", id="eof-string"),
+        pytest.param(PREFIX + b'"2025-09-08\r', "at column 39: a string is not closed", id="eof-string-crlf"),
+        pytest.param(
+            PREFIX + b"tru",
+            "at column 31: the record ends before the JSON does (a true, false or null is cut short)",
+            id="eof-word",
+        ),
+        # Something stands where it should not: named as a person reads it.
+        pytest.param(PREFIX + b"x}", "at column 28: unexpected character 'x'", id="unexpected-character"),
+        pytest.param(PREFIX + b"}", "at column 28: unexpected character '}'", id="missing-value"),
+        pytest.param(PREFIX + b"'x'}", 'at column 28: unexpected character "\'"', id="single-quote"),
+        pytest.param(PREFIX + b"\x00}", "at column 28: unexpected character U+0000", id="nul"),
+        pytest.param(PREFIX + b"\xc2\xa0}", "at column 28: unexpected character U+00A0", id="no-break-space"),
+        pytest.param(PREFIX + b"\xef\xbb\xbf1}", "at column 28: unexpected character U+FEFF", id="bom-inside"),
+        pytest.param(PREFIX + b"\xff}", "at column 28: unexpected byte 0xFF (not UTF-8)", id="not-utf8-byte"),
+        pytest.param(
+            '{"type":"café","x":é}'.encode(), "at column 20: unexpected character 'é'", id="columns-count-characters"
+        ),
+        pytest.param(PREFIX + b"nonsense}", "at column 29: a word that is not true, false or null", id="word"),
+        pytest.param(b"not json at all", "at column 2: a word that is not true, false or null", id="text"),
+        pytest.param(
+            b'{"type":"ping" "x":1}',
+            "at column 16: expected ',' or '}' after an object member, found '\"'",
+            id="object-comma",
+        ),
+        pytest.param(
+            PREFIX + b"[1 2]}", "at column 31: expected ',' or ']' after an array item, found '2'", id="array-comma"
+        ),
+        pytest.param(b'{"type" "ping"}', "at column 9: expected ':' after an object key, found '\"'", id="colon"),
+        pytest.param(b"{type:1}", "at column 2: expected an object key in double quotes, found 't'", id="unquoted-key"),
+        pytest.param(b'{"type":"ping",}', "at column 16: a trailing comma before '}'", id="trailing-comma"),
+        pytest.param(
+            b'{"type":"ping"}{"type":"pong"}',
+            "at column 16: more text after the end of the JSON value",
+            id="two-messages",
+        ),
+        # pydantic's own positions: at the escape's letter, past the 4,301st digit, after the bad byte.
+        pytest.param(PREFIX + b'"a\\qb"}', "at column 31: an invalid backslash escape in a string", id="escape"),
+        pytest.param(PREFIX + b"01}", "at column 29: a malformed number", id="number"),
+        pytest.param(PREFIX + b"1" + b"0" * 4400 + b"}", "at column 4329: a number with too many digits", id="digits"),
+        pytest.param(PREFIX + b'"\xff"}', "at column 30: bytes that are not UTF-8 in a string", id="not-utf8-string"),
+        pytest.param(
+            PREFIX + b'"a\tb"}',
+            "at column 30: a control character (U+0009) in a string, where JSON needs an escape",
+            id="tab",
+        ),
+        pytest.param(
+            PREFIX + b'"\\ud800"}',
+            "at column 35: a \\u escape of half a surrogate pair, without its other half",
+            id="lone-surrogate",
+        ),
+        pytest.param(
+            PREFIX + b'"\\ud800\\u0041"}',
+            "at column 40: a \\u escape of half a surrogate pair, without its other half",
+            id="unpaired-surrogate",
+        ),
+        pytest.param(
+            PREFIX + b"[" * 300 + b"]" * 300 + b"}",
+            "at column 228: nested deeper than pydantic's parser allows",
+            id="deep",
+        ),
+        pytest.param(
+            b'{}\n\xef\xbb\xbf{"type":"ping"}',
+            "at column 1: the line starts with a UTF-8 byte order mark",
+            id="bom-on-line-2",
+        ),
+    ],
+)
+def test_invalid_json_messages(line, message):
+    [problem] = [p for p in lint_bytes(line + b"\n") if p.code == "WS001"]
+    assert problem.message == f"not valid JSON {message}"
+    assert f"at column {problem.column}:" in problem.message  # the finding's own column
 
 
 def test_nested_timestamp_is_not_the_field():
@@ -490,3 +585,9 @@ def test_models_a_typed_dict_cannot_mirror_keep_their_validator(model):
 def test_not_an_object_names_the_models_error_type(record):
     [problem] = lint_bytes(record)
     assert (problem.code, problem.pydantic_type) == ("WS002", "model_type")
+
+
+def test_invalid_json_reason_without_words_keeps_pydantics():
+    reason = "float value was found where an int was expected"
+    assert invalid_json.describe(reason, b"{}", 1) == reason
+    assert invalid_json.describe("expected value", b"{}", 1) == "unexpected character '}'"

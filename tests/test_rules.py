@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import create_model
 
 from tests.conftest import lint_bytes, repair_bytes
-from wsfix import rules
+from wsfix import linter, rules
 from wsfix.fields import FieldSpec, discover_fields
 from wsfix.problems import Severity
 from wsfix.schema import DEFAULT_SCHEMA, Schema
@@ -112,3 +113,27 @@ def test_at_most_one_timestamp_rule_claims_any_reading(value):
     assert len(claiming) <= 1
     if not claiming:  # only usable seconds (and null, which the linter treats per field) go unclaimed
         assert reading.usable and reading.unit is not None and reading.unit.label == "s"
+
+
+# What naming a rule in the linter looks like: a code, a registry constant, a rule module.
+NAMING_A_RULE = re.compile(r"WS\d{3}|\brules\.[A-Z][A-Z_]*\b|\brules\.[a-z_]+\.RULE\b|\bfrom wsfix\.rules\b")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('Problem(path, 1, None, "", "WS001", "blank line")', id="code"),
+        pytest.param("rules.INVALID_JSON", id="constant"),
+        pytest.param("rules.timestamp_wrong_type.RULE.code", id="module"),
+        pytest.param("from wsfix.rules import datetime_naive", id="import"),
+    ],
+)
+def test_naming_a_rule_is_recognised(text):
+    assert NAMING_A_RULE.search(text)
+
+
+def test_the_linter_names_no_rule():
+    # Rule decisions live in the rule modules; the linter asks `wsfix.rules`, which says who decides.
+    source = pathlib.Path(linter.__file__).read_text(encoding="utf-8")
+    assert NAMING_A_RULE.findall(source) == []
+    assert "rules.record_problem" in source  # the registry, asked (a moved file would fail above)

@@ -10,11 +10,14 @@ of each timestamp, and the conversion core's reading of them.
 
 Fields deeper in the message (`data.trades[*].time`) or with another target (whole milliseconds,
 `datetime`) keep their types in the probe, and the values strict validation makes of them get a
-range check (`fieldvalues.py`); a schema with none of them pays nothing for them.
+range check (`probe.DeepField`); a schema with none of them pays nothing for them.
 
 `lint_chunk` lints many records at once, validating them all first and analysing the rejected
 ones after, and works out only as much of each timestamp problem as its caller needs (`FULL`,
 `FIXES`, `COUNTS`).
+
+Which rule a finding belongs to, its message and its fix are the rules' decisions (`wsfix.rules`):
+this module finds the records and values to ask about, and names no rule.
 
 No I/O, no printing; select/ignore is applied by the caller.
 """
@@ -23,18 +26,16 @@ from __future__ import annotations
 
 import collections
 import io
-import re
 from typing import Any, NamedTuple
 
 from pydantic import RootModel, TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator, core_schema
 
-from wsfix import jsontext, rules, verdicts
+from wsfix import jsontext, rules
 from wsfix.fields import TimestampField
-from wsfix.fieldvalues import DeepField
 from wsfix.paths import Concrete, concrete, format_path, matches
-from wsfix.probe import build_probe
-from wsfix.problems import REPEATED_KEY_NOTE, Fix, Problem
+from wsfix.probe import DeepField, build_probe
+from wsfix.problems import Fix, Problem
 from wsfix.schema import Schema
 from wsfix.timestamps import Form, Policy, Reading, classify, render, rereading
 
@@ -45,15 +46,7 @@ _NOT_A_TIMESTAMP = object()
 _NULL = Form.NULL  # a module constant: `Form.NULL` is a slow lookup on Python 3.11
 _new = tuple.__new__  # builds a named tuple without running its Python-level __new__
 _rule_for = rules.rule_for
-_JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
-_JSON_POSITION_SUFFIX = re.compile(r" at line \d+ column \d+$")
-_TOP_LEVEL_KIND = {
-    ord("["): "an array",
-    ord('"'): "a string",
-    ord("n"): "null",
-    ord("t"): "a boolean",
-    ord("f"): "a boolean",
-}
+_noted = rules.noted
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
@@ -144,7 +137,6 @@ class Linter:
                 }
             )
         ).validate_json
-        self._messages: dict[tuple[str, str], str] = {}
         self._int_readings: dict[int, Reading] = {}
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
@@ -420,7 +412,7 @@ class Linter:
         if first["type"] == "json_invalid":
             if at_start and line.startswith(_BOM):
                 return self._lint_after_bom(line, path)
-            return (self._record_problem(line, line_no, path, first),)
+            return (rules.record_problem(line, line_no, path, first),)
         if not first["loc"]:
             if self._validate_probe is not self._validate_model_probe:  # the model's own error type
                 try:
@@ -431,7 +423,7 @@ class Linter:
                     return self._analyse_unknown(line, line_no, path)
                 else:
                     return self._analyse_unknown(line, line_no, path)
-            return (self._not_an_object(line, line_no, path, first),)
+            return (rules.record_problem(line, line_no, path, first),)
         return self._analyse_unknown(line, line_no, path)
 
     def _lint_after_bom(self, line: bytes, path: str) -> tuple[Problem, ...]:
@@ -465,35 +457,16 @@ class Linter:
                 loc = tuple(detail["loc"])
                 field = self._field_at(loc)
                 if field is None:
-                    problems.append(self._schema_problem(line, line_no, path, detail))
+                    problems.append(rules.field_problem(line, line_no, path, detail))
                     continue
                 where = loc[: len(field.path)]
                 if detail["type"] == "missing":
                     missing.append(where)
                 located.add(where)
         except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
-            problems.append(
-                Problem(
-                    path,
-                    line_no,
-                    None,
-                    "",
-                    rules.SCHEMA_VIOLATION,
-                    f"the model's validation raised {type(error).__name__}: {error}",
-                )
-            )
+            problems.append(rules.model_failure(line_no, path, error))
         for where in missing:
-            problems.append(
-                Problem(
-                    path,
-                    line_no,
-                    None,
-                    format_path(where),
-                    rules.timestamp_wrong_type.RULE.code,
-                    "required timestamp is missing",
-                    pydantic_type="missing",
-                )
-            )
+            problems.append(rules.missing_timestamp(line_no, path, format_path(where)))
         present: object = None  # the top-level timestamp keys the record has, once asked
         for field in self._fields:
             if field.top_level:  # one member: the fast scanner when the key is known to be there
@@ -532,69 +505,6 @@ class Linter:
                 return field
         return None
 
-    def _record_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
-        if not line.strip(b" \t\r\n"):
-            return Problem(path, line_no, None, "", rules.BLANK_LINE, "blank line")
-        # pydantic places the error within the record ("at line 2 column 0" for a record cut off
-        # after its newline); the finding's own line and column say where it is in the file.
-        reason = _JSON_POSITION_SUFFIX.sub("", error["msg"].removeprefix("Invalid JSON: "))
-        if line.startswith(_BOM):
-            reason = f"the line starts with a UTF-8 byte order mark; {reason}"
-        return Problem(
-            path,
-            line_no,
-            _json_error_column(line, error["msg"]),
-            "",
-            rules.INVALID_JSON,
-            f"not valid JSON: {reason}",
-            pydantic_type="json_invalid",
-        )
-
-    def _not_an_object(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
-        start = line[:64].lstrip(b" \t\r\n")[:1]
-        kind = _TOP_LEVEL_KIND.get(start[0], "a number") if start else "nothing"
-        return Problem(
-            path,
-            line_no,
-            jsontext.column_of(line, line.index(start)),
-            "",
-            rules.NOT_AN_OBJECT,
-            f"the record is {kind}, not a JSON object",
-            pydantic_type=error["type"],
-        )
-
-    def _schema_problem(self, line: bytes, line_no: int, path: str, error: Any) -> Problem:
-        loc = tuple(error["loc"])
-        repeated = 0
-        if error["type"] == "missing":
-            span = None
-        elif len(loc) == 1:
-            span, repeated = jsontext.last_member(line, loc[0])  # pydantic saw it at the top level
-        else:
-            span = jsontext.find_span(line, loc)
-        column = jsontext.column_of(line, span[0]) if span else None
-        value = jsontext.value_text(line[span[0] : span[1]], 200) if span else None
-        return Problem(
-            path,
-            line_no,
-            column,
-            format_path(loc),
-            rules.SCHEMA_VIOLATION,
-            _noted(self._message(error), repeated),
-            value=value,
-            pydantic_type=error["type"],
-        )
-
-    def _message(self, error: Any) -> str:
-        """pydantic's message, shortened; once per distinct message (an enum's is long to read)."""
-        key = (error["type"], error["msg"])
-        message = self._messages.get(key)
-        if message is None:
-            message = _shorten_pydantic_message(error)
-            if len(self._messages) < 1024:
-                self._messages[key] = message
-        return message
-
     def _timestamp_problem(
         self,
         line: bytes,
@@ -616,17 +526,7 @@ class Linter:
         constructor is Python code).
         """
         if span is None:
-            if field.required:
-                return Problem(
-                    path,
-                    line_no,
-                    None,
-                    format_path(where),
-                    rules.timestamp_wrong_type.RULE.code,
-                    "required timestamp is missing",
-                    pydantic_type="missing",
-                )
-            return None
+            return rules.missing_timestamp(line_no, path, format_path(where)) if field.required else None
         start, end = span
         if value is _UNKNOWN:
             try:
@@ -679,7 +579,7 @@ class Linter:
         message = rule.describe(reading)
         if again is not None:
             assert seconds is not None
-            message += verdicts.not_repaired_note(render(seconds), again)
+            message += rules.not_repaired_note(render(seconds), again)
         return _new(
             Problem,
             (
@@ -708,15 +608,12 @@ class Linter:
         value: object,
         repeated: int,
     ) -> Problem | None:
-        """A value in a field of whole epoch units or a `datetime` field (see `verdicts`)."""
+        """A value in a field of whole epoch units or a `datetime` field (see `rules.judge_target`)."""
         reading = classify(value, self.policy, exact=True)
         if reading.form is Form.NULL and field.nullable:
             return None
         lax_error, lax_value = self._lax_outcome(field, token)
-        if field.target.unit is None:
-            verdict = verdicts.judge_datetime(reading, field.target, self.policy, lax_error, lax_value)
-        else:
-            verdict = verdicts.judge_count(reading, field.target, token, self.policy)
+        verdict = rules.judge_target(reading, field.target, token, self.policy, lax_error, lax_value)
         if verdict is None:
             return None
         fix = Fix(start, start + len(token), verdict.fix) if verdict.fix is not None else None
@@ -754,31 +651,3 @@ class Linter:
         if cacheable:
             self._lax_type_cache[key] = verdict
         return verdict
-
-
-def _noted(message: str, repeated: int) -> str:
-    """`message`, saying which of a repeated key's values it is about (pydantic reads the last)."""
-    return message + REPEATED_KEY_NOTE.format(count=repeated) if repeated > 1 else message
-
-
-def _json_error_column(line: bytes, message: str) -> int | None:
-    """The 1-based character column of a pydantic JSON error (it gives line and byte column)."""
-    position = _JSON_POSITION.search(message)
-    if position is None:
-        return None
-    if position[1] != "1" or message.startswith("Invalid JSON: EOF"):
-        return jsontext.column_of(line, len(line.rstrip(b"\r\n")))  # at the end of the record
-    return jsontext.column_of(line, max(int(position[2]) - 1, 0))
-
-
-_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
-
-
-def _shorten_pydantic_message(error: Any) -> str:
-    # An enum's message lists every allowed value (51 for MessageType): name a few and the count.
-    if error["type"] == "enum":
-        allowed = _QUOTED.findall(error.get("ctx", {}).get("expected", ""))
-        if len(allowed) > 4:
-            return f"Input should be one of {len(allowed)} values ({', '.join(allowed[:3])}, ...)"
-    message: str = error["msg"]
-    return message if len(message) <= 160 else f"{message[:157]}..."

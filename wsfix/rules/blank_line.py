@@ -8,7 +8,9 @@ No automatic fix: `repair` copies the line unchanged, so line numbers stay the s
 capture and its repaired copy.
 """
 
-from wsfix.problems import Example, Rule, Severity
+from __future__ import annotations
+
+from wsfix.problems import Example, Problem, Rule, Severity
 
 RULE = Rule(
     code="WS003",
@@ -18,3 +20,10 @@ RULE = Rule(
     explanation=__doc__,
     example=Example(bad="   ", repaired=None),
 )
+
+
+def check(line: bytes, line_no: int, path: str) -> Problem | None:
+    """The problem of a blank record (pydantic calls it `json_invalid`), or None."""
+    if line.strip(b" \t\r\n"):
+        return None
+    return Problem(path, line_no, None, "", RULE.code, "blank line")

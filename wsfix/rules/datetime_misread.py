@@ -11,8 +11,17 @@ microseconds) are not reported.
 Fix (safe, exact): the instant wsfix reads, as RFC 3339 text in UTC.
 """
 
+from __future__ import annotations
+
+import datetime as _dt
+
+from wsfix.fields import Target
 from wsfix.problems import Example, Rule, Severity
-from wsfix.timestamps import Reading
+from wsfix.rules._verdict import Verdict
+from wsfix.timestamps import Policy, Reading, classify, render_rfc3339
+
+# pydantic keeps microseconds: a difference below one is not a misreading.
+_ONE_MICROSECOND = 1e-6
 
 
 def describe(reading: Reading, pydantic_reads: str | None) -> str:
@@ -37,3 +46,17 @@ RULE = Rule(
     ),
     fix="the instant as RFC 3339 text in UTC",
 )
+
+
+def judge(reading: Reading, target: Target, policy: Policy, lax_error: str | None, lax_value: object) -> Verdict | None:
+    """The verdict on a value in a `datetime` field that pydantic accepts as `lax_value` but as
+    another instant than `reading` names, else None. Asked after `datetime_naive.judge` and
+    `datetime_rejected.judge`, for a value they leave: `reading` (from `classify(exact=True)`)
+    names an instant, and pydantic accepts it (`lax_error` None)."""
+    if lax_error is not None or not isinstance(lax_value, _dt.datetime):
+        return None  # rejected (another rule's), or None in a nullable field: no instant to compare
+    assert reading.exact is not None
+    read = classify(lax_value, policy, exact=True).exact
+    if read is None or abs(read - reading.exact) < _ONE_MICROSECOND:
+        return None
+    return Verdict(RULE, describe(reading, render_rfc3339(read)), target.render(reading))

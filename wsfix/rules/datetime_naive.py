@@ -10,8 +10,14 @@ Fix (safe under the stated zone): the instant as RFC 3339 text in UTC, e.g.
 `"2025-09-08T16:50:01.447585Z"`.
 """
 
+from __future__ import annotations
+
+import datetime as _dt
+
+from wsfix.fields import Target
 from wsfix.problems import Example, Rule, Severity
-from wsfix.timestamps import Reading
+from wsfix.rules._verdict import Verdict
+from wsfix.timestamps import Form, Policy, Reading
 
 
 def describe(reading: Reading, rejected: bool) -> str:
@@ -35,3 +41,14 @@ RULE = Rule(
     ),
     fix="the instant as RFC 3339 text in UTC, reading the wall time in --naive-tz",
 )
+
+
+def judge(reading: Reading, target: Target, policy: Policy, lax_error: str | None, lax_value: object) -> Verdict | None:
+    """The verdict on a value in a `datetime` field if it has no UTC offset (written so, or as
+    pydantic reads it: `lax_value`; `lax_error` is pydantic's error type, None when it accepts
+    the value), else None. `reading` from `classify(exact=True)`."""
+    naive = isinstance(lax_value, _dt.datetime) and lax_value.tzinfo is None
+    if reading.form is not Form.ISO_NAIVE and not naive:
+        return None
+    fix = target.render(reading) if reading.reason is None else None
+    return Verdict(RULE, describe(reading, lax_error is not None), fix)

@@ -10,8 +10,12 @@ Fix (safe, exact): the instant as RFC 3339 text in UTC, with exactly the fractio
 `"2025-09-08T16:50:01Z"`.
 """
 
+from __future__ import annotations
+
+from wsfix.fields import Target
 from wsfix.problems import Example, Rule, Severity
-from wsfix.timestamps import Form, Reading, Unit
+from wsfix.rules._verdict import Verdict
+from wsfix.timestamps import Form, Policy, Reading, Unit, render_rfc3339
 
 _FORMS = {
     Form.NUMBER: "epoch number",
@@ -45,3 +49,15 @@ RULE = Rule(
     ),
     fix="the instant as RFC 3339 text in UTC",
 )
+
+
+def judge(reading: Reading, target: Target, policy: Policy, lax_error: str | None, lax_value: object) -> Verdict | None:
+    """The verdict on a value in a `datetime` field that pydantic rejects (`lax_error`, its error
+    type) or that names no instant wsfix can write (`reading.reason`), else None. Asked after
+    `datetime_naive.judge`; `reading` from `classify(exact=True)`."""
+    if reading.reason is not None:  # names no instant, yet no value-only rule's: say why, no fix
+        return Verdict(RULE, f"{reading.form.label}: {reading.reason}", None)
+    if lax_error is None:
+        return None
+    assert reading.exact is not None
+    return Verdict(RULE, describe(reading, render_rfc3339(reading.exact)), target.render(reading))

@@ -13,8 +13,12 @@ instant that is no whole number of the unit (`"2025-09-08T16:50:01.447585Z"` in 
 field) is reported without a fix: rounding it would lose data.
 """
 
+from __future__ import annotations
+
+from wsfix.fields import Target
 from wsfix.problems import Example, Rule, Severity
-from wsfix.timestamps import Form, Reading, Unit
+from wsfix.rules._verdict import Verdict, not_repaired_note
+from wsfix.timestamps import Form, Policy, Reading, Unit, rereading
 
 _FORMS = {
     Form.ISO_OFFSET: "ISO 8601 string",
@@ -59,3 +63,23 @@ RULE = Rule(
     ),
     fix="the exact instant as a whole number of the field's unit",
 )
+
+
+def judge(reading: Reading, target: Target, token: bytes, policy: Policy) -> Verdict | None:
+    """The verdict on a value (JSON text `token`) in a field of whole epoch `target.unit`s, or None
+    when it is one; `reading` from `classify(exact=True)`, a form that names an instant."""
+    assert target.unit is not None
+    integer_token = reading.form is Form.NUMBER and not any(c in token for c in b".eE")
+    # Zero reads as seconds, and is zero in every unit.
+    if reading.form is Form.NUMBER and integer_token and (reading.unit is target.unit or reading.seconds == 0):
+        return None
+    fix = target.render(reading) if reading.reason is None else None
+    again = None
+    if fix is not None:
+        assert reading.seconds is not None
+        again = rereading(reading.seconds, policy, fix, target.unit)
+    message = describe(reading, target.unit, integer_token, fix is not None or reading.reason is not None)
+    if again is not None:
+        assert fix is not None
+        return Verdict(RULE, message + not_repaired_note(fix, again), None)
+    return Verdict(RULE, message, fix)

@@ -7,7 +7,9 @@ one.
 No automatic fix.
 """
 
-from wsfix.problems import Example, Rule, Severity
+from __future__ import annotations
+
+from wsfix.problems import Example, Problem, Rule, Severity
 from wsfix.timestamps import Form
 
 _WRONG_TYPES = frozenset({Form.BOOLEAN, Form.OBJECT, Form.ARRAY, Form.NULL, Form.OTHER, Form.DATETIME})
@@ -22,3 +24,8 @@ RULE = Rule(
     claims=lambda r: r.form in _WRONG_TYPES,
     describe=lambda r: str(r.reason),
 )
+
+
+def missing(line_no: int, path: str, json_path: str) -> Problem:
+    """The problem of a record without the required timestamp at `json_path`."""
+    return Problem(path, line_no, None, json_path, RULE.code, "required timestamp is missing", pydantic_type="missing")
