@@ -358,3 +358,41 @@ def test_python_dash_m_runs_the_same_cli():
 
     result = subprocess.run([sys.executable, "-m", "wsfix", "--version"], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, f"wsfix {__version__}\n")
+
+
+# --- options shared by check and repair -----------------------------------------------------
+
+
+def _options(command_name: str) -> dict[str, tuple[tuple[str, ...], str | None]]:
+    import typer
+
+    command = typer.main.get_command(app).commands[command_name]  # type: ignore[attr-defined]
+    return {
+        param.name: (tuple(param.opts), getattr(param, "help", None))
+        for param in command.params
+        if param.param_type_name == "option" and param.name
+    }
+
+
+# Options both commands have under the same name but with a meaning of their own.
+_SAME_NAME_OWN_MEANING: set[str] = set()
+
+
+def test_shared_options_are_declared_once_and_given_to_both_commands():
+    from wsfix.cli import SharedOptions
+
+    check, repair = _options("check"), _options("repair")
+    assert set(SharedOptions._fields) <= set(check) & set(repair)
+    for name in SharedOptions._fields:
+        assert check[name] == repair[name], name
+    assert set(check) & set(repair) == set(SharedOptions._fields) | _SAME_NAME_OWN_MEANING
+
+
+def test_shared_options_reach_the_command(run, capture_file):
+    # --naive-tz and --select through the shared declaration, in both commands.
+    path = capture_file(INCIDENT)
+    checked = run("check", path, "--output-format", "concise", "--naive-tz", "America/Los_Angeles")
+    assert "read as America/Los_Angeles [*]" in checked.stdout
+    ignored = run("repair", "--in", path, "--dry-run", "--ignore", "WS102")
+    assert ignored.exit_code == 0, ignored.output
+    assert "Would repair 0 values" in ignored.stdout

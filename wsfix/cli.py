@@ -8,11 +8,13 @@ import contextlib
 import copy
 import enum
 import functools
+import inspect
 import os
 import signal
 import sys
+import typing
 from collections.abc import Callable
-from typing import Annotated, Any, NoReturn, Optional, TextIO, TypeVar
+from typing import Annotated, Any, NamedTuple, NoReturn, Optional, TextIO, TypeVar
 
 import typer
 
@@ -279,6 +281,51 @@ NoProgressOption = Annotated[
 ]
 
 
+class SharedOptions(NamedTuple):
+    """The options `check` and `repair` share, declared once: each field's annotation is its
+    command-line option, and `_with_shared_options` adds them all to a command's signature."""
+
+    naive_tz: NaiveTzOption = None
+    unit: UnitOption = None
+    window: WindowOption = None
+    select: SelectOption = None
+    extend_select: ExtendSelectOption = None
+    ignore: IgnoreOption = None
+    config: ConfigOption = None
+    schema: SchemaOption = None
+    model: ModelOption = None
+    timestamp_field: TimestampFieldOption = None
+    timestamp_pattern: TimestampPatternOption = None
+    capture_format: FormatOption = None
+    message_path: MessagePathOption = None
+    jobs: JobsOption = None
+    no_progress: NoProgressOption = False
+
+
+_SHARED_PARAMETERS = tuple(
+    inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=option, default=SharedOptions._field_defaults[name]
+    )
+    for name, option in typing.get_type_hints(SharedOptions, include_extras=True).items()
+)
+
+
+def _with_shared_options(command: F) -> F:
+    """Give `command` the shared options: its `shared: SharedOptions` parameter becomes one
+    command-line option per field (after the command's own), gathered back into a
+    `SharedOptions` when the command runs. Typer reads the signature this sets."""
+    signature = inspect.signature(command)
+    own = [parameter for parameter in signature.parameters.values() if parameter.name != "shared"]
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        shared = SharedOptions(**{name: kwargs.pop(name) for name in SharedOptions._fields})
+        return command(*args, shared=shared, **kwargs)
+
+    run.__signature__ = signature.replace(parameters=[*own, *_SHARED_PARAMETERS])  # type: ignore[attr-defined]
+    return run  # type: ignore[return-value]
+
+
 def _progress_bars(no_progress: bool, stdout_busy: bool) -> Any:
     """What draws progress bars on stderr, or None: off unless stderr is a terminal, and off when
     findings or diffs stream to the same terminal (they would tear the bar)."""
@@ -296,12 +343,27 @@ def _codes(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
-def _build_settings(config: str | None, **given: Any) -> Settings:
+def _build_settings(shared: SharedOptions, **given: Any) -> Settings:
+    """Settings from the shared options, the command's own (`given`, CommandLine's names) and
+    the configuration."""
     from wsfix.config import CommandLine, build_settings
 
-    for option in ("select", "extend_select", "ignore"):
-        given[option] = _codes(given.get(option))
-    settings, _ = build_settings(CommandLine(**given), config_path=config, start=os.getcwd())
+    command_line = CommandLine(
+        naive_tz=shared.naive_tz,
+        unit=shared.unit,
+        window=shared.window,
+        select=_codes(shared.select),
+        extend_select=_codes(shared.extend_select),
+        ignore=_codes(shared.ignore),
+        schema=shared.schema,
+        model=shared.model,
+        timestamp_fields=shared.timestamp_field,
+        timestamp_pattern=shared.timestamp_pattern,
+        capture_format=shared.capture_format,
+        message_path=shared.message_path,
+        **given,
+    )
+    settings, _ = build_settings(command_line, config_path=shared.config, start=os.getcwd())
     return settings
 
 
@@ -310,6 +372,7 @@ def _build_settings(config: str | None, **given: Any) -> Settings:
 
 @app.command(no_args_is_help=True)
 @_guarded
+@_with_shared_options
 def check(
     files: Annotated[
         list[str],
@@ -319,9 +382,7 @@ def check(
             show_default=False,
         ),
     ],
-    naive_tz: NaiveTzOption = None,
-    unit: UnitOption = None,
-    window: WindowOption = None,
+    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
     max_rows: Annotated[
         Optional[int],
         typer.Option(
@@ -351,24 +412,12 @@ def check(
             help="Write the report in --output-format to PATH; the table still goes to standard output.",
         ),
     ] = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (2 still means wsfix failed).")
     ] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print a count per rule instead of the findings.")
     ] = False,
-    config: ConfigOption = None,
-    schema: SchemaOption = None,
-    model: ModelOption = None,
-    timestamp_field: TimestampFieldOption = None,
-    timestamp_pattern: TimestampPatternOption = None,
-    capture_format: FormatOption = None,
-    message_path: MessagePathOption = None,
-    jobs: JobsOption = None,
-    no_progress: NoProgressOption = False,
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
@@ -377,24 +426,7 @@ def check(
     from wsfix.reporters import ReportOptions, open_reporter
     from wsfix.run import check_captures
 
-    settings = _build_settings(
-        config,
-        naive_tz=naive_tz,
-        unit=unit,
-        window=window,
-        max_rows=max_rows,
-        show_all=show_all,
-        output_format=output_format,
-        select=select,
-        extend_select=extend_select,
-        ignore=ignore,
-        schema=schema,
-        model=model,
-        timestamp_fields=timestamp_field,
-        timestamp_pattern=timestamp_pattern,
-        capture_format=capture_format,
-        message_path=message_path,
-    )
+    settings = _build_settings(shared, max_rows=max_rows, show_all=show_all, output_format=output_format)
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
     output_file = _stdout_as_dash(output_file)
@@ -414,7 +446,11 @@ def check(
     with open_reporter(settings.output_format, sys.stdout, options, output_file, statistics) as reporter:
         stdout_busy = output_file is None and not statistics and settings.output_format != "full"
         summary = check_captures(
-            files, settings, reporter, jobs=jobs, progress=_progress_bars(no_progress, stdout_busy=stdout_busy)
+            files,
+            settings,
+            reporter,
+            jobs=shared.jobs,
+            progress=_progress_bars(shared.no_progress, stdout_busy=stdout_busy),
         )
     return ExitCode.FINDINGS if summary.tally.total and not exit_zero else ExitCode.OK
 
@@ -424,6 +460,7 @@ def check(
 
 @app.command(no_args_is_help=True)
 @_guarded
+@_with_shared_options
 def repair(
     files: Annotated[
         Optional[list[str]],
@@ -458,21 +495,7 @@ def repair(
     exit_non_zero_on_fix: Annotated[
         bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit).")
     ] = False,
-    naive_tz: NaiveTzOption = None,
-    unit: UnitOption = None,
-    window: WindowOption = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
-    config: ConfigOption = None,
-    schema: SchemaOption = None,
-    model: ModelOption = None,
-    timestamp_field: TimestampFieldOption = None,
-    timestamp_pattern: TimestampPatternOption = None,
-    capture_format: FormatOption = None,
-    message_path: MessagePathOption = None,
-    jobs: JobsOption = None,
-    no_progress: NoProgressOption = False,
+    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
 ) -> ExitCode:
     """Write a copy where every fixable value is replaced by its exact epoch seconds (or the form
     its field takes: whole milliseconds, RFC 3339 text). An --out ending in .gz is gzip'd.
@@ -483,21 +506,8 @@ def repair(
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _build_settings(
-        config,
-        naive_tz=naive_tz,
-        unit=unit,
-        window=window,
-        select=select,
-        extend_select=extend_select,
-        ignore=ignore,
-        schema=schema,
-        model=model,
-        timestamp_fields=timestamp_field,
-        timestamp_pattern=timestamp_pattern,
-        capture_format=capture_format,
-        message_path=message_path,
-    )
+    settings = _build_settings(shared)
+    jobs = shared.jobs
     if source is not None and files:
         raise UsageError("name the capture either with --in or as FILE..., not both")
     sources = [source] if source is not None else files or []
@@ -536,7 +546,7 @@ def repair(
             on_change,
             stdout=sys.stdout.buffer,
             jobs=jobs,
-            progress=_progress_bars(no_progress, stdout_busy=diff or target == STDIN),
+            progress=_progress_bars(shared.no_progress, stdout_busy=diff or target == STDIN),
         )
         _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
         if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
