@@ -22,7 +22,9 @@ from wsfix import __version__
 from wsfix.capture import STDIN, open_capture
 from wsfix.display import printable
 from wsfix.errors import OutputError, UsageError, WsfixError
-from wsfix.reporters import REPORTERS
+from wsfix.problems import Problem
+from wsfix.report import Summary
+from wsfix.reporters import REPORTERS, Reporter
 from wsfix.settings import DEFAULT_MAX_ROWS, Settings
 from wsfix.timestamps import DEFAULT_WINDOW
 
@@ -62,12 +64,33 @@ Examples:
 
 app = typer.Typer(
     help=HELP,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+class _Argument(typer.core.TyperArgument):
+    """An argument shown as its metavar says (`[PATH]...`), in the usage line and in the help:
+    without typer's braces, repeated `...` or Python type (`{FILE...}...`, `<list[str]>`)."""
+
+    def _usage_display_name(self) -> str:
+        return self.display_name_raw
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose arguments are `_Argument`s."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _Argument
 
 
 def _version(value: bool) -> None:
@@ -79,7 +102,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        Optional[bool],
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
     """Find and exactly repair bad timestamps in captured WebSocket message logs."""
@@ -279,6 +303,23 @@ NoProgressOption = Annotated[
         help="No progress bar (otherwise shown on standard error, when it is a terminal, for files over 8 MB).",
     ),
 ]
+IsolatedOption = Annotated[
+    bool, typer.Option("--isolated", help="Ignore every configuration file ([tool.wsfix] in pyproject.toml).")
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print only the findings (or the data): no progress bar, notes or repair summaries."
+    ),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Say on standard error which configuration file, schema, capture format and jobs the run uses.",
+    ),
+]
 
 
 class SharedOptions(NamedTuple):
@@ -300,6 +341,9 @@ class SharedOptions(NamedTuple):
     message_path: MessagePathOption = None
     jobs: JobsOption = None
     no_progress: NoProgressOption = False
+    isolated: IsolatedOption = False
+    quiet: QuietOption = False
+    verbose: VerboseOption = False
 
 
 _SHARED_PARAMETERS = tuple(
@@ -343,11 +387,13 @@ def _codes(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
-def _build_settings(shared: SharedOptions, **given: Any) -> Settings:
-    """Settings from the shared options, the command's own (`given`, CommandLine's names) and
-    the configuration."""
-    from wsfix.config import CommandLine, build_settings
+def _load(shared: SharedOptions, **given: Any) -> Any:
+    """The run's `config.Loaded`: settings from the shared options, the command's own (`given`,
+    in CommandLine's names) and the configuration (none with --isolated)."""
+    from wsfix.config import CommandLine, load
 
+    if shared.isolated and shared.config is not None:
+        raise UsageError("use either --config or --isolated, not both")
     command_line = CommandLine(
         naive_tz=shared.naive_tz,
         unit=shared.unit,
@@ -363,26 +409,72 @@ def _build_settings(shared: SharedOptions, **given: Any) -> Settings:
         message_path=shared.message_path,
         **given,
     )
-    settings, _ = build_settings(command_line, config_path=shared.config, start=os.getcwd())
-    return settings
+    loaded = load(command_line, config_path=shared.config, start=None if shared.isolated else os.getcwd())
+    if shared.verbose:
+        _tell_settings(loaded, shared)
+    return loaded
+
+
+def _tell_settings(loaded: Any, shared: SharedOptions) -> None:
+    """-v: what the run uses, on stderr. The capture format is decided per file, inside the run:
+    this says what the settings say (`auto` included)."""
+    settings = loaded.settings
+    config = loaded.path or ("none (--isolated)" if shared.isolated else "none found")
+    jobs = str(shared.jobs) if shared.jobs is not None else "auto (every CPU for a JSON Lines file over 16 MB, else 1)"
+    for name, value in (
+        ("configuration", config),
+        ("schema", settings.schema.name),
+        ("capture format", settings.capture_format),
+        ("jobs", jobs),
+    ):
+        _note(f"{name}: {value}")
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(f"wsfix: {printable(message)}\n")
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 # --- check ---------------------------------------------------------------------------------
 
 
-@app.command(no_args_is_help=True)
+@app.command(cls=_Command)
 @_guarded
 @_with_shared_options
 def check(
     files: Annotated[
-        list[str],
+        Optional[list[str]],
         typer.Argument(
-            metavar="FILE...",
-            help="Captures to check, one JSON message per line; - reads standard input.",
+            metavar="[PATH]...",
+            help="Captures, or folders to search for them (*.jsonl, *.ndjson, *.jsonl.gz, *.har, *.log); "
+            "- reads standard input, as does no PATH when it is not a terminal.",
             show_default=False,
         ),
-    ],
-    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
+    ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Repair the files in place first (backup FILE.orig, as repair --in-place)."),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Print a unified diff of what --fix would change, and change nothing."),
+    ] = False,
+    fail_on: Annotated[
+        Optional[str],
+        typer.Option(
+            "--fail-on",
+            metavar="error|warning",
+            show_default=False,
+            help="Exit 1 for findings of this severity or worse (default warning: any finding fails).",
+        ),
+    ] = None,
+    color: Annotated[
+        str,
+        typer.Option("--color", metavar="auto|always|never", help="Colour the table (auto: on a terminal)."),
+    ] = "auto",
     max_rows: Annotated[
         Optional[int],
         typer.Option(
@@ -401,7 +493,7 @@ def check(
             metavar="FORMAT",
             envvar="WSFIX_OUTPUT_FORMAT",
             show_default=False,
-            help=f"One of {', '.join(REPORTERS)} (default full: a table).",
+            help=f"One of {', '.join(REPORTERS)} (default full: a table; json-lines is jsonl).",
         ),
     ] = None,
     output_file: Annotated[
@@ -418,54 +510,206 @@ def check(
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print a count per rule instead of the findings.")
     ] = False,
+    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
-    Exit code: 0 no findings (or --exit-zero), 1 findings, 2 usage or I/O error.
+    Exit code: 0 no findings (or --exit-zero, or none as severe as --fail-on), 1 findings, 2 usage
+    or I/O error (a path that cannot be read is reported as WS005, the others still checked).
     """
+    from wsfix.config import FAIL_ON
+    from wsfix.problems import Severity
     from wsfix.reporters import ReportOptions, open_reporter
     from wsfix.run import check_captures
 
-    settings = _build_settings(shared, max_rows=max_rows, show_all=show_all, output_format=output_format)
-    if files.count(STDIN) > 1:
-        raise UsageError("standard input (-) can be read only once")
+    if color not in _COLORS:
+        raise UsageError(f"--color: unknown choice {color!r}: expected auto, always or never")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on: unknown severity {fail_on!r}: expected {' or '.join(FAIL_ON)}")
+    loaded = _load(shared, max_rows=max_rows, show_all=show_all, output_format=output_format, fail_on=fail_on)
+    settings = loaded.settings
+    paths = _paths_to_check(files, loaded, shared.quiet)
     output_file = _stdout_as_dash(output_file)
     if output_file == STDIN:
         output_file = None  # the report goes to standard output anyway
-    for path in files:  # fail on a missing file before printing anything
-        if path != STDIN:
-            with open_capture(path):
-                pass
-            if output_file is not None:
-                from wsfix.output import refuse_same_file
+    readable, unreadable = _readable(paths)
+    for path in readable:
+        if path != STDIN and output_file is not None:
+            from wsfix.output import refuse_same_file
 
-                refuse_same_file(path, output_file)
+            refuse_same_file(path, output_file)
+    if diff:
+        return _diff_fixes(readable, unreadable, settings, shared)
+    if fix:
+        _fix_in_place(readable, settings, shared)
     options = ReportOptions(
-        max_rows=settings.max_rows, base_dir=os.getcwd(), step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None
+        max_rows=settings.max_rows,
+        color=_COLORS[color],
+        base_dir=os.getcwd(),
+        step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
     with open_reporter(settings.output_format, sys.stdout, options, output_file, statistics) as reporter:
         stdout_busy = output_file is None and not statistics and settings.output_format != "full"
         summary = check_captures(
-            files,
+            readable,
             settings,
-            reporter,
+            _Unreadable(reporter, unreadable) if unreadable else reporter,
             jobs=shared.jobs,
-            progress=_progress_bars(shared.no_progress, stdout_busy=stdout_busy),
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=stdout_busy),
         )
-    return ExitCode.FINDINGS if summary.tally.total and not exit_zero else ExitCode.OK
+    if unreadable:
+        return ExitCode.ERROR
+    failing = summary.tally.by_severity(Severity.ERROR) if loaded.fail_on == "error" else summary.tally.total
+    return ExitCode.FINDINGS if failing and not exit_zero else ExitCode.OK
+
+
+_COLORS: dict[str, bool | None] = {"auto": None, "always": True, "never": False}
+
+
+def _paths_to_check(files: list[str] | None, loaded: Any, quiet: bool) -> list[str]:
+    """The files `check` reads: those named, each folder searched for captures; standard input
+    when none is named and it is not a terminal. Folders the search cannot list are returned as
+    they are, to be reported as unreadable."""
+    from wsfix.discovery import find_captures
+
+    if not files:
+        if _stdin_is_terminal():
+            raise UsageError(
+                "no capture named: wsfix check PATH... (a file or a folder), or pipe one in (wsfix check < FILE)"
+            )
+        return [STDIN]
+    if files.count(STDIN) > 1:
+        raise UsageError("standard input (-) can be read only once")
+    paths = [
+        found if isinstance(found, str) else found.path
+        for found in find_captures(files, loaded.include, loaded.exclude)
+    ]
+    if not paths and not quiet:
+        _note(f"warning: no captures found in {', '.join(files)} (include: {', '.join(loaded.include)})")
+    return paths
+
+
+def _readable(paths: list[str]) -> tuple[list[str], list[Problem]]:
+    """The paths that can be read, and a WS005 finding for each of the others."""
+    from wsfix.errors import InputError
+    from wsfix.rules import UNREADABLE_INPUT
+
+    readable: list[str] = []
+    unreadable: list[Problem] = []
+    for path in paths:
+        if path == STDIN:
+            readable.append(path)
+            continue
+        try:
+            with open_capture(path):
+                pass
+        except InputError as error:
+            message = str(error).removeprefix(f"{path}: ")
+            unreadable.append(Problem(path, 1, None, "", UNREADABLE_INPUT, message))
+        else:
+            readable.append(path)
+    return readable, unreadable
+
+
+class _Unreadable(Reporter):
+    """A reporter with the paths that could not be read (WS005) reported first, and counted."""
+
+    def __init__(self, reporter: Reporter, problems: list[Problem]) -> None:
+        self.reporter = reporter
+        self.problems = problems
+        for problem in problems:
+            reporter.add(problem)
+
+    def add(self, problem: Problem) -> None:
+        self.reporter.add(problem)
+
+    def problems_wanted(self) -> int | None:
+        return self.reporter.problems_wanted()
+
+    def add_unshown(self, count: int) -> None:
+        self.reporter.add_unshown(count)
+
+    def finish(self, summary: Summary) -> None:
+        for problem in self.problems:
+            summary.tally.add(problem)
+        code = self.problems[0].code
+        if code not in summary.rules:  # reported whatever the selection: a path not read is not checked
+            summary = summary._replace(rules=(*summary.rules, code))
+        self.reporter.finish(summary)
+
+
+def _fix_in_place(paths: list[str], settings: Settings, shared: SharedOptions) -> None:
+    """check --fix: repair each file in place (backup FILE.orig) before it is checked; the
+    summaries go to stderr, the report to stdout."""
+    from wsfix.run import RepairTarget, repair_capture
+
+    if STDIN in paths:
+        raise UsageError("--fix needs files, not standard input (wsfix repair --in - --out - repairs a stream)")
+    for path in paths:
+        _check_repair_targets(path, None, True, _BACKUP_SUFFIX, False, False, False)
+    for path in paths:
+        backup = path + _BACKUP_SUFFIX
+        if os.path.lexists(backup) and repair_capture(path, RepairTarget(dry_run=True), settings).lines_changed:
+            raise OutputError(
+                f"{backup}: backup already exists (remove it, or use wsfix repair --in-place --force); "
+                "no file was changed"
+            )
+    for path in paths:
+        result = repair_capture(
+            path,
+            RepairTarget(in_place=True, backup_suffix=_BACKUP_SUFFIX),
+            settings,
+            jobs=shared.jobs,
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=False),
+        )
+        if not shared.quiet:
+            fixed = sum(result.fixed.values())
+            _note(
+                f"fixed {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} "
+                f"{result.noun}{'s' if result.lines_changed != 1 else ''} of {path}"
+                + (f" (backup: {path}{_BACKUP_SUFFIX})" if result.lines_changed else "")
+            )
+
+
+def _diff_fixes(readable: list[str], unreadable: list[Problem], settings: Settings, shared: SharedOptions) -> ExitCode:
+    """check --diff: the diff of what --fix would change on stdout, a summary per file on
+    stderr; nothing written. Exit 1 when something would change."""
+    from wsfix.run import RepairTarget, repair_capture
+
+    for problem in unreadable:
+        _error(f"{problem.path}: {problem.message}")
+    changed = False
+    for path in readable:
+        result = repair_capture(
+            path,
+            RepairTarget(dry_run=True),
+            settings,
+            _diff_printer(path, path, sys.stdout),
+            jobs=shared.jobs,
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=True),
+        )
+        changed = changed or bool(result.lines_changed)
+        if not shared.quiet:
+            _print_repair_summary(sys.stderr, path, None, False, True, result, settings)
+    if unreadable:
+        return ExitCode.ERROR
+    return ExitCode.FINDINGS if changed else ExitCode.OK
+
+
+_BACKUP_SUFFIX = ".orig"  # as repair --in-place's default
 
 
 # --- repair --------------------------------------------------------------------------------
 
 
-@app.command(no_args_is_help=True)
+@app.command(cls=_Command, no_args_is_help=True)
 @_guarded
 @_with_shared_options
 def repair(
     files: Annotated[
         Optional[list[str]],
         typer.Argument(
-            metavar="[FILE...]",
+            metavar="[FILE]...",
             help="Captures to repair in place (with --in-place or --dry-run), instead of --in.",
             show_default=False,
         ),
@@ -506,7 +750,7 @@ def repair(
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _build_settings(shared)
+    settings = _load(shared).settings
     jobs = shared.jobs
     if source is not None and files:
         raise UsageError("name the capture either with --in or as FILE..., not both")
@@ -546,9 +790,10 @@ def repair(
             on_change,
             stdout=sys.stdout.buffer,
             jobs=jobs,
-            progress=_progress_bars(shared.no_progress, stdout_busy=diff or target == STDIN),
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
         )
-        _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
+        if not shared.quiet:
+            _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
         if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
             code = ExitCode.FINDINGS
     return code
@@ -651,7 +896,7 @@ def _print_repair_summary(
 # --- rule ----------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 @_guarded
 def rule(
     code: Annotated[
@@ -682,7 +927,7 @@ def rule(
 # --- schema --------------------------------------------------------------------------------
 
 
-@app.command("schema")
+@app.command("schema", cls=_Command)
 @_guarded
 def schema_command(
     schema: SchemaOption = None,
@@ -769,9 +1014,39 @@ def _command_line_error(error: Any) -> int:
         error.show()
         return int(error.exit_code)
     context = getattr(error, "ctx", None)
+    if type(error).__name__ == "NoSuchOption" and context is not None:
+        better = _option_hint(context.info_name, error.option_name)
+        if better:
+            _error(f"{context.command_path} has no option {error.option_name}: {better}")
+            return ExitCode.ERROR
     hint = f" (see {context.command_path} --help)" if context is not None else ""
     _error(error.format_message() + hint)
     return ExitCode.ERROR
+
+
+# Options a user of another tool types for a command that does it another way.
+_OPTION_HINTS = {
+    ("repair", "--fix"): "repair writes its fixes (--out FILE, or --in-place); did you mean wsfix check --fix?",
+    ("check", "--in-place"): "did you mean wsfix check --fix (repairs in place, backup FILE.orig)?",
+    ("check", "--out"): "check reports; did you mean wsfix repair --in FILE --out FILE?",
+}
+
+
+def _option_hint(command: str | None, option: str) -> str | None:
+    """What to say of `option`, which `command` does not have: a known mix-up, or the other
+    commands that have it; None when neither."""
+    if command is None:
+        return None
+    known = _OPTION_HINTS.get((command, option))
+    if known is not None:
+        return known
+    group: Any = typer.main.get_command(app)
+    others = [
+        name
+        for name, other in group.commands.items()
+        if name != command and any(option in getattr(param, "opts", ()) for param in other.params)
+    ]
+    return f"it is an option of {' and '.join(f'wsfix {name}' for name in others)}" if others else None
 
 
 def _leave(code: int | str | None) -> NoReturn:

@@ -28,6 +28,7 @@ from wsfix.rules import (
     timestamp_out_of_range,
     timestamp_unparseable,
     timestamp_wrong_type,
+    unreadable_input,
 )
 from wsfix.timestamps import Reading
 
@@ -36,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     not_an_object.RULE,
     blank_line.RULE,
     schema_violation.RULE,
+    unreadable_input.RULE,
     timestamp_iso_string.RULE,
     timestamp_naive_iso.RULE,
     timestamp_numeric_string.RULE,
@@ -57,6 +59,9 @@ INVALID_JSON = invalid_json.RULE.code
 NOT_AN_OBJECT = not_an_object.RULE.code
 BLANK_LINE = blank_line.RULE.code
 SCHEMA_VIOLATION = schema_violation.RULE.code
+# Found for a path as a whole by the command line, never by linting a record.
+UNREADABLE_INPUT = unreadable_input.RULE.code
+RECORD_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.code != UNREADABLE_INPUT)
 
 
 _CLAIMED: dict[tuple[object, object, bool], Rule | None] = {}
