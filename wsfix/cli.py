@@ -49,7 +49,7 @@ Examples:
 
   wsfix check logs/*.jsonl --naive-tz America/Los_Angeles --all
 
-  wsfix check logs/*.jsonl --output-format sarif --output-file wsfix.sarif
+  wsfix check logs/ --output-file wsfix.sarif --output-file junit:report.xml
 
   wsfix rule WS102
 
@@ -497,11 +497,12 @@ def check(
         ),
     ] = None,
     output_file: Annotated[
-        Optional[str],
+        Optional[list[str]],
         typer.Option(
             "--output-file",
-            metavar="PATH",
-            help="Write the report in --output-format to PATH; the table still goes to standard output.",
+            metavar="[FORMAT:]PATH",
+            help="Also write a report to PATH (repeatable): in FORMAT, or --output-format, or as the "
+            "extension says (.sarif, .json, .jsonl, .xml: junit); the table still goes to standard output.",
         ),
     ] = None,
     exit_zero: Annotated[
@@ -529,15 +530,14 @@ def check(
     loaded = _load(shared, max_rows=max_rows, show_all=show_all, output_format=output_format, fail_on=fail_on)
     settings = loaded.settings
     paths = _paths_to_check(files, loaded, shared.quiet)
-    output_file = _stdout_as_dash(output_file)
-    if output_file == STDIN:
-        output_file = None  # the report goes to standard output anyway
+    shown, output_files = _outputs(output_file or [], output_format, settings.output_format)
     readable, unreadable = _readable(paths)
     for path in readable:
-        if path != STDIN and output_file is not None:
-            from wsfix.output import refuse_same_file
+        for _, report_path in output_files:
+            if path != STDIN:
+                from wsfix.output import refuse_same_file
 
-            refuse_same_file(path, output_file)
+                refuse_same_file(path, report_path)
     if diff:
         return _diff_fixes(readable, unreadable, settings, shared)
     if fix:
@@ -548,8 +548,8 @@ def check(
         base_dir=os.getcwd(),
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
-    with open_reporter(settings.output_format, sys.stdout, options, output_file, statistics) as reporter:
-        stdout_busy = output_file is None and not statistics and settings.output_format != "full"
+    with open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter:
+        stdout_busy = not statistics and shown != "full"
         summary = check_captures(
             readable,
             settings,
@@ -564,6 +564,46 @@ def check(
 
 
 _COLORS: dict[str, bool | None] = {"auto": None, "always": True, "never": False}
+_FORMAT_BY_EXTENSION = {".sarif": "sarif", ".json": "json", ".jsonl": "jsonl", ".xml": "junit"}
+
+
+def _outputs(values: list[str], given: str | None, output_format: str) -> tuple[str, list[tuple[str, str]]]:
+    """The format standard output shows, and the (format, path) of each report file, from the
+    --output-file values: `FORMAT:PATH`; or a PATH in the --output-format `given` on the command
+    line (or WSFIX_OUTPUT_FORMAT), as ruff writes it; else in the format its extension names; else
+    in `output_format` (the configuration's). Standard output (`-`, /dev/stdout) shows the format
+    given for it; else, beside report files, the table."""
+    from wsfix.config import output_format_name
+
+    shown: str | None = None
+    files: list[tuple[str, str]] = []
+    for value in values:
+        prefix, colon, rest = value.partition(":")
+        if colon and output_format_name(prefix) in REPORTERS:
+            format_name, path = output_format_name(prefix), rest
+        elif colon and len(prefix) > 1 and prefix.replace("-", "").isalpha():  # not C:\ (a drive)
+            raise UsageError(
+                f"--output-file {value}: unknown output format {prefix!r}: expected one of {', '.join(REPORTERS)} "
+                f"(a file name with a colon: ./{value})"
+            )
+        else:
+            extension = os.path.splitext(value)[1].lower()
+            by_extension = _FORMAT_BY_EXTENSION.get(extension, output_format)
+            format_name, path = output_format_name(given) if given is not None else by_extension, value
+        if not path:
+            raise UsageError(f"--output-file {value}: no path after the format (FORMAT:PATH)")
+        path = _stdout_as_dash(path) or path
+        if path == STDIN:
+            if shown is not None:
+                raise UsageError("--output-file: standard output (-) can take one report")
+            shown = format_name
+        elif any(os.path.abspath(path) == os.path.abspath(other) for _, other in files):
+            raise UsageError(f"--output-file {path}: named twice")
+        else:
+            files.append((format_name, path))
+    if shown is None:
+        shown = "full" if files else output_format
+    return shown, files
 
 
 def _paths_to_check(files: list[str] | None, loaded: Any, quiet: bool) -> list[str]:
