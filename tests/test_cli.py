@@ -7,6 +7,8 @@ import os
 import stat
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from wsfix import __version__
@@ -366,16 +368,83 @@ def test_check_fix_refuses_stdin_and_an_existing_backup(run, capture_file):
         assert unchanged.read() == INCIDENT
 
 
-def test_check_diff_changes_nothing(run, capture_file):
-    path = capture_file(CLEAN + INCIDENT)
-    result = run("check", path, "--diff")
+def test_check_diff_changes_nothing(run, capture_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    capture_file(CLEAN + INCIDENT)
+    result = run("check", "capture.jsonl", "--diff")
     assert result.exit_code == 1
-    assert f"--- {path}\n+++ {path}\n" in result.stdout
-    assert "+" + INCIDENT_REPAIRED.decode() in result.stdout
-    assert result.stderr.startswith("Would repair 1 value on 1 of 3 lines")
-    with open(path, "rb") as unchanged:
+    assert result.stdout_bytes == (
+        b"--- a/capture.jsonl\n+++ b/capture.jsonl\n@@ -1,3 +1,3 @@\n "
+        + CLEAN.replace(b"\n{", b"\n {")
+        + b"-"
+        + INCIDENT
+        + b"+"
+        + INCIDENT_REPAIRED
+    )
+    assert result.stderr == "Would repair 1 value on 1 of 3 lines (capture.jsonl). Naive times read as UTC.\n"
+    with open("capture.jsonl", "rb") as unchanged:
         assert unchanged.read() == CLEAN + INCIDENT
     assert run("check", capture_file(CLEAN, "clean.jsonl"), "--diff").exit_code == 0
+
+
+def _ping(stamp: int | str) -> bytes:
+    value = f'"{stamp}"' if isinstance(stamp, str) else str(stamp)
+    return f'{{"type":"ping","timestamp":{value}}}'.encode()
+
+
+# Changes near the start, two hunks' contexts that touch (merged), one far off, CRLF, and a last
+# line without a newline.
+_LINES = [_ping(1757350200 + n) + b"\n" for n in range(30)]
+_LINES[2] = _ping("2025-09-08T16:50:01Z") + b"\n"
+_LINES[8] = _ping("2025-09-08T16:50:02Z") + b"\r\n"
+_LINES[20] = _ping("2025-09-08T16:50:03Z") + b"\n"
+_LINES[29] = _ping("2025-09-08T16:50:04Z")
+_HAR_ONE_LINE = (
+    b'{"log":{"entries":[{"_webSocketMessages":['
+    b'{"type":"send","time":1.5,"opcode":1,"data":"{\\"type\\":\\"ping\\",\\"timestamp\\":\\"2025-09-08T16:50:01Z\\"}"},'
+    b'{"type":"send","time":1.6,"opcode":1,"data":"{\\"type\\":\\"ping\\",\\"timestamp\\":\\"2025-09-08T16:50:02Z\\"}"}'
+    b"]}]}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        pytest.param("c.jsonl", b"".join(_LINES), id="jsonl"),
+        pytest.param("c.har", _HAR_ONE_LINE, id="har-two-changes-on-one-line"),
+    ],
+)
+@pytest.mark.parametrize("spool_bytes", [4 << 20, 16], ids=["in-memory", "spooled-to-disk"])
+def test_check_diff_is_a_patch_git_applies(run, tmp_path, monkeypatch, name, data, spool_bytes):
+    import subprocess
+
+    monkeypatch.setattr("wsfix.unified_diff._SPOOL_BYTES", spool_bytes)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", ".")
+    (tmp_path / name).write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    result = run("check", name, "--diff")
+    assert result.exit_code == 1, result.output
+    (tmp_path / "fix.patch").write_bytes(result.stdout_bytes)
+    git("apply", "--check", "fix.patch")
+    assert run("repair", "--in", name, "--out", "repaired").exit_code == 0
+    git("apply", "fix.patch")
+    assert (tmp_path / name).read_bytes() == (tmp_path / "repaired").read_bytes() != data
+
+
+def test_check_diff_hunks(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.jsonl").write_bytes(b"".join(_LINES))
+    headers = [line for line in run("check", "c.jsonl", "--diff").stdout.splitlines() if line.startswith("@@")]
+    assert headers == ["@@ -1,12 +1,12 @@", "@@ -18,7 +18,7 @@", "@@ -27,4 +27,4 @@"]
+    # Standard input cannot be read twice: hunks without context.
+    piped = run("check", "--diff", input=b"".join(_LINES[:4]))
+    assert piped.stdout_bytes == (
+        b"--- a/-\n+++ b/-\n@@ -3,1 +3,1 @@\n-" + _LINES[2] + b'+{"type":"ping","timestamp":1757350201.0}\n'
+    )
 
 
 # --- repair --------------------------------------------------------------------------------
@@ -601,3 +670,51 @@ def test_shared_options_reach_the_command(run, capture_file):
     ignored = run("repair", "--in", path, "--dry-run", "--ignore", "WS102")
     assert ignored.exit_code == 0, ignored.output
     assert "Would repair 0 values" in ignored.stdout
+
+
+# --- the diff itself ----------------------------------------------------------------------------
+
+
+def _unified_diff(lines: list[bytes], changed: dict[int, bytes], escape: bool = False) -> bytes:
+    import io
+
+    from wsfix.unified_diff import UnifiedDiff
+
+    out = io.BytesIO()
+    diff = UnifiedDiff(out, "a/f", "b/f", iter(lines), escape)
+    for line_no in sorted(changed):
+        diff.change(line_no, lines[line_no - 1], changed[line_no])
+    diff.finish()
+    return out.getvalue()
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(min_value=1, max_value=40).flatmap(
+        lambda size: st.tuples(st.just(size), st.sets(st.integers(min_value=1, max_value=size), max_size=6))
+    )
+)
+def test_diff_hunks_are_those_of_diff_u(case):
+    import difflib
+    import re
+
+    size, positions = case
+    lines = [f"line {n}\n".encode() for n in range(1, size + 1)]
+    changed = {n: f"LINE {n}\n".encode() for n in positions}
+    new = [changed.get(n, line) for n, line in enumerate(lines, 1)]
+    expected = "".join(difflib.unified_diff([x.decode() for x in lines], [x.decode() for x in new], "a/f", "b/f", n=3))
+    # difflib writes a one-line range as `-3`, diff -u and wsfix as `-3,1`: the same range.
+    expected = re.sub(
+        r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@",
+        lambda m: f"@@ -{m[1]}{m[2] or ',1'} +{m[3]}{m[4] or ',1'} @@",
+        expected,
+        flags=re.M,
+    )
+    assert _unified_diff(lines, changed).decode() == expected
+
+
+def test_diff_to_a_terminal_is_escaped():
+    lines = [b'{"type":"\x1b[2J\xe2\x80\xae","timestamp":"2025-09-08T16:50:01Z"}\n']
+    text = _unified_diff(lines, {1: b'{"type":"\x1b[2J\xe2\x80\xae","timestamp":1757350201.0}\n'}, escape=True)
+    assert b"\x1b" not in text and "\u202e".encode() not in text
+    assert b'-{"type":"\\x1b[2J\\u202e","timestamp":"2025-09-08T16:50:01Z"}\n' in text

@@ -460,7 +460,10 @@ def check(
     ] = False,
     diff: Annotated[
         bool,
-        typer.Option("--diff", help="Print a unified diff of what --fix would change, and change nothing."),
+        typer.Option(
+            "--diff",
+            help="Print a unified diff (git apply accepts it) of what --fix would change, and change nothing.",
+        ),
     ] = False,
     fail_on: Annotated[
         Optional[str],
@@ -718,22 +721,45 @@ def _diff_fixes(readable: list[str], unreadable: list[Problem], settings: Settin
 
     for problem in unreadable:
         _error(f"{problem.path}: {problem.message}")
+    from wsfix.capture import iter_records
+    from wsfix.unified_diff import UnifiedDiff
+
     changed = False
+    escape = sys.stdout.isatty()
+    sys.stdout.flush()
+    out = sys.stdout.buffer
     for path in readable:
-        result = repair_capture(
-            path,
-            RepairTarget(dry_run=True),
-            settings,
-            _diff_printer(path, path, sys.stdout),
-            jobs=shared.jobs,
-            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=True),
-        )
+        with contextlib.ExitStack() as stack:
+            # The original's lines, read beside the repair, give each hunk its context.
+            original = None if path == STDIN else iter_records(stack.enter_context(open_capture(path)), path)
+            name = _diff_name(path)
+            diff = UnifiedDiff(out, f"a/{name}", f"b/{name}", original, escape)
+            result = repair_capture(
+                path,
+                RepairTarget(dry_run=True),
+                settings,
+                diff.change,
+                jobs=shared.jobs,
+                progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=True),
+            )
+            diff.finish()
+        out.flush()
         changed = changed or bool(result.lines_changed)
         if not shared.quiet:
             _print_repair_summary(sys.stderr, path, None, False, True, result, settings)
     if unreadable:
         return ExitCode.ERROR
     return ExitCode.FINDINGS if changed else ExitCode.OK
+
+
+def _diff_name(path: str) -> str:
+    """`path` as a diff names it: from the current folder when inside it (`git apply` takes it
+    from the repository's top), else as given; `/` between folders."""
+    if path == STDIN:
+        return path
+    relative = os.path.relpath(path)
+    shown = path if relative.startswith(os.pardir) else relative
+    return shown.replace(os.sep, "/")
 
 
 _BACKUP_SUFFIX = ".orig"  # as repair --in-place's default
