@@ -385,6 +385,7 @@ def test_check_diff_changes_nothing(run, capture_file, tmp_path, monkeypatch):
     with open("capture.jsonl", "rb") as unchanged:
         assert unchanged.read() == CLEAN + INCIDENT
     assert run("check", capture_file(CLEAN, "clean.jsonl"), "--diff").exit_code == 0
+    assert run("check", "capture.jsonl", "--diff", "--exit-zero").exit_code == 0
 
 
 def _ping(stamp: int | str) -> bytes:

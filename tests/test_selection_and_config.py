@@ -335,6 +335,12 @@ def test_config_model_path_is_read_from_the_config_files_folder(folder, monkeypa
         pytest.param('timestamp-fields = ["nope"]', "[tool.wsfix] timestamp-fields ", id="timestamp-fields"),
         pytest.param('timestamp-pattern = "("', "[tool.wsfix] timestamp-pattern '(': ", id="timestamp-pattern"),
         pytest.param('fail-on = "info"', "[tool.wsfix] fail-on: unknown severity 'info'", id="fail-on"),
+        pytest.param('schema = "nope"', "[tool.wsfix] schema: unknown schema 'nope'", id="schema"),
+        pytest.param(
+            'schema = "server-message"\nmodel = "m.py:E"',
+            "use either [tool.wsfix] schema or [tool.wsfix] model, not both",
+            id="schema-and-model",
+        ),
         pytest.param("include = [1]", "[tool.wsfix] include: expected a list of strings", id="include"),
     ],
 )

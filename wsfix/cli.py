@@ -542,7 +542,8 @@ def check(
 
                 refuse_same_file(path, report_path)
     if diff:
-        return _diff_fixes(readable, unreadable, settings, shared)
+        code = _diff_fixes(readable, unreadable, settings, shared)
+        return ExitCode.OK if code == ExitCode.FINDINGS and exit_zero else code
     if fix:
         _fix_in_place(readable, settings, shared)
     options = ReportOptions(

@@ -347,6 +347,12 @@ def _named_by_key(error: UsageError, path: str | None, config: dict[str, Any], c
     for option, key in _SCHEMA_KEYS.items():
         if message.startswith(option + " ") and given[option] is None and key in config:
             return UsageError(f"{path}: [tool.wsfix] {key}{message[len(option) :]}")
+    if message.startswith("unknown schema ") and cli.schema is None and "schema" in config:
+        return UsageError(f"{path}: [tool.wsfix] schema: {message}")
+    if message.startswith("use either --schema or --model") and (cli.schema is None or cli.model is None):
+        schema = "--schema" if cli.schema is not None else "[tool.wsfix] schema"
+        model = "--model" if cli.model is not None else "[tool.wsfix] model"
+        return UsageError(f"{path}: use either {schema} or {model}, not both")
     return error
 
 
