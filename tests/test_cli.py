@@ -7,6 +7,8 @@ import os
 import stat
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from wsfix import __version__
@@ -109,26 +111,17 @@ def test_check_max_rows_and_all(run, capture_file):
     assert "not shown" not in everything.stdout
 
 
-def test_check_missing_file_exits_2(run, tmp_path):
-    missing = str(tmp_path / "nope.jsonl")
-    result = run("check", missing)
-    assert_one_line_error(result, missing, "no such file")
-    assert result.stdout == ""
-
-
-def test_check_directory_exits_2(run, tmp_path):
-    assert_one_line_error(run("check", str(tmp_path)), "is a directory")
-
-
-def test_check_fifo_exits_2(run, tmp_path):
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    assert_one_line_error(run("check", str(fifo)), "not a regular file")
-
-
-def test_check_unreadable_exits_2(run, capture_file, monkeypatch):
+def _unreadable(kind: str, tmp_path, monkeypatch) -> tuple[str, str]:
+    """A path that cannot be read, and what WS005 says of it."""
+    path = str(tmp_path / f"{kind}.jsonl")
+    if kind == "missing":
+        return path, "no such file"
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path, "not a regular file (to read a pipe, use - for standard input)"
     # Tests may run as root, which chmod cannot lock out: make open() refuse instead.
-    path = capture_file(CLEAN)
+    with open(path, "wb") as stream:
+        stream.write(CLEAN)
     real_open = builtins.open
 
     def refusing_open(file, *args, **kwargs):
@@ -137,7 +130,86 @@ def test_check_unreadable_exits_2(run, capture_file, monkeypatch):
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", refusing_open)
-    assert_one_line_error(run("check", path), path, "Permission denied")
+    return path, "cannot read: Permission denied"
+
+
+@pytest.mark.parametrize("kind", ["missing", "fifo", "permission"])
+def test_check_reports_an_unreadable_path_checks_the_others_and_exits_2(run, capture_file, tmp_path, monkeypatch, kind):
+    first = capture_file(INCIDENT, "a.jsonl")
+    unreadable, message = _unreadable(kind, tmp_path, monkeypatch)
+    last = capture_file(INCIDENT, "z.jsonl")
+    result = run("check", first, unreadable, last, "--output-format", "concise")
+    assert result.exit_code == 2, result.output
+    assert result.stdout.splitlines() == [
+        f"{unreadable}:1:1: WS005 {message}",
+        f"{first}:1:149: WS102 timestamp: ISO 8601 string without UTC offset where epoch seconds are "
+        "expected; read as UTC [*]",
+        f"{last}:1:149: WS102 timestamp: ISO 8601 string without UTC offset where epoch seconds are "
+        "expected; read as UTC [*]",
+        "Checked 2 lines in 2 files: 3 errors, 0 warnings; 2 fixable with wsfix repair. Naive times read as UTC.",
+    ]
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("args", [["--exit-zero"], ["--select", "WS1"], ["--fail-on", "error"]])
+def test_an_unreadable_path_exits_2_whatever_the_options(run, tmp_path, args):
+    result = run("check", str(tmp_path / "nope.jsonl"), "--output-format", "concise", *args)
+    assert result.exit_code == 2
+    assert result.stdout.startswith(f"{tmp_path / 'nope.jsonl'}:1:1: WS005 no such file\n")
+
+
+def _folder_of_captures(root) -> None:
+    for name in ("a.jsonl", "b.ndjson", "c.jsonl.gz", "d.log", "notes.txt", "a.jsonl.orig"):
+        (root / name).write_bytes(b"")
+    (root / "sub").mkdir()
+    (root / "sub" / "e.jsonl").write_bytes(b"")
+    (root / "sub" / "f.har").write_bytes(b'{"log":{"entries":[]}}')
+    for skipped in (".git", "node_modules"):
+        (root / skipped).mkdir()
+        (root / skipped / "x.jsonl").write_bytes(b"")
+
+
+def _files_checked(result) -> list[str]:
+    import json
+
+    return [file["path"] for file in json.loads(result.stdout)["files"]]
+
+
+def test_check_searches_a_folder_for_captures_by_extension(run, tmp_path, monkeypatch):
+    import gzip
+
+    _folder_of_captures(tmp_path)
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(b""))
+    monkeypatch.chdir(tmp_path)
+    result = run("check", ".", "--output-format", "json")
+    assert result.exit_code == 0, result.output
+    assert _files_checked(result) == [
+        "./a.jsonl",
+        "./b.ndjson",
+        "./c.jsonl.gz",
+        "./d.log",
+        "./sub/e.jsonl",
+        "./sub/f.har",
+    ]
+
+
+def test_check_folder_include_and_exclude_from_the_configuration(run, tmp_path, monkeypatch):
+    _folder_of_captures(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.wsfix]\ninclude = ["*.jsonl", "*.txt"]\nexclude = ["sub"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = run("check", ".", "--output-format", "json")
+    assert _files_checked(result) == ["./a.jsonl", "./notes.txt", "./.git/x.jsonl", "./node_modules/x.jsonl"]
+    named = run("check", "sub/f.har", "--output-format", "json")  # a file named is read whatever its name
+    assert _files_checked(named) == ["sub/f.har"]
+
+
+def test_check_empty_folder_says_so(run, tmp_path):
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"wsfix: warning: no captures found in {tmp_path} (include: *.jsonl,")
+    assert run("check", str(tmp_path), "-q").stderr == ""
 
 
 @pytest.mark.parametrize(
@@ -171,6 +243,209 @@ def test_version_and_help(run):
     assert "--naive-tz" in helped.stdout and "--max-rows" in helped.stdout
     top = run("--help")
     assert "wsfix repair --in capture.jsonl --out fixed.jsonl" in top.stdout
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_flags(run, flag):
+    assert run(flag).stdout == f"wsfix {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "usage", "argument"),
+    [
+        pytest.param(
+            "check", "Usage: wsfix check [OPTIONS] [PATH]...", "  [PATH]...  Captures, or folders", id="check"
+        ),
+        pytest.param(
+            "repair", "Usage: wsfix repair [OPTIONS] [FILE]...", "  [FILE]...  Captures to repair", id="repair"
+        ),
+        pytest.param("rule", "Usage: wsfix rule [OPTIONS] [CODE]", "  [CODE]  A rule code", id="rule"),
+    ],
+)
+def test_help_shows_arguments_without_typer_artefacts(run, command, usage, argument):
+    text = run(command, "--help").stdout
+    assert text.splitlines()[0].replace("Usage: root ", "Usage: wsfix ") == usage  # CliRunner's program name
+    assert argument in text
+    for artefact in ("{", "<list[str]>", "<str>", "[[", "...]..."):
+        assert artefact not in text, artefact
+
+
+def test_color_choices(run, capture_file):
+    path = capture_file(INCIDENT)
+    always = run("check", path, "--color", "always")
+    assert "\x1b[" in always.stdout  # NO_COLOR is set in run(): --color always overrides it
+    never = run("check", path, "--color", "never")
+    assert "\x1b[" not in never.stdout and "WS102" in never.stdout
+    assert_one_line_error(run("check", path, "--color", "sometimes"), "--color", "'sometimes'")
+
+
+def test_verbose_says_what_the_run_uses(run, capture_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check", capture_file(CLEAN), "-v", "--jobs", "2")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "wsfix: configuration: none found",
+        "wsfix: schema: websocket-message",
+        "wsfix: capture format: auto",
+        "wsfix: jobs: 2",
+    ]
+    (tmp_path / "pyproject.toml").write_text('[tool.wsfix]\nformat = "jsonl"\n', encoding="utf-8")
+    configured = run("repair", "--in", capture_file(CLEAN), "--dry-run", "--verbose", "--schema", "server-message")
+    assert configured.stderr.splitlines()[:3] == [
+        f"wsfix: configuration: {tmp_path / 'pyproject.toml'}",
+        "wsfix: schema: server-message",
+        "wsfix: capture format: jsonl",
+    ]
+    isolated = run("check", capture_file(CLEAN), "-v", "--isolated")
+    assert isolated.stderr.splitlines()[0] == "wsfix: configuration: none (--isolated)"
+
+
+def test_quiet_drops_the_repair_summary(run, capture_file, tmp_path):
+    source = capture_file(INCIDENT)
+    result = run("repair", "--in", source, "--out", str(tmp_path / "out.jsonl"), "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (tmp_path / "out.jsonl").read_bytes() == INCIDENT_REPAIRED
+
+
+def test_shell_completion_is_on():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_WSFIX_COMPLETE": "complete_bash", "COMP_WORDS": "wsfix check --fail", "COMP_CWORD": "2"}
+    script = "import sys; from wsfix.cli import main; sys.argv = ['wsfix']; main()"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout.split()) == (0, ["--fail-on"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["repair", "--fix", "x.jsonl"],
+            "repair has no option --fix: repair writes its fixes (--out FILE, or --in-place); "
+            "did you mean wsfix check --fix?",
+            id="fix-on-repair",
+        ),
+        pytest.param(
+            ["rule", "--select", "WS1"],
+            "rule has no option --select: it is an option of wsfix check and wsfix repair",
+            id="option-of-others",
+        ),
+    ],
+)
+def test_unknown_option_hint(args, message):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "wsfix", *args], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("wsfix: error: ") and result.stderr.endswith(f" wsfix {message}\n")
+
+
+# --- check --fix, check --diff ------------------------------------------------------------------
+
+
+def test_check_fix_repairs_in_place_with_a_backup_and_reports_what_is_left(run, capture_file):
+    path = capture_file(INCIDENT + UNFIXABLE)
+    result = run("check", path, "--fix", "--output-format", "concise")
+    assert result.exit_code == 1
+    with open(path, "rb") as repaired, open(path + ".orig", "rb") as backup:
+        assert repaired.read() == INCIDENT_REPAIRED + UNFIXABLE.replace(b'"2025-09-08T16:50:01Z"', b"1757350201.0")
+        assert backup.read() == INCIDENT + UNFIXABLE
+    assert [line.split(": ", 1)[1].split()[0] for line in result.stdout.splitlines()[:-1]] == ["WS106"]
+    assert result.stderr == f"wsfix: fixed 2 values on 2 lines of {path} (backup: {path}.orig)\n"
+    again = run("check", path, "--fix", "--select", "WS1", "--ignore", "WS106")
+    assert again.exit_code == 0, again.output  # nothing left to change: the backup is in nobody's way
+
+
+def test_check_fix_refuses_stdin_and_an_existing_backup(run, capture_file):
+    assert_one_line_error(run("check", "-", "--fix", input=INCIDENT), "--fix needs files")
+    path = capture_file(INCIDENT)
+    with open(path + ".orig", "wb") as older:
+        older.write(b"older\n")
+    assert_one_line_error(run("check", path, "--fix"), "backup already exists", "no file was changed")
+    with open(path, "rb") as unchanged:
+        assert unchanged.read() == INCIDENT
+
+
+def test_check_diff_changes_nothing(run, capture_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    capture_file(CLEAN + INCIDENT)
+    result = run("check", "capture.jsonl", "--diff")
+    assert result.exit_code == 1
+    assert result.stdout_bytes == (
+        b"--- a/capture.jsonl\n+++ b/capture.jsonl\n@@ -1,3 +1,3 @@\n "
+        + CLEAN.replace(b"\n{", b"\n {")
+        + b"-"
+        + INCIDENT
+        + b"+"
+        + INCIDENT_REPAIRED
+    )
+    assert result.stderr == "Would repair 1 value on 1 of 3 lines (capture.jsonl). Naive times read as UTC.\n"
+    with open("capture.jsonl", "rb") as unchanged:
+        assert unchanged.read() == CLEAN + INCIDENT
+    assert run("check", capture_file(CLEAN, "clean.jsonl"), "--diff").exit_code == 0
+    assert run("check", "capture.jsonl", "--diff", "--exit-zero").exit_code == 0
+
+
+def _ping(stamp: int | str) -> bytes:
+    value = f'"{stamp}"' if isinstance(stamp, str) else str(stamp)
+    return f'{{"type":"ping","timestamp":{value}}}'.encode()
+
+
+# Changes near the start, two hunks' contexts that touch (merged), one far off, CRLF, and a last
+# line without a newline.
+_LINES = [_ping(1757350200 + n) + b"\n" for n in range(30)]
+_LINES[2] = _ping("2025-09-08T16:50:01Z") + b"\n"
+_LINES[8] = _ping("2025-09-08T16:50:02Z") + b"\r\n"
+_LINES[20] = _ping("2025-09-08T16:50:03Z") + b"\n"
+_LINES[29] = _ping("2025-09-08T16:50:04Z")
+_HAR_ONE_LINE = (
+    b'{"log":{"entries":[{"_webSocketMessages":['
+    b'{"type":"send","time":1.5,"opcode":1,"data":"{\\"type\\":\\"ping\\",\\"timestamp\\":\\"2025-09-08T16:50:01Z\\"}"},'
+    b'{"type":"send","time":1.6,"opcode":1,"data":"{\\"type\\":\\"ping\\",\\"timestamp\\":\\"2025-09-08T16:50:02Z\\"}"}'
+    b"]}]}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        pytest.param("c.jsonl", b"".join(_LINES), id="jsonl"),
+        pytest.param("c.har", _HAR_ONE_LINE, id="har-two-changes-on-one-line"),
+    ],
+)
+@pytest.mark.parametrize("spool_bytes", [4 << 20, 16], ids=["in-memory", "spooled-to-disk"])
+def test_check_diff_is_a_patch_git_applies(run, tmp_path, monkeypatch, name, data, spool_bytes):
+    import subprocess
+
+    monkeypatch.setattr("wsfix.unified_diff._SPOOL_BYTES", spool_bytes)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", ".")
+    (tmp_path / name).write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    result = run("check", name, "--diff")
+    assert result.exit_code == 1, result.output
+    (tmp_path / "fix.patch").write_bytes(result.stdout_bytes)
+    git("apply", "--check", "fix.patch")
+    assert run("repair", "--in", name, "--out", "repaired").exit_code == 0
+    git("apply", "fix.patch")
+    assert (tmp_path / name).read_bytes() == (tmp_path / "repaired").read_bytes() != data
+
+
+def test_check_diff_hunks(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.jsonl").write_bytes(b"".join(_LINES))
+    headers = [line for line in run("check", "c.jsonl", "--diff").stdout.splitlines() if line.startswith("@@")]
+    assert headers == ["@@ -1,12 +1,12 @@", "@@ -18,7 +18,7 @@", "@@ -27,4 +27,4 @@"]
+    # Standard input cannot be read twice: hunks without context.
+    piped = run("check", "--diff", input=b"".join(_LINES[:4]))
+    assert piped.stdout_bytes == (
+        b"--- a/-\n+++ b/-\n@@ -3,1 +3,1 @@\n-" + _LINES[2] + b'+{"type":"ping","timestamp":1757350201.0}\n'
+    )
 
 
 # --- repair --------------------------------------------------------------------------------
@@ -358,3 +633,89 @@ def test_python_dash_m_runs_the_same_cli():
 
     result = subprocess.run([sys.executable, "-m", "wsfix", "--version"], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, f"wsfix {__version__}\n")
+
+
+# --- options shared by check and repair -----------------------------------------------------
+
+
+def _options(command_name: str) -> dict[str, tuple[tuple[str, ...], str | None]]:
+    import typer
+
+    command = typer.main.get_command(app).commands[command_name]  # type: ignore[attr-defined]
+    return {
+        param.name: (tuple(param.opts), getattr(param, "help", None))
+        for param in command.params
+        if param.param_type_name == "option" and param.name
+    }
+
+
+# Options both commands have under the same name but with a meaning of their own.
+_SAME_NAME_OWN_MEANING = {"diff"}
+
+
+def test_shared_options_are_declared_once_and_given_to_both_commands():
+    from wsfix.cli import SharedOptions
+
+    check, repair = _options("check"), _options("repair")
+    assert set(SharedOptions._fields) <= set(check) & set(repair)
+    for name in SharedOptions._fields:
+        assert check[name] == repair[name], name
+    assert set(check) & set(repair) == set(SharedOptions._fields) | _SAME_NAME_OWN_MEANING
+
+
+def test_shared_options_reach_the_command(run, capture_file):
+    # --naive-tz and --select through the shared declaration, in both commands.
+    path = capture_file(INCIDENT)
+    checked = run("check", path, "--output-format", "concise", "--naive-tz", "America/Los_Angeles")
+    assert "read as America/Los_Angeles [*]" in checked.stdout
+    ignored = run("repair", "--in", path, "--dry-run", "--ignore", "WS102")
+    assert ignored.exit_code == 0, ignored.output
+    assert "Would repair 0 values" in ignored.stdout
+
+
+# --- the diff itself ----------------------------------------------------------------------------
+
+
+def _unified_diff(lines: list[bytes], changed: dict[int, bytes], escape: bool = False) -> bytes:
+    import io
+
+    from wsfix.unified_diff import UnifiedDiff
+
+    out = io.BytesIO()
+    diff = UnifiedDiff(out, "a/f", "b/f", iter(lines), escape)
+    for line_no in sorted(changed):
+        diff.change(line_no, lines[line_no - 1], changed[line_no])
+    diff.finish()
+    return out.getvalue()
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(min_value=1, max_value=40).flatmap(
+        lambda size: st.tuples(st.just(size), st.sets(st.integers(min_value=1, max_value=size), max_size=6))
+    )
+)
+def test_diff_hunks_are_those_of_diff_u(case):
+    import difflib
+    import re
+
+    size, positions = case
+    lines = [f"line {n}\n".encode() for n in range(1, size + 1)]
+    changed = {n: f"LINE {n}\n".encode() for n in positions}
+    new = [changed.get(n, line) for n, line in enumerate(lines, 1)]
+    expected = "".join(difflib.unified_diff([x.decode() for x in lines], [x.decode() for x in new], "a/f", "b/f", n=3))
+    # difflib writes a one-line range as `-3`, diff -u and wsfix as `-3,1`: the same range.
+    expected = re.sub(
+        r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@",
+        lambda m: f"@@ -{m[1]}{m[2] or ',1'} +{m[3]}{m[4] or ',1'} @@",
+        expected,
+        flags=re.M,
+    )
+    assert _unified_diff(lines, changed).decode() == expected
+
+
+def test_diff_to_a_terminal_is_escaped():
+    lines = [b'{"type":"\x1b[2J\xe2\x80\xae","timestamp":"2025-09-08T16:50:01Z"}\n']
+    text = _unified_diff(lines, {1: b'{"type":"\x1b[2J\xe2\x80\xae","timestamp":1757350201.0}\n'}, escape=True)
+    assert b"\x1b" not in text and "\u202e".encode() not in text
+    assert b'-{"type":"\\x1b[2J\\u202e","timestamp":"2025-09-08T16:50:01Z"}\n' in text

@@ -153,3 +153,74 @@ def test_output_file_dash_is_standard_output(folder):
     result = run("check", "capture.jsonl", "--output-format", "jsonl", "--output-file", "-")
     assert [json.loads(line)["code"] for line in result.stdout.splitlines()] == ["WS102", "WS003"]
     assert not (folder / "-").exists()
+
+
+# --- one pass, several reports ---------------------------------------------------------------
+
+
+def test_several_output_files_in_one_pass(folder):
+    result = run("check", "capture.jsonl", "--output-file", "sarif:wsfix.sarif", "--output-file", "junit:report.xml")
+    assert result.exit_code == 1
+    assert "Line" in result.stdout and "WS102" in result.stdout  # the table, as with one report file
+    for name, path in (("sarif", "wsfix.sarif"), ("junit", "report.xml")):
+        assert (folder / path).read_text(encoding="utf-8") == run(
+            "check", "capture.jsonl", "--output-format", name
+        ).stdout
+    json.loads((folder / "wsfix.sarif").read_text(encoding="utf-8"))
+    ET.fromstring((folder / "report.xml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        pytest.param("out.sarif", "sarif", id="sarif"),
+        pytest.param("out.json", "json", id="json"),
+        pytest.param("out.jsonl", "jsonl", id="jsonl"),
+        pytest.param("out.xml", "junit", id="xml-is-junit"),
+        pytest.param("OUT.SARIF", "sarif", id="any-case"),
+        pytest.param("out.txt", "full", id="unknown-extension-takes-output-format"),
+        pytest.param("json-lines:out", "jsonl", id="alias-prefix"),
+    ],
+)
+def test_a_bare_output_path_takes_its_format_from_the_extension(folder, path, name):
+    result = run("check", "capture.jsonl", "--output-file", path)
+    assert result.exit_code == 1
+    written = (folder / path.split(":")[-1]).read_text(encoding="utf-8")
+    assert written == run("check", "capture.jsonl", "--output-format", name).stdout
+
+
+def test_a_bare_output_path_takes_the_output_format_given(folder):
+    result = run("check", "capture.jsonl", "--output-format", "gitlab", "--output-file", "gl-code-quality.json")
+    assert [issue["check_name"] for issue in json.loads((folder / "gl-code-quality.json").read_text())] == [
+        "WS102",
+        "WS003",
+    ]
+    assert "Line" in result.stdout  # the table
+    write_config = folder / "pyproject.toml"
+    write_config.write_text('[tool.wsfix]\noutput-format = "concise"\n', encoding="utf-8")
+    run("check", "capture.jsonl", "--output-file", "r.sarif")  # the configuration's format is for the screen
+    json.loads((folder / "r.sarif").read_text(encoding="utf-8"))
+
+
+def test_an_output_file_on_standard_output_sets_what_it_shows(folder):
+    result = run("check", "capture.jsonl", "--output-file", "jsonl:-", "--output-file", "r.sarif")
+    assert [json.loads(line)["code"] for line in result.stdout.splitlines()] == ["WS102", "WS003"]
+    json.loads((folder / "r.sarif").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        pytest.param(
+            ["--output-file", "xml:r.xml"], "--output-file xml:r.xml: unknown output format 'xml'", id="format"
+        ),
+        pytest.param(["--output-file", "sarif:"], "no path after the format", id="no-path"),
+        pytest.param(["--output-file", "a.json", "--output-file", "json:a.json"], "a.json: named twice", id="twice"),
+        pytest.param(
+            ["--output-file", "-", "--output-file", "json:-"], "standard output (-) can take one", id="stdout"
+        ),
+    ],
+)
+def test_output_file_usage_errors_write_nothing(folder, args, fragment):
+    assert_one_line_error(run("check", "capture.jsonl", *args), fragment)
+    assert sorted(os.listdir(folder)) == ["capture.jsonl"]

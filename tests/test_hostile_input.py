@@ -404,11 +404,19 @@ def test_input_path_that_cannot_be_read(tmp_path, monkeypatch, command, kind, fr
     path = make_input(kind, tmp_path, monkeypatch)
     before = sorted(os.listdir(tmp_path))
     if command == "check":
-        result = run("check", path)
+        # Reported as a finding (WS005) after the other files, exit 2; a folder is searched.
+        result = run("check", path, "--output-format", "concise")
+        assert_no_traceback(result)
+        if kind == "directory":
+            assert result.exit_code == 0
+            assert result.stderr.startswith(f"wsfix: warning: no captures found in {path}")
+        else:
+            assert result.exit_code == 2
+            assert result.stdout.startswith(f"{path}:1:1: WS005 ") and fragment in result.stdout.splitlines()[0]
     else:
         result = run("repair", "--in", path, "--out", str(tmp_path / "fixed.jsonl"))
-    assert_one_line_error(result, path, fragment)
-    assert result.stdout == ""
+        assert_one_line_error(result, path, fragment)
+        assert result.stdout == ""
     assert sorted(os.listdir(tmp_path)) == before
 
 

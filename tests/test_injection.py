@@ -198,7 +198,9 @@ def test_repair_to_stdout_writes_the_bytes_and_an_inert_summary(hostile):
     ("args", "expected"),
     [
         pytest.param(
-            ["check", NAME + ".missing"], f"wsfix: error: {SHOWN_NAME}.missing: no such file", id="check-missing"
+            ["repair", "--in", NAME + ".missing", "--out", "x.jsonl"],
+            f"wsfix: error: {SHOWN_NAME}.missing: no such file",
+            id="repair-missing",
         ),
         pytest.param(
             ["repair", "--in", NAME, "--out", NAME],
@@ -218,6 +220,15 @@ def test_error_messages_are_inert(hostile, args, expected):
     assert result.stderr.startswith(expected)
     assert result.stderr.count("\n") == 1
     assert_inert(result.stderr)
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise"])
+def test_an_unreadable_path_is_reported_inert(hostile, output_format):
+    # check reports a path it cannot read as a finding (WS005), on standard output.
+    result = run("check", NAME + ".missing", "--output-format", output_format)
+    assert result.exit_code == 2
+    assert "WS005" in result.stdout and "no such file" in result.stdout
+    assert_inert(result.stdout)
 
 
 # --- keys a model echoes in its error locations ----------------------------------------------

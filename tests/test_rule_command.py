@@ -41,7 +41,7 @@ def test_every_rule_has_an_explanation(rule):
         assert rule.example.repaired is None and rule.fix is None
 
 
-@pytest.mark.parametrize("rule", rules.RULES, ids=lambda rule: rule.code)
+@pytest.mark.parametrize("rule", rules.RECORD_RULES, ids=lambda rule: rule.code)
 def test_rule_example_triggers_the_rule_through_check(rule, tmp_path):
     capture = tmp_path / "example.jsonl"
     capture.write_text(rule.example.bad + "\n", encoding="utf-8")
@@ -56,6 +56,22 @@ def test_rule_example_triggers_the_rule_through_check(rule, tmp_path):
     assert result.exit_code == (0 if rule.fixable else 1)
     expected = rule.example.repaired if rule.example.repaired is not None else rule.example.bad
     assert repaired.read_text(encoding="utf-8") == expected + "\n"
+
+
+def test_unreadable_input_example_triggers_the_rule_through_check(tmp_path, monkeypatch):
+    # The example is a command line naming a file that does not exist.
+    rule = rules.BY_CODE[rules.UNREADABLE_INPUT]
+    monkeypatch.chdir(tmp_path)
+    result = run(*rule.example.bad.split()[1:], "--output-format", "jsonl")
+    assert result.exit_code == 2
+    [finding] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (finding["code"], finding["line"], finding["path"]) == (rule.code, 1, "missing.jsonl")
+    assert finding["fix"]["applies"] is False
+
+
+def test_no_rule_text_uses_internal_jargon():
+    for rule in rules.RULES:
+        assert "incident" not in (rule.summary + rule.explanation).lower(), rule.code
 
 
 @pytest.mark.parametrize("rule", rules.RULES, ids=lambda rule: rule.code)

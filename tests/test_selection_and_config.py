@@ -65,7 +65,7 @@ def write_config(folder: Path, body: str, name: str = "pyproject.toml") -> Path:
         pytest.param([RuleSelection(select=("WS102",), ignore=("WS102",))], [], id="ignore-wins-a-tie"),
         pytest.param(
             [RuleSelection(ignore=("WS1",)), RuleSelection(extend_select=("WS102",))],
-            ["WS001", "WS002", "WS003", "WS004", "WS102"],
+            ["WS001", "WS002", "WS003", "WS004", "WS005", "WS102"],
             id="later-layer-extends",
         ),
         pytest.param(
@@ -302,3 +302,98 @@ def test_every_config_key_is_documented_in_the_readme():
     section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     for key in KEYS:
         assert f"`{key}`" in section, key
+
+
+# --- configuration paths, keys, --isolated ----------------------------------------------------
+
+MODEL_FILE = """
+from pydantic import BaseModel
+
+
+class Event(BaseModel):
+    type: str
+    sent_at: float
+"""
+
+
+def test_config_model_path_is_read_from_the_config_files_folder(folder, monkeypatch):
+    project = folder / "project"
+    (project / "work").mkdir(parents=True)
+    (project / "models.py").write_text(MODEL_FILE, encoding="utf-8")
+    write_config(project, 'model = "models.py:Event"')
+    (project / "work" / "c.jsonl").write_bytes(b'{"type":"x","sent_at":"2025-09-08T16:50:01Z"}\n')
+    monkeypatch.chdir(project / "work")  # the configuration is found upward; models.py is not here
+    result = run("check", "c.jsonl", "--output-format", "concise")
+    assert result.exit_code == 1, result.output
+    assert "c.jsonl:1:23: WS101 sent_at:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        pytest.param('model = "nope.py:Event"', "[tool.wsfix] model 'nope.py:Event': no such file", id="model"),
+        pytest.param('timestamp-fields = ["nope"]', "[tool.wsfix] timestamp-fields ", id="timestamp-fields"),
+        pytest.param('timestamp-pattern = "("', "[tool.wsfix] timestamp-pattern '(': ", id="timestamp-pattern"),
+        pytest.param('fail-on = "info"', "[tool.wsfix] fail-on: unknown severity 'info'", id="fail-on"),
+        pytest.param('schema = "nope"', "[tool.wsfix] schema: unknown schema 'nope'", id="schema"),
+        pytest.param(
+            'schema = "server-message"\nmodel = "m.py:E"',
+            "use either [tool.wsfix] schema or [tool.wsfix] model, not both",
+            id="schema-and-model",
+        ),
+        pytest.param("include = [1]", "[tool.wsfix] include: expected a list of strings", id="include"),
+    ],
+)
+def test_config_errors_name_the_key_not_the_option(folder, body, fragment):
+    path = write_config(folder, body)
+    result = run("check", "capture.jsonl")
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"wsfix: error: {path}: {fragment}"), line
+    assert "--" not in line.split(fragment)[0]
+
+
+def test_isolated_ignores_the_configuration(folder):
+    write_config(folder, 'ignore = ["WS102"]\nfail-on = "error"')
+    assert codes_reported(run("check", "capture.jsonl", "--output-format", "concise")) == ["WS104"]
+    result = run("check", "capture.jsonl", "--output-format", "concise", "--isolated")
+    assert codes_reported(result) == ["WS102", "WS104"]
+    assert run("check", "capture.jsonl", "--isolated", "--config", "pyproject.toml").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "exit_code"),
+    [
+        pytest.param([], None, 1, id="default-any-finding"),
+        pytest.param(["--fail-on", "warning"], None, 1, id="warning"),
+        pytest.param(["--fail-on", "error"], None, 0, id="error-only-warnings-left"),
+        pytest.param(["--fail-on", "error", "--select", "WS102"], None, 1, id="error-with-an-error"),
+        pytest.param([], 'fail-on = "error"', 0, id="config"),
+        pytest.param(["--fail-on", "warning"], 'fail-on = "error"', 1, id="flag-over-config"),
+    ],
+)
+def test_fail_on(folder, args, config, exit_code):
+    # capture.jsonl less its WS102 line: one warning (WS104) unless --select WS102 keeps the error.
+    if "--select" not in args:
+        (folder / "capture.jsonl").write_bytes(CAPTURE.splitlines(keepends=True)[1])
+    if config is not None:
+        write_config(folder, config)
+    result = run("check", "capture.jsonl", *args)
+    assert result.exit_code == exit_code, result.output
+
+
+def test_fail_on_refuses_other_severities(folder):
+    result = run("check", "capture.jsonl", "--fail-on", "info")
+    assert result.exit_code == 2
+    assert result.stderr == "wsfix: error: --fail-on: unknown severity 'info': expected error or warning\n"
+
+
+@pytest.mark.parametrize("where", ["option", "config"])
+def test_json_lines_is_jsonl(folder, where):
+    if where == "config":
+        write_config(folder, 'output-format = "json-lines"')
+        result = run("check", "capture.jsonl")
+    else:
+        result = run("check", "capture.jsonl", "--output-format", "json-lines")
+    assert result.exit_code == 1, result.output
+    assert [json.loads(line)["code"] for line in result.stdout.splitlines()] == ["WS102", "WS104"]

@@ -138,7 +138,13 @@ def test_every_byte_is_out_before_the_fast_exit(tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "stderr"),
     [
-        pytest.param(["check", "no-such-file.jsonl"], 2, "no-such-file.jsonl: no such file", id="input-error"),
+        pytest.param(
+            ["repair", "--in", "no-such-file.jsonl", "--out", "o.jsonl"],
+            2,
+            "no-such-file.jsonl: no such file",
+            id="input-error",
+        ),
+        pytest.param(["check", "no-such-file.jsonl"], 2, "", id="unreadable-input"),
         pytest.param(["check", "--no-such-option"], 2, "No such option", id="usage-error"),
         pytest.param(["--version"], 0, "", id="version"),
         pytest.param(["check", "--help"], 0, "", id="help"),
@@ -179,8 +185,41 @@ def test_command_line_errors_are_one_line(tmp_path, args, fragments):
 
 def test_a_command_without_arguments_prints_its_help(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "wsfix", "check"], cwd=tmp_path, env=_PLAIN_ENV, capture_output=True, text=True
+        [sys.executable, "-m", "wsfix", "repair"], cwd=tmp_path, env=_PLAIN_ENV, capture_output=True, text=True
     )
     assert result.returncode in (0, 2)  # click 8.1 exits 0 after the help, 8.2 on 2
     assert "Usage: " in result.stdout + result.stderr and "--naive-tz" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_without_a_path_reads_standard_input_unless_it_is_a_terminal(tmp_path):
+    import pty
+
+    piped = subprocess.run(
+        [sys.executable, "-m", "wsfix", "check", "--output-format", "concise"],
+        cwd=tmp_path,
+        env=_PLAIN_ENV,
+        input=b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}\n',
+        capture_output=True,
+        check=False,
+    )
+    assert piped.returncode == 1
+    assert piped.stdout.decode().startswith("-:1:28: WS101 ")
+    terminal, other_end = pty.openpty()
+    try:
+        typed = subprocess.run(
+            [sys.executable, "-m", "wsfix", "check"],
+            cwd=tmp_path,
+            env=_PLAIN_ENV,
+            stdin=other_end,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+        os.close(other_end)
+    assert typed.returncode == 2
+    assert typed.stdout == ""
+    [line] = typed.stderr.splitlines()
+    assert line.startswith("wsfix: error: no capture named: wsfix check PATH...")

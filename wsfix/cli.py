@@ -8,11 +8,13 @@ import contextlib
 import copy
 import enum
 import functools
+import inspect
 import os
 import signal
 import sys
+import typing
 from collections.abc import Callable
-from typing import Annotated, Any, NoReturn, Optional, TextIO, TypeVar
+from typing import Annotated, Any, NamedTuple, NoReturn, Optional, TextIO, TypeVar
 
 import typer
 
@@ -20,7 +22,9 @@ from wsfix import __version__
 from wsfix.capture import STDIN, open_capture
 from wsfix.display import printable
 from wsfix.errors import OutputError, UsageError, WsfixError
-from wsfix.reporters import REPORTERS
+from wsfix.problems import Problem
+from wsfix.report import Summary
+from wsfix.reporters import REPORTERS, Reporter
 from wsfix.settings import DEFAULT_MAX_ROWS, Settings
 from wsfix.timestamps import DEFAULT_WINDOW
 
@@ -45,7 +49,7 @@ Examples:
 
   wsfix check logs/*.jsonl --naive-tz America/Los_Angeles --all
 
-  wsfix check logs/*.jsonl --output-format sarif --output-file wsfix.sarif
+  wsfix check logs/ --output-file wsfix.sarif --output-file junit:report.xml
 
   wsfix rule WS102
 
@@ -60,12 +64,33 @@ Examples:
 
 app = typer.Typer(
     help=HELP,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+class _Argument(typer.core.TyperArgument):
+    """An argument shown as its metavar says (`[PATH]...`), in the usage line and in the help:
+    without typer's braces, repeated `...` or Python type (`{FILE...}...`, `<list[str]>`)."""
+
+    def _usage_display_name(self) -> str:
+        return self.display_name_raw
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose arguments are `_Argument`s."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _Argument
 
 
 def _version(value: bool) -> None:
@@ -77,7 +102,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        Optional[bool],
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
     """Find and exactly repair bad timestamps in captured WebSocket message logs."""
@@ -277,6 +303,71 @@ NoProgressOption = Annotated[
         help="No progress bar (otherwise shown on standard error, when it is a terminal, for files over 8 MB).",
     ),
 ]
+IsolatedOption = Annotated[
+    bool, typer.Option("--isolated", help="Ignore every configuration file ([tool.wsfix] in pyproject.toml).")
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print only the findings (or the data): no progress bar, notes or repair summaries."
+    ),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Say on standard error which configuration file, schema, capture format and jobs the run uses.",
+    ),
+]
+
+
+class SharedOptions(NamedTuple):
+    """The options `check` and `repair` share, declared once: each field's annotation is its
+    command-line option, and `_with_shared_options` adds them all to a command's signature."""
+
+    naive_tz: NaiveTzOption = None
+    unit: UnitOption = None
+    window: WindowOption = None
+    select: SelectOption = None
+    extend_select: ExtendSelectOption = None
+    ignore: IgnoreOption = None
+    config: ConfigOption = None
+    schema: SchemaOption = None
+    model: ModelOption = None
+    timestamp_field: TimestampFieldOption = None
+    timestamp_pattern: TimestampPatternOption = None
+    capture_format: FormatOption = None
+    message_path: MessagePathOption = None
+    jobs: JobsOption = None
+    no_progress: NoProgressOption = False
+    isolated: IsolatedOption = False
+    quiet: QuietOption = False
+    verbose: VerboseOption = False
+
+
+_SHARED_PARAMETERS = tuple(
+    inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=option, default=SharedOptions._field_defaults[name]
+    )
+    for name, option in typing.get_type_hints(SharedOptions, include_extras=True).items()
+)
+
+
+def _with_shared_options(command: F) -> F:
+    """Give `command` the shared options: its `shared: SharedOptions` parameter becomes one
+    command-line option per field (after the command's own), gathered back into a
+    `SharedOptions` when the command runs. Typer reads the signature this sets."""
+    signature = inspect.signature(command)
+    own = [parameter for parameter in signature.parameters.values() if parameter.name != "shared"]
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        shared = SharedOptions(**{name: kwargs.pop(name) for name in SharedOptions._fields})
+        return command(*args, shared=shared, **kwargs)
+
+    run.__signature__ = signature.replace(parameters=[*own, *_SHARED_PARAMETERS])  # type: ignore[attr-defined]
+    return run  # type: ignore[return-value]
 
 
 def _progress_bars(no_progress: bool, stdout_busy: bool) -> Any:
@@ -296,32 +387,97 @@ def _codes(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
-def _build_settings(config: str | None, **given: Any) -> Settings:
-    from wsfix.config import CommandLine, build_settings
+def _load(shared: SharedOptions, **given: Any) -> Any:
+    """The run's `config.Loaded`: settings from the shared options, the command's own (`given`,
+    in CommandLine's names) and the configuration (none with --isolated)."""
+    from wsfix.config import CommandLine, load
 
-    for option in ("select", "extend_select", "ignore"):
-        given[option] = _codes(given.get(option))
-    settings, _ = build_settings(CommandLine(**given), config_path=config, start=os.getcwd())
-    return settings
+    if shared.isolated and shared.config is not None:
+        raise UsageError("use either --config or --isolated, not both")
+    command_line = CommandLine(
+        naive_tz=shared.naive_tz,
+        unit=shared.unit,
+        window=shared.window,
+        select=_codes(shared.select),
+        extend_select=_codes(shared.extend_select),
+        ignore=_codes(shared.ignore),
+        schema=shared.schema,
+        model=shared.model,
+        timestamp_fields=shared.timestamp_field,
+        timestamp_pattern=shared.timestamp_pattern,
+        capture_format=shared.capture_format,
+        message_path=shared.message_path,
+        **given,
+    )
+    loaded = load(command_line, config_path=shared.config, start=None if shared.isolated else os.getcwd())
+    if shared.verbose:
+        _tell_settings(loaded, shared)
+    return loaded
+
+
+def _tell_settings(loaded: Any, shared: SharedOptions) -> None:
+    """-v: what the run uses, on stderr. The capture format is decided per file, inside the run:
+    this says what the settings say (`auto` included)."""
+    settings = loaded.settings
+    config = loaded.path or ("none (--isolated)" if shared.isolated else "none found")
+    jobs = str(shared.jobs) if shared.jobs is not None else "auto (every CPU for a JSON Lines file over 16 MB, else 1)"
+    for name, value in (
+        ("configuration", config),
+        ("schema", settings.schema.name),
+        ("capture format", settings.capture_format),
+        ("jobs", jobs),
+    ):
+        _note(f"{name}: {value}")
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(f"wsfix: {printable(message)}\n")
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 # --- check ---------------------------------------------------------------------------------
 
 
-@app.command(no_args_is_help=True)
+@app.command(cls=_Command)
 @_guarded
+@_with_shared_options
 def check(
     files: Annotated[
-        list[str],
+        Optional[list[str]],
         typer.Argument(
-            metavar="FILE...",
-            help="Captures to check, one JSON message per line; - reads standard input.",
+            metavar="[PATH]...",
+            help="Captures, or folders to search for them (*.jsonl, *.ndjson, *.jsonl.gz, *.har, *.log); "
+            "- reads standard input, as does no PATH when it is not a terminal.",
             show_default=False,
         ),
-    ],
-    naive_tz: NaiveTzOption = None,
-    unit: UnitOption = None,
-    window: WindowOption = None,
+    ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Repair the files in place first (backup FILE.orig, as repair --in-place)."),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Print a unified diff (git apply accepts it) of what --fix would change, and change nothing.",
+        ),
+    ] = False,
+    fail_on: Annotated[
+        Optional[str],
+        typer.Option(
+            "--fail-on",
+            metavar="error|warning",
+            show_default=False,
+            help="Exit 1 for findings of this severity or worse (default warning: any finding fails).",
+        ),
+    ] = None,
+    color: Annotated[
+        str,
+        typer.Option("--color", metavar="auto|always|never", help="Colour the table (auto: on a terminal)."),
+    ] = "auto",
     max_rows: Annotated[
         Optional[int],
         typer.Option(
@@ -340,95 +496,287 @@ def check(
             metavar="FORMAT",
             envvar="WSFIX_OUTPUT_FORMAT",
             show_default=False,
-            help=f"One of {', '.join(REPORTERS)} (default full: a table).",
+            help=f"One of {', '.join(REPORTERS)} (default full: a table; json-lines is jsonl).",
         ),
     ] = None,
     output_file: Annotated[
-        Optional[str],
+        Optional[list[str]],
         typer.Option(
             "--output-file",
-            metavar="PATH",
-            help="Write the report in --output-format to PATH; the table still goes to standard output.",
+            metavar="[FORMAT:]PATH",
+            help="Also write a report to PATH (repeatable): in FORMAT, or --output-format, or as the "
+            "extension says (.sarif, .json, .jsonl, .xml: junit); the table still goes to standard output.",
         ),
     ] = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (2 still means wsfix failed).")
     ] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print a count per rule instead of the findings.")
     ] = False,
-    config: ConfigOption = None,
-    schema: SchemaOption = None,
-    model: ModelOption = None,
-    timestamp_field: TimestampFieldOption = None,
-    timestamp_pattern: TimestampPatternOption = None,
-    capture_format: FormatOption = None,
-    message_path: MessagePathOption = None,
-    jobs: JobsOption = None,
-    no_progress: NoProgressOption = False,
+    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
 ) -> ExitCode:
     """Report every bad timestamp (and every record the model rejects), with its exact fix.
 
-    Exit code: 0 no findings (or --exit-zero), 1 findings, 2 usage or I/O error.
+    Exit code: 0 no findings (or --exit-zero, or none as severe as --fail-on), 1 findings, 2 usage
+    or I/O error (a path that cannot be read is reported as WS005, the others still checked).
     """
+    from wsfix.config import FAIL_ON
+    from wsfix.problems import Severity
     from wsfix.reporters import ReportOptions, open_reporter
     from wsfix.run import check_captures
 
-    settings = _build_settings(
-        config,
-        naive_tz=naive_tz,
-        unit=unit,
-        window=window,
-        max_rows=max_rows,
-        show_all=show_all,
-        output_format=output_format,
-        select=select,
-        extend_select=extend_select,
-        ignore=ignore,
-        schema=schema,
-        model=model,
-        timestamp_fields=timestamp_field,
-        timestamp_pattern=timestamp_pattern,
-        capture_format=capture_format,
-        message_path=message_path,
-    )
-    if files.count(STDIN) > 1:
-        raise UsageError("standard input (-) can be read only once")
-    output_file = _stdout_as_dash(output_file)
-    if output_file == STDIN:
-        output_file = None  # the report goes to standard output anyway
-    for path in files:  # fail on a missing file before printing anything
-        if path != STDIN:
-            with open_capture(path):
-                pass
-            if output_file is not None:
+    if color not in _COLORS:
+        raise UsageError(f"--color: unknown choice {color!r}: expected auto, always or never")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on: unknown severity {fail_on!r}: expected {' or '.join(FAIL_ON)}")
+    loaded = _load(shared, max_rows=max_rows, show_all=show_all, output_format=output_format, fail_on=fail_on)
+    settings = loaded.settings
+    paths = _paths_to_check(files, loaded, shared.quiet)
+    shown, output_files = _outputs(output_file or [], output_format, settings.output_format)
+    readable, unreadable = _readable(paths)
+    for path in readable:
+        for _, report_path in output_files:
+            if path != STDIN:
                 from wsfix.output import refuse_same_file
 
-                refuse_same_file(path, output_file)
+                refuse_same_file(path, report_path)
+    if diff:
+        code = _diff_fixes(readable, unreadable, settings, shared)
+        return ExitCode.OK if code == ExitCode.FINDINGS and exit_zero else code
+    if fix:
+        _fix_in_place(readable, settings, shared)
     options = ReportOptions(
-        max_rows=settings.max_rows, base_dir=os.getcwd(), step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None
+        max_rows=settings.max_rows,
+        color=_COLORS[color],
+        base_dir=os.getcwd(),
+        step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
-    with open_reporter(settings.output_format, sys.stdout, options, output_file, statistics) as reporter:
-        stdout_busy = output_file is None and not statistics and settings.output_format != "full"
+    with open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter:
+        stdout_busy = not statistics and shown != "full"
         summary = check_captures(
-            files, settings, reporter, jobs=jobs, progress=_progress_bars(no_progress, stdout_busy=stdout_busy)
+            readable,
+            settings,
+            _Unreadable(reporter, unreadable) if unreadable else reporter,
+            jobs=shared.jobs,
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=stdout_busy),
         )
-    return ExitCode.FINDINGS if summary.tally.total and not exit_zero else ExitCode.OK
+    if unreadable:
+        return ExitCode.ERROR
+    failing = summary.tally.by_severity(Severity.ERROR) if loaded.fail_on == "error" else summary.tally.total
+    return ExitCode.FINDINGS if failing and not exit_zero else ExitCode.OK
+
+
+_COLORS: dict[str, bool | None] = {"auto": None, "always": True, "never": False}
+_FORMAT_BY_EXTENSION = {".sarif": "sarif", ".json": "json", ".jsonl": "jsonl", ".xml": "junit"}
+
+
+def _outputs(values: list[str], given: str | None, output_format: str) -> tuple[str, list[tuple[str, str]]]:
+    """The format standard output shows, and the (format, path) of each report file, from the
+    --output-file values: `FORMAT:PATH`; or a PATH in the --output-format `given` on the command
+    line (or WSFIX_OUTPUT_FORMAT), as ruff writes it; else in the format its extension names; else
+    in `output_format` (the configuration's). Standard output (`-`, /dev/stdout) shows the format
+    given for it; else, beside report files, the table."""
+    from wsfix.config import output_format_name
+
+    shown: str | None = None
+    files: list[tuple[str, str]] = []
+    for value in values:
+        prefix, colon, rest = value.partition(":")
+        if colon and output_format_name(prefix) in REPORTERS:
+            format_name, path = output_format_name(prefix), rest
+        elif colon and len(prefix) > 1 and prefix.replace("-", "").isalpha():  # not C:\ (a drive)
+            raise UsageError(
+                f"--output-file {value}: unknown output format {prefix!r}: expected one of {', '.join(REPORTERS)} "
+                f"(a file name with a colon: ./{value})"
+            )
+        else:
+            extension = os.path.splitext(value)[1].lower()
+            by_extension = _FORMAT_BY_EXTENSION.get(extension, output_format)
+            format_name, path = output_format_name(given) if given is not None else by_extension, value
+        if not path:
+            raise UsageError(f"--output-file {value}: no path after the format (FORMAT:PATH)")
+        path = _stdout_as_dash(path) or path
+        if path == STDIN:
+            if shown is not None:
+                raise UsageError("--output-file: standard output (-) can take one report")
+            shown = format_name
+        elif any(os.path.abspath(path) == os.path.abspath(other) for _, other in files):
+            raise UsageError(f"--output-file {path}: named twice")
+        else:
+            files.append((format_name, path))
+    if shown is None:
+        shown = "full" if files else output_format
+    return shown, files
+
+
+def _paths_to_check(files: list[str] | None, loaded: Any, quiet: bool) -> list[str]:
+    """The files `check` reads: those named, each folder searched for captures; standard input
+    when none is named and it is not a terminal. Folders the search cannot list are returned as
+    they are, to be reported as unreadable."""
+    from wsfix.discovery import find_captures
+
+    if not files:
+        if _stdin_is_terminal():
+            raise UsageError(
+                "no capture named: wsfix check PATH... (a file or a folder), or pipe one in (wsfix check < FILE)"
+            )
+        return [STDIN]
+    if files.count(STDIN) > 1:
+        raise UsageError("standard input (-) can be read only once")
+    paths = [
+        found if isinstance(found, str) else found.path
+        for found in find_captures(files, loaded.include, loaded.exclude)
+    ]
+    if not paths and not quiet:
+        _note(f"warning: no captures found in {', '.join(files)} (include: {', '.join(loaded.include)})")
+    return paths
+
+
+def _readable(paths: list[str]) -> tuple[list[str], list[Problem]]:
+    """The paths that can be read, and a WS005 finding for each of the others."""
+    from wsfix.errors import InputError
+    from wsfix.rules import UNREADABLE_INPUT
+
+    readable: list[str] = []
+    unreadable: list[Problem] = []
+    for path in paths:
+        if path == STDIN:
+            readable.append(path)
+            continue
+        try:
+            with open_capture(path):
+                pass
+        except InputError as error:
+            message = str(error).removeprefix(f"{path}: ")
+            unreadable.append(Problem(path, 1, None, "", UNREADABLE_INPUT, message))
+        else:
+            readable.append(path)
+    return readable, unreadable
+
+
+class _Unreadable(Reporter):
+    """A reporter with the paths that could not be read (WS005) reported first, and counted."""
+
+    def __init__(self, reporter: Reporter, problems: list[Problem]) -> None:
+        self.reporter = reporter
+        self.problems = problems
+        for problem in problems:
+            reporter.add(problem)
+
+    def add(self, problem: Problem) -> None:
+        self.reporter.add(problem)
+
+    def problems_wanted(self) -> int | None:
+        return self.reporter.problems_wanted()
+
+    def add_unshown(self, count: int) -> None:
+        self.reporter.add_unshown(count)
+
+    def finish(self, summary: Summary) -> None:
+        for problem in self.problems:
+            summary.tally.add(problem)
+        code = self.problems[0].code
+        if code not in summary.rules:  # reported whatever the selection: a path not read is not checked
+            summary = summary._replace(rules=(*summary.rules, code))
+        self.reporter.finish(summary)
+
+
+def _fix_in_place(paths: list[str], settings: Settings, shared: SharedOptions) -> None:
+    """check --fix: repair each file in place (backup FILE.orig) before it is checked; the
+    summaries go to stderr, the report to stdout."""
+    from wsfix.run import RepairTarget, repair_capture
+
+    if STDIN in paths:
+        raise UsageError("--fix needs files, not standard input (wsfix repair --in - --out - repairs a stream)")
+    for path in paths:
+        _check_repair_targets(path, None, True, _BACKUP_SUFFIX, False, False, False)
+    for path in paths:
+        backup = path + _BACKUP_SUFFIX
+        if os.path.lexists(backup) and repair_capture(path, RepairTarget(dry_run=True), settings).lines_changed:
+            raise OutputError(
+                f"{backup}: backup already exists (remove it, or use wsfix repair --in-place --force); "
+                "no file was changed"
+            )
+    for path in paths:
+        result = repair_capture(
+            path,
+            RepairTarget(in_place=True, backup_suffix=_BACKUP_SUFFIX),
+            settings,
+            jobs=shared.jobs,
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=False),
+        )
+        if not shared.quiet:
+            fixed = sum(result.fixed.values())
+            _note(
+                f"fixed {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} "
+                f"{result.noun}{'s' if result.lines_changed != 1 else ''} of {path}"
+                + (f" (backup: {path}{_BACKUP_SUFFIX})" if result.lines_changed else "")
+            )
+
+
+def _diff_fixes(readable: list[str], unreadable: list[Problem], settings: Settings, shared: SharedOptions) -> ExitCode:
+    """check --diff: the diff of what --fix would change on stdout, a summary per file on
+    stderr; nothing written. Exit 1 when something would change."""
+    from wsfix.run import RepairTarget, repair_capture
+
+    for problem in unreadable:
+        _error(f"{problem.path}: {problem.message}")
+    from wsfix.capture import iter_records
+    from wsfix.unified_diff import UnifiedDiff
+
+    changed = False
+    escape = sys.stdout.isatty()
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    for path in readable:
+        with contextlib.ExitStack() as stack:
+            # The original's lines, read beside the repair, give each hunk its context.
+            original = None if path == STDIN else iter_records(stack.enter_context(open_capture(path)), path)
+            name = _diff_name(path)
+            diff = UnifiedDiff(out, f"a/{name}", f"b/{name}", original, escape)
+            result = repair_capture(
+                path,
+                RepairTarget(dry_run=True),
+                settings,
+                diff.change,
+                jobs=shared.jobs,
+                progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=True),
+            )
+            diff.finish()
+        out.flush()
+        changed = changed or bool(result.lines_changed)
+        if not shared.quiet:
+            _print_repair_summary(sys.stderr, path, None, False, True, result, settings)
+    if unreadable:
+        return ExitCode.ERROR
+    return ExitCode.FINDINGS if changed else ExitCode.OK
+
+
+def _diff_name(path: str) -> str:
+    """`path` as a diff names it: from the current folder when inside it (`git apply` takes it
+    from the repository's top), else as given; `/` between folders."""
+    if path == STDIN:
+        return path
+    relative = os.path.relpath(path)
+    shown = path if relative.startswith(os.pardir) else relative
+    return shown.replace(os.sep, "/")
+
+
+_BACKUP_SUFFIX = ".orig"  # as repair --in-place's default
 
 
 # --- repair --------------------------------------------------------------------------------
 
 
-@app.command(no_args_is_help=True)
+@app.command(cls=_Command, no_args_is_help=True)
 @_guarded
+@_with_shared_options
 def repair(
     files: Annotated[
         Optional[list[str]],
         typer.Argument(
-            metavar="[FILE...]",
+            metavar="[FILE]...",
             help="Captures to repair in place (with --in-place or --dry-run), instead of --in.",
             show_default=False,
         ),
@@ -458,21 +806,7 @@ def repair(
     exit_non_zero_on_fix: Annotated[
         bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit).")
     ] = False,
-    naive_tz: NaiveTzOption = None,
-    unit: UnitOption = None,
-    window: WindowOption = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
-    config: ConfigOption = None,
-    schema: SchemaOption = None,
-    model: ModelOption = None,
-    timestamp_field: TimestampFieldOption = None,
-    timestamp_pattern: TimestampPatternOption = None,
-    capture_format: FormatOption = None,
-    message_path: MessagePathOption = None,
-    jobs: JobsOption = None,
-    no_progress: NoProgressOption = False,
+    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
 ) -> ExitCode:
     """Write a copy where every fixable value is replaced by its exact epoch seconds (or the form
     its field takes: whole milliseconds, RFC 3339 text). An --out ending in .gz is gzip'd.
@@ -483,21 +817,8 @@ def repair(
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _build_settings(
-        config,
-        naive_tz=naive_tz,
-        unit=unit,
-        window=window,
-        select=select,
-        extend_select=extend_select,
-        ignore=ignore,
-        schema=schema,
-        model=model,
-        timestamp_fields=timestamp_field,
-        timestamp_pattern=timestamp_pattern,
-        capture_format=capture_format,
-        message_path=message_path,
-    )
+    settings = _load(shared).settings
+    jobs = shared.jobs
     if source is not None and files:
         raise UsageError("name the capture either with --in or as FILE..., not both")
     sources = [source] if source is not None else files or []
@@ -536,9 +857,10 @@ def repair(
             on_change,
             stdout=sys.stdout.buffer,
             jobs=jobs,
-            progress=_progress_bars(no_progress, stdout_busy=diff or target == STDIN),
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
         )
-        _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
+        if not shared.quiet:
+            _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
         if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
             code = ExitCode.FINDINGS
     return code
@@ -641,7 +963,7 @@ def _print_repair_summary(
 # --- rule ----------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 @_guarded
 def rule(
     code: Annotated[
@@ -672,7 +994,7 @@ def rule(
 # --- schema --------------------------------------------------------------------------------
 
 
-@app.command("schema")
+@app.command("schema", cls=_Command)
 @_guarded
 def schema_command(
     schema: SchemaOption = None,
@@ -759,9 +1081,39 @@ def _command_line_error(error: Any) -> int:
         error.show()
         return int(error.exit_code)
     context = getattr(error, "ctx", None)
+    if type(error).__name__ == "NoSuchOption" and context is not None:
+        better = _option_hint(context.info_name, error.option_name)
+        if better:
+            _error(f"{context.command_path} has no option {error.option_name}: {better}")
+            return ExitCode.ERROR
     hint = f" (see {context.command_path} --help)" if context is not None else ""
     _error(error.format_message() + hint)
     return ExitCode.ERROR
+
+
+# Options a user of another tool types for a command that does it another way.
+_OPTION_HINTS = {
+    ("repair", "--fix"): "repair writes its fixes (--out FILE, or --in-place); did you mean wsfix check --fix?",
+    ("check", "--in-place"): "did you mean wsfix check --fix (repairs in place, backup FILE.orig)?",
+    ("check", "--out"): "check reports; did you mean wsfix repair --in FILE --out FILE?",
+}
+
+
+def _option_hint(command: str | None, option: str) -> str | None:
+    """What to say of `option`, which `command` does not have: a known mix-up, or the other
+    commands that have it; None when neither."""
+    if command is None:
+        return None
+    known = _OPTION_HINTS.get((command, option))
+    if known is not None:
+        return known
+    group: Any = typer.main.get_command(app)
+    others = [
+        name
+        for name, other in group.commands.items()
+        if name != command and any(option in getattr(param, "opts", ()) for param in other.params)
+    ]
+    return f"it is an option of {' and '.join(f'wsfix {name}' for name in others)}" if others else None
 
 
 def _leave(code: int | str | None) -> NoReturn:

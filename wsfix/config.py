@@ -27,6 +27,13 @@ from wsfix.timestamps import DEFAULT_WINDOW, Policy, Unit, parse_naive_zone, par
 
 PYPROJECT = "pyproject.toml"
 DEFAULT_NAIVE_TZ = "UTC"
+# What a folder given to `wsfix check` is searched for (file names), and what the search skips
+# (names of files or folders, or their paths relative to the folder given).
+DEFAULT_INCLUDE = ("*.jsonl", "*.ndjson", "*.jsonl.gz", "*.har", "*.log")
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".tox", ".venv", "venv", "node_modules", "__pycache__")
+FAIL_ON = ("error", "warning")  # the least severe finding that makes `check` exit 1
+# Output format names spelled as other tools spell them (ruff: json-lines) -> wsfix's.
+OUTPUT_FORMAT_ALIASES = {"json-lines": "jsonl"}
 
 
 class CommandLine(NamedTuple):
@@ -47,6 +54,23 @@ class CommandLine(NamedTuple):
     timestamp_pattern: str | None = None
     capture_format: str | None = None
     message_path: str | None = None
+    fail_on: str | None = None
+
+
+class Loaded(NamedTuple):
+    """What a run takes from the command line and the configuration: the core's `Settings`, and
+    what only the command line uses (which files a folder holds, when `check` fails)."""
+
+    settings: Settings
+    path: str | None  # the configuration file read, if any
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    fail_on: str = "warning"
+
+
+def output_format_name(text: str) -> str:
+    """The registered name of output format `text` (`json-lines` -> `jsonl`); others as given."""
+    return OUTPUT_FORMAT_ALIASES.get(text, text)
 
 
 def _codes(value: Any) -> tuple[str, ...]:
@@ -70,8 +94,13 @@ def _text(parse: Callable[[str], object]) -> Callable[[Any], str]:
 def _output_format(text: str) -> None:
     from wsfix.reporters import REPORTERS
 
-    if text not in REPORTERS:
+    if output_format_name(text) not in REPORTERS:
         raise ValueError(f"unknown output format {text!r}: expected one of {', '.join(REPORTERS)}")
+
+
+def _fail_on(text: str) -> None:
+    if text not in FAIL_ON:
+        raise ValueError(f"unknown severity {text!r}: expected {' or '.join(FAIL_ON)}")
 
 
 def _capture_format(text: str) -> None:
@@ -109,6 +138,9 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "timestamp-pattern": _text(str),
     "format": _text(_capture_format),
     "message-path": _text(str),
+    "include": _strings,
+    "exclude": _strings,
+    "fail-on": _text(_fail_on),
 }
 KEYS = tuple(_KEYS)
 
@@ -194,6 +226,13 @@ def build_settings(
     `start` upward (None: no configuration file at all). Raises UsageError for bad values,
     naming the option or the file and key.
     """
+    loaded = load(cli, config_path, start)
+    return loaded.settings, loaded.path
+
+
+def load(cli: CommandLine, config_path: str | None = None, start: str | None = None) -> Loaded:
+    """As `build_settings`, with what only the command line uses. Relative file paths in the
+    configuration (`model = "models.py:Event"`) are read from the configuration file's folder."""
     path = config_path if config_path is not None else find_config(start) if start is not None else None
     config = load_config(path) if path is not None else {}
 
@@ -207,7 +246,10 @@ def build_settings(
     naive_tz, naive_tz_source = pick(cli.naive_tz, "naive-tz", DEFAULT_NAIVE_TZ)
     unit, unit_source = pick(cli.unit, "unit", None)
     window, window_source = pick(cli.window, "window", str(DEFAULT_WINDOW))
-    output_format, _ = pick(cli.output_format, "output-format", DEFAULT_OUTPUT_FORMAT)
+    output_format, output_format_source = pick(cli.output_format, "output-format", DEFAULT_OUTPUT_FORMAT)
+    _parsed(_output_format, output_format, output_format_source)
+    fail_on, fail_on_source = pick(cli.fail_on, "fail-on", "warning")
+    _parsed(_fail_on, fail_on, fail_on_source)
     max_rows, _ = pick(cli.max_rows, "max-rows", DEFAULT_MAX_ROWS)
 
     policy = Policy(
@@ -247,18 +289,71 @@ def build_settings(
         envelope = _parsed(parse_path, message_path, message_path_source)
         if has_wildcard(envelope):
             raise UsageError(f"{message_path_source} {message_path}: names one place, without [*] or *")
-    schema = build_schema(schema_name, model, tuple(timestamp_fields), timestamp_pattern)
+    model_as_written = model
+    if model is not None and cli.model is None and path is not None:
+        model = _from_folder_of(path, model)
+    try:
+        schema = build_schema(schema_name, model, tuple(timestamp_fields), timestamp_pattern)
+    except UsageError as error:
+        if model != model_as_written:  # say the value as the file has it
+            error = UsageError(str(error).replace(repr(model), repr(model_as_written), 1))
+        raise _named_by_key(error, path, config, cli) from None
     settings = Settings(
         policy=policy,
         schema=schema,
         max_rows=None if cli.show_all else max_rows,
         select=codes,
         ignore=(),
-        output_format=output_format,
+        output_format=output_format_name(output_format),
         capture_format=capture_format,
         message_path=envelope,
     )
-    return settings, path
+    return Loaded(
+        settings,
+        path,
+        include=config.get("include", DEFAULT_INCLUDE),
+        exclude=config.get("exclude", DEFAULT_EXCLUDE),
+        fail_on=fail_on,
+    )
+
+
+def _from_folder_of(config_path: str, model: str) -> str:
+    """A model file named relative to the configuration file, as a path from here; a module name
+    (`pkg.module:Class`) or an absolute path as it is."""
+    source, colon, name = model.rpartition(":")
+    is_file = source.endswith(".py") or "/" in source or os.sep in source
+    if not colon or not is_file or os.path.isabs(source):
+        return model
+    return os.path.join(os.path.dirname(os.path.abspath(config_path)), source) + colon + name
+
+
+# The option a schema error names (wsfix.models says `--model ...`) -> the configuration key.
+_SCHEMA_KEYS = {
+    "--model": "model",
+    "--timestamp-field": "timestamp-fields",
+    "--timestamp-pattern": "timestamp-pattern",
+}
+
+
+def _named_by_key(error: UsageError, path: str | None, config: dict[str, Any], cli: CommandLine) -> UsageError:
+    """`error` naming the configuration key instead of the option, when the value came from the
+    configuration (the option was not given)."""
+    message = str(error)
+    given = {
+        "--model": cli.model,
+        "--timestamp-field": cli.timestamp_fields,
+        "--timestamp-pattern": cli.timestamp_pattern,
+    }
+    for option, key in _SCHEMA_KEYS.items():
+        if message.startswith(option + " ") and given[option] is None and key in config:
+            return UsageError(f"{path}: [tool.wsfix] {key}{message[len(option) :]}")
+    if message.startswith("unknown schema ") and cli.schema is None and "schema" in config:
+        return UsageError(f"{path}: [tool.wsfix] schema: {message}")
+    if message.startswith("use either --schema or --model") and (cli.schema is None or cli.model is None):
+        schema = "--schema" if cli.schema is not None else "[tool.wsfix] schema"
+        model = "--model" if cli.model is not None else "[tool.wsfix] model"
+        return UsageError(f"{path}: use either {schema} or {model}, not both")
+    return error
 
 
 def _parsed(parse: Callable[[str], Any], text: str, source: str) -> Any:

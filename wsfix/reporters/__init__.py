@@ -120,24 +120,40 @@ def _new_file_mode(path: str) -> int:
 
 @contextlib.contextmanager
 def open_reporter(
-    name: str, stdout: TextIO, options: ReportOptions, output_file: str | None = None, statistics: bool = False
+    name: str,
+    stdout: TextIO,
+    options: ReportOptions,
+    output_file: str | None = None,
+    statistics: bool = False,
+    output_files: Sequence[tuple[str, str]] = (),
 ) -> Iterator[Reporter]:
-    """The reporter of one `check` run: format `name` on `stdout`; or, with `output_file`, format
-    `name` in that file (written atomically when the run completes) and the `full` table on
-    `stdout`. `statistics` puts counts per rule on `stdout` instead (as JSON when `name` is json).
+    """The reporter of one `check` run: format `name` on `stdout`, and each (format, path) of
+    `output_files` in its file (written atomically when the run completes; none is written if
+    the run fails). `output_file` is one more in format `name`, and then `stdout` gets the `full`
+    table. `statistics` puts counts per rule on `stdout` instead (as JSON when `name` is json).
     Raises UsageError for an unknown format before anything is written."""
     from wsfix.reporters.statistics import StatisticsReporter
 
-    if name not in REPORTERS:
-        build_reporter(name, stdout, options)  # raises the usage error
-    if output_file is None:
-        yield (
-            StatisticsReporter(stdout, options, as_json=name == "json")
-            if statistics
-            else build_reporter(name, stdout, options)
-        )
+    files = list(output_files)
+    if output_file is not None:
+        files.append((name, output_file))
+        if name not in REPORTERS:
+            build_reporter(name, stdout, options)  # raises the usage error
+        name = "full"
+    for format_name in [name, *(format_name for format_name, _ in files)]:
+        if format_name not in REPORTERS:
+            build_reporter(format_name, stdout, options)  # raises the usage error
+    shown = (
+        StatisticsReporter(stdout, options, as_json=name == "json" and not files)
+        if statistics
+        else build_reporter(name, stdout, options)
+    )
+    if not files:
+        yield shown
         return
-    shown = StatisticsReporter(stdout, options) if statistics else build_reporter("full", stdout, options)
-    with open_report_file(output_file) as report:
-        file_options = options._replace(color=False, max_rows=None)
-        yield Tee([shown, build_reporter(name, report, file_options)])
+    file_options = options._replace(color=False, max_rows=None)
+    with contextlib.ExitStack() as stack:
+        reporters = [shown]
+        for format_name, path in files:
+            reporters.append(build_reporter(format_name, stack.enter_context(open_report_file(path)), file_options))
+        yield Tee(reporters)

@@ -36,6 +36,7 @@ from wsfix.rules import (
     timestamp_out_of_range,
     timestamp_unparseable,
     timestamp_wrong_type,
+    unreadable_input,
 )
 from wsfix.rules._verdict import Verdict, not_repaired_note, noted
 from wsfix.timestamps import Form, Policy, Reading
@@ -43,7 +44,9 @@ from wsfix.timestamps import Form, Policy, Reading
 __all__ = [
     "BY_CODE",
     "RULES",
+    "RECORD_RULES",
     "TIMESTAMP_RULES",
+    "UNREADABLE_INPUT",
     "Verdict",
     "field_problem",
     "judge_target",
@@ -60,6 +63,7 @@ RULES: tuple[Rule, ...] = (
     not_an_object.RULE,
     blank_line.RULE,
     schema_violation.RULE,
+    unreadable_input.RULE,
     timestamp_iso_string.RULE,
     timestamp_naive_iso.RULE,
     timestamp_numeric_string.RULE,
@@ -76,6 +80,11 @@ RULES: tuple[Rule, ...] = (
 )
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 TIMESTAMP_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.claims is not None)
+
+# Found for a path as a whole by the command line, never by linting a record.
+UNREADABLE_INPUT = unreadable_input.RULE.code
+RECORD_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.code != UNREADABLE_INPUT)
+
 
 _CLAIMED: dict[tuple[object, object, bool], Rule | None] = {}
 

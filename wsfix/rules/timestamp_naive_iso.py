@@ -1,4 +1,4 @@
-"""An ISO 8601 string without a UTC offset where epoch seconds are expected (the incident).
+"""An ISO 8601 string without a UTC offset where epoch seconds are expected.
 
 `"2025-09-08T16:50:01.447585"` fails pydantic with `float_parsing`, and even read as a date it
 does not say which zone its wall time is in. wsfix reads it in the zone `--naive-tz` names
