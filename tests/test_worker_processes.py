@@ -103,7 +103,7 @@ def test_a_signal_leaves_no_worker(big_capture: Path, tmp_path: Path, signum: in
     workers = wait_for_workers(process)
     process.send_signal(signum)
     # The pipes end: nothing that wsfix started holds them any more.
-    stdout, stderr = process.communicate(timeout=30)
+    _stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == code, stderr
     assert_gone(workers)
     assert not out.exists()

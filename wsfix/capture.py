@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import os
 import stat
 import sys
@@ -211,3 +212,10 @@ def file_ranges(
             position += len(block)
         yield start, end
         start = end
+
+
+def iter_lines(stream: Readable, path: str) -> Iterator[bytes]:
+    """The lines of a capture read in order, each with its end of line (from `stream_chunks`)."""
+    for chunk in stream_chunks(stream, path, 1 << 20):
+        # BytesIO splits at \n only, as JSON Lines does (bytes.splitlines would split at \r too).
+        yield from io.BytesIO(chunk)

@@ -722,7 +722,7 @@ def _diff_fixes(readable: list[str], unreadable: list[Problem], settings: Settin
 
     for problem in unreadable:
         _error(f"{problem.path}: {problem.message}")
-    from wsfix.capture import iter_records
+    from wsfix.capture import iter_lines
     from wsfix.unified_diff import UnifiedDiff
 
     changed = False
@@ -732,7 +732,7 @@ def _diff_fixes(readable: list[str], unreadable: list[Problem], settings: Settin
     for path in readable:
         with contextlib.ExitStack() as stack:
             # The original's lines, read beside the repair, give each hunk its context.
-            original = None if path == STDIN else iter_records(stack.enter_context(open_capture(path)), path)
+            original = None if path == STDIN else iter_lines(stack.enter_context(open_capture(path)), path)
             name = _diff_name(path)
             diff = UnifiedDiff(out, f"a/{name}", f"b/{name}", original, escape)
             result = repair_capture(

@@ -43,8 +43,8 @@ from wsfix.timestamps import Form, Policy, Reading
 
 __all__ = [
     "BY_CODE",
-    "RULES",
     "RECORD_RULES",
+    "RULES",
     "TIMESTAMP_RULES",
     "UNREADABLE_INPUT",
     "Verdict",
