@@ -197,12 +197,19 @@ def test_a_model_that_exits_leaves_no_worker(tmp_path: Path) -> None:
     assert_gone(workers)
 
 
+@pytest.fixture(scope="module")
+def three_chunks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("three") / "three.jsonl"
+    path.write_bytes(b'{"type":"ping","timestamp":1757350201.5}\n' * 250_000 + LINE)  # 10 MB, one finding
+    return path
+
+
 @pytest.mark.parametrize("jobs", ["200", "100000", "2147483648"])
-def test_jobs_are_capped(big_capture: Path, jobs: str) -> None:
+def test_jobs_are_capped(three_chunks: Path, jobs: str) -> None:
     """Never more workers than CPUs (or chunks of work); a number past a C int is no traceback."""
     process = wsfix(
         "check",
-        str(big_capture),
+        str(three_chunks),
         "--jobs",
         jobs,
         "--output-format",

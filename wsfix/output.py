@@ -2,7 +2,7 @@
 
 `atomic_output` writes a temp file beside the target, fsyncs it and renames it into place, with an
 optional backup; a device, a pipe or the file standard output is open on is written through
-instead. While a failed write is cleaned up, stop signals are held (`_signals_held`). No linting,
+instead. While a failed write is cleaned up, stop signals are held (`signals_held`). No linting,
 no printing.
 """
 
@@ -178,7 +178,7 @@ def atomic_output(
             backup_made = True
         os.replace(temp_path, path)
     except BaseException as error:  # an interrupt or a signal too: never leave the temp file
-        with _signals_held():  # a second signal must not stop the cleanup halfway
+        with signals_held():  # a second signal must not stop the cleanup halfway
             # os.replace consumes the temp file: while it exists, `target` is the original, and a
             # backup made here is only a stray copy of it. Once replaced, the backup is the original.
             if backup is not None and backup_made and os.path.lexists(temp_path):
@@ -273,7 +273,7 @@ _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "S
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then deliver them.
 
     Cleaning up after the first signal takes a few system calls; a second signal's handler raising

@@ -398,10 +398,17 @@ class ChunkRunner(Generic[State]):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from wsfix.output import signals_held
+
         context = multiprocessing.get_context("fork")  # see can_fork
-        self._pool = ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_start_worker, initargs=(self.prepare(), os.getpid())
-        )
+        state = self.prepare()
+        # The workers are forked now, with stop signals held: a Ctrl-C arriving in the middle of a
+        # fork lands in the interpreter's at-fork hooks, which print it and let it go.
+        with signals_held():
+            self._pool = ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=_start_worker, initargs=(state, os.getpid())
+            )
+            self._pool.submit(int).result()
         self._pool_jobs = jobs
         return self._pool
 
