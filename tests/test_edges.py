@@ -1,0 +1,135 @@
+"""The edges of files and processes (issue 17): a backup name that is a link, modes and messages,
+closed or odd standard streams, signals before the command line has loaded and around the rename
+that puts an output in place, and HAR files whose text is not all UTF-8.
+
+Each case states what the files and the exit code must be afterwards, and the two must agree:
+exit 0 or 1, the output is in place; 2 or 128+, the file being written is untouched and no temp
+file is left. Process cases run `python -m wsfix` as a subprocess, bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from wsfix.cli import app
+
+LINE = b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585","payload":{"n":"%06d"}}\n'
+FIXED = b'{"type":"ping","timestamp":1757350201.447585,"payload":{"n":"%06d"}}\n'
+ROWS = 50
+DATA = b"".join(LINE % i for i in range(ROWS))
+REPAIRED = b"".join(FIXED % i for i in range(ROWS))
+TIMEOUT = 60
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "120", "NO_COLOR": "1"})
+
+
+def snapshot(folder) -> dict[str, object]:
+    """Every name in the folder: a link's target, or a file's bytes and mode."""
+    found: dict[str, object] = {}
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if os.path.islink(path):
+            found[name] = ("link", os.readlink(path))
+        elif os.path.isfile(path):
+            with open(path, "rb") as file:
+                found[name] = (file.read(), stat.S_IMODE(os.stat(path).st_mode))
+        else:
+            found[name] = "other"
+    return found
+
+
+def assert_one_line_error(stderr: str, *fragments: str) -> None:
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("wsfix: error: "), stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def wsfix(*args: str, **kwargs) -> subprocess.CompletedProcess[bytes]:
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "wsfix", *args], timeout=TIMEOUT, check=False, **kwargs)
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """The current folder, holding capture.jsonl (mode 0640)."""
+    (tmp_path / "capture.jsonl").write_bytes(DATA)
+    os.chmod(tmp_path / "capture.jsonl", 0o640)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --- item 9: HAR files whose text is not all UTF-8 -----------------------------------------------
+
+ISO = b'\\"2025-09-08T16:50:01.447585Z\\"'
+
+
+def har(second: bytes, timestamp: bytes = ISO) -> bytes:
+    """A HAR of three text messages, one a line; `second` is the second's `data` contents, the
+    others hold `timestamp`."""
+    message = b'  {"type": "receive", "time": 1.5, "opcode": 1, "data": "%s"}'
+    ping = b'{\\"type\\":\\"ping\\",\\"timestamp\\":' + timestamp + b"}"
+    return (
+        b'{"log": {"version": "1.2", "entries": [{"_webSocketMessages": [\n'
+        + b",\n".join(message % data for data in (ping, second, ping))
+        + b"\n]}]}}\n"
+    )
+
+
+DAMAGED = {
+    "lone-surrogate": b'{\\"type\\":\\"ping\\",\\"note\\":\\"\\ud800\\",\\"timestamp\\":' + ISO + b"}",
+    "invalid-utf-8": b'{\\"type\\":\\"ping\\",\\"note\\":\\"\xff\\",\\"timestamp\\":' + ISO + b"}",
+}
+
+
+def concise(result) -> list[tuple[str, str]]:
+    """(line, code) of each finding in concise output."""
+    return [(line.split(":")[1], line.split()[1]) for line in result.stdout.splitlines() if ": WS" in line]
+
+
+@pytest.mark.parametrize("case", list(DAMAGED))
+def test_har_message_not_utf8_is_reported_and_the_rest_checked(tmp_path, case):
+    path = tmp_path / "session.har"
+    path.write_bytes(har(DAMAGED[case]))
+    result = run("check", str(path), "--output-format", "concise")
+    assert result.exit_code == 1, result.output
+    assert concise(result) == [("2", "WS101"), ("3", "WS001"), ("4", "WS101")]
+    assert "message 2 (receive): not valid JSON" in result.stdout
+
+
+@pytest.mark.parametrize("case", list(DAMAGED))
+def test_har_repair_leaves_the_damaged_message_as_it_is(tmp_path, case):
+    path = tmp_path / "session.har"
+    data = har(DAMAGED[case])
+    path.write_bytes(data)
+    result = run("repair", "--in", str(path), "--out", str(tmp_path / "fixed.har"))
+    assert result.exit_code == 1, result.output  # WS001 has no fix
+    assert (tmp_path / "fixed.har").read_bytes() == har(DAMAGED[case], b"1757350201.447585")
+
+
+def test_har_text_message_not_utf8_nor_json_is_counted(tmp_path):
+    path = tmp_path / "session.har"
+    path.write_bytes(har(b"hello \xff"))
+    result = run("check", str(path), "--output-format", "concise")
+    assert concise(result) == [("2", "WS101"), ("4", "WS101")]
+    assert "(skipped 1 without a JSON message)" in result.stdout
+
+
+def test_har_with_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "session.har"
+    data = b"\xef\xbb\xbf" + har(b"hello")
+    path.write_bytes(data)
+    result = run("check", str(path), "--output-format", "concise")
+    assert result.exit_code == 1, result.output
+    assert concise(result) == [("2", "WS101"), ("4", "WS101")]
+    assert run("repair", "--in", str(path), "--in-place").exit_code == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf" + har(b"hello", b"1757350201.447585")  # the mark kept
