@@ -68,6 +68,34 @@ def folder(tmp_path, monkeypatch):
     return tmp_path
 
 
+# --- item 11: modes and messages -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        pytest.param("adir.py:Model", "adir.py is a directory", id="directory"),
+        pytest.param("/dev/null:Model", "/dev/null is not a regular file", id="device"),
+        pytest.param("missing.py:Model", "no such file missing.py", id="missing"),
+    ],
+)
+def test_model_path_that_is_no_file_says_what_it_is(folder, spec, fragment):
+    (folder / "adir.py").mkdir()
+    result = run("check", "capture.jsonl", "--model", spec)
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, fragment)
+
+
+@pytest.mark.parametrize("value", ["", " , ", ","], ids=["empty", "blanks", "comma"])
+@pytest.mark.parametrize("command", ["check", "repair"])
+def test_empty_select_is_a_usage_error(folder, command, value):
+    # An empty $CODES in `--select "$CODES"` must not turn a CI step green.
+    args = ["check", "capture.jsonl"] if command == "check" else ["repair", "--in", "capture.jsonl", "--dry-run"]
+    result = run(*args, "--select", value)
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "--select", "no rule codes")
+
+
 # --- item 9: HAR files whose text is not all UTF-8 -----------------------------------------------
 
 ISO = b'\\"2025-09-08T16:50:01.447585Z\\"'
