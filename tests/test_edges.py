@@ -68,7 +68,81 @@ def folder(tmp_path, monkeypatch):
     return tmp_path
 
 
+# --- item 1: the backup's name is a link ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        pytest.param(lambda f: os.symlink("capture.jsonl", f / "capture.jsonl.orig"), "a link to it", id="symlink"),
+        pytest.param(lambda f: os.link(f / "capture.jsonl", f / "capture.jsonl.orig"), "a link to it", id="hard-link"),
+        pytest.param(lambda f: os.mkdir(f / "capture.jsonl.orig"), "is a directory", id="directory"),
+    ],
+)
+def test_backup_that_is_the_input_or_no_file_is_refused(folder, make, fragment):
+    # Through the link, the backup would be the input itself: its original gone for good.
+    make(folder)
+    before = snapshot(folder)
+    result = run("repair", "capture.jsonl", "--in-place", "--force")
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "capture.jsonl.orig", fragment)
+    assert snapshot(folder) == before
+
+
+def test_backup_fifo_is_refused_not_opened(folder):
+    os.mkfifo(folder / "capture.jsonl.orig")
+    result = wsfix("repair", "capture.jsonl", "--in-place", "--force", cwd=folder)
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr.decode(), "capture.jsonl.orig", "not a regular file")
+    assert (folder / "capture.jsonl").read_bytes() == DATA
+
+
+@pytest.mark.parametrize("dangling", [False, True], ids=["to-another-file", "dangling"])
+def test_backup_symlink_is_replaced_not_written_through(folder, dangling):
+    # --force replaces the backup: the link itself, never the file it points to.
+    if not dangling:
+        (folder / "precious.txt").write_bytes(b"someone else's file\n")
+    os.symlink("precious.txt", folder / "capture.jsonl.orig")
+    result = run("repair", "capture.jsonl", "--in-place", "--force")
+    assert result.exit_code == 0, result.output
+    expected = {
+        "capture.jsonl": (REPAIRED, 0o640),
+        "capture.jsonl.orig": (DATA, 0o640),
+    }
+    if not dangling:
+        expected["precious.txt"] = (b"someone else's file\n", stat.S_IMODE(os.stat(folder / "precious.txt").st_mode))
+    assert snapshot(folder) == expected
+
+
 # --- item 11: modes and messages -----------------------------------------------------------------
+
+
+def test_force_over_an_output_keeps_its_mode(folder):
+    (folder / "fixed.jsonl").write_bytes(b"an earlier output\n")
+    os.chmod(folder / "fixed.jsonl", 0o600)
+    assert run("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl", "--force").exit_code == 0
+    assert snapshot(folder)["fixed.jsonl"] == (REPAIRED, 0o600)  # not the input's 0640
+
+
+def test_new_output_takes_the_input_mode(folder):
+    assert run("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl").exit_code == 0
+    assert snapshot(folder)["fixed.jsonl"] == (REPAIRED, 0o640)
+
+
+@pytest.mark.parametrize("command", ["repair", "check"])
+def test_empty_output_name_is_one_line_and_writes_nowhere(tmp_path, monkeypatch, command):
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "capture.jsonl").write_bytes(DATA)
+    monkeypatch.chdir(inner)
+    before = snapshot(tmp_path), snapshot(inner)
+    if command == "repair":
+        result = run("repair", "--in", "capture.jsonl", "--out", "")
+    else:
+        result = run("check", "capture.jsonl", "--output-format", "json", "--output-file", "")
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "empty name")
+    assert (snapshot(tmp_path), snapshot(inner)) == before  # no temp file in the parent folder
 
 
 @pytest.mark.parametrize(
@@ -84,6 +158,14 @@ def test_model_path_that_is_no_file_says_what_it_is(folder, spec, fragment):
     result = run("check", "capture.jsonl", "--model", spec)
     assert result.exit_code == 2
     assert_one_line_error(result.stderr, fragment)
+
+
+def test_check_output_file_that_is_the_input_suggests_no_in_place(folder):
+    result = run("check", "capture.jsonl", "--output-format", "json", "--output-file", "capture.jsonl")
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "is the input file")
+    assert "--in-place" not in result.stderr  # check has no --in-place
+    assert (folder / "capture.jsonl").read_bytes() == DATA
 
 
 @pytest.mark.parametrize("value", ["", " , ", ","], ids=["empty", "blanks", "comma"])

@@ -574,7 +574,7 @@ def _check_repair_targets(
         from wsfix.output import refuse_same_file, refuse_unwritable, written_through
 
         if source != STDIN:
-            refuse_same_file(source, target)
+            refuse_same_file(source, target, in_place_hint=True)
         if os.path.isdir(target):
             raise OutputError(f"{target}: is a directory")
         refuse_unwritable(target)
