@@ -10,13 +10,16 @@ file is left. Process cases run `python -m wsfix` as a subprocess, bounded by a 
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
+import time
 
 import pytest
 from typer.testing import CliRunner
 
+from wsfix import cli as cli_module
 from wsfix.cli import app
 
 LINE = b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585","payload":{"n":"%06d"}}\n'
@@ -176,6 +179,250 @@ def test_empty_select_is_a_usage_error(folder, command, value):
     result = run(*args, "--select", value)
     assert result.exit_code == 2
     assert_one_line_error(result.stderr, "--select", "no rule codes")
+
+
+# --- item 7: standard streams, early signals, sys.exit in a model --------------------------------
+
+
+def _close(descriptor: int):
+    def close() -> None:
+        os.close(descriptor)
+
+    return close
+
+
+def test_closed_stdout_is_one_line_exit_2(folder):
+    result = wsfix("check", "capture.jsonl", preexec_fn=_close(1), stdout=None, cwd=folder)
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr.decode(), "standard output is closed")
+
+
+def test_closed_stdin_is_an_error_only_when_read(folder):
+    result = wsfix("check", "-", preexec_fn=_close(0), cwd=folder)
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr.decode(), "standard input is closed")
+    result = wsfix("check", "capture.jsonl", "--output-format", "concise", preexec_fn=_close(0), cwd=folder)
+    assert (result.returncode, result.stderr) == (1, b"")
+    assert result.stdout.count(b"WS102") == ROWS
+
+
+@pytest.mark.parametrize(
+    ("stderr", "args", "code"),
+    [
+        pytest.param("closed", ["check", "missing.jsonl"], 2, id="tool-failure-closed"),
+        pytest.param("/dev/full", ["check", "missing.jsonl"], 2, id="tool-failure-full"),
+        pytest.param("closed", ["check", "capture.jsonl", "--select", "WS0"], 0, id="clean-closed"),
+    ],
+)
+def test_unwritable_stderr_keeps_the_exit_code(folder, stderr, args, code):
+    if stderr == "closed":
+        result = wsfix(*args, preexec_fn=_close(2), stderr=None, cwd=folder)
+    else:
+        with open("/dev/full", "wb") as full:
+            result = wsfix(*args, stderr=full, cwd=folder)
+    assert result.returncode == code
+
+
+def test_ascii_stdout_gets_the_table_without_a_traceback(folder):
+    (folder / "accent.jsonl").write_bytes('{"type":"pïng","timestamp":"2025-09-08T16:50:01é"}\n'.encode())
+    result = wsfix("check", "accent.jsonl", cwd=folder, env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == b""
+    assert b"WS106" in result.stdout and b"Checked 1 line" in result.stdout
+    result.stdout.decode("ascii")  # what it could not encode is replaced
+
+
+def _loaded(pid: int, library: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            return library in maps.read()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to see the imports happen")
+@pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [
+        pytest.param(signal.SIGINT, 130, b"wsfix: error: interrupted\n", id="SIGINT"),
+        pytest.param(signal.SIGTERM, 143, b"wsfix: error: stopped by SIGTERM\n", id="SIGTERM"),
+    ],
+)
+def test_signal_while_the_command_line_loads(folder, signum, code, message):
+    # Sent as soon as pydantic's compiled core is mapped: wsfix is still importing (typer, the
+    # schema, the rules), before `cli.main` runs. One line and 128 + the signal, as later on.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wsfix", "check", "capture.jsonl"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + TIMEOUT
+    while not _loaded(process.pid, "_pydantic_core"):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.0005)
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=TIMEOUT)
+    assert (process.returncode, stderr, stdout) == (code, message, b"")
+    assert not os.path.exists(f"/proc/{process.pid}")
+
+
+MODEL = """
+import sys
+from pydantic import BaseModel, field_validator
+
+class Exiting(BaseModel):
+    type: str
+    timestamp: float
+
+    @field_validator("type")
+    @classmethod
+    def leave(cls, value):
+        if value == "ping":
+            sys.exit(7)
+        return value
+"""
+
+
+def test_model_calling_sys_exit_is_a_failure_of_the_run(folder):
+    (folder / "exiting.py").write_text(MODEL)
+    result = run("check", "capture.jsonl", "--model", "exiting.py:Exiting", "--jobs", "1")
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "sys.exit(7)")
+    result = run("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl", "--model", "exiting.py:Exiting")
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "sys.exit(7)")
+    assert sorted(os.listdir(folder)) == ["capture.jsonl", "exiting.py"]  # no output, no temp file
+
+
+def test_summary_failing_after_the_output_is_in_place_says_so(folder):
+    # The summary goes to standard output after the rename; /dev/full refuses it. Exit 2 must not
+    # read as "nothing written": the message names the output, which is complete.
+    with open("/dev/full", "wb") as full:
+        result = wsfix("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl", stdout=full, cwd=folder)
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr.decode(), "output failed", "fixed.jsonl: written in full")
+    assert (folder / "fixed.jsonl").read_bytes() == REPAIRED
+
+
+# --- item 6: a signal around the rename ----------------------------------------------------------
+
+
+@pytest.fixture
+def sigterm_handled():
+    """SIGTERM handled as `cli.main` has it (a CliRunner run does not go through `main`)."""
+    previous = signal.signal(signal.SIGTERM, cli_module._stop)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+def signal_after_rename(monkeypatch, ending: str, times: int = 1) -> list[str]:
+    """Make the rename onto a name ending in `ending` send SIGTERM to this process just after it."""
+    real_replace = os.replace
+    sent: list[str] = []
+
+    def replace(source, target, *args, **kwargs):
+        real_replace(source, target, *args, **kwargs)
+        if str(target).endswith(ending) and not sent:
+            sent.append(str(target))
+            for _ in range(times):
+                os.kill(os.getpid(), signal.SIGTERM)  # its handler runs before the next line
+
+    monkeypatch.setattr(os, "replace", replace)
+    return sent
+
+
+@pytest.mark.usefixtures("sigterm_handled")
+def test_signal_just_after_the_rename_does_not_report_stopped(folder, monkeypatch):
+    sent = signal_after_rename(monkeypatch, "fixed.jsonl")
+    result = run("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl")
+    assert sent
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"Repaired {ROWS} values")
+    assert snapshot(folder) == {"capture.jsonl": (DATA, 0o640), "fixed.jsonl": (REPAIRED, 0o640)}
+
+
+@pytest.mark.usefixtures("sigterm_handled")
+def test_signal_between_the_backup_and_the_input_renames(folder, monkeypatch):
+    # The backup is in place, the input not yet: the signal waits until both are, so there is no
+    # stray backup (which would make the next run refuse) and the repair is reported done.
+    sent = signal_after_rename(monkeypatch, ".orig")
+    result = run("repair", "capture.jsonl", "--in-place")
+    assert sent
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert snapshot(folder) == {"capture.jsonl": (REPAIRED, 0o640), "capture.jsonl.orig": (DATA, 0o640)}
+    monkeypatch.setattr(os, "replace", os.rename)  # no more signals
+    again = run("repair", "capture.jsonl", "--in-place")
+    assert (again.exit_code, again.stderr) == (0, "")  # nothing left to change, no refusal
+
+
+@pytest.mark.usefixtures("sigterm_handled")
+def test_signal_after_the_first_file_stops_before_the_second(folder, monkeypatch):
+    (folder / "second.jsonl").write_bytes(DATA)
+    os.chmod(folder / "second.jsonl", 0o640)
+    sent = signal_after_rename(monkeypatch, "capture.jsonl")
+    result = run("repair", "capture.jsonl", "second.jsonl", "--in-place", "--backup-suffix", "")
+    assert sent
+    assert (result.exit_code, result.stderr) == (143, "wsfix: error: stopped by SIGTERM\n")
+    assert result.stdout.startswith(f"Repaired {ROWS} values")  # the first file's summary
+    assert snapshot(folder) == {"capture.jsonl": (REPAIRED, 0o640), "second.jsonl": (DATA, 0o640)}
+
+
+@pytest.mark.usefixtures("sigterm_handled")
+def test_second_signal_after_the_rename_stops_at_once(folder, monkeypatch):
+    # One signal waits for the file to be done; a second is obeyed: wsfix can always be stopped.
+    # The output was in place before either, and stays.
+    signal_after_rename(monkeypatch, "fixed.jsonl", times=2)
+    result = run("repair", "--in", "capture.jsonl", "--out", "fixed.jsonl")
+    assert (result.exit_code, result.stderr) == (143, "wsfix: error: stopped by SIGTERM\n")
+    assert snapshot(folder) == {"capture.jsonl": (DATA, 0o640), "fixed.jsonl": (REPAIRED, 0o640)}
+
+
+def _catches(pid: int, signum: int) -> bool:
+    """Whether process `pid` has a handler for `signum` (SigCgt in /proc/PID/status)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    except OSError:
+        pass
+    return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to see the handler installed")
+@pytest.mark.parametrize("delay", [0, 0.1, 0.25])
+def test_exit_code_and_files_agree_whenever_the_signal_comes(tmp_path, delay):
+    # A real SIGTERM at some moment of a repair in place (counted from when wsfix handles it:
+    # before that, Python's start, it dies of it): stopped (143) and nothing changed, or done (0)
+    # with the input repaired and its backup beside it. Never a mix, never a temp file.
+    source = tmp_path / "capture.jsonl"
+    rows = 5_000
+    source.write_bytes(b"".join(LINE % i for i in range(rows)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wsfix", "repair", "capture.jsonl", "--in-place"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + TIMEOUT
+    while not _catches(process.pid, signal.SIGTERM):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.0005)
+    time.sleep(delay)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    names = sorted(os.listdir(tmp_path))
+    if process.returncode == 143:
+        assert stderr == b"wsfix: error: stopped by SIGTERM\n"
+        assert names == ["capture.jsonl"]
+        assert source.read_bytes() == b"".join(LINE % i for i in range(rows))
+    else:
+        assert (process.returncode, stderr) == (0, b"")
+        assert names == ["capture.jsonl", "capture.jsonl.orig"]
+        assert source.read_bytes() == b"".join(FIXED % i for i in range(rows))
 
 
 # --- item 9: HAR files whose text is not all UTF-8 -----------------------------------------------
