@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import signal
 import stat
@@ -219,7 +218,7 @@ def _temp_name(path: str) -> str:
     # Named before it is created (unlike tempfile.mkstemp), so that an interrupt arriving at any
     # moment after its creation still finds it to remove; 64 random bits keep names unique.
     folder, name = os.path.split(path)
-    return os.path.join(folder, f".{name}.{secrets.token_hex(8)}.wsfix-tmp")
+    return os.path.join(folder, f".{name}.{os.urandom(8).hex()}.wsfix-tmp")
 
 
 def _new_mode(path: str, mode_from: str | None) -> int | None:
