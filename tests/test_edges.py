@@ -92,6 +92,16 @@ def test_backup_that_is_the_input_or_no_file_is_refused(folder, make, fragment):
     assert snapshot(folder) == before
 
 
+def test_backup_link_to_the_input_is_no_matter_when_nothing_changes(folder):
+    # No change, no backup: the name it would take is not looked at (a second run is a no-op).
+    (folder / "clean.jsonl").write_bytes(REPAIRED)
+    os.symlink("clean.jsonl", folder / "clean.jsonl.orig")
+    before = snapshot(folder)
+    result = run("repair", "clean.jsonl", "--in-place", "--force")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert snapshot(folder) == before
+
+
 def test_backup_fifo_is_refused_not_opened(folder):
     os.mkfifo(folder / "capture.jsonl.orig")
     result = wsfix("repair", "capture.jsonl", "--in-place", "--force", cwd=folder)

@@ -162,8 +162,6 @@ def atomic_output(
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
         raise OutputError(f"{target}: folder {folder} does not exist")
-    if backup is not None:
-        _refuse_backup(target, backup)
     temp_path = _temp_name(path)
     backup_temp: str | None = None
     backup_made = False
@@ -185,6 +183,8 @@ def atomic_output(
         if mode is not None:
             os.chmod(temp_path, mode)
         if backup is not None:
+            # Only now: a run that changes nothing (discards) makes no backup, and needs no place.
+            _refuse_backup(target, backup)
             backup_temp = _temp_name(backup)  # named first, for the cleanup below
             _copy_to(path, backup_temp, backup)
         with _stops.committing():
