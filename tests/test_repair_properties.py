@@ -512,16 +512,20 @@ def test_atomic_output_keeps_target_when_body_raises(  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o755], ids=oct)
-def test_atomic_output_copies_mode_from_input(tmp_path, mode: int) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("existing", [0o600, None], ids=["target-0600-keeps-its-mode", "new-target"])
+def test_atomic_output_copies_mode_from_input(tmp_path, mode: int, existing) -> None:  # type: ignore[no-untyped-def]
+    # A new output gets the input's mode; one replaced (--force) keeps its own: a private file
+    # stays private.
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"x\n")
     os.chmod(source, mode)
     target = tmp_path / "out.jsonl"
-    target.write_bytes(b"old\n")
-    os.chmod(target, 0o600)
+    if existing is not None:
+        target.write_bytes(b"old\n")
+        os.chmod(target, existing)
     with atomic_output(str(target), mode_from=str(source)) as handle:
         handle.write(b"y\n")
-    assert stat.S_IMODE(os.stat(target).st_mode) == mode
+    assert stat.S_IMODE(os.stat(target).st_mode) == (mode if existing is None else existing)
     assert target.read_bytes() == b"y\n"
 
 

@@ -1,6 +1,39 @@
-"""`python -m wsfix`: the same command line as the `wsfix` script."""
+"""`python -m wsfix` and the `wsfix` script: the command line, with stop signals handled from the
+first moment.
 
-from wsfix.cli import main
+Loading the command line (typer, pydantic, the rules) takes most of a short run. A Ctrl-C or a
+SIGTERM meanwhile ends wsfix as at any other moment: one line on stderr, exit 130 or 143, not a
+traceback or a silent death. Only Python's own start, before this module runs, is not covered.
+Nothing here but that: `wsfix.cli.main` does the rest.
+"""
+
+import contextlib
+import os
+import signal
+import sys
+
+from wsfix.errors import Stopped
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def main() -> None:
+    for name in ("SIGTERM", "SIGHUP"):  # SIGINT is Python's KeyboardInterrupt already
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
+    try:
+        from wsfix.cli import main as run_command_line
+
+        run_command_line()  # exits
+    except (KeyboardInterrupt, Stopped) as stop:
+        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"wsfix: error: {Stopped(signum).message}\n")
+            sys.stderr.flush()
+        os._exit(128 + signum)
+
 
 if __name__ == "__main__":
     main()

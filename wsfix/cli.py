@@ -21,7 +21,7 @@ import typer
 from wsfix import __version__
 from wsfix.capture import STDIN, open_capture
 from wsfix.display import printable
-from wsfix.errors import OutputError, UsageError, WsfixError
+from wsfix.errors import InputError, OutputError, Stopped, UsageError, WsfixError
 from wsfix.problems import Problem
 from wsfix.report import Summary
 from wsfix.reporters import REPORTERS, Reporter
@@ -112,56 +112,63 @@ def _root(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Stopped(BaseException):
-    """Raised by the signal handler, so that a repair removes its temp file on the way out.
-
-    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
 def _stop(signum: int, frame: object) -> None:
-    raise _Stopped(signum)
+    """The handler of SIGTERM and SIGHUP: a Stopped exception, so that a repair removes its temp
+    file on the way out."""
+    raise Stopped(signum)
 
 
 def _guarded(command: F) -> F:
     """Turn the command's return value into the exit code and failures into one line on stderr.
 
-    Tool failures exit 2. Ctrl-C, SIGTERM and SIGHUP exit 128 + the signal's number, after the
-    cleanup (`atomic_output` removes its temp file). A closed standard output (`wsfix check ... |
-    head -1`) ends the run quietly with 141, as SIGPIPE would, but only after that cleanup: the
-    default SIGPIPE action would kill wsfix mid-write and leave a temp file behind.
+    Tool failures exit 2 (and say which outputs were written in full before the failure, if any).
+    Ctrl-C, SIGTERM and SIGHUP exit 128 + the signal's number, after the cleanup (`atomic_output`
+    removes its temp file); a signal that comes once an output is in place waits until that file
+    is done (`stops_deferred`), so a finished repair is never reported stopped. A closed standard
+    output (`wsfix check ... | head -1`) ends the run quietly with 141, as SIGPIPE would, but only
+    after that cleanup: the default SIGPIPE action would kill wsfix mid-write and leave a temp
+    file behind. A `sys.exit` in user code (a model's validator) is a failure of the run, exit 2.
     """
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
-        try:
-            code = command(*args, **kwargs)
-            sys.stdout.flush()  # so that a failure to write the report is caught here
-        except WsfixError as error:
-            _error(str(error))
-            raise typer.Exit(ExitCode.ERROR) from None
-        except BrokenPipeError:
-            _discard_stdout()
-            raise typer.Exit(ExitCode.BROKEN_PIPE) from None
-        except KeyboardInterrupt:
-            _error("interrupted")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except _Stopped as stop:
-            _error(f"stopped by {signal.Signals(stop.signum).name}")
-            raise typer.Exit(ExitCode(128 + stop.signum)) from None
-        except MemoryError:
-            _error("out of memory (is a single record larger than the memory available?)")
-            raise typer.Exit(ExitCode.ERROR) from None
-        except OSError as error:  # writing the report itself failed (a full disk, a closed terminal)
-            _error(f"output failed: {error.strerror or error}")
-            raise typer.Exit(ExitCode.ERROR) from None
+        from wsfix.output import stops_deferred
+
+        with stops_deferred() as written:
+            try:
+                code = command(*args, **kwargs)
+                sys.stdout.flush()  # so that a failure to write the report is caught here
+            except WsfixError as error:
+                _error(str(error) + _written_before(written))
+                raise typer.Exit(ExitCode.ERROR) from None
+            except BrokenPipeError:
+                _discard_stdout()
+                raise typer.Exit(ExitCode.BROKEN_PIPE) from None
+            except KeyboardInterrupt:
+                _error(Stopped(signal.SIGINT).message)
+                raise typer.Exit(ExitCode.INTERRUPTED) from None
+            except Stopped as stop:
+                _error(stop.message)
+                raise typer.Exit(ExitCode(128 + stop.signum)) from None
+            except SystemExit as stop:  # typer's own exits are typer.Exit, not SystemExit
+                _error(f"the model's code called sys.exit({stop.code!r}) while wsfix ran it; the run cannot go on")
+                raise typer.Exit(ExitCode.ERROR) from None
+            except MemoryError:
+                _error("out of memory (is a single record larger than the memory available?)")
+                raise typer.Exit(ExitCode.ERROR) from None
+            except OSError as error:  # writing the report itself failed (a full disk, a closed terminal)
+                _error(f"output failed: {error.strerror or error}" + _written_before(written))
+                raise typer.Exit(ExitCode.ERROR) from None
         raise typer.Exit(int(code))
 
     return run  # type: ignore[return-value]
+
+
+def _written_before(written: list[str]) -> str:
+    # Exit 2 says the failing output was not written; outputs finished before it were, in full.
+    if not written:
+        return ""
+    return f" ({', '.join(written)}: written in full before that)"
 
 
 def _discard_stdout() -> None:
@@ -174,8 +181,11 @@ def _discard_stdout() -> None:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"wsfix: error: {printable(message)}\n")
-    sys.stderr.flush()
+    # An unwritable stderr (closed, /dev/full) must not turn into a traceback or another exit
+    # code: the exit code still says what happened.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"wsfix: error: {printable(message)}\n")
+        sys.stderr.flush()
 
 
 # --- options shared by check and repair ----------------------------------------------------
@@ -896,7 +906,7 @@ def _check_repair_targets(
         from wsfix.output import refuse_same_file, refuse_unwritable, written_through
 
         if source != STDIN:
-            refuse_same_file(source, target)
+            refuse_same_file(source, target, in_place_hint=True)
         if os.path.isdir(target):
             raise OutputError(f"{target}: is a directory")
         refuse_unwritable(target)
@@ -1052,27 +1062,90 @@ _COMMAND_LINE_ERROR: type[Exception] = next(
 
 
 def main() -> None:
-    """Entry point of the `wsfix` script and `python -m wsfix`."""
-    for name in ("SIGTERM", "SIGHUP"):  # SIGHUP: not on Windows
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
-    args = sys.argv[1:]
-    if len(args) <= 1 or "-h" in args or "--help" in args:  # help may be printed
-        # typer 0.17-0.2x escapes help text with rich.markup without importing it.
-        with contextlib.suppress(ImportError):
-            import rich.markup  # noqa: F401
+    """Entry point of the `wsfix` script and `python -m wsfix` (see `wsfix.__main__`, which
+    handles stop signals while this module loads)."""
     try:
-        # Not standalone: click's own report of a bad command line is three lines (usage, a hint,
-        # the error); wsfix says it in one, as it does every other error. The exit code comes back.
-        code = _app_for(args)(standalone_mode=False)
-    except SystemExit as stop:
-        _leave(stop.code)
-    except _COMMAND_LINE_ERROR as error:
-        _leave(_command_line_error(error))
-    except typer.Abort:  # end of input at a prompt (wsfix asks none)
-        _error("aborted")
-        _leave(ExitCode.ERROR)
+        for name in ("SIGTERM", "SIGHUP"):  # SIGHUP: not on Windows
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _stop)
+        _check_standard_streams()
+        args = sys.argv[1:]
+        if len(args) <= 1 or "-h" in args or "--help" in args:  # help may be printed
+            # typer 0.17-0.2x escapes help text with rich.markup without importing it.
+            with contextlib.suppress(ImportError):
+                import rich.markup  # noqa: F401
+        try:
+            # Not standalone: click's own report of a bad command line is three lines (usage, a
+            # hint, the error); wsfix says it in one, as it does every other error. The exit code
+            # comes back.
+            code: int | str | None = _app_for(args)(standalone_mode=False)
+        except SystemExit as stop:
+            code = stop.code
+        except _COMMAND_LINE_ERROR as error:
+            code = _command_line_error(error)
+        except typer.Abort:  # end of input at a prompt (wsfix asks none)
+            _error("aborted")
+            code = ExitCode.ERROR
+    except (KeyboardInterrupt, Stopped) as stop:  # outside a command: parsing, loading, leaving
+        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+        _error(Stopped(signum).message)
+        code = 128 + signum
+    for signum in _STOPS:  # the run is over: what is left is to flush and exit with `code`
+        signal.signal(signum, signal.SIG_IGN)
     _leave(code)
+
+
+_STOPS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _check_standard_streams() -> None:
+    """Make a closed standard stream (`>&-`, `<&-`, `2>&-`) one clear outcome, not a traceback.
+
+    Each closed descriptor is first given /dev/null, so that no file wsfix opens later takes its
+    number (a temp file on descriptor 1 would receive the report). A closed standard output is an
+    error (exit 2: the report has nowhere to go); a closed standard input is one only when `-` is
+    read; a closed standard error just loses the messages (the exit code still tells). A standard
+    output that cannot encode every character (`PYTHONIOENCODING=ascii`) gets `?` for those.
+    """
+    closed = []
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            closed.append(descriptor)
+    for descriptor in closed:
+        plug = os.open(os.devnull, os.O_RDONLY if descriptor == 0 else os.O_WRONLY)
+        if plug != descriptor:
+            os.dup2(plug, descriptor)
+            os.close(plug)
+    if 2 in closed:
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - lives as long as the process
+    if 0 in closed:
+        sys.stdin = _ClosedInput()
+    if 1 in closed:
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - lives as long as the process
+        _error("standard output is closed: the report has nowhere to go")
+        _leave(ExitCode.ERROR)
+    import io
+
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper) and stdout.encoding.lower().replace("-", "").replace("_", "") != "utf8":
+        with contextlib.suppress(ValueError):
+            stdout.reconfigure(errors="replace")
+
+
+class _ClosedInput:
+    """Standard input when wsfix was started without one: reading `-` is a one-line error."""
+
+    @property
+    def buffer(self) -> NoReturn:
+        raise InputError("-: standard input is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+    def read(self, size: int = -1) -> NoReturn:
+        raise InputError("-: standard input is closed")
 
 
 def _command_line_error(error: Any) -> int:

@@ -257,6 +257,10 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
         unit=_parsed(Unit.parse, unit, unit_source) if unit is not None else None,
         window=_parsed(parse_window, window, window_source),
     )
+    if cli.select is not None and not cli.select:
+        # An empty --select would report nothing and exit 0: a CI step given an empty $CODES
+        # would pass whatever the data holds.
+        raise UsageError("--select: no rule codes given (wsfix rule --all lists them)")
     for option, prefixes in (
         ("--select", cli.select),
         ("--extend-select", cli.extend_select),

@@ -32,9 +32,10 @@ _HEX4 = re.compile(rb"[0-9a-fA-F]{4}")
 class StringMap:
     """The decoded contents of one JSON string (`raw`: its bytes between the quotes, as a JSON
     parser accepted them) and the map from decoded offsets to raw offsets. Raises ValueError for a
-    bad escape, and for a lone surrogate (no UTF-8 text holds one)."""
+    bad escape, and for a lone surrogate (no UTF-8 text holds one) unless `errors` is
+    "surrogatepass": then it is decoded to the three bytes that are not UTF-8 it would take."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, errors: str = "strict") -> None:
         pieces: list[bytes] = []
         # (decoded offset, raw offset) just after each escape; between two anchors the bytes are
         # the same on both sides, so offsets move together.
@@ -54,7 +55,7 @@ class StringMap:
             if raw[position] != 0x5C:  # an unescaped quote inside the contents
                 raise ValueError(f"unescaped quote at byte {position}")
             text, position = _escape_at(raw, position)
-            encoded = text.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError (a ValueError)
+            encoded = text.encode("utf-8", errors)  # strict: a lone surrogate raises UnicodeEncodeError
             pieces.append(encoded)
             decoded_length += len(encoded)
             decoded_at.append(decoded_length)

@@ -69,6 +69,10 @@ def _import(module_name: str, spec: str) -> Any:
 
 def _load_file(path: str, spec: str) -> Any:
     if not os.path.isfile(path):
+        if os.path.isdir(path):
+            raise UsageError(f"--model {spec!r}: {path} is a directory, not a Python file")
+        if os.path.exists(path):
+            raise UsageError(f"--model {spec!r}: {path} is not a regular file (a Python file is)")
         raise UsageError(f"--model {spec!r}: no such file {path}")
     module_name = "wsfix_user_model_" + os.path.splitext(os.path.basename(path))[0].replace("-", "_")
     folder = os.path.dirname(os.path.abspath(path))

@@ -2,7 +2,9 @@
 
 `atomic_output` writes a temp file beside the target, fsyncs it and renames it into place, with an
 optional backup; a device, a pipe or the file standard output is open on is written through
-instead. While a failed write is cleaned up, stop signals are held (`signals_held`). No linting,
+instead. While an output is renamed into place or a failed write cleaned up, stop signals are held
+(`signals_held`); the command line can have a stop that comes after a rename wait
+(`stops_deferred`). No linting,
 no printing.
 """
 
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import signal
 import stat
@@ -21,14 +22,16 @@ from typing import Any, BinaryIO
 from wsfix.errors import OutputError
 
 
-def refuse_same_file(source: str, target: str) -> None:
-    """Raise OutputError if `target` is `source` under another name (symlink, hard link)."""
+def refuse_same_file(source: str, target: str, in_place_hint: bool = False) -> None:
+    """Raise OutputError if `target` is `source` under another name (symlink, hard link); with
+    `in_place_hint` (a repair), the message points to --in-place."""
     try:
         same = os.path.samefile(source, target)
     except OSError:
         return  # the target does not exist yet
     if same:
-        raise OutputError(f"{target}: is the input file {source} (use --in-place to repair it in place)")
+        hint = "use --in-place to repair it in place" if in_place_hint else "an output must be another file"
+        raise OutputError(f"{target}: is the input file {source} ({hint})")
 
 
 # Written data stays in memory until the final fsync, which then waits for all of it (0.1-0.15 s
@@ -130,32 +133,38 @@ def atomic_output(
 ) -> Iterator[AtomicFile]:
     """Write `target` all or nothing: a temp file in its folder, fsync, then `os.replace`.
 
-    The new file gets the mode of `mode_from` (the input) when given. With `backup`, the current
-    `target` is first copied there (all or nothing too), just before it is replaced; if it is not
-    replaced after all, that copy is removed again. If the body raises (an interrupt included) or
-    discards, the temp file is removed and `target` is untouched. Raises OutputError for OS
-    failures.
+    A new file gets the mode of `mode_from` (the input) when given; an existing one keeps its own.
+    With `backup`, the current `target` is first copied to a temp file beside `backup`, which is
+    renamed to `backup` together with the target's rename (see `_Stops.committing`); if the target is not
+    replaced after all, there is no backup. `backup` itself is never followed: a symlink there is
+    replaced by the backup, not written through, and a backup that is the target under another
+    name is refused. If the body raises (an interrupt included) or discards, the temp files are
+    removed and `target` is untouched. Raises OutputError for OS failures.
 
-    A symlink is followed: the file it points to is replaced, the link stays. A stream (see
-    `is_stream`: /dev/null, a named pipe, a terminal) is written to directly, as the shell's `>`
-    would: replacing it would put a file where the device was. So is the file this process's
+    A symlink at `target` is followed: the file it points to is replaced, the link stays. A stream
+    (see `is_stream`: /dev/null, a named pipe, a terminal) is written to directly, as the shell's
+    `>` would: replacing it would put a file where the device was. So is the file this process's
     standard output or error is open on (/dev/stdout with `> file`), through that descriptor: its
     offset and append mode are the shell's. There is nothing to write all or nothing then, and
     nothing to back up (an input repaired in place is a regular file: `open_capture` reads no
     other). A block device or a socket is refused (OutputError).
     """
+    if not target:
+        raise OutputError("an empty name is not an output file")
+    _stops.deliver()  # a stop held since the last commit ends the run here, before this output
     descriptor = _stream_descriptor(target)
     if descriptor is not None:
         with _direct_output(target, descriptor) as handle:
             yield handle
         return
     path = os.path.realpath(target)  # through symlinks; a dangling one: the file it names is made
+    if os.path.isdir(path):  # said before a temp file is made beside it
+        raise OutputError(f"{target}: is a directory")
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
         raise OutputError(f"{target}: folder {folder} does not exist")
-    # Named before it is created (unlike tempfile.mkstemp), so that an interrupt arriving at any
-    # moment after its creation still finds it to remove; 64 random bits keep names unique.
-    temp_path = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(8)}.wsfix-tmp")
+    temp_path = _temp_name(path)
+    backup_temp: str | None = None
     backup_made = False
     try:
         try:
@@ -171,26 +180,104 @@ def atomic_output(
         if handle.discarded:
             os.unlink(temp_path)
             return
-        if mode_from is not None:
-            os.chmod(temp_path, stat.S_IMODE(os.stat(mode_from).st_mode))
+        mode = _new_mode(path, mode_from)
+        if mode is not None:
+            os.chmod(temp_path, mode)
         if backup is not None:
-            copy_atomically(path, backup)
-            backup_made = True
-        os.replace(temp_path, path)
-    except BaseException as error:  # an interrupt or a signal too: never leave the temp file
+            # Only now: a run that changes nothing (discards) makes no backup, and needs no place.
+            _refuse_backup(target, backup)
+            backup_temp = _temp_name(backup)  # named first, for the cleanup below
+            _copy_to(path, backup_temp, backup)
+        with _stops.committing():
+            # The two renames, with no stop signal between them: either both happened (the
+            # backup is the original, the target the new file) or neither (see the cleanup).
+            if backup_temp is not None:
+                os.replace(backup_temp, backup)  # type: ignore[arg-type]
+                backup_made = True
+            os.replace(temp_path, path)
+            if _stops.deferring:
+                _stops.committed.append(target)
+    except BaseException as error:  # an interrupt or a signal too: never leave a temp file
         with signals_held():  # a second signal must not stop the cleanup halfway
             # os.replace consumes the temp file: while it exists, `target` is the original, and a
             # backup made here is only a stray copy of it. Once replaced, the backup is the original.
             if backup is not None and backup_made and os.path.lexists(temp_path):
                 with contextlib.suppress(OSError):
                     os.unlink(backup)
-            with contextlib.suppress(OSError):
-                os.unlink(temp_path)
+            for leftover in (temp_path, backup_temp):
+                if leftover is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(leftover)
         # A broken pipe is the reader of standard output (a --diff) going away, not this file.
         if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise OutputError(f"{target}: write failed: {error.strerror or error}") from error
         raise
     _fsync_folder(folder)
+
+
+def _temp_name(path: str) -> str:
+    # Named before it is created (unlike tempfile.mkstemp), so that an interrupt arriving at any
+    # moment after its creation still finds it to remove; 64 random bits keep names unique.
+    folder, name = os.path.split(path)
+    return os.path.join(folder, f".{name}.{os.urandom(8).hex()}.wsfix-tmp")
+
+
+def _new_mode(path: str, mode_from: str | None) -> int | None:
+    """The mode of the file written at `path`: an existing regular file's own (`--force` over an
+    output keeps it: a private file stays private), else `mode_from`'s, else None (the temp
+    file's, as its writer set it). Raises OSError if `mode_from` is gone (the input vanished)."""
+    given = stat.S_IMODE(os.stat(mode_from).st_mode) if mode_from is not None else None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return given
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else given
+
+
+def _refuse_backup(target: str, backup: str) -> None:
+    """Raise OutputError unless `backup` is a name the backup of `target` may take: free, a
+    regular file or a symlink (replaced, never followed), and not `target` under another name."""
+    try:
+        info = os.lstat(backup)
+    except OSError:
+        return  # not there: the backup is made
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{backup}: is a directory, not a place for a backup")
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise OutputError(f"{backup}: is not a regular file, not a place for a backup")
+    try:
+        same = os.path.samefile(target, backup)
+    except OSError:
+        return  # a dangling link: replaced
+    if same:
+        raise OutputError(
+            f"{backup}: is the file to back up under another name (a link to it), not a place for its backup"
+        )
+
+
+def _copy_to(source: str, temp_path: str, name: str) -> None:
+    """Copy `source`, its mode and times, to the new file `temp_path` (to be renamed to `name`),
+    fsynced. Raises OSError; OutputError if `source` cannot be read."""
+    try:
+        original = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise OutputError(f"{source}: cannot read it to back it up: {error.strerror or error}") from error
+    with original:
+        try:
+            descriptor = os.open(temp_path, _TEMP_FLAGS, 0o600)
+        except OSError as error:
+            folder = os.path.dirname(temp_path) or "."
+            raise OutputError(f"{name}: cannot write in {folder}: {error.strerror or error}") from error
+        with os.fdopen(descriptor, "wb") as copy:
+            try:
+                shutil.copyfileobj(original, copy)
+                copy.flush()
+                os.fsync(copy.fileno())
+            except OSError as error:
+                raise OutputError(f"{name}: write failed: {error.strerror or error}") from error
+    os.chmod(temp_path, stat.S_IMODE(os.stat(source).st_mode))
+    with contextlib.suppress(OSError):
+        shutil.copystat(source, temp_path)  # the times; the mode again
 
 
 def is_stream(path: str) -> bool:
@@ -268,8 +355,46 @@ def _direct_output(target: str, descriptor: int) -> Iterator[AtomicFile]:
         raise OutputError(f"{target}: write failed: {error.strerror or error}") from error
 
 
-# What stops a run from outside (see wsfix.cli): held while a failed write is cleaned up.
+# What stops a run from outside (see wsfix.cli): held while an output is committed or cleaned up.
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class _Held:
+    """Stop signals noted instead of acted on, from `hold()` to `release()`.
+
+    Held at Python's level (a handler that only notes the signal), not by masking: the kernel may
+    hand a signal to any thread of the process, and the pool's threads mask nothing. Off the main
+    thread handlers cannot be changed, and nothing is held (a library caller's own business).
+    With `patience` 1, a second signal is not held but acted on at once (see `_Stops`).
+    """
+
+    def __init__(self, patience: int | None = None) -> None:
+        self.noted: list[int] = []
+        self.patience = patience
+        self._previous: dict[int, Any] = {}
+
+    def hold(self) -> None:
+        try:
+            for signum in _STOP_SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._note)
+        except ValueError:  # not the main thread
+            self.release(deliver=False)
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.noted.append(signum)
+        if self.patience is not None and len(self.noted) > self.patience:
+            self.release()  # its own handler raises here, in whatever the main thread was doing
+
+    def release(self, deliver: bool = True) -> None:
+        """Put the handlers back; with `deliver`, hand them the signals noted (they may raise)."""
+        previous, self._previous = self._previous, {}
+        for signum, handler in previous.items():
+            # None: a handler not set from Python (an embedding program's); the default stands in.
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        noted, self.noted = self.noted, []
+        if deliver and previous:
+            for signum in dict.fromkeys(noted):
+                signal.raise_signal(signum)
 
 
 @contextlib.contextmanager
@@ -277,44 +402,75 @@ def signals_held() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then deliver them.
 
     Cleaning up after the first signal takes a few system calls; a second signal's handler raising
-    in the middle of them would leave the temp file. Held at Python's level (a handler that only
-    notes the signal), not by masking: the kernel may hand a signal to any thread of the process,
-    and the pool's threads mask nothing. Off the main thread handlers cannot be changed, and the
-    block just runs (a library caller's own business).
+    in the middle of them would leave the temp file.
     """
-    noted: list[int] = []
-    previous: dict[int, Any] = {}
-
-    def restore() -> None:
-        for signum, handler in previous.items():
-            # None: a handler not set from Python (an embedding program's); the default stands in.
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
-
-    try:
-        for signum in _STOP_SIGNALS:
-            previous[signum] = signal.signal(signum, lambda signum, frame: noted.append(signum))
-    except ValueError:  # not the main thread
-        restore()
-        yield
-        return
+    held = _Held()
+    held.hold()
     try:
         yield
     finally:
-        restore()
-        for signum in dict.fromkeys(noted):  # now to their own handlers, which may raise
-            signal.raise_signal(signum)
+        held.release()
 
 
-def copy_atomically(source: str, target: str) -> None:
-    """Copy `source` to `target` all or nothing, with its mode and times. Raises OutputError."""
+class _Stops:
+    """Stop signals around the commit of an output (the renames that put it in place).
+
+    During the renames stop signals are held: a backup is never made without its target being
+    replaced. Afterwards they are delivered at once, unless the command line asked otherwise
+    (`stops_deferred`): then a stop that comes once an output is in place waits for the next
+    output to start (`deliver`, which ends the run before it) or for the command to end (where it
+    is dropped: the run is done). A file whose output is in place is reported finished, never
+    "stopped"; a second signal while one waits is not held, so wsfix can always be stopped.
+    """
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.after_commit: _Held | None = None
+        self.committed: list[str] = []  # the outputs put in place while deferring, in order
+
+    @contextlib.contextmanager
+    def committing(self) -> Iterator[None]:
+        held = _Held()
+        held.hold()
+        try:
+            yield
+        except BaseException:
+            held.release()
+            raise
+        if not self.deferring or len(held.noted) > 1:  # twice: stop now, the output is in place
+            held.release()
+            return
+        held.patience = 1  # one signal waits; the next acts
+        self.after_commit = held
+
+    def deliver(self) -> None:
+        """Act on a stop held since the last commit (its handler raises here)."""
+        held, self.after_commit = self.after_commit, None
+        if held is not None:
+            held.release()
+
+    def drop(self) -> None:
+        """Forget a stop held since the last commit: the command is done."""
+        held, self.after_commit = self.after_commit, None
+        if held is not None:
+            held.release(deliver=False)
+
+
+_stops = _Stops()
+
+
+@contextlib.contextmanager
+def stops_deferred() -> Iterator[list[str]]:
+    """For the command line: within the block, a stop signal arriving after an output was put in
+    place does not cut that file's run short (see `_Stops`). Yields the list of outputs put in
+    place so far (their names as given), for messages about a failure that comes after them."""
+    _stops.deferring = True
+    _stops.committed = []
     try:
-        original = open(source, "rb")  # noqa: SIM115 - closed below
-    except OSError as error:
-        raise OutputError(f"{source}: cannot read it to back it up: {error.strerror or error}") from error
-    with original, atomic_output(target, mode_from=source) as out:
-        shutil.copyfileobj(original, out.stream)
-    with contextlib.suppress(OSError):
-        shutil.copystat(source, target)
+        yield _stops.committed
+    finally:
+        _stops.deferring = False
+        _stops.drop()
 
 
 def _fsync_folder(folder: str) -> None:

@@ -7,11 +7,16 @@ text that is not JSON are counted, never findings. A repair changes only the byt
 repaired values inside the `data` strings, escaped as the string needs: the rest of the file,
 its formatting included, is copied as is.
 
-A HAR is one JSON document, so it is read whole (unlike line formats, which stream).
+A HAR is one JSON document, so it is read whole (unlike line formats, which stream). A UTF-8
+byte order mark before it is skipped. A message whose text is not UTF-8 (a byte that is not, or
+a lone surrogate escaped in `data`) does not make the file unreadable: if it is JSON but for
+that, it is linted, and reported as invalid JSON (WS001) like such a line; the others are checked
+as usual.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +32,7 @@ from wsfix.segments import Layer, Locator, Record, Segment
 
 _MESSAGES = ("log", "entries", ITEMS, "_webSocketMessages", ITEMS)
 _TEXT_OPCODE = 1
+_BOM = b"\xef\xbb\xbf"
 
 
 class Har(CaptureFormat):
@@ -41,17 +47,15 @@ class Har(CaptureFormat):
             data = stream.read()
         except OSError as error:
             raise InputError(f"{path}: read failed: {error.strerror or error}") from error
-        try:
-            document = from_json(data)
-        except ValueError as error:
-            raise InputError(f"{path}: not a HAR file: not valid JSON ({error})") from None
+        begin = len(_BOM) if data.startswith(_BOM) else 0
+        document = _document(data, begin, path)
         log = document.get("log") if isinstance(document, dict) else None
         entries = log.get("entries") if isinstance(log, dict) else None
         if not isinstance(entries, list):
             raise InputError(f"{path}: not a HAR file: it has no log.entries list")
         locator = Locator(Segment(data, 1, ()))
         records = []
-        for where, start, _ in iter_spans(data, _MESSAGES):
+        for where, start, _ in iter_spans(data, _MESSAGES, begin):
             entry, index = where[2], where[4]
             assert isinstance(entry, int) and isinstance(index, int)
             message = entries[entry]["_webSocketMessages"][index]
@@ -59,6 +63,22 @@ class Har(CaptureFormat):
             label = f"entry {entry + 1}, message {index + 1} ({kind})"
             records.append(_record(data, start, message, label, locator))
         yield Segment(data, 1, tuple(records))
+
+
+def _document(data: bytes, start: int, path: str) -> Any:
+    """The parsed HAR (from byte `start`, after a byte order mark). Raises InputError."""
+    text = data[start:] if start else data
+    try:
+        return from_json(text)
+    except ValueError as error:
+        failure = error
+    try:
+        # A byte that is not UTF-8 or a lone surrogate escape (in a message, most likely) fails
+        # the strict parser; the document's shape is all that is needed here (each message's
+        # text is read from the bytes, below), and Python's parser reads it past them.
+        return json.loads(text.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        raise InputError(f"{path}: not a HAR file: not valid JSON ({failure})") from None
 
 
 def _record(data: bytes, start: int, message: Any, label: str, locator: Locator) -> Record:
@@ -73,9 +93,31 @@ def _record(data: bytes, start: int, message: Any, label: str, locator: Locator)
     if found is None:  # the scanner and the parser disagree: not a message to trust
         return Record(line, None, label=label)
     _, value_start, value_end = found
+    line = locator.line_of(value_start)
     try:
-        string = StringMap(data[value_start + 1 : value_end - 1])
+        # A lone surrogate: decoded to bytes that are not UTF-8, as an invalid byte stays.
+        string = StringMap(data[value_start + 1 : value_end - 1], "surrogatepass")
+    except ValueError:  # a bad escape, which the parsers did not see: not a message to trust
+        return Record(line, None, label=label)
+    try:
         from_json(string.decoded)
     except ValueError:
-        return Record(locator.line_of(value_start), None, label=label)
-    return Record(locator.line_of(value_start), string.decoded, (Layer(value_start + 1, string),), label)
+        if not _json_but_for_encoding(string.decoded):
+            return Record(line, None, label=label)  # text that is not JSON: counted, no finding
+    return Record(line, string.decoded, (Layer(value_start + 1, string),), label)
+
+
+def _json_but_for_encoding(message: bytes) -> bool:
+    """Whether `message` is not UTF-8 but would be JSON with its bad bytes replaced: a JSON
+    message damaged (the linter reports it, WS001), not text of another kind."""
+    try:
+        message.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return False  # UTF-8, and not JSON
+    try:
+        from_json(message.decode("utf-8", "replace").encode())
+    except ValueError:
+        return False
+    return True
