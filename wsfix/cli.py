@@ -604,6 +604,8 @@ def _outputs(values: list[str], given: str | None, output_format: str) -> tuple[
             extension = os.path.splitext(value)[1].lower()
             by_extension = _FORMAT_BY_EXTENSION.get(extension, output_format)
             format_name, path = output_format_name(given) if given is not None else by_extension, value
+        if not value:
+            raise UsageError("--output-file '': an empty name is not an output file")
         if not path:
             raise UsageError(f"--output-file {value}: no path after the format (FORMAT:PATH)")
         path = _stdout_as_dash(path) or path

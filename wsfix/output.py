@@ -430,6 +430,9 @@ class _Stops:
 
     @contextlib.contextmanager
     def committing(self) -> Iterator[None]:
+        # A stop waiting since an earlier output was put in place acts now, before this one is:
+        # held again underneath, its handlers would stay installed for good.
+        self.deliver()
         held = _Held()
         held.hold()
         try:
