@@ -47,6 +47,7 @@ EXPECTED_CATALOG = [
     ("WS003", "blank-line", Severity.WARNING, False),
     ("WS004", "schema-violation", Severity.ERROR, False),
     ("WS005", "unreadable-input", Severity.ERROR, False),
+    ("WS006", "record-too-large", Severity.ERROR, False),
     ("WS101", "timestamp-iso-string", Severity.ERROR, True),
     ("WS102", "timestamp-naive-iso", Severity.ERROR, True),
     ("WS103", "timestamp-numeric-string", Severity.WARNING, True),

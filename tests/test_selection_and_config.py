@@ -65,7 +65,7 @@ def write_config(folder: Path, body: str, name: str = "pyproject.toml") -> Path:
         pytest.param([RuleSelection(select=("WS102",), ignore=("WS102",))], [], id="ignore-wins-a-tie"),
         pytest.param(
             [RuleSelection(ignore=("WS1",)), RuleSelection(extend_select=("WS102",))],
-            ["WS001", "WS002", "WS003", "WS004", "WS005", "WS102"],
+            ["WS001", "WS002", "WS003", "WS004", "WS005", "WS006", "WS102"],
             id="later-layer-extends",
         ),
         pytest.param(

@@ -302,8 +302,9 @@ JobsOption = Annotated[
         metavar="N",
         min=1,
         show_default=False,
-        help="Processes to lint a JSON Lines file with [default: every CPU for a file over 16 MB, "
-        "else 1]; standard input, gzip'd captures and other formats take one.",
+        help="Processes to lint a file of lines with (JSON Lines, prefixed log lines, envelopes) [default: every "
+        "CPU for a file over 16 MB, else 1], at most one per CPU; standard input, gzip'd captures and HAR files "
+        "take one.",
     ),
 ]
 NoProgressOption = Annotated[
@@ -311,6 +312,16 @@ NoProgressOption = Annotated[
     typer.Option(
         "--no-progress",
         help="No progress bar (otherwise shown on standard error, when it is a terminal, for files over 8 MB).",
+    ),
+]
+MaxRecordMemoryOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--max-record-memory",
+        metavar="SIZE",
+        show_default=False,
+        help="A record that would take more memory parsed (its size, and 64 bytes per value it holds) is "
+        "reported (WS006) and copied unchanged, not parsed [default: 256M; K, M, G].",
     ),
 ]
 IsolatedOption = Annotated[
@@ -351,6 +362,7 @@ class SharedOptions(NamedTuple):
     message_path: MessagePathOption = None
     jobs: JobsOption = None
     no_progress: NoProgressOption = False
+    max_record_memory: MaxRecordMemoryOption = None
     isolated: IsolatedOption = False
     quiet: QuietOption = False
     verbose: VerboseOption = False
@@ -417,6 +429,7 @@ def _load(shared: SharedOptions, **given: Any) -> Any:
         timestamp_pattern=shared.timestamp_pattern,
         capture_format=shared.capture_format,
         message_path=shared.message_path,
+        max_record_memory=shared.max_record_memory,
         **given,
     )
     loaded = load(command_line, config_path=shared.config, start=None if shared.isolated else os.getcwd())

@@ -16,6 +16,7 @@ from wsfix.errors import UsageError
 from wsfix.models import build_schema
 from wsfix.paths import Path, has_wildcard, parse_path
 from wsfix.settings import (
+    DEFAULT_MAX_RECORD_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_OUTPUT_FORMAT,
     RuleSelection,
@@ -55,6 +56,7 @@ class CommandLine(NamedTuple):
     capture_format: str | None = None
     message_path: str | None = None
     fail_on: str | None = None
+    max_record_memory: str | None = None
 
 
 class Loaded(NamedTuple):
@@ -116,6 +118,26 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """`8M`, `512K`, `1G` or a number of bytes (binary units). Raises ValueError."""
+    cleaned = text.strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (cleaned[:-1], cleaned[-1]) if cleaned[-1:] in ("K", "M", "G") else (cleaned, "")
+    if not number.isdigit() or int(number) == 0:
+        raise ValueError(f"expected a size such as 8M, 512K or 1G, got {text!r}")
+    return int(number) * _SIZE_UNITS[unit]
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str):
+        return parse_size(value)
+    raise ValueError(f"expected a size such as 8M, 512K or 1G, got {_toml_repr(value)}")
+
+
 def _max_rows(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"expected a whole number of rows, 0 or more, got {_toml_repr(value)}")
@@ -141,6 +163,7 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "include": _strings,
     "exclude": _strings,
     "fail-on": _text(_fail_on),
+    "max-record-memory": _size,
 }
 KEYS = tuple(_KEYS)
 
@@ -251,6 +274,8 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
     fail_on, fail_on_source = pick(cli.fail_on, "fail-on", "warning")
     _parsed(_fail_on, fail_on, fail_on_source)
     max_rows, _ = pick(cli.max_rows, "max-rows", DEFAULT_MAX_ROWS)
+    record_memory, record_memory_source = pick(cli.max_record_memory, "max-record-memory", DEFAULT_MAX_RECORD_MEMORY)
+    max_record_memory = _parsed(_size, record_memory, record_memory_source)
 
     policy = Policy(
         naive_zone=_parsed(parse_naive_zone, naive_tz, naive_tz_source),
@@ -311,6 +336,7 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
         output_format=output_format_name(output_format),
         capture_format=capture_format,
         message_path=envelope,
+        max_record_memory=max_record_memory,
     )
     return Loaded(
         settings,

@@ -21,6 +21,7 @@ value). No I/O; no importing of user code (see `models.py`).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import types
 import typing
@@ -85,8 +86,9 @@ class TimestampField:
     annotation: Any = field(default=Any, compare=False)  # as the model declares it
     found_by: str = "declared"  # why it is a timestamp field, for `wsfix schema`
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
+        # Asked for every finding: worked out once (a frozen dataclass still has a __dict__).
         return format_path(self.path)
 
     @property

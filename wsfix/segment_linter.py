@@ -62,7 +62,7 @@ class SegmentLinter:
     """Lints segments under one set of settings; lives in each worker (and in the parent)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.linter = Linter(settings.schema, settings.policy)
+        self.linter = Linter(settings.schema, settings.policy, settings.max_record_memory)
         self.selects = settings.selects
         self.selects_all = all(settings.selects(rule.code) for rule in RULES)
 

@@ -21,6 +21,10 @@ DEFAULT_MAX_ROWS = 50
 DEFAULT_OUTPUT_FORMAT = "full"
 
 
+# What one record may take in memory once parsed, as `linter.record_memory` estimates it.
+DEFAULT_MAX_RECORD_MEMORY = 256 << 20
+
+
 class Settings(NamedTuple):
     policy: Policy = DEFAULT_POLICY
     schema: Schema = DEFAULT_SCHEMA
@@ -30,6 +34,7 @@ class Settings(NamedTuple):
     output_format: str = DEFAULT_OUTPUT_FORMAT
     capture_format: str = "auto"  # a name in wsfix.formats.FORMATS, or auto
     message_path: Path = ()  # where the message sits in each record; () for the record itself
+    max_record_memory: int = DEFAULT_MAX_RECORD_MEMORY  # a record estimated larger is reported, not parsed (WS006)
 
     def selects(self, code: str) -> bool:
         """Whether findings of `code` count: the longest matching prefix of select/ignore decides,

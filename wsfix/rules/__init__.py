@@ -25,6 +25,7 @@ from wsfix.rules import (
     datetime_rejected,
     invalid_json,
     not_an_object,
+    record_too_large,
     schema_violation,
     timestamp_date_string,
     timestamp_epoch_unit,
@@ -44,6 +45,7 @@ from wsfix.timestamps import Form, Policy, Reading
 __all__ = [
     "BY_CODE",
     "RECORD_RULES",
+    "RECORD_TOO_LARGE",
     "RULES",
     "TIMESTAMP_RULES",
     "UNREADABLE_INPUT",
@@ -56,6 +58,7 @@ __all__ = [
     "noted",
     "record_problem",
     "rule_for",
+    "too_large",
 ]
 
 RULES: tuple[Rule, ...] = (
@@ -64,6 +67,7 @@ RULES: tuple[Rule, ...] = (
     blank_line.RULE,
     schema_violation.RULE,
     unreadable_input.RULE,
+    record_too_large.RULE,
     timestamp_iso_string.RULE,
     timestamp_naive_iso.RULE,
     timestamp_numeric_string.RULE,
@@ -83,7 +87,12 @@ TIMESTAMP_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.claims 
 
 # Found for a path as a whole by the command line, never by linting a record.
 UNREADABLE_INPUT = unreadable_input.RULE.code
-RECORD_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.code != UNREADABLE_INPUT)
+# Found only over a limit the examples do not reach (tests run its example with a small one).
+RECORD_TOO_LARGE = record_too_large.RULE.code
+RECORD_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.code not in (UNREADABLE_INPUT, RECORD_TOO_LARGE))
+
+too_large: Callable[[int, int, int, int, int, str], Problem] = record_too_large.check
+"""The problem of a record over the size limit, which is not parsed."""
 
 
 _CLAIMED: dict[tuple[object, object, bool], Rule | None] = {}
