@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 from tests import sample_models
 from tests.conftest import lint_bytes
 from wsfix.errors import UsageError
-from wsfix.fields import DATETIME, SECONDS, FieldSpec, Target, discover_fields
+from wsfix.fields import DATETIME, SECONDS, FieldSpec, Target, discover_fields, name_words
 from wsfix.models import build_schema, load_model
 from wsfix.paths import ITEMS, MEMBERS, format_path, matches, parse_path
 from wsfix.schema import SCHEMAS, Schema
@@ -171,6 +171,93 @@ def test_root_model_arrays_are_linted():
     data = b'[{"price":"1","time":1757350201.5},{"price":"2","time":"2025-09-08T16:50:01Z"}]\n'
     assert [(p.code, p.json_path, p.column) for p in lint_bytes(data, schema=schema)] == [
         ("WS101", "[1].time", data.index(b'"2025') + 1)
+    ]
+
+
+# --- names by their words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        pytest.param("created_at", ("created", "at"), id="snake"),
+        pytest.param("createdAt", ("created", "at"), id="camel"),
+        pytest.param("CreatedAt", ("created", "at"), id="pascal"),
+        pytest.param("created-at", ("created", "at"), id="kebab"),
+        pytest.param("CREATED_AT", ("created", "at"), id="upper-snake"),
+        pytest.param("last_pin_timestamp", ("last", "pin", "timestamp"), id="three-words"),
+        pytest.param("serverTimestamp", ("server", "timestamp"), id="camel-timestamp"),
+        pytest.param("HTTPTimestamp", ("http", "timestamp"), id="acronym-first"),
+        pytest.param("sentAtUTC", ("sent", "at", "utc"), id="acronym-last"),
+        pytest.param("ts2", ("ts", "2"), id="digits"),
+        pytest.param("__ts__", ("ts",), id="underscores-around"),
+        pytest.param("E", ("e",), id="one-letter"),
+    ],
+)
+def test_name_words(name, words):
+    assert name_words(name) == words
+
+
+class JsStyle(BaseModel):
+    createdAt: float
+    eventTime: Optional[float] = None
+    sentAt: Optional[int] = None
+    serverTimestamp: float = 0.0
+    edited_timestamp: Optional[float] = None
+    last_pin_timestamp: Optional[float] = None
+    ts: float = 0.0
+    # numbers whose names only contain a time word, or are not times at all
+    timeout: float = 0.0
+    timeZone: int = 0
+    lifetime: float = 0.0
+    attempts: int = 0
+    stats: float = 0.0
+    at: float = 0.0
+    time_ms_total: float = 0.0
+
+
+def test_default_pattern_finds_js_style_and_discord_names():
+    assert [name for name, *_ in fields_of(JsStyle)] == [
+        "createdAt",
+        "eventTime",
+        "sentAt",
+        "serverTimestamp",
+        "edited_timestamp",
+        "last_pin_timestamp",
+        "ts",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "found"),
+    [
+        pytest.param("sent_at", ["sentAt"], id="words-form-matches-camel"),
+        pytest.param("sentAt", ["sentAt"], id="as-written-still-matches"),
+        pytest.param("server_.*|.*_pin_.*", ["serverTimestamp", "last_pin_timestamp"], id="words-inside"),
+        pytest.param("time.*", ["timeout", "timeZone", "time_ms_total"], id="prefix"),
+        pytest.param("[A-Z].*", [], id="as-written-case-matters"),
+    ],
+)
+def test_timestamp_pattern_matches_a_name_as_written_or_by_its_words(pattern, found):
+    assert [name for name, *_ in fields_of(JsStyle, pattern=pattern)] == found
+
+
+class Binance(BaseModel):
+    e: str
+    E: int
+    T: int
+
+
+def test_a_pattern_written_for_names_as_written_keeps_matching():
+    assert [name for name, *_ in fields_of(Binance, pattern="E|T")] == ["E", "T"]
+
+
+def test_js_style_names_are_linted():
+    schema = Schema("js", JsStyle, discover_fields(JsStyle))
+    data = b'{"createdAt":1757350201447,"serverTimestamp":"2025-09-08T16:50:01Z","last_pin_timestamp":1757350201.5}\n'
+    assert [(p.code, p.json_path, p.fix.replacement if p.fix else None) for p in lint_bytes(data, schema=schema)] == [
+        ("WS104", "createdAt", "1757350201.447"),
+        ("WS101", "serverTimestamp", "1757350201.0"),
     ]
 
 

@@ -237,7 +237,8 @@ TimestampPatternOption = Annotated[
     typer.Option(
         "--timestamp-pattern",
         metavar="REGEX",
-        help="Names of number fields that hold times (default: timestamp|ts|time|.+_at|.+_time|.+_ts).",
+        help="Names of number fields that hold times: matches the whole name as written or its words joined by _"
+        " in lower case (createdAt is created_at; default: (.+_)?(timestamp|time|ts)|.+_at).",
     ),
 ]
 FormatOption = Annotated[

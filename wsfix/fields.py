@@ -3,9 +3,12 @@
 `discover_fields` walks a model through nested models, lists, tuples, dicts and unions (not sets,
 whose items cannot be traced back to their bytes), and keeps:
 
-* `float` and `int` fields (optional or not) whose name looks like a time (`NAME_PATTERN`:
-  `timestamp`, `ts`, `time`, `*_at`, `*_time`, `*_ts`; a field matches by its Python name or its
-  JSON key): the target is epoch seconds, a float for `float` fields, an integer for `int` ones;
+* `float` and `int` fields (optional or not) whose name looks like a time: the target is epoch
+  seconds, a float for `float` fields, an integer for `int` ones. A name is read as its words
+  (`name_words`: snake_case, camelCase, PascalCase, kebab-case alike), so `createdAt`,
+  `serverTimestamp` and `edited_timestamp` are all found; the pattern (`NAME_PATTERN`, or
+  `--timestamp-pattern`) must match the whole name as written or its words in lower case joined
+  by `_` (`createdAt` is `created_at`). Either the Python name or the JSON key may match;
 * `datetime` fields (also pydantic's `AwareDatetime`, `PastDatetime`, `FutureDatetime`), whatever
   their name: the target is an RFC 3339 date-time in UTC (`...Z`);
 * fields declared with a `FieldSpec` (`--timestamp-field data.trades[*].time:ms`): any path the
@@ -33,7 +36,24 @@ from pydantic import BaseModel, RootModel
 from wsfix.paths import ITEMS, MEMBERS, Path, format_path, parse_path
 from wsfix.timestamps import Reading, Unit, render, render_count, render_rfc3339
 
-NAME_PATTERN = r"timestamp|ts|time|.+_at|.+_time|.+_ts"
+# Matched against a name's words joined by `_` (and the name as written): a last word `timestamp`,
+# `time` or `ts`, or `at` after another word (`created_at`, `createdAt`, `sent-at`).
+NAME_PATTERN = r"(.+_)?(timestamp|time|ts)|.+_at"
+
+# A word: an upper-case run not followed by lower case (`HTTP` in `HTTPDate`), a capitalised or
+# lower-case run, or digits. `_`, `-`, `.`, spaces and the like only separate words.
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a field name in lower case: `serverTimestamp`, `server_timestamp`,
+    `ServerTimestamp` and `server-timestamp` are all `("server", "timestamp")`."""
+    return tuple(word.lower() for word in _WORD.findall(name))
+
+
+def name_matches(pattern: re.Pattern[str], name: str) -> bool:
+    """Whether `pattern` matches all of `name` as written or all of its words joined by `_`."""
+    return pattern.fullmatch(name) is not None or pattern.fullmatch("_".join(name_words(name))) is not None
 
 
 class Target(NamedTuple):
@@ -130,7 +150,7 @@ def discover_fields(
     for leaf in _leaves(model):
         if leaf.kind == "datetime":
             by = "type datetime"
-        elif leaf.kind in ("float", "int") and any(names.fullmatch(name) for name in leaf.names):
+        elif leaf.kind in ("float", "int") and any(name_matches(names, name) for name in leaf.names):
             by = "name"
         else:
             continue
