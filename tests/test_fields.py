@@ -4,8 +4,9 @@ command line (`--model`, `wsfix schema`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import pytest
 from hypothesis import given
@@ -37,6 +38,9 @@ MODELS = Path(__file__).parent / "sample_models.py"
         pytest.param('payload["odd.key"]', ("payload", "odd.key"), id="quoted-key"),
         pytest.param("a[3].b", ("a", 3, "b"), id="index"),
         pytest.param("BTC-USD.t", ("BTC-USD", "t"), id="hyphen"),
+        pytest.param("trades[*][0]", ("trades", ITEMS, 0), id="position-of-every-item"),
+        pytest.param("trades[0][0]", ("trades", 0, 0), id="position-of-one-item"),
+        pytest.param("[*][0]", (ITEMS, 0), id="top-level-positions"),
     ],
 )
 def test_parse_path(text, steps):
@@ -139,7 +143,7 @@ def test_pattern_and_declared_paths_into_untyped_parts():
         pytest.param("nope", "nope: the model has no nope", id="missing"),
         pytest.param("created:ms", "is a datetime field: it takes RFC 3339 text, not a unit", id="unit-on-datetime"),
         pytest.param("name_time", "is str, not a number or a datetime", id="string-field"),
-        pytest.param("series[3]", "name every list item with [*]", id="index"),
+        pytest.param("count[0]", "count[0]: count has no [0]", id="index-into-a-number"),
         pytest.param("E:hours", "unknown unit", id="bad-unit"),
     ],
 )
@@ -261,6 +265,121 @@ def test_js_style_names_are_linted():
     ]
 
 
+# --- positions in arrays: index steps and fixed tuples ------------------------------------------
+
+
+class Fill(NamedTuple):
+    time: float
+    side: str
+    price: str
+
+
+class Feed(BaseModel):
+    trades: list[tuple[float, str, int, int]]  # [ns, side, price, qty], as exchange feeds send them
+    fills: list[Fill] = []
+    window: Optional[tuple[dt.datetime, dt.datetime]] = None
+    series: tuple[float, ...] = ()
+
+
+def test_fixed_tuple_positions_are_found_by_type_and_namedtuple_name():
+    assert fields_of(Feed) == [
+        ("fills[*][0]", SECONDS, True, False, "name"),  # Fill.time
+        ("window[0]", DATETIME, True, False, "type datetime"),
+        ("window[1]", DATETIME, True, False, "type datetime"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param("trades[*][0]", ("trades[*][0]", SECONDS, True, False, "--timestamp-field"), id="every-item"),
+        pytest.param(
+            "trades[*][0]:ns",
+            ("trades[*][0]", Target(Unit.NS, integer=True), True, False, "--timestamp-field"),
+            id="ns",
+        ),
+        pytest.param("trades[0][0]", ("trades[0][0]", SECONDS, True, False, "--timestamp-field"), id="one-item"),
+        pytest.param(
+            "trades[*][3]", ("trades[*][3]", Target(Unit.S, integer=True), True, False, "--timestamp-field"), id="int"
+        ),
+        pytest.param("series[3]", ("series[3]", SECONDS, False, False, "--timestamp-field"), id="variadic-tuple"),
+    ],
+)
+def test_declared_index_steps_take_the_type_of_that_position(declared, expected):
+    assert expected in fields_of(Feed, declared)
+
+
+@pytest.mark.parametrize(
+    ("declared", "fragment"),
+    [
+        pytest.param("trades[*][1]", "trades[*][1] is str, not a number or a datetime", id="a-string-position"),
+        pytest.param("trades[*][4]", "trades[*] has no [4] (it is tuple[float, str, int, int])", id="past-the-end"),
+        pytest.param("trades[*].time", "trades[*] has no time", id="a-key-into-a-tuple"),
+    ],
+)
+def test_declared_positions_the_model_does_not_have_are_refused(declared, fragment):
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        fields_of(Feed, declared)
+
+
+FEED_LINE = (
+    b'{"trades":[[1757350201447,"buy",1,2],["2025-09-08T16:50:01Z","sell",3,4]],'
+    b'"fills":[["2025-09-08T16:50:01Z","buy","1"],[1757350201.5,"sell","2"]]}\n'
+)
+FIRST_TRADE = FEED_LINE.index(b"1757350201447")  # byte offsets of the values reported
+SECOND_TRADE = FEED_LINE.index(b'"2025')
+FIRST_FILL = FEED_LINE.index(b'"2025', FEED_LINE.index(b'"fills"'))
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param(
+            "trades[*][0]",
+            [
+                ("WS104", "trades[0][0]", FIRST_TRADE, "1757350201.447"),
+                ("WS101", "trades[1][0]", SECOND_TRADE, "1757350201.0"),
+                ("WS101", "fills[0][0]", FIRST_FILL, "1757350201.0"),
+            ],
+            id="every-item",
+        ),
+        pytest.param(
+            "trades[0][0]",
+            [
+                ("WS104", "trades[0][0]", FIRST_TRADE, "1757350201.447"),
+                ("WS004", "trades[1][0]", SECOND_TRADE, None),  # not declared: the model rejects it
+                ("WS101", "fills[0][0]", FIRST_FILL, "1757350201.0"),
+            ],
+            id="one-item",
+        ),
+    ],
+)
+def test_positions_in_arrays_are_linted_and_repaired(declared, expected):
+    schema = Schema("feed", Feed, discover_fields(Feed, declared=[FieldSpec.parse(declared)]))
+    found = lint_bytes(FEED_LINE, schema=schema)
+    assert [(p.code, p.json_path, p.fix.replacement if p.fix else None) for p in found] == [
+        (code, where, fix) for code, where, _, fix in expected
+    ]
+    assert [p.column for p in found] == [start + 1 for _, _, start, _ in expected]
+
+
+def test_a_declared_position_on_the_command_line(cli, capture_file, tmp_path):
+    models = tmp_path / "feed.py"
+    models.write_text(
+        "from typing import NamedTuple\n"
+        "from pydantic import BaseModel\n"
+        "class Fill(NamedTuple):\n    time: float\n    side: str\n    price: str\n"
+        "class Feed(BaseModel):\n    trades: list[tuple[float, str, int, int]]\n    fills: list[Fill] = []\n"
+    )
+    path = capture_file(FEED_LINE)
+    result = cli("repair", "--in", path, "--model", f"{models}:Feed", "--timestamp-field", "trades[*][0]", "--out", "-")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.encode() == (
+        b'{"trades":[[1757350201.447,"buy",1,2],[1757350201.0,"sell",3,4]],'
+        b'"fills":[[1757350201.0,"buy","1"],[1757350201.5,"sell","2"]]}\n'
+    )
+
+
 # --- loading models ------------------------------------------------------------------------------
 
 
@@ -349,3 +468,19 @@ def test_schema_command_without_fields(cli):
 def test_check_with_a_bad_model_exits_2(cli, capture_file):
     result = cli("check", capture_file(b"{}\n"), "--model", f"{MODELS}:Nope")
     assert result.exit_code == 2 and "has no Nope" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param("trades[*][0]", [("WS104", "trades[1][0]")], id="every-item"),
+        pytest.param("trades[1][0]", [("WS104", "trades[1][0]")], id="that-item"),
+        pytest.param("trades[0][0]", [], id="another-item"),
+    ],
+)
+def test_positions_in_a_record_the_model_accepts_are_read_back(declared, expected):
+    # The model takes 1757350201447 as a float: only reading the validated value back at that
+    # position shows it is milliseconds.
+    schema = Schema("feed", Feed, discover_fields(Feed, declared=[FieldSpec.parse(declared)]))
+    line = b'{"trades":[[1757350201.5,"buy",1,2],[1757350201447,"buy",1,2]]}\n'
+    assert [(p.code, p.json_path) for p in lint_bytes(line, schema=schema)] == expected

@@ -15,6 +15,10 @@ whose items cannot be traced back to their bytes), and keeps:
   model has, also into untyped parts (`dict[str, Any]`, `Any`); a unit other than `s` makes the
   target an integer count of that unit.
 
+A fixed-length tuple (`tuple[float, str, int, int]`, a NamedTuple) is a JSON array whose
+positions are fields of their own, written with index steps (`trades[*][0]`): the model says
+each position's type, and a NamedTuple its name, by which it is found like any field.
+
 A recursive model is walked once, not again inside itself: declare paths into its repetitions.
 A `TimestampField` is a path pattern (with `[*]` and `.*` wildcards) plus its target, whether the
 model requires it, whether it takes null, and its annotation (for pydantic's own verdict on a
@@ -133,10 +137,7 @@ class FieldSpec(NamedTuple):
         if colon and re.fullmatch(r"\s*[a-zA-Zµμ]+\s*", tail):  # a key with a colon is quoted
             unit = Unit.parse(tail)
             text = head
-        path = parse_path(text.strip())
-        if any(isinstance(step, int) for step in path):
-            raise ValueError(f"path {text!r}: name every list item with [*], not one index")
-        return cls(path, unit)
+        return cls(parse_path(text.strip()), unit)
 
 
 def discover_fields(
@@ -216,6 +217,13 @@ def _annotation_leaves(
                     (*seen, member),
                 )
             continue
+        positions = _tuple_positions(member)
+        if positions is not None:
+            # A fixed tuple is a JSON array of that many values: each position is a field of its
+            # own (`trades[*][0]`), named when the tuple is a NamedTuple.
+            for index, (name, item) in enumerate(positions):
+                yield from _annotation_leaves(item, (*path, index), True, (name,) if name else (), seen)
+            continue
         inner = _container_item(member)
         if inner is not None:
             step, item = inner
@@ -237,10 +245,19 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
                     if step in (key, attr):
                         found = (info.annotation, info.is_required(), (attr, key))
                         break
+            elif (positions := _tuple_positions(member)) is not None:
+                if isinstance(step, int) and step < len(positions):  # a fixed tuple has every position
+                    name, item = positions[step]
+                    found = (item, True, (name,) if name else ())
             else:
                 inner = _container_item(member)
-                if inner is not None and (inner[0] is step or (inner[0] is MEMBERS and isinstance(step, str))):
-                    # every element, or every member, is there; one named key of a dict need not be
+                if inner is not None and (
+                    inner[0] is step
+                    or (inner[0] is MEMBERS and isinstance(step, str))
+                    or (inner[0] is ITEMS and isinstance(step, int))
+                ):
+                    # every element, or every member, is there; one key of a dict or one index of
+                    # a list need not be
                     found = (inner[1], step is inner[0], names)
             if found is not None:
                 break
@@ -319,6 +336,19 @@ def _union_members(annotation: Any, _roots: tuple[type, ...] = ()) -> tuple[list
 # Not sets: a set keeps no order, so its items cannot be traced back to their bytes.
 _SEQUENCES = (list, Sequence, typing.Sequence)
 _MAPPINGS = (dict, Mapping, typing.Mapping)
+
+
+def _tuple_positions(annotation: Any) -> list[tuple[str | None, Any]] | None:
+    """(name or None, type) of each position of a fixed-length tuple (`tuple[float, str]`, a
+    NamedTuple), or None for any other annotation (`tuple[float, ...]` is a sequence)."""
+    if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
+        hints = typing.get_type_hints(annotation, include_extras=True)
+        return [(name, hints.get(name, Any)) for name in annotation._fields]
+    if typing.get_origin(annotation) is tuple:
+        args = typing.get_args(annotation)
+        if args and not (len(args) == 2 and args[1] is Ellipsis) and args != ((),):
+            return [(None, arg) for arg in args]
+    return None
 
 
 def _container_item(annotation: Any) -> tuple[Any, Any] | None:
