@@ -484,3 +484,16 @@ def test_positions_in_a_record_the_model_accepts_are_read_back(declared, expecte
     schema = Schema("feed", Feed, discover_fields(Feed, declared=[FieldSpec.parse(declared)]))
     line = b'{"trades":[[1757350201.5,"buy",1,2],[1757350201447,"buy",1,2]]}\n'
     assert [(p.code, p.json_path) for p in lint_bytes(line, schema=schema)] == expected
+
+
+class Node(NamedTuple):
+    time: float
+    child: Optional[Node] = None
+
+
+class Tree(BaseModel):
+    root: Node
+
+
+def test_a_recursive_namedtuple_is_walked_once():
+    assert fields_of(Tree) == [("root[0]", SECONDS, True, False, "name")]

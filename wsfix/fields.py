@@ -220,9 +220,12 @@ def _annotation_leaves(
         positions = _tuple_positions(member)
         if positions is not None:
             # A fixed tuple is a JSON array of that many values: each position is a field of its
-            # own (`trades[*][0]`), named when the tuple is a NamedTuple.
+            # own (`trades[*][0]`), named when the tuple is a NamedTuple (which may be recursive).
+            if member in seen:
+                continue
+            inside = (*seen, member) if isinstance(member, type) else seen
             for index, (name, item) in enumerate(positions):
-                yield from _annotation_leaves(item, (*path, index), True, (name,) if name else (), seen)
+                yield from _annotation_leaves(item, (*path, index), True, (name,) if name else (), inside)
             continue
         inner = _container_item(member)
         if inner is not None:
@@ -342,7 +345,10 @@ def _tuple_positions(annotation: Any) -> list[tuple[str | None, Any]] | None:
     """(name or None, type) of each position of a fixed-length tuple (`tuple[float, str]`, a
     NamedTuple), or None for any other annotation (`tuple[float, ...]` is a sequence)."""
     if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
-        hints = typing.get_type_hints(annotation, include_extras=True)
+        try:
+            hints = typing.get_type_hints(annotation, include_extras=True)
+        except (NameError, TypeError, AttributeError):  # a name its module cannot resolve: untyped
+            hints = {}
         return [(name, hints.get(name, Any)) for name in annotation._fields]
     if typing.get_origin(annotation) is tuple:
         args = typing.get_args(annotation)
