@@ -30,8 +30,6 @@ from wsfix.timestamps import DEFAULT_POLICY, UTC_ZONE, Policy, Unit, inferred_ra
 
 __all__ = ["EpochSeconds", "epoch_seconds_type"]
 
-# Where a date-time's fixed characters sit (positions 4, 7, 10, 13, 16: `value[4:17:3]`).
-_SHAPES = frozenset(("--T::", "--t::", "-- ::"))
 # Integers beyond 2**53 are not all floats: the shortcut leaves them to the core's rounding.
 _EXACT_INT: int = 2**53
 
@@ -75,14 +73,15 @@ def epoch_seconds_type(policy: Policy = DEFAULT_POLICY) -> Any:
         elif kind is int:
             if int_low <= value < int_high:
                 return float(value)
-        elif kind is str and 19 <= len(value) <= 32 and value[4:17:3] in _SHAPES:
+        elif kind is str and 18 < (size := len(value)) < 33 and value[13] == ":" and value[16] == ":":
             # RFC 3339 as `datetime.fromisoformat` reads it exactly as the core does. It checks the
-            # digits, the date and the ranges; the shape and sizes checked here keep out what it
-            # reads otherwise: more than 6 fraction digits (it cuts them off), a `.` without
-            # digits, an offset minute of 60 (it carries it), a separator other than T, t or
-            # space (it takes any). An aware datetime's `timestamp()` is its microseconds since
-            # the epoch over 10**6, an int / int division: the core's correctly rounded float.
-            size = len(value)
+            # digits, the date and the ranges; the checks here keep out what it reads otherwise:
+            # more than 6 fraction digits (it cuts them off; the colons at 13 and 16 pin the
+            # extended format, so the size bounds the digits), a `.` without digits, an offset
+            # minute of 60 (it carries it), a separator other than T, t or space (it takes any).
+            # An aware datetime's `timestamp()` is its microseconds since the epoch over 10**6,
+            # an int / int division: the core's correctly rounded float. Every check is a Python
+            # operation on the hot path: none is there that fromisoformat makes needless.
             text: str = value
             if text[-1] == "Z":  # 20: no fraction; 22-27: 1 to 6 digits
                 usable = size == 20 or (21 < size < 28 and text[19] in ".,")
@@ -91,7 +90,7 @@ def epoch_seconds_type(policy: Policy = DEFAULT_POLICY) -> Any:
             else:  # no offset: 19, or 21-26
                 usable = naive_utc and (size == 19 or (20 < size < 27 and text[19] in ".,"))
                 text += "Z"
-            if usable:
+            if usable and text[10] in "Tt ":
                 try:
                     seconds: float = fromisoformat(text).timestamp()
                 except ValueError:
