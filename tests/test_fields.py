@@ -4,8 +4,9 @@ command line (`--model`, `wsfix schema`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import pytest
 from hypothesis import given
@@ -15,7 +16,7 @@ from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 from tests import sample_models
 from tests.conftest import lint_bytes
 from wsfix.errors import UsageError
-from wsfix.fields import DATETIME, SECONDS, FieldSpec, Target, discover_fields
+from wsfix.fields import DATETIME, SECONDS, FieldSpec, Target, discover_fields, name_words
 from wsfix.models import build_schema, load_model
 from wsfix.paths import ITEMS, MEMBERS, format_path, matches, parse_path
 from wsfix.schema import SCHEMAS, Schema
@@ -37,6 +38,9 @@ MODELS = Path(__file__).parent / "sample_models.py"
         pytest.param('payload["odd.key"]', ("payload", "odd.key"), id="quoted-key"),
         pytest.param("a[3].b", ("a", 3, "b"), id="index"),
         pytest.param("BTC-USD.t", ("BTC-USD", "t"), id="hyphen"),
+        pytest.param("trades[*][0]", ("trades", ITEMS, 0), id="position-of-every-item"),
+        pytest.param("trades[0][0]", ("trades", 0, 0), id="position-of-one-item"),
+        pytest.param("[*][0]", (ITEMS, 0), id="top-level-positions"),
     ],
 )
 def test_parse_path(text, steps):
@@ -139,7 +143,7 @@ def test_pattern_and_declared_paths_into_untyped_parts():
         pytest.param("nope", "nope: the model has no nope", id="missing"),
         pytest.param("created:ms", "is a datetime field: it takes RFC 3339 text, not a unit", id="unit-on-datetime"),
         pytest.param("name_time", "is str, not a number or a datetime", id="string-field"),
-        pytest.param("series[3]", "name every list item with [*]", id="index"),
+        pytest.param("count[0]", "count[0]: count has no [0]", id="index-into-a-number"),
         pytest.param("E:hours", "unknown unit", id="bad-unit"),
     ],
 )
@@ -172,6 +176,208 @@ def test_root_model_arrays_are_linted():
     assert [(p.code, p.json_path, p.column) for p in lint_bytes(data, schema=schema)] == [
         ("WS101", "[1].time", data.index(b'"2025') + 1)
     ]
+
+
+# --- names by their words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        pytest.param("created_at", ("created", "at"), id="snake"),
+        pytest.param("createdAt", ("created", "at"), id="camel"),
+        pytest.param("CreatedAt", ("created", "at"), id="pascal"),
+        pytest.param("created-at", ("created", "at"), id="kebab"),
+        pytest.param("CREATED_AT", ("created", "at"), id="upper-snake"),
+        pytest.param("last_pin_timestamp", ("last", "pin", "timestamp"), id="three-words"),
+        pytest.param("serverTimestamp", ("server", "timestamp"), id="camel-timestamp"),
+        pytest.param("HTTPTimestamp", ("http", "timestamp"), id="acronym-first"),
+        pytest.param("sentAtUTC", ("sent", "at", "utc"), id="acronym-last"),
+        pytest.param("ts2", ("ts", "2"), id="digits"),
+        pytest.param("__ts__", ("ts",), id="underscores-around"),
+        pytest.param("E", ("e",), id="one-letter"),
+    ],
+)
+def test_name_words(name, words):
+    assert name_words(name) == words
+
+
+class JsStyle(BaseModel):
+    createdAt: float
+    eventTime: Optional[float] = None
+    sentAt: Optional[int] = None
+    serverTimestamp: float = 0.0
+    edited_timestamp: Optional[float] = None
+    last_pin_timestamp: Optional[float] = None
+    ts: float = 0.0
+    # numbers whose names only contain a time word, or are not times at all
+    timeout: float = 0.0
+    timeZone: int = 0
+    lifetime: float = 0.0
+    attempts: int = 0
+    stats: float = 0.0
+    at: float = 0.0
+    time_ms_total: float = 0.0
+
+
+def test_default_pattern_finds_js_style_and_discord_names():
+    assert [name for name, *_ in fields_of(JsStyle)] == [
+        "createdAt",
+        "eventTime",
+        "sentAt",
+        "serverTimestamp",
+        "edited_timestamp",
+        "last_pin_timestamp",
+        "ts",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "found"),
+    [
+        pytest.param("sent_at", ["sentAt"], id="words-form-matches-camel"),
+        pytest.param("sentAt", ["sentAt"], id="as-written-still-matches"),
+        pytest.param("server_.*|.*_pin_.*", ["serverTimestamp", "last_pin_timestamp"], id="words-inside"),
+        pytest.param("time.*", ["timeout", "timeZone", "time_ms_total"], id="prefix"),
+        pytest.param("[A-Z].*", [], id="as-written-case-matters"),
+    ],
+)
+def test_timestamp_pattern_matches_a_name_as_written_or_by_its_words(pattern, found):
+    assert [name for name, *_ in fields_of(JsStyle, pattern=pattern)] == found
+
+
+class Binance(BaseModel):
+    e: str
+    E: int
+    T: int
+
+
+def test_a_pattern_written_for_names_as_written_keeps_matching():
+    assert [name for name, *_ in fields_of(Binance, pattern="E|T")] == ["E", "T"]
+
+
+def test_js_style_names_are_linted():
+    schema = Schema("js", JsStyle, discover_fields(JsStyle))
+    data = b'{"createdAt":1757350201447,"serverTimestamp":"2025-09-08T16:50:01Z","last_pin_timestamp":1757350201.5}\n'
+    assert [(p.code, p.json_path, p.fix.replacement if p.fix else None) for p in lint_bytes(data, schema=schema)] == [
+        ("WS104", "createdAt", "1757350201.447"),
+        ("WS101", "serverTimestamp", "1757350201.0"),
+    ]
+
+
+# --- positions in arrays: index steps and fixed tuples ------------------------------------------
+
+
+class Fill(NamedTuple):
+    time: float
+    side: str
+    price: str
+
+
+class Feed(BaseModel):
+    trades: list[tuple[float, str, int, int]]  # [ns, side, price, qty], as exchange feeds send them
+    fills: list[Fill] = []
+    window: Optional[tuple[dt.datetime, dt.datetime]] = None
+    series: tuple[float, ...] = ()
+
+
+def test_fixed_tuple_positions_are_found_by_type_and_namedtuple_name():
+    assert fields_of(Feed) == [
+        ("fills[*][0]", SECONDS, True, False, "name"),  # Fill.time
+        ("window[0]", DATETIME, True, False, "type datetime"),
+        ("window[1]", DATETIME, True, False, "type datetime"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param("trades[*][0]", ("trades[*][0]", SECONDS, True, False, "--timestamp-field"), id="every-item"),
+        pytest.param(
+            "trades[*][0]:ns",
+            ("trades[*][0]", Target(Unit.NS, integer=True), True, False, "--timestamp-field"),
+            id="ns",
+        ),
+        pytest.param("trades[0][0]", ("trades[0][0]", SECONDS, True, False, "--timestamp-field"), id="one-item"),
+        pytest.param(
+            "trades[*][3]", ("trades[*][3]", Target(Unit.S, integer=True), True, False, "--timestamp-field"), id="int"
+        ),
+        pytest.param("series[3]", ("series[3]", SECONDS, False, False, "--timestamp-field"), id="variadic-tuple"),
+    ],
+)
+def test_declared_index_steps_take_the_type_of_that_position(declared, expected):
+    assert expected in fields_of(Feed, declared)
+
+
+@pytest.mark.parametrize(
+    ("declared", "fragment"),
+    [
+        pytest.param("trades[*][1]", "trades[*][1] is str, not a number or a datetime", id="a-string-position"),
+        pytest.param("trades[*][4]", "trades[*] has no [4] (it is tuple[float, str, int, int])", id="past-the-end"),
+        pytest.param("trades[*].time", "trades[*] has no time", id="a-key-into-a-tuple"),
+    ],
+)
+def test_declared_positions_the_model_does_not_have_are_refused(declared, fragment):
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        fields_of(Feed, declared)
+
+
+FEED_LINE = (
+    b'{"trades":[[1757350201447,"buy",1,2],["2025-09-08T16:50:01Z","sell",3,4]],'
+    b'"fills":[["2025-09-08T16:50:01Z","buy","1"],[1757350201.5,"sell","2"]]}\n'
+)
+FIRST_TRADE = FEED_LINE.index(b"1757350201447")  # byte offsets of the values reported
+SECOND_TRADE = FEED_LINE.index(b'"2025')
+FIRST_FILL = FEED_LINE.index(b'"2025', FEED_LINE.index(b'"fills"'))
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param(
+            "trades[*][0]",
+            [
+                ("WS104", "trades[0][0]", FIRST_TRADE, "1757350201.447"),
+                ("WS101", "trades[1][0]", SECOND_TRADE, "1757350201.0"),
+                ("WS101", "fills[0][0]", FIRST_FILL, "1757350201.0"),
+            ],
+            id="every-item",
+        ),
+        pytest.param(
+            "trades[0][0]",
+            [
+                ("WS104", "trades[0][0]", FIRST_TRADE, "1757350201.447"),
+                ("WS004", "trades[1][0]", SECOND_TRADE, None),  # not declared: the model rejects it
+                ("WS101", "fills[0][0]", FIRST_FILL, "1757350201.0"),
+            ],
+            id="one-item",
+        ),
+    ],
+)
+def test_positions_in_arrays_are_linted_and_repaired(declared, expected):
+    schema = Schema("feed", Feed, discover_fields(Feed, declared=[FieldSpec.parse(declared)]))
+    found = lint_bytes(FEED_LINE, schema=schema)
+    assert [(p.code, p.json_path, p.fix.replacement if p.fix else None) for p in found] == [
+        (code, where, fix) for code, where, _, fix in expected
+    ]
+    assert [p.column for p in found] == [start + 1 for _, _, start, _ in expected]
+
+
+def test_a_declared_position_on_the_command_line(cli, capture_file, tmp_path):
+    models = tmp_path / "feed.py"
+    models.write_text(
+        "from typing import NamedTuple\n"
+        "from pydantic import BaseModel\n"
+        "class Fill(NamedTuple):\n    time: float\n    side: str\n    price: str\n"
+        "class Feed(BaseModel):\n    trades: list[tuple[float, str, int, int]]\n    fills: list[Fill] = []\n"
+    )
+    path = capture_file(FEED_LINE)
+    result = cli("repair", "--in", path, "--model", f"{models}:Feed", "--timestamp-field", "trades[*][0]", "--out", "-")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.encode() == (
+        b'{"trades":[[1757350201.447,"buy",1,2],[1757350201.0,"sell",3,4]],'
+        b'"fills":[[1757350201.0,"buy","1"],[1757350201.5,"sell","2"]]}\n'
+    )
 
 
 # --- loading models ------------------------------------------------------------------------------
@@ -262,3 +468,32 @@ def test_schema_command_without_fields(cli):
 def test_check_with_a_bad_model_exits_2(cli, capture_file):
     result = cli("check", capture_file(b"{}\n"), "--model", f"{MODELS}:Nope")
     assert result.exit_code == 2 and "has no Nope" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param("trades[*][0]", [("WS104", "trades[1][0]")], id="every-item"),
+        pytest.param("trades[1][0]", [("WS104", "trades[1][0]")], id="that-item"),
+        pytest.param("trades[0][0]", [], id="another-item"),
+    ],
+)
+def test_positions_in_a_record_the_model_accepts_are_read_back(declared, expected):
+    # The model takes 1757350201447 as a float: only reading the validated value back at that
+    # position shows it is milliseconds.
+    schema = Schema("feed", Feed, discover_fields(Feed, declared=[FieldSpec.parse(declared)]))
+    line = b'{"trades":[[1757350201.5,"buy",1,2],[1757350201447,"buy",1,2]]}\n'
+    assert [(p.code, p.json_path) for p in lint_bytes(line, schema=schema)] == expected
+
+
+class Node(NamedTuple):
+    time: float
+    child: Optional[Node] = None
+
+
+class Tree(BaseModel):
+    root: Node
+
+
+def test_a_recursive_namedtuple_is_walked_once():
+    assert fields_of(Tree) == [("root[0]", SECONDS, True, False, "name")]

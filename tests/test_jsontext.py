@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsfix.jsontext import column_of, count_members, find_span, member_span, token_value
+from wsfix.jsontext import column_of, count_members, find_span, iter_spans, member_span, token_value
+from wsfix.paths import ITEMS, MEMBERS
 from wsfix.schema import WebSocketMessage
 
 OPEN, CLOSE = "«", "»"
@@ -475,3 +476,29 @@ def test_spans_of_generated_objects(
         span = find_span(line, path)
         assert span is not None, path
         assert same_json(json.loads(line[span[0] : span[1]]), value)
+
+
+# --- iter_spans: wildcards and index steps ------------------------------------------------------
+
+SPANS_LINE = b'{"trades":[[1,"a"],[2,"b"],[3,"c"]],"book":{"x":[4],"y":[5,6]}}'
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        pytest.param(
+            ("trades", ITEMS, 0),
+            [(("trades", 0, 0), b"1"), (("trades", 1, 0), b"2"), (("trades", 2, 0), b"3")],
+            id="every-item-one-position",
+        ),
+        pytest.param(("trades", 1, 1), [(("trades", 1, 1), b'"b"')], id="one-item-one-position"),
+        pytest.param(("trades", ITEMS, 2), [], id="position-past-the-end"),
+        pytest.param(("trades", 3, 0), [], id="item-past-the-end"),
+        pytest.param(("book", MEMBERS, 1), [(("book", "y", 1), b"6")], id="members-then-position"),
+        pytest.param(("book", 0), [], id="index-into-an-object"),
+        pytest.param(("trades", "0"), [], id="key-into-an-array"),
+    ],
+)
+def test_iter_spans_with_index_steps(pattern, expected):
+    found = [(path, SPANS_LINE[start:end]) for path, start, end in iter_spans(SPANS_LINE, pattern)]
+    assert found == expected

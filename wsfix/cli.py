@@ -273,7 +273,8 @@ TimestampPatternOption = Annotated[
     typer.Option(
         "--timestamp-pattern",
         metavar="REGEX",
-        help="Names of number fields that hold times (default: timestamp|ts|time|.+_at|.+_time|.+_ts).",
+        help="Names of number fields that hold times: matches the whole name as written or its words joined by _"
+        " in lower case (createdAt is created_at; default: (.+_)?(timestamp|time|ts)|.+_at).",
     ),
 ]
 FormatOption = Annotated[
@@ -952,6 +953,7 @@ def _print_repair_summary(
     log: TextIO, source: str, target: str | None, in_place: bool, dry_run: bool, result: Any, settings: Settings
 ) -> None:
     from wsfix import rules
+    from wsfix.report import naive_times
 
     fixed = sum(result.fixed.values())
     where = printable(source if in_place or target is None else f"{source} -> {target}")
@@ -959,8 +961,7 @@ def _print_repair_summary(
     skipped = f", skipped {result.skipped:,} without a JSON message" if result.skipped else ""
     log.write(
         f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
-        f"{result.lines:,} {result.noun}s ({where}{skipped}). Naive times read as "
-        f"{settings.policy.naive_zone.name}.\n"
+        f"{result.lines:,} {result.noun}s ({where}{skipped}). {naive_times(settings.policy.naive_zone.name)}\n"
     )
     if result.repeated_keys:
         lines = result.repeated_key_lines

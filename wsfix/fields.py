@@ -3,14 +3,21 @@
 `discover_fields` walks a model through nested models, lists, tuples, dicts and unions (not sets,
 whose items cannot be traced back to their bytes), and keeps:
 
-* `float` and `int` fields (optional or not) whose name looks like a time (`NAME_PATTERN`:
-  `timestamp`, `ts`, `time`, `*_at`, `*_time`, `*_ts`; a field matches by its Python name or its
-  JSON key): the target is epoch seconds, a float for `float` fields, an integer for `int` ones;
+* `float` and `int` fields (optional or not) whose name looks like a time: the target is epoch
+  seconds, a float for `float` fields, an integer for `int` ones. A name is read as its words
+  (`name_words`: snake_case, camelCase, PascalCase, kebab-case alike), so `createdAt`,
+  `serverTimestamp` and `edited_timestamp` are all found; the pattern (`NAME_PATTERN`, or
+  `--timestamp-pattern`) must match the whole name as written or its words in lower case joined
+  by `_` (`createdAt` is `created_at`). Either the Python name or the JSON key may match;
 * `datetime` fields (also pydantic's `AwareDatetime`, `PastDatetime`, `FutureDatetime`), whatever
   their name: the target is an RFC 3339 date-time in UTC (`...Z`);
 * fields declared with a `FieldSpec` (`--timestamp-field data.trades[*].time:ms`): any path the
   model has, also into untyped parts (`dict[str, Any]`, `Any`); a unit other than `s` makes the
   target an integer count of that unit.
+
+A fixed-length tuple (`tuple[float, str, int, int]`, a NamedTuple) is a JSON array whose
+positions are fields of their own, written with index steps (`trades[*][0]`): the model says
+each position's type, and a NamedTuple its name, by which it is found like any field.
 
 A recursive model is walked once, not again inside itself: declare paths into its repetitions.
 A `TimestampField` is a path pattern (with `[*]` and `.*` wildcards) plus its target, whether the
@@ -34,7 +41,24 @@ from pydantic import BaseModel, RootModel
 from wsfix.paths import ITEMS, MEMBERS, Path, format_path, parse_path
 from wsfix.timestamps import Reading, Unit, render, render_count, render_rfc3339
 
-NAME_PATTERN = r"timestamp|ts|time|.+_at|.+_time|.+_ts"
+# Matched against a name's words joined by `_` (and the name as written): a last word `timestamp`,
+# `time` or `ts`, or `at` after another word (`created_at`, `createdAt`, `sent-at`).
+NAME_PATTERN = r"(.+_)?(timestamp|time|ts)|.+_at"
+
+# A word: an upper-case run not followed by lower case (`HTTP` in `HTTPDate`), a capitalised or
+# lower-case run, or digits. `_`, `-`, `.`, spaces and the like only separate words.
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a field name in lower case: `serverTimestamp`, `server_timestamp`,
+    `ServerTimestamp` and `server-timestamp` are all `("server", "timestamp")`."""
+    return tuple(word.lower() for word in _WORD.findall(name))
+
+
+def name_matches(pattern: re.Pattern[str], name: str) -> bool:
+    """Whether `pattern` matches all of `name` as written or all of its words joined by `_`."""
+    return pattern.fullmatch(name) is not None or pattern.fullmatch("_".join(name_words(name))) is not None
 
 
 class Target(NamedTuple):
@@ -115,10 +139,7 @@ class FieldSpec(NamedTuple):
         if colon and re.fullmatch(r"\s*[a-zA-Zµμ]+\s*", tail):  # a key with a colon is quoted
             unit = Unit.parse(tail)
             text = head
-        path = parse_path(text.strip())
-        if any(isinstance(step, int) for step in path):
-            raise ValueError(f"path {text!r}: name every list item with [*], not one index")
-        return cls(path, unit)
+        return cls(parse_path(text.strip()), unit)
 
 
 def discover_fields(
@@ -132,7 +153,7 @@ def discover_fields(
     for leaf in _leaves(model):
         if leaf.kind == "datetime":
             by = "type datetime"
-        elif leaf.kind in ("float", "int") and any(names.fullmatch(name) for name in leaf.names):
+        elif leaf.kind in ("float", "int") and any(name_matches(names, name) for name in leaf.names):
             by = "name"
         else:
             continue
@@ -198,6 +219,16 @@ def _annotation_leaves(
                     (*seen, member),
                 )
             continue
+        positions = _tuple_positions(member)
+        if positions is not None:
+            # A fixed tuple is a JSON array of that many values: each position is a field of its
+            # own (`trades[*][0]`), named when the tuple is a NamedTuple (which may be recursive).
+            if member in seen:
+                continue
+            inside = (*seen, member) if isinstance(member, type) else seen
+            for index, (name, item) in enumerate(positions):
+                yield from _annotation_leaves(item, (*path, index), True, (name,) if name else (), inside)
+            continue
         inner = _container_item(member)
         if inner is not None:
             step, item = inner
@@ -219,10 +250,19 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
                     if step in (key, attr):
                         found = (info.annotation, info.is_required(), (attr, key))
                         break
+            elif (positions := _tuple_positions(member)) is not None:
+                if isinstance(step, int) and step < len(positions):  # a fixed tuple has every position
+                    name, item = positions[step]
+                    found = (item, True, (name,) if name else ())
             else:
                 inner = _container_item(member)
-                if inner is not None and (inner[0] is step or (inner[0] is MEMBERS and isinstance(step, str))):
-                    # every element, or every member, is there; one named key of a dict need not be
+                if inner is not None and (
+                    inner[0] is step
+                    or (inner[0] is MEMBERS and isinstance(step, str))
+                    or (inner[0] is ITEMS and isinstance(step, int))
+                ):
+                    # every element, or every member, is there; one key of a dict or one index of
+                    # a list need not be
                     found = (inner[1], step is inner[0], names)
             if found is not None:
                 break
@@ -301,6 +341,22 @@ def _union_members(annotation: Any, _roots: tuple[type, ...] = ()) -> tuple[list
 # Not sets: a set keeps no order, so its items cannot be traced back to their bytes.
 _SEQUENCES = (list, Sequence, typing.Sequence)
 _MAPPINGS = (dict, Mapping, typing.Mapping)
+
+
+def _tuple_positions(annotation: Any) -> list[tuple[str | None, Any]] | None:
+    """(name or None, type) of each position of a fixed-length tuple (`tuple[float, str]`, a
+    NamedTuple), or None for any other annotation (`tuple[float, ...]` is a sequence)."""
+    if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
+        try:
+            hints = typing.get_type_hints(annotation, include_extras=True)
+        except (NameError, TypeError, AttributeError):  # a name its module cannot resolve: untyped
+            hints = {}
+        return [(name, hints.get(name, Any)) for name in annotation._fields]
+    if typing.get_origin(annotation) is tuple:
+        args = typing.get_args(annotation)
+        if args and not (len(args) == 2 and args[1] is Ellipsis) and args != ((),):
+            return [(None, arg) for arg in args]
+    return None
 
 
 def _container_item(annotation: Any) -> tuple[Any, Any] | None:

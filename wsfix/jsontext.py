@@ -150,8 +150,11 @@ def _spans_below(
         if text[start] != _OPEN_ARRAY:
             return
         for index, (value_start, _) in enumerate(_elements(text, start)):
-            if step is ITEMS or index == step:
+            if step is ITEMS:
                 yield from _spans_below(text, value_start, rest, (*prefix, index))
+            elif index == step:  # one position (`trades[*][0]`): the rest of the array is not read
+                yield from _spans_below(text, value_start, rest, (*prefix, index))
+                return
         return
     if text[start] != _OPEN_OBJECT:
         return

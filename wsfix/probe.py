@@ -301,9 +301,12 @@ def _walk(
                 yield from _walk(item, steps, index + 1, (*prefix, key))
         elif isinstance(step, str) and step in value:
             yield from _walk(value[step], steps, index + 1, (*prefix, step))
-    elif isinstance(value, (list, tuple)) and step is ITEMS:
-        for position, item in enumerate(value):
-            yield from _walk(item, steps, index + 1, (*prefix, position))
+    elif isinstance(value, (list, tuple)):
+        if step is ITEMS:
+            for position, item in enumerate(value):
+                yield from _walk(item, steps, index + 1, (*prefix, position))
+        elif isinstance(step, int) and step < len(value):  # one position: `trades[*][0]`
+            yield from _walk(value[step], steps, index + 1, (*prefix, step))
 
 
 @functools.cache

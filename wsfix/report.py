@@ -121,4 +121,12 @@ class Summary(NamedTuple):
                 f"{warnings:,} warning{'s' if warnings != 1 else ''}; "
                 f"{tally.fixable_total:,} fixable with wsfix repair"
             )
-        return f"Checked {lines} in {files}: {found}. Naive times read as {self.naive_zone}."
+        return f"Checked {lines} in {files}: {found}. {naive_times(self.naive_zone)}"
+
+
+def naive_times(zone_name: str) -> str:
+    """The sentence saying how times without a UTC offset were read: `zone_name` is
+    `NaiveZone.name`, which is `reject` under `--naive-tz reject` (no zone reads them then)."""
+    if zone_name == "reject":
+        return "Naive times are rejected (--naive-tz reject)."
+    return f"Naive times read as {zone_name}."

@@ -973,14 +973,19 @@ def _wall_time_of(utc: int, zone: NaiveZone) -> _dt.datetime:
     return local.replace(tzinfo=None, fold=0)
 
 
-# RFC 2822 (and its HTTP subset, RFC 9110 IMF-fixdate): optional weekday, 4-digit year,
-# optional seconds, numeric zone or one of the zone names RFC 2822 defines.
+# RFC 5322 §3.3 dates (RFC 2822's, and their HTTP subset, RFC 9110 IMF-fixdate), with the
+# obsolete syntax of §4.3 that mail still carries: comments (nested, with quoted pairs) anywhere
+# white space may be, white space around the comma and the colons or none, 2- and 3-digit years,
+# and the zone names. Comments are blanked out first (`_uncomment`); this reads what is left.
+# Also taken, as before: a weekday without its comma, and "UTC" as a zone name.
+_FWS = r"(?:[ \t]|\r\n(?=[ \t]))"  # folding white space: a line break only before a blank
 _RFC2822 = re.compile(
-    r"""
-    (?:(?P<weekday>[A-Za-z]{3}),?[ \t]+)?
-    (?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]{3})[ \t]+(?P<year>\d{2,4})[ \t]+
-    (?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?
-    [ \t]*(?P<zone>[+-]\d{4}|[A-Za-z]{1,3})
+    rf"""
+    {_FWS}*
+    (?:(?P<weekday>[A-Za-z]+)(?:{_FWS}*,{_FWS}*|{_FWS}+))?
+    (?P<day>\d{{1,2}}){_FWS}*(?P<month>[A-Za-z]+){_FWS}*(?P<year>\d+){_FWS}+
+    (?P<hour>\d{{2}}){_FWS}*:{_FWS}*(?P<minute>\d{{2}})(?:{_FWS}*:{_FWS}*(?P<second>\d{{2}}))?
+    {_FWS}*(?P<zone>[+-]\d{{4}}|[A-Za-z]+){_FWS}*
     """,
     re.VERBOSE | re.ASCII,
 )
@@ -991,6 +996,8 @@ _MONTHS: Final = {
     )
 }
 _WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The zone names of RFC 5322 §4.3 (obs-zone), in hours east of UTC; "utc" is not among them but
+# was always taken. "Z" is the one military letter whose offset is certain: zero either way.
 _ZONE_NAMES: Final = {
     "ut": 0,
     "utc": 0,
@@ -1005,32 +1012,91 @@ _ZONE_NAMES: Final = {
     "pst": -8,
     "pdt": -7,
 }
+# The other military letters (A-I, K-Y; J is not one): RFC 822 gave their signs backwards, so
+# RFC 5322 §4.3 says to read them as -0000, "no information about the local time zone". What the
+# writer's clock showed is then known but not its offset: the date names no instant, and wsfix
+# does not pick one (as for a wall time without offset under --naive-tz reject).
+_MILITARY: Final = frozenset("abcdefghiklmnopqrstuvwxy")
+# Longer strings are not read as dates: comments are scanned in Python, and no date needs this much.
+_MAX_DATE_LENGTH: Final = 1000
+
+
+def _uncomment(text: str) -> str | None:
+    """`text` with each RFC 5322 comment, `(...)` with nested comments and `\\`-quoted pairs,
+    replaced by one space (a comment is white space to the date); None if the parentheses do not
+    balance."""
+    if "(" not in text and ")" not in text:
+        return text
+    kept: list[str] = []
+    depth = 0
+    escaped = False
+    for char in text:
+        if depth == 0:
+            if char == "(":
+                depth = 1
+                kept.append(" ")
+            elif char == ")":
+                return None
+            else:
+                kept.append(char)
+        elif escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+    return "".join(kept) if depth == 0 else None
+
+
+def _full_year(digits: str) -> int:
+    """The year RFC 5322 §4.3 reads in an obsolete 2- or 3-digit year: 00-49 are 2000-2049,
+    50-99 are 1950-1999, and any 3-digit year is 1900 plus its value (`123` is 2023)."""
+    year = int(digits)
+    if len(digits) == 2:
+        return year + (2000 if year < 50 else 1900)
+    if len(digits) == 3:
+        return year + 1900
+    return year
 
 
 def _classify_rfc2822(text: str, policy: Policy, exact: bool) -> Reading | None:
-    match = _RFC2822.fullmatch(text)
+    if len(text) > _MAX_DATE_LENGTH:
+        return None
+    uncommented = _uncomment(text)
+    if uncommented is None:
+        return None
+    match = _RFC2822.fullmatch(uncommented)
     if match is None:
         return None
     group = match.group
-    month = _MONTHS.get(group("month").lower())
-    if month is None:
-        return None
 
     def bad(why: str) -> Reading:
         return Reading(Form.UNPARSEABLE, None, f"looks like an RFC 2822 date but {why}")
 
-    if len(group("year")) != 4:
-        return bad("its year is not written with four digits (which century?)")
+    month = _MONTHS.get(group("month").lower())
+    if month is None:
+        return bad(f"{group('month')!r} is not a month (Jan, Feb, ... Dec)")
+    digits = group("year")
+    if len(digits) > 4:
+        return bad(f"its year {digits} is outside the supported range 0001-9999")
     zone = group("zone")
+    lowered = zone.lower()
     if zone[0] in "+-":
         offset = _offset_seconds(zone[0], zone[1:3], zone[3:5])
         if offset is None:
             return bad(f"the zone {zone} is out of range")
-    elif zone.lower() in _ZONE_NAMES:
-        offset = _ZONE_NAMES[zone.lower()] * 3600
+    elif lowered in _ZONE_NAMES:
+        offset = _ZONE_NAMES[lowered] * 3600
+    elif lowered in _MILITARY:
+        return bad(
+            f"the military zone {zone!r} gives no offset (RFC 5322 §4.3 reads it as -0000, an unknown local zone, "
+            "since RFC 822 defined their signs backwards): it names no instant"
+        )
     else:
         return bad(f"the zone {zone!r} is not one RFC 2822 defines (use +HHMM)")
-    year, day = int(group("year")), int(group("day"))
+    year, day = _full_year(digits), int(group("day"))
     try:
         date = _dt.date(year, month, day)
     except ValueError:
@@ -1038,7 +1104,7 @@ def _classify_rfc2822(text: str, policy: Policy, exact: bool) -> Reading | None:
     weekday = group("weekday")
     if weekday is not None:
         if weekday.lower() not in _WEEKDAYS:
-            return bad(f"{weekday!r} is not a weekday")
+            return bad(f"{weekday!r} is not a weekday (Mon, Tue, ... Sun)")
         if _WEEKDAYS.index(weekday.lower()) != date.weekday():
             return bad(f"{date.isoformat()} is a {date.strftime('%A')}, not {weekday}")
     hour, minute = int(group("hour")), int(group("minute"))

@@ -1,10 +1,11 @@
 """An RFC 2822 / HTTP date string where epoch seconds are expected.
 
 `"Mon, 08 Sep 2025 16:50:01 GMT"` (an HTTP `Date` header, JavaScript's `toUTCString()`) fails
-pydantic with `float_parsing`. Read: an optional weekday (checked against the date), a four-digit
-year, optional seconds, and a numeric zone or one of the names RFC 2822 defines (UT, GMT, EST,
-EDT, CST, CDT, MST, MDT, PST, PDT; UTC is accepted too). Two-digit years and military zone
-letters are refused: they do not say which instant they mean.
+pydantic with `float_parsing`. Read as RFC 5322 defines it, obsolete syntax included: an optional
+weekday (checked against the date), comments (`-0700 (PDT)`), 2- and 3-digit years (`25` is 2025,
+`99` is 1999), optional seconds, a numeric zone or a name (UT, GMT, EST, EDT, CST, CDT, MST, MDT,
+PST, PDT; UTC and Z too). Other military zone letters are refused: RFC 5322 says their offset is
+unknown, so they do not say which instant they mean.
 
 Fix (safe): the exact epoch seconds.
 """
