@@ -176,15 +176,15 @@ def file_ranges(
     size: int,
     chunk_bytes: int = CHUNK_BYTES,
     current_size: Callable[[], int] | None = None,
+    start: int = 0,
 ) -> Iterator[tuple[int, int]]:
     """Byte ranges of whole lines covering the first `size` bytes of the open file `stream`,
     about `chunk_bytes` each. Reads only a little around each cut.
 
     With `current_size`, the file's size is asked again before the last range: a file that grew
     (a live log) is covered to its new end, as reading it in order would, and its last old line
-    is not cut where the old end was.
+    is not cut where the old end was. `start` (a line's start) is where the first range begins.
     """
-    start = 0
     while start < size:
         end = start + chunk_bytes
         if end >= size:

@@ -371,13 +371,21 @@ class ChunkRunner(Generic[State]):
             def current_size() -> int:
                 return os.fstat(stream.fileno()).st_size
 
-            for start, end in file_ranges(stream, path, size, self.chunk_bytes, current_size):
-                chunk = Chunk(path, start, end, None, 1, full_problems())
-                in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
-                if len(in_flight) >= 2 * jobs:
+            covered = 0
+            while True:
+                for start, end in file_ranges(stream, path, size, self.chunk_bytes, current_size, covered):
+                    chunk = Chunk(path, start, end, None, 1, full_problems())
+                    in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
+                    covered = end
+                    if len(in_flight) >= 2 * jobs:
+                        yield self._collect(*in_flight.popleft(), progress)
+                while in_flight:
                     yield self._collect(*in_flight.popleft(), progress)
-        while in_flight:
-            yield self._collect(*in_flight.popleft(), progress)
+                # Read in order, the file would be read on until a read finds nothing more: what
+                # was appended while the last chunks were linted is read too.
+                size = current_size()
+                if size <= covered:
+                    break
 
     @staticmethod
     def _collect(chunk: Chunk, future: Any, progress: Progress | None) -> tuple[Chunk, Any]:
