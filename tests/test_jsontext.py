@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsfix.jsontext import column_of, count_members, find_span, iter_spans, member_span, token_value
+from wsfix.jsontext import column_of, find_member, find_span, iter_spans, last_member, token_value
 from wsfix.paths import ITEMS, MEMBERS
 from wsfix.schema import WebSocketMessage
 
@@ -154,7 +154,7 @@ def test_find_span_on_invalid_line_returns_none(line: bytes) -> None:
 
 @pytest.mark.parametrize("line", INVALID_LINES)
 def test_count_members_on_invalid_line_returns_zero(line: bytes) -> None:
-    assert count_members(line, "timestamp") == 0
+    assert find_member(line, "timestamp")[1] == 0
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,7 @@ def test_count_members_on_invalid_line_returns_zero(line: bytes) -> None:
     ],
 )
 def test_member_span_on_invalid_line_without_the_key_returns_none(line: bytes) -> None:
-    assert member_span(line, "timestamp") is None
+    assert last_member(line, "timestamp")[0] is None
 
 
 # --- duplicates agree with pydantic -------------------------------------------------------------
@@ -195,12 +195,12 @@ def test_duplicate_keys_last_wins_like_pydantic(text: str, count: int) -> None:
     model = WebSocketMessage.model_validate_json(line)
     span = find_span(line, ("timestamp",))
     assert span == expected
-    assert member_span(line, "timestamp") == expected
+    assert last_member(line, "timestamp")[0] == expected
     assert json.loads(line[span[0] : span[1]]) == model.timestamp
-    assert count_members(line, "timestamp") == count
+    assert find_member(line, "timestamp")[1] == count
 
 
-# --- member_span: the fast path and its fallbacks ------------------------------------------------
+# --- last_member: the fast path and its fallbacks ------------------------------------------------
 
 MEMBER_SPAN_CASES = [
     pytest.param(r'{"type":"ping","timestamp":«1»}', id="fast-path"),
@@ -228,7 +228,7 @@ MEMBER_SPAN_CASES = [
 @pytest.mark.parametrize("text", MEMBER_SPAN_CASES)
 def test_member_span_of_a_present_key(text: str) -> None:
     line, expected = marked(text)
-    assert member_span(line, "timestamp") == expected
+    assert last_member(line, "timestamp")[0] == expected
     assert find_span(line, ("timestamp",)) == expected
 
 
@@ -246,10 +246,10 @@ def test_member_span_of_a_key_spelled_with_an_escaped_slash(text: str, key: str)
     line, expected = marked(text)
     assert json.loads(line)[key] == json.loads(line[expected[0] : expected[1]])  # the case is right
     assert find_span(line, (key,)) == expected
-    assert member_span(line, key) == expected
+    assert last_member(line, key)[0] == expected
 
 
-# --- count_members ------------------------------------------------------------------------------
+# --- find_member: how many times a key is named -------------------------------------------------
 
 COUNT_CASES = [
     pytest.param(b'{"type":"ping"}', 0, id="absent"),
@@ -269,7 +269,7 @@ COUNT_CASES = [
 
 @pytest.mark.parametrize(("line", "expected"), COUNT_CASES)
 def test_count_members(line: bytes, expected: int) -> None:
-    assert count_members(line, "timestamp") == expected
+    assert find_member(line, "timestamp")[1] == expected
 
 
 # --- token_value --------------------------------------------------------------------------------
@@ -467,11 +467,11 @@ def test_spans_of_generated_objects(
         span = find_span(line, (key,))
         assert span is not None, key
         assert same_json(json.loads(line[span[0] : span[1]]), value)
-        assert member_span(line, key) == span
-        assert count_members(line, key) == 1
+        assert last_member(line, key)[0] == span
+        assert find_member(line, key)[1] == 1
     if absent not in obj:
         assert find_span(line, (absent,)) is None
-        assert count_members(line, absent) == 0
+        assert find_member(line, absent)[1] == 0
     for path, value in walk(obj):
         span = find_span(line, path)
         assert span is not None, path

@@ -182,7 +182,7 @@ def oracle_tokens(draw: st.DrawFn) -> Token:
     text = draw(oracle_strings)
     reading = classify(text, DEFAULT_POLICY)
     # Every usable string reading is a fixable finding (a string is never valid epoch seconds).
-    expected = reading.seconds if reading.usable else None
+    expected = reading.seconds if (reading.reason is None) else None
     return Token(json.dumps(text, ensure_ascii=draw(st.booleans())).encode(), expected, "oracle")
 
 

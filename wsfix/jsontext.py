@@ -31,20 +31,15 @@ _NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]++)?"
 _QUOTE, _OPEN_OBJECT, _OPEN_ARRAY, _COMMA, _COLON = 0x22, 0x7B, 0x5B, 0x2C, 0x3A
 
 
-def member_span(line: bytes, key: str) -> tuple[int, int] | None:
-    """Byte span of the value of top-level member `key` (the last one, if repeated), or None.
+def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
+    """Byte span of the value of top-level member `key` (the last one, if repeated), and how many
+    top-level members are named `key` (more than one: a repeated key, of which pydantic reads the
+    last).
 
     Only for keys known to be present at the top level (pydantic reported or validated them): then
     a key written literally exactly once, with no `\\u` escape anywhere in the line, can only be
     that member, because a quote inside a string is always escaped. Anything else is settled by the
-    full scanner.
-    """
-    return last_member(line, key)[0]
-
-
-def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
-    """`member_span`, and how many top-level members are named `key` (more than one: a repeated
-    key, of which pydantic reads the last). Like `member_span`, only for keys known present; it
+    full scanner; it
     scans the line at most once."""
     quoted = _QUOTED_KEYS.get(key)
     if quoted is None:
@@ -164,11 +159,6 @@ def _spans_below(
             chosen[key] = value_start
     for key, value_start in chosen.items():
         yield from _spans_below(text, value_start, rest, (*prefix, key))
-
-
-def count_members(line: bytes, key: str) -> int:
-    """How many times the top-level object names `key` (more than one: duplicate keys)."""
-    return find_member(line, key)[1]
 
 
 def find_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:

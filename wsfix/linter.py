@@ -387,11 +387,12 @@ class Linter:
                 None,
                 fast.key,
                 rule.code,
-                "" if repeated == 1 else _noted("", repeated),
+                "",  # FIXES: no message (the repair's tally reads `repeated`)
                 None,
                 None,
                 _new(Fix, (start, end, render(seconds))) if fixable else None,  # type: ignore[arg-type]
                 None,
+                repeated,
             ),
         )
 
@@ -593,10 +594,8 @@ class Linter:
             again = rereading(seconds, self.policy)
             if again is None:
                 fix = _new(Fix, (start, end, render(seconds)))
-        if detail != FULL:  # the note alone: a repair counts fixes of repeated keys
-            return _new(
-                Problem, (path, line_no, None, json_path, rule.code, _noted("", repeated), None, None, fix, None)
-            )
+        if detail != FULL:  # FIXES: no message (the repair's tally reads `repeated`)
+            return _new(Problem, (path, line_no, None, json_path, rule.code, "", None, None, fix, None, repeated))
         token = line[start:end]
         message = rule.describe(reading)
         if again is not None:
@@ -615,6 +614,7 @@ class Linter:
                 self._lax_type(field, token, reading[0], value),
                 fix,
                 None,
+                repeated,
             ),
         )
 
@@ -649,6 +649,7 @@ class Linter:
             jsontext.value_text(token),
             lax_error,
             fix,
+            repeated=repeated,
         )
 
     def _lax_outcome(self, field: TimestampField, token: bytes) -> tuple[str | None, object]:

@@ -40,7 +40,6 @@ class Edit(NamedTuple):
 # Ends the message of a finding about a key the record repeats: pydantic reads the last one only,
 # and so do wsfix's findings and fixes.
 REPEATED_KEY_NOTE = " (the key appears {count} times; pydantic reads the last one, reported here)"
-_REPEATED_KEY_END = REPEATED_KEY_NOTE[REPEATED_KEY_NOTE.index("}") + 1 :]
 
 
 class Problem(NamedTuple):
@@ -64,14 +63,17 @@ class Problem(NamedTuple):
     pydantic_type: str | None = None
     fix: Fix | None = None
     record: str | None = None
+    # How many times the record names the field's key (pydantic reads the last; more than one:
+    # the message says so too).
+    repeated: int = 1
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.line, self.column or 0, self.code)
 
     @property
     def on_repeated_key(self) -> bool:
-        """Whether the record repeats the field's key (the finding is about the last one)."""
-        return self.message.endswith(_REPEATED_KEY_END)
+        """Whether the problem is about a key the record repeats (pydantic reads the last)."""
+        return self.repeated > 1
 
 
 class Example(NamedTuple):

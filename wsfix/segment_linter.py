@@ -139,12 +139,12 @@ class SegmentLinter:
         starts = found.starts
         changed_line = previous_end = 0
         for problem in self._selected(found.problems):  # in order: by line, then column
-            _, line, _, _, code, message, _, _, fix, _ = problem  # one unpacking: this runs per fix
+            _, line, _, _, code, _, _, _, fix, _, repeated = problem  # one unpacking: this runs per fix
             if fix is None:
                 tally.add_remaining(problem)
                 continue
             fixed[code] += 1
-            if message and problem.on_repeated_key:  # FIXES problems have only the note, if any
+            if repeated > 1:
                 tally.add_repeated_key(line)
             record_start = starts[line]
             start, end, replacement_text = fix

@@ -156,10 +156,6 @@ class NaiveZone(NamedTuple):
     tzinfo: _dt.tzinfo | None
     rejects: bool = False
 
-    @property
-    def is_local(self) -> bool:
-        return self.tzinfo is None and not self.rejects
-
 
 UTC_ZONE: Final = NaiveZone("UTC", _dt.UTC)
 _OFFSET_SPEC = re.compile(r"([+\-\u2212])(\d{2})(?::?(\d{2}))?")
@@ -299,10 +295,6 @@ class Reading(NamedTuple):
     zone: str | None = None  # ISO_NAIVE: the zone the wall time was read in
     out_of_range: bool = False
     exact: Decimal | None = None
-
-    @property
-    def usable(self) -> bool:
-        return self.reason is None
 
 
 class TimestampError(ValueError):

@@ -55,6 +55,7 @@ def check(line: bytes, line_no: int, path: str, error: Any) -> Problem:
         noted(_message(error), repeated),
         value=value,
         pydantic_type=error["type"],
+        repeated=repeated,
     )
 
 
