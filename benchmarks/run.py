@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,10 +137,27 @@ def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
     ]
 
 
-def wsfix(*args: str) -> list[str]:
+# Another interpreter whose installed wsfix is the code to compare with (`--compare`), or None.
+PREVIOUS: str | None = None
+
+
+def wsfix(*args: str, python: str | None = None) -> list[str]:
     # -P: the installed wsfix, never a source tree in the current folder (run from a checkout,
     # `-m` would import that, uncompiled).
-    return [sys.executable, "-P", "-m", "wsfix", *args]
+    return [python or sys.executable, "-P", "-m", "wsfix", *args]
+
+
+def with_previous(commands: list[Command]) -> list[Command]:
+    """Each wsfix command, followed by the same command run by the previous code (`--compare`)."""
+    if PREVIOUS is None:
+        return commands
+    paired = []
+    for command in commands:
+        paired.append(command)
+        if command.name.startswith("wsfix "):
+            argv = [PREVIOUS, *command.argv[1:]] if command.argv[0] == sys.executable else command.argv
+            paired.append(Command(f"previous: {command.name}", argv, command.lines, command.ok, command.note))
+    return paired
 
 
 def capture(workdir: Path, lines: int, broken: float, seed: int) -> Path:
@@ -154,36 +172,90 @@ def capture(workdir: Path, lines: int, broken: float, seed: int) -> Path:
     return path
 
 
+OUTPUT_FORMATS = ("full", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit")
+
+
+def prefixed_line(line: bytes) -> bytes:
+    return b"1757350201.118783: " + line if line.strip() else line
+
+
+def enveloped_line(line: bytes) -> bytes:
+    body = line.rstrip(b"\r\n")
+    return b'{"received_at":1757350201.5,"data":' + body + b"}" + line[len(body) :] if body else line
+
+
+def converted(path: Path, make: Callable[[bytes], bytes], name: str) -> Path:
+    """`path` with each line rewritten by `make`, made once and kept beside it."""
+    target = path.with_name(f"{path.stem}-{name.split()[-1]}.log")
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        with open(path, "rb") as source, open(partial, "wb") as out:
+            for line in source:
+                out.write(make(line))
+        partial.rename(target)
+    return target
+
+
 def count_lines(path: Path) -> int:
     with open(path, "rb") as stream:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
 
 
-def bench_capture(path: Path, jobs: int, repeat: int, workdir: Path, schema_sample: int) -> list[Measure]:
+def bench_capture(
+    path: Path,
+    jobs: int,
+    repeat: int,
+    workdir: Path,
+    schema_sample: int,
+    output_formats: tuple[str, ...] = (),
+    extra: tuple[str, ...] = (),
+) -> list[Measure]:
+    """The baselines and wsfix on `path`; `output_formats`: also `check --output-format F --jobs 1`
+    for each; `extra`: options given to every wsfix command (`--format prefixed`)."""
     lines = count_lines(path)
     print(f"{path.name}: {lines:,} lines, {path.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
     commands = [Command(name, [sys.executable, "-c", code, str(path)], lines) for name, code in BASELINES.items()]
     out = workdir / "repaired.jsonl"
+    wsfix_commands = []
     for job_count in dict.fromkeys((1, jobs)):
-        commands.append(
+        wsfix_commands.append(
             Command(
                 f"wsfix check --jobs {job_count}",
-                wsfix("check", str(path), "--jobs", str(job_count), "--no-progress"),
+                wsfix("check", str(path), *extra, "--jobs", str(job_count), "--no-progress"),
+                lines,
+                ok=(0, 1),
+            )
+        )
+    for output_format in output_formats:
+        wsfix_commands.append(
+            Command(
+                f"wsfix check --output-format {output_format} --jobs 1",
+                wsfix("check", str(path), *extra, "--output-format", output_format, "--jobs", "1", "--no-progress"),
                 lines,
                 ok=(0, 1),
             )
         )
     for job_count in dict.fromkeys((1, jobs)):
-        commands.append(
+        wsfix_commands.append(
             Command(
                 f"wsfix repair --jobs {job_count}",
                 wsfix(
-                    "repair", "--in", str(path), "--out", str(out), "--force", "--jobs", str(job_count), "--no-progress"
+                    "repair",
+                    "--in",
+                    str(path),
+                    "--out",
+                    str(out),
+                    "--force",
+                    *extra,
+                    "--jobs",
+                    str(job_count),
+                    "--no-progress",
                 ),
                 lines,
                 ok=(0, 1),
             )
         )
+    commands += with_previous(wsfix_commands)
     results = measure_all(commands, repeat)
     out.unlink(missing_ok=True)
     results.insert(len(BASELINES), check_jsonschema(path, workdir, schema_sample, repeat))
@@ -273,6 +345,17 @@ def memory(workdir: Path, sizes: list[int], jobs: int, seed: int) -> list[tuple[
     return rows
 
 
+def against_previous(results: list[Measure]) -> str:
+    """Each wsfix row's speed against the previous code's (`--compare`): the ratio of the medians."""
+    by_name = {result.name: result for result in results}
+    parts = []
+    for result in results:
+        previous = by_name.get(f"previous: {result.name}")
+        if previous is not None:
+            parts.append(f"{result.name.removeprefix('wsfix ')} {previous.seconds / result.seconds:.2f}×")
+    return "**this code / previous code** (speed): " + "; ".join(parts) if parts else ""
+
+
 def table(title: str, results: list[Measure]) -> str:
     floor = next(result for result in results if result.name == FLOOR)
     floor_rate = floor.lines / floor.seconds
@@ -325,6 +408,21 @@ def main(argv: list[str] | None = None) -> int:
         help="sizes for the memory runs, e.g. 10M,1G (default: skipped)",
     )
     parser.add_argument(
+        "--all-broken",
+        action="store_true",
+        help="also a capture where every line is broken, checked with every output format",
+    )
+    parser.add_argument(
+        "--formats",
+        action="store_true",
+        help="also the captures as prefixed log lines and in an envelope (--message-path data)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="PYTHON",
+        help="an interpreter whose installed wsfix is the previous code: every wsfix row runs with it too",
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         default=Path(tempfile.gettempdir()) / "wsfix-bench",
@@ -332,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    global PREVIOUS
+    PREVIOUS = args.compare
 
     import pydantic
 
@@ -344,8 +444,22 @@ def main(argv: list[str] | None = None) -> int:
     print()
     broken = capture(args.workdir, args.lines, args.broken, args.seed)
     clean = capture(args.workdir, args.lines, 0.0, args.seed)
-    for title, path in ((f"{args.broken:.0%} broken", broken), ("clean", clean)):
-        results = bench_capture(path, args.jobs, args.repeat, args.workdir, args.schema_sample)
+    runs: list[tuple[str, Path, tuple[str, ...], tuple[str, ...]]] = [
+        (f"{args.broken:.0%} broken", broken, (), ()),
+        ("clean", clean, (), ()),
+    ]
+    if args.all_broken:
+        every = capture(args.workdir, args.lines, 1.0, args.seed)
+        runs.append(("every line broken", every, OUTPUT_FORMATS, ()))
+    if args.formats:
+        for name, make, extra in (
+            ("prefixed log lines", prefixed_line, ("--format", "prefixed")),
+            ("an envelope", enveloped_line, ("--message-path", "data")),
+        ):
+            for title, path in ((f"{args.broken:.0%} broken", broken), ("clean", clean)):
+                runs.append((f"{title}, as {name}", converted(path, make, name), (), extra))
+    for title, path, output_formats, extra in runs:
+        results = bench_capture(path, args.jobs, args.repeat, args.workdir, args.schema_sample, output_formats, extra)
         size = path.stat().st_size
         print(
             table(f"{args.lines:,} lines, {title} ({size / 1e6:.0f} MB, {size / args.lines:.0f} bytes/line)", results)
@@ -353,6 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         if args.jobs > 1:
             print(speedups(results, args.jobs))
+            print()
+        if PREVIOUS is not None:
+            print(against_previous(results))
             print()
     base, floor, check = startup(args.workdir, args.startup_repeat)
     print(

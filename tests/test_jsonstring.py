@@ -99,3 +99,30 @@ def test_refuses_what_no_utf8_message_can_be(raw):
 def test_escape_writes_string_contents():
     assert escape('"2025-09-08T16:50:01Z"') == '\\"2025-09-08T16:50:01Z\\"'
     assert escape("a\\b\n\u00e9") == "a\\\\b\\n\u00e9"
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", '"', "\\", "/", "\b", "\f", "\n", "\r", "\t", "é", "{"]), max_size=30),
+    st.booleans(),
+)
+def test_simple_strings_decode_as_the_general_loop_does(text: str, escaped_slashes: bool) -> None:
+    """Strings without `\\u` take a shortcut (the parser decodes, the anchors follow from the
+    escapes' places): it gives the decoded text and every offset the general loop gives."""
+    raw = json.dumps(text, ensure_ascii=False)[1:-1].encode()
+    if escaped_slashes:
+        raw = raw.replace(b"/", b"\\/")
+    fast = StringMap(raw)
+    slow = _general(raw)
+    assert fast.decoded == slow.decoded == text.encode()
+    for count in range(len(text) + 1):
+        offset = len(text[:count].encode())
+        assert fast.to_raw(offset) == slow.to_raw(offset)
+
+
+def _general(raw: bytes) -> StringMap:
+    original = StringMap._decode_simply
+    StringMap._decode_simply = lambda self, raw: False  # type: ignore[method-assign]
+    try:
+        return StringMap(raw)
+    finally:
+        StringMap._decode_simply = original  # type: ignore[method-assign]

@@ -15,6 +15,8 @@ import bisect
 import json
 import re
 
+from pydantic_core import from_json
+
 _ESCAPES = {
     ord('"'): '"',
     ord("\\"): "\\",
@@ -26,6 +28,7 @@ _ESCAPES = {
     ord("t"): "\t",
 }
 _PLAIN = re.compile(rb'[^"\\]*+')
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _HEX4 = re.compile(rb"[0-9a-fA-F]{4}")
 
 
@@ -36,6 +39,9 @@ class StringMap:
     "surrogatepass": then it is decoded to the three bytes that are not UTF-8 it would take."""
 
     def __init__(self, raw: bytes, errors: str = "strict") -> None:
+        self.raw = raw
+        if b"\\u" not in raw and self._decode_simply(raw):
+            return
         pieces: list[bytes] = []
         # (decoded offset, raw offset) just after each escape; between two anchors the bytes are
         # the same on both sides, so offsets move together.
@@ -60,10 +66,23 @@ class StringMap:
             decoded_length += len(encoded)
             decoded_at.append(decoded_length)
             raw_at.append(position)
-        self.raw = raw
         self.decoded = b"".join(pieces)
         self._decoded_at = decoded_at
         self._raw_at = raw_at
+
+    def _decode_simply(self, raw: bytes) -> bool:
+        """Without `\\u` escapes (nearly every string a HAR holds), every escape is two bytes that
+        decode to one: the parser decodes the string, and the anchors follow from where the
+        escapes stand. False (nothing set) for contents the parser refuses: the loop says why."""
+        try:
+            text = from_json(b'"' + raw + b'"')
+        except ValueError:
+            return False
+        positions = [match.start() for match in _ESCAPE.finditer(raw)]
+        self.decoded = text.encode("utf-8")
+        self._decoded_at = [0, *(position + 1 - count for count, position in enumerate(positions))]
+        self._raw_at = [0, *(position + 2 for position in positions)]
+        return True
 
     def to_raw(self, offset: int) -> int:
         """The raw offset of decoded `offset`, which must be on a character boundary (every JSON
