@@ -32,10 +32,10 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Final, NamedTuple, Optional
 
-from pydantic import BaseModel, Field, RootModel, create_model
+from pydantic import BaseModel, Field, RootModel, Strict, create_model
 from pydantic_core import SchemaValidator
 
-from wsfix.fields import TimestampField
+from wsfix.fields import TimestampField, field_keys
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
 from wsfix.timestamps import Policy, Unit, inferred_range
 
@@ -58,6 +58,66 @@ def plausible_range(policy: Policy) -> tuple[float, float]:
     if window is None:
         return low, high
     return max(window.start, low), min(window.end, high)
+
+
+def split_fields(
+    model: type[BaseModel], fields: Sequence[TimestampField]
+) -> tuple[tuple[tuple[TimestampField, str], ...], tuple[TimestampField, ...]]:
+    """(fast, deep): the top-level float-seconds fields the probe types itself, as (field,
+    attribute), and every other field. A field pydantic may read from more than one key
+    (`AliasChoices`, a name as well as an alias) is never fast: which key a record used, and
+    so which error location, is the model's lookup to decide, so it is checked on the values
+    the model made."""
+    attributes: dict[str, str] = {}
+    if not issubclass(model, RootModel):
+        validated = _validated_fields(model)
+        for attr, info in model.model_fields.items():
+            keys = field_keys(model, attr, info)
+            if (
+                len(keys) == 1
+                and len(keys[0]) == 1
+                and isinstance(keys[0][0], str)
+                and attr not in validated
+                and all(isinstance(item, Strict) for item in info.metadata)
+            ):
+                attributes[keys[0][0]] = attr
+    fast = tuple(
+        (field, attributes[field.path[0]])
+        for field in fields
+        if field.top_level and field.target.is_seconds and field.path[0] in attributes
+    )
+    fast_fields = {field for field, _ in fast}
+    return fast, tuple(field for field in fields if field not in fast_fields)
+
+
+def _validated_fields(model: type[BaseModel]) -> set[str]:
+    """The fields of `model` that a field validator of its own looks at (`"*"`: all of them).
+
+    Such a field, or one with constraints (`ge`, `le`), is not fast: a value it refuses may be
+    plausible epoch seconds, and the probe's error about it would pass for a timestamp's."""
+    names: set[str] = set()
+    for decorator in model.__pydantic_decorators__.field_validators.values():
+        names.update(decorator.info.fields)
+    return set(model.model_fields) if "*" in names else names
+
+
+def validation_path(model: type[BaseModel], fields: Sequence[TimestampField]) -> str:
+    """How records of `model` are checked, in a sentence for `wsfix schema`."""
+    fast, deep = split_fields(model, fields)
+    typed = ", ".join(field.name for field, _ in fast)
+    if not deep:
+        if unbuilt_validator(_derived(model, {})) is not None:
+            how = "the fast probe: the model's fields as a typed dict"
+        else:  # model validators, a custom __init__, a root model, an alias read by name too
+            how = "the fast probe through the model's own validator"
+        return f"{how}, {typed or 'no timestamps'} typed strictly in pydantic"
+    read_back = ", ".join(field.name for field in deep)
+    return (
+        "the model's own validator, strictly"
+        + (f", {typed} typed strictly in pydantic" if typed else "")
+        + f"; {read_back} read back from the validated model; "
+        "a record it refuses is checked as the model checks it (lax)"
+    )
 
 
 def build_probe(
@@ -174,10 +234,13 @@ def unbuilt_validator(model: Any) -> Any:
     model_fields = schema["schema"]
     if model_fields.get("type") != "model-fields" or not model_fields.keys() <= _FIELDS_KEYS:
         return None
+    config = schema.get("config") or {}
+    if config.get("validate_by_name") or config.get("validate_by_alias") is False:
+        return None  # a typed dict reads each field by its alias alone
     fields = {}
     for name, field in model_fields["fields"].items():
-        if not field.keys() <= _FIELD_KEYS:
-            return None
+        if not field.keys() <= _FIELD_KEYS or not isinstance(field.get("validation_alias", name), str):
+            return None  # also `AliasChoices`, `AliasPath`: the model's own lookup is sure
         value = field["schema"]
         required = value.get("type") != "default"
         if not required and value.keys() <= _PLAIN_DEFAULT_KEYS:
@@ -191,7 +254,6 @@ def unbuilt_validator(model: Any) -> Any:
     for key in ("strict", "extras_schema", "extra_behavior"):
         if key in model_fields:
             typed[key] = model_fields[key]
-    config = schema.get("config") or {}
     if "extra_behavior" not in typed and "extra_fields_behavior" in config:  # a model reads it there
         typed["extra_behavior"] = config["extra_fields_behavior"]
     if typed.get("extra_behavior") == "forbid" and any(
@@ -291,10 +353,13 @@ def _walk(
         return
     step = steps[index]
     if isinstance(value, BaseModel):
-        if isinstance(step, str):
-            attr = _attributes(type(value)).get(step)
-            if attr is not None and attr in value.model_fields_set:
-                yield from _walk(getattr(value, attr), steps, index + 1, (*prefix, step))
+        # Every key the attribute may have come from: of a field read by one of several keys
+        # (`AliasChoices`, or by name too), each is a timestamp field of its own, and the
+        # value is checked at each (the linter then finds which the record holds).
+        fields_set = value.model_fields_set
+        for key, attr in _attributes(type(value)):
+            if steps[index : index + len(key)] == key and attr in fields_set:
+                yield from _walk(getattr(value, attr), steps, index + len(key), (*prefix, *key))
     elif isinstance(value, dict):
         if step is MEMBERS:
             for key, item in value.items():
@@ -307,10 +372,7 @@ def _walk(
 
 
 @functools.cache
-def _attributes(model: type[BaseModel]) -> dict[str, str]:
-    """JSON key (alias) -> Python attribute name, for the fields of `model`."""
-    keys: dict[str, Any] = {}
-    for attr, info in model.model_fields.items():
-        alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
-        keys[alias or attr] = attr
-    return keys
+def _attributes(model: type[BaseModel]) -> tuple[tuple[Concrete, str], ...]:
+    """(JSON key or `AliasPath` steps, Python attribute name) for every place pydantic reads a
+    field of `model` from (see `fields.field_keys`)."""
+    return tuple((key, attr) for attr, info in model.model_fields.items() for key in field_keys(model, attr, info))
