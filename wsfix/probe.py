@@ -132,7 +132,9 @@ def build_probe(
     for field, attribute in fast:
         info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
         constrained[attribute] = (Optional[plausible] if field.nullable else plausible, info)
-        loose[attribute] = (Any, copy.copy(info))
+        loose_info = copy.copy(info)
+        loose_info.metadata = []  # Any takes no constraint (`Strict()`, `ge`)
+        loose[attribute] = (Any, loose_info)
     probe = _derived(model, constrained)
     validate_model = probe.__pydantic_validator__.validate_json
     if deeper:
