@@ -5,10 +5,10 @@ way a backend writes them), and records for each; wsfix's verdict on a record is
 what the model itself does with it: validate, then read every timestamp back from the instance.
 
 The grammar: a top-level timestamp field `sent_at` (float, int seconds or datetime; optional
-or required; `Strict()`; a `ge` constraint; a before/after/wrap field validator; reached by its
+or required; `Strict()`; `ge` and `le` constraints; a before/after/wrap field validator; reached by its
 name, an alias, `AliasChoices`, an `AliasPath`, or an `alias_generator` with `populate_by_name`,
 `validate_by_name` or `validate_by_alias=False`), a strict model, `extra` forbid/ignore/allow, a
-model validator, a `RootModel` around it all, an integer field of epoch milliseconds (declared
+before or after model validator, a `RootModel` around it all, an integer field of epoch milliseconds (declared
 `ems:ms`), and one container of sub-models each with a timestamp `time`: a nested model, a list, a
 tuple, a dict, or a union of two tagged members (plain, a
 `discriminator` tag, or a callable `Discriminator`). Records: each timestamp written under one of
@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from wsfix.fields import FieldSpec, discover_fields
-from wsfix.linter import Linter
+from wsfix.linter import FIXES, Linter
 from wsfix.schema import Schema
 from wsfix.timestamps import DEFAULT_POLICY, DEFAULT_WINDOW, Unit, inferred_range
 
@@ -70,7 +70,7 @@ class Spec:
     by_name: str  # for alias/generator: none, populate, validate, name-only
     strict_model: bool
     extra: str
-    model_validator: bool
+    model_validator: str | None  # before (on the raw data), after
     container: str  # none, nested, list, tuple, dict, union, tagged, callable
     inner: Leaf
     root: bool
@@ -93,7 +93,7 @@ specs = st.builds(
     by_name=st.sampled_from(["none", "populate", "validate", "name-only"]),
     strict_model=st.booleans(),
     extra=st.sampled_from(["ignore", "forbid", "allow"]),
-    model_validator=st.booleans(),
+    model_validator=st.sampled_from([None, "before", "after"]),
     container=st.sampled_from(["none", "nested", "list", "tuple", "dict", "union", "tagged", "callable"]),
     inner=leaves,
     root=st.booleans(),
@@ -113,7 +113,7 @@ def _field(name: str, leaf: Leaf, alias: str = "") -> str:
     if alias:
         arguments.append(alias)
     if leaf.bounded and leaf.kind != "datetime":
-        arguments.append("ge=1_600_000_000")
+        arguments += ["ge=1_600_000_000", "le=4_000_000_000_000"]
     line = f"    {name}: {_annotation(leaf)}"
     return f"{line} = Field({', '.join(arguments)})" if arguments else line
 
@@ -209,13 +209,22 @@ def source(spec: Spec) -> tuple[str, Spec]:
     if spec.millis:
         lines.append("    ems: Optional[int] = None")
     lines.extend(_validator("sent_at", spec.top))
-    if spec.model_validator:
+    if spec.model_validator == "after":
         lines += [
             "    @model_validator(mode='after')",
             "    def known(self):",
             "        if self.type == 'legacy':",
             "            raise ValueError('legacy messages are refused')",
             "        return self",
+        ]
+    elif spec.model_validator == "before":
+        lines += [
+            "    @model_validator(mode='before')",
+            "    @classmethod",
+            "    def known(cls, data):",
+            "        if isinstance(data, dict) and data.get('type') == 'legacy':",
+            "            raise ValueError('legacy messages are refused')",
+            "        return data",
         ]
     lines += ["", "class Top(RootModel[Message]):" if spec.root else "class Top(Message):", "    pass", ""]
     return "\n".join(lines), Spec(**{**spec.__dict__, "keys": tuple(keys)})
@@ -350,6 +359,10 @@ def test_wsfix_agrees_with_the_model(spec: Spec, data: Any) -> None:
     for _ in range(RECORDS):
         record = data.draw(records(spec))
         problems = linter.lint(record, 1, "capture.jsonl")
+        # the paths `check` and `repair` take
+        assert linter.lint_chunk(record + b"\n", "capture.jsonl").problems == list(problems)
+        repair_pass = linter.lint_chunk(record + b"\n", "capture.jsonl", detail=FIXES).problems
+        assert [(p.code, p.fix) for p in repair_pass] == [(p.code, p.fix) for p in problems]
         accepted, plausible = oracle(model, record)
         described = [(problem.code, problem.json_path, problem.message) for problem in problems]
         event(f"model {'accepts' if accepted else 'refuses'}, {'plausible' if plausible else 'implausible'}")

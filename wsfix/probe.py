@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field, RootModel, Strict, create_model
 from pydantic_core import SchemaValidator
 
 from wsfix.fields import TimestampField, field_keys
-from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
+from wsfix.paths import ITEMS, MEMBERS, Concrete, Step, Wildcard
 from wsfix.timestamps import Policy, Unit, inferred_range
 
 Validate = Callable[..., Any]
@@ -354,13 +354,13 @@ def _walk(
         yield from _walk(value.root, steps, index, prefix)  # no key of its own in JSON
         return
     step = steps[index]
-    if isinstance(value, BaseModel):
+    if isinstance(value, BaseModel) and not isinstance(step, Wildcard):
         # Every key the attribute may have come from: of a field read by one of several keys
         # (`AliasChoices`, or by name too), each is a timestamp field of its own, and the
         # value is checked at each (the linter then finds which the record holds).
         fields_set = value.model_fields_set
-        for key, attr in _attributes(type(value)):
-            if steps[index : index + len(key)] == key and attr in fields_set:
+        for key, attr in _attributes(type(value)).get(step, ()):
+            if attr in fields_set and (len(key) == 1 or steps[index : index + len(key)] == key):
                 yield from _walk(getattr(value, attr), steps, index + len(key), (*prefix, *key))
     elif isinstance(value, dict):
         if step is MEMBERS:
@@ -374,7 +374,11 @@ def _walk(
 
 
 @functools.cache
-def _attributes(model: type[BaseModel]) -> tuple[tuple[Concrete, str], ...]:
+def _attributes(model: type[BaseModel]) -> dict[str | int, list[tuple[Concrete, str]]]:
     """(JSON key or `AliasPath` steps, Python attribute name) for every place pydantic reads a
-    field of `model` from (see `fields.field_keys`)."""
-    return tuple((key, attr) for attr, info in model.model_fields.items() for key in field_keys(model, attr, info))
+    field of `model` from (see `fields.field_keys`), by its first step."""
+    places: dict[str | int, list[tuple[Concrete, str]]] = {}
+    for attr, info in model.model_fields.items():
+        for key in field_keys(model, attr, info):
+            places.setdefault(key[0], []).append((key, attr))
+    return places
