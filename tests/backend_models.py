@@ -137,3 +137,10 @@ class BoundedEvent(BaseModel):
         if value is not None and value > 2_000_000_000:
             raise ValueError("sent_at is in the future")
         return value
+
+
+class AliasOnlyEvent(BaseModel):
+    """An alias without populate_by_name: the Python name is never read from a record."""
+
+    type: str
+    sent_at: Optional[float] = Field(None, alias="sentAt")

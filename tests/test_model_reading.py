@@ -276,3 +276,25 @@ def test_schema_says_how_records_are_checked(cli, model: str, path: str) -> None
     result = cli("schema", "--model", f"{MODELS_FILE}:{model}")
     assert result.exit_code == 0, result.output
     assert f"Checked by: {path}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("model", "declared", "expected"),
+    [
+        pytest.param("CamelEvent", "sentAt", ["sentAt", "sent_at"], id="alias-of-a-by-name-field"),
+        pytest.param("CamelEvent", "sent_at", ["sentAt", "sent_at"], id="name-of-a-by-name-field"),
+    ],
+)
+def test_a_declared_path_is_one_the_model_reads(cli, model: str, declared: str, expected: list[str]) -> None:
+    result = cli("schema", "--model", f"{MODELS_FILE}:{model}", "--timestamp-field", declared)
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.stdout.splitlines()[2:-1]] == expected
+
+
+def test_a_declared_python_name_the_model_does_not_read_says_where_it_reads_it(cli) -> None:
+    strict = cli("schema", "--model", f"{MODELS_FILE}:AliasOnlyEvent", "--timestamp-field", "sent_at")
+    assert strict.exit_code == 2
+    assert strict.stderr.strip() == (
+        "wsfix: error: --timestamp-field sent_at: the model reads sent_at from sentAt, not sent_at: "
+        "declare the path as records have it"
+    )

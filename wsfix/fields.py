@@ -230,6 +230,15 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
             if found is not None:
                 break
         if found is None:
+            for member in members:
+                if isinstance(member, type) and issubclass(member, BaseModel):
+                    for keys, attr, _ in _model_fields(member):
+                        if step == attr:  # a Python name the model does not read from JSON
+                            places = " or ".join(format_path(key) for key in keys)
+                            raise ValueError(
+                                f"{format_path(path)}: the model reads {attr} from {places}, not {attr}: "
+                                "declare the path as records have it"
+                            )
             raise ValueError(
                 f"{format_path(path)}: {format_path(path[:depth]) or 'the model'} has no "
                 f"{format_path(path[depth : depth + 1])} (it is {_type_text(annotation)})"

@@ -18,6 +18,13 @@ type; what it lets through (a float, an int, an aware or naive datetime) still n
 which `DeepField.fine` does on the validated message without converting anything. A value that is
 not fine gets the linter's full analysis from its raw bytes.
 
+What the fast probe cannot mirror exactly goes through the model's own validator instead (slower,
+never wrong; `validation_path` says which for `wsfix schema`): a field read from more than one key
+(`AliasChoices`, an alias and the Python name with `populate_by_name`/`validate_by_name`), an
+`AliasPath`, a field with constraints or field validators, and every field below the top level
+(union members included) are checked on the values the model made of them; a model that does
+more than validate its fields, or reads fields by name, is not validated as a typed dict.
+
 Every validator is built here, up front: never mid-run, where a signal could arrive while pydantic
 builds one (it would wrap what the signal raises into an error of its own). No I/O; no conversion
 (the window's bounds come from the conversion core).
