@@ -456,6 +456,7 @@ def test_schema_command_on_a_builtin(cli):
         "(float, required, epoch seconds), message_id, thread_id",
         "  Field      Type   Required  Target (what repair writes)  Found by",
         "  timestamp  float  yes       epoch seconds (float)        name",
+        "Checked by: the fast probe: the model's fields as a typed dict, timestamp typed strictly in pydantic",
     ]
 
 

@@ -1052,6 +1052,9 @@ def schema_command(
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         out.write(printable("  " + "  ".join([*cells, row[-1]])) + "\n")
+    from wsfix.probe import validation_path
+
+    out.write(printable(f"Checked by: {validation_path(built.model, fields)}") + "\n")
     return ExitCode.OK
 
 

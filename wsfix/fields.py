@@ -34,11 +34,11 @@ import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Annotated, Any, NamedTuple, cast
 
-from pydantic import BaseModel, RootModel
+from pydantic import AliasChoices, AliasPath, BaseModel, RootModel, Strict
 
-from wsfix.paths import ITEMS, MEMBERS, Path, format_path, parse_path
+from wsfix.paths import ITEMS, MEMBERS, Concrete, Path, format_path, parse_path
 from wsfix.timestamps import Reading, Unit, render, render_count, render_rfc3339
 
 # Matched against a name's words joined by `_` (and the name as written): a last word `timestamp`,
@@ -210,14 +210,18 @@ def _annotation_leaves(
         if isinstance(member, type) and issubclass(member, BaseModel):
             if member in seen:  # a recursive model is walked once, not again inside itself
                 continue
-            for key, attr, info in _model_fields(member):
-                yield from _annotation_leaves(
-                    info.annotation,
-                    (*path, key),
-                    info.is_required(),
-                    (attr,) if key == attr else (attr, key),
-                    (*seen, member),
-                )
+            for keys, attr, info in _model_fields(member):
+                annotation = _as_validated(member, info)
+                for key in keys:
+                    last = key[-1]
+                    yield from _annotation_leaves(
+                        annotation,
+                        (*path, *key),
+                        # one of several keys may be absent: pydantic's own `missing` error tells
+                        info.is_required() and len(keys) == 1,
+                        (attr,) if last == attr or not isinstance(last, str) else (attr, last),
+                        (*seen, member),
+                    )
             continue
         positions = _tuple_positions(member)
         if positions is not None:
@@ -246,9 +250,10 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
             if member is Any or member is object:
                 return _Leaf(path, "any", Any, False, True, names)
             if isinstance(member, type) and issubclass(member, BaseModel):
-                for key, attr, info in _model_fields(member):
-                    if step in (key, attr):
-                        found = (info.annotation, info.is_required(), (attr, key))
+                for keys, attr, info in _model_fields(member):
+                    if (step,) in keys:
+                        named = (attr, step) if isinstance(step, str) else (attr,)
+                        found = (_as_validated(member, info), info.is_required() and len(keys) == 1, named)
                         break
             elif (positions := _tuple_positions(member)) is not None:
                 if isinstance(step, int) and step < len(positions):  # a fixed tuple has every position
@@ -267,6 +272,15 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
             if found is not None:
                 break
         if found is None:
+            for member in members:
+                if isinstance(member, type) and issubclass(member, BaseModel):
+                    for keys, attr, _ in _model_fields(member):
+                        if step == attr:  # a Python name the model does not read from JSON
+                            places = " or ".join(format_path(key) for key in keys)
+                            raise ValueError(
+                                f"{format_path(path)}: the model reads {attr} from {places}, not {attr}: "
+                                "declare the path as records have it"
+                            )
             raise ValueError(
                 f"{format_path(path)}: {format_path(path[:depth]) or 'the model'} has no "
                 f"{format_path(path[depth : depth + 1])} (it is {_type_text(annotation)})"
@@ -283,13 +297,41 @@ def _resolve(model: type[BaseModel], path: Path) -> _Leaf:
     return _Leaf(path, kind, annotation, required, nullable, names)
 
 
-def _model_fields(model: type[BaseModel]) -> Iterator[tuple[str, str, Any]]:
-    """(JSON key, Python name, FieldInfo) of each field of a model that is not a RootModel."""
+def _model_fields(model: type[BaseModel]) -> Iterator[tuple[tuple[Concrete, ...], str, Any]]:
+    """(the places pydantic reads it from, Python name, FieldInfo) of each field of a model that
+    is not a RootModel (see `field_keys`)."""
     if not model.__pydantic_complete__:
         model.model_rebuild()
     for attr, info in model.model_fields.items():
-        alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
-        yield alias or attr, attr, info
+        yield field_keys(model, attr, info), attr, info
+
+
+def field_keys(model: type[BaseModel], attr: str, info: Any) -> tuple[Concrete, ...]:
+    """Every place in a JSON object (one key, or an `AliasPath`'s steps) pydantic may read field
+    `attr` of `model` from, in the order it tries them: its validation alias, each of its
+    `AliasChoices`, its alias (also from an `alias_generator`), then its Python name where the
+    model validates by name (`populate_by_name`, `validate_by_name`) or by nothing else."""
+    config = model.model_config
+    keys: list[Concrete] = []
+    if config.get("validate_by_alias", True):
+        alias = info.validation_alias if info.validation_alias is not None else info.alias
+        for choice in alias.choices if isinstance(alias, AliasChoices) else [alias]:
+            if isinstance(choice, str):
+                keys.append((choice,))
+            elif isinstance(choice, AliasPath):
+                keys.append(tuple(choice.path))
+    if not keys or config.get("validate_by_name") or config.get("populate_by_name"):
+        keys.append((attr,))
+    return tuple(dict.fromkeys(keys))
+
+
+def _as_validated(model: type[BaseModel], info: Any) -> Any:
+    """A field's annotation with what else decides pydantic's verdict on its values: its
+    constraints and `Strict()` (`info.metadata`), and a strict model's strictness."""
+    extra = list(info.metadata)
+    if model.model_config.get("strict") and not any(isinstance(item, Strict) for item in extra):
+        extra.append(Strict())
+    return Annotated[(info.annotation, *extra)] if extra else info.annotation
 
 
 _DATETIME_LIKE = ("AwareDatetime", "PastDatetime", "FutureDatetime")

@@ -29,12 +29,12 @@ import io
 from typing import Any, NamedTuple
 
 from pydantic import RootModel, TypeAdapter, ValidationError
-from pydantic_core import SchemaValidator, core_schema
+from pydantic_core import SchemaValidator, core_schema, from_json
 
 from wsfix import jsontext, rules
 from wsfix.fields import TimestampField
 from wsfix.paths import Concrete, concrete, format_path, matches
-from wsfix.probe import DeepField, build_probe
+from wsfix.probe import DeepField, build_probe, split_fields
 from wsfix.problems import Fix, Problem
 from wsfix.schema import Schema
 from wsfix.settings import DEFAULT_MAX_RECORD_MEMORY
@@ -52,6 +52,8 @@ _noted = rules.noted
 # Forms for which pydantic's lax float gives one verdict whatever the value's content (an ISO string
 # never parses as a float, an int always does), so the verdict is asked once and remembered.
 _UNIFORM_FORMS = frozenset(Form) - {Form.UNPARSEABLE, Form.NON_FINITE}
+# Errors for a whole record that say it is not the JSON object the model takes.
+_NOT_AN_OBJECT = frozenset({"model_type", "dict_type", "model_attributes_type"})
 
 # How much of each problem `lint_chunk` works out. Most of a problem is only there to be shown; a
 # repair needs the fixes, and a table past its last row only counts.
@@ -74,6 +76,41 @@ class ChunkFindings(NamedTuple):
     counted: collections.Counter[tuple[str, bool]] | None = None
 
 
+def _parsed(line: bytes) -> object:
+    """The record's JSON value, or None if it is not JSON after all."""
+    try:
+        return from_json(line)
+    except ValueError:
+        return None
+
+
+def _json_location(
+    document: object, loc: tuple[Any, ...], missing: bool
+) -> tuple[Concrete, tuple[Concrete, Any] | None]:
+    """The place in the record's JSON (`document`) of a pydantic error at `loc`, and the union
+    member it is an error of, as (where that union is, the member's tag or name), or None.
+
+    pydantic puts steps of its own into a location: a union member's tag (`trade.time`) or class
+    name (`Trade.time`), a validator's name. They are the steps the JSON does not have.
+    """
+    where: list[str | int] = []
+    member = None
+    value = document
+    for index, step in enumerate(loc):
+        in_object = isinstance(value, dict) and isinstance(step, str) and step in value
+        in_array = isinstance(value, list) and isinstance(step, int) and -1 < step < len(value)
+        if in_object or in_array:
+            value = value[step]  # type: ignore[index]
+        elif missing and index == len(loc) - 1:
+            value = None  # the key pydantic wanted and the record lacks
+        else:
+            if member is None:
+                member = (tuple(where), step)
+            continue
+        where.append(step)
+    return tuple(where), member
+
+
 class _Fast(NamedTuple):
     """A top-level seconds field, as the probe's errors name it."""
 
@@ -93,26 +130,15 @@ class Linter:
         model = schema.model
         self._validate_lax = model.__pydantic_validator__.validate_json
         self._fields = schema.timestamp_fields
-        # Top-level float-seconds fields: checked by the probe itself, by JSON key.
-        attributes = (
-            {}
-            if issubclass(model, RootModel)
-            else {
-                (info.validation_alias if isinstance(info.validation_alias, str) else info.alias) or name: name
-                for name, info in model.model_fields.items()
-            }
-        )
-        fast = [
-            field
-            for field in self._fields
-            if field.top_level and field.target.is_seconds and field.path[0] in attributes
-        ]
-        self._fast_fields = tuple((field, attributes[field.name]) for field in fast)
+        # Top-level float-seconds fields read from one key: checked by the probe itself, by JSON key.
+        self._fast_fields, deep = split_fields(model, self._fields)
         self._fast_by_key = {
-            field.name: _Fast(field, concrete(field.path), field.name, field.nullable) for field in fast
+            field.name: _Fast(field, concrete(field.path), field.name, field.nullable) for field, _ in self._fast_fields
         }
+        # How deep pydantic's error locations are sure to name keys of the record, as they are.
+        self._plain_depth = 0 if issubclass(model, RootModel) else 1
         # Every other field: checked on the values strict validation made of it.
-        self._deep = tuple(DeepField(field, policy) for field in self._fields if field not in fast)
+        self._deep = tuple(DeepField(field, policy) for field in deep)
         probe = build_probe(model, self._fast_fields, policy, deeper=bool(self._deep))
         self._validate_probe = probe.validate
         self._validate_model_probe = probe.validate_model
@@ -446,7 +472,10 @@ class Linter:
                     return self._analyse_unknown(line, line_no, path)
                 else:
                     return self._analyse_unknown(line, line_no, path)
-            return (rules.record_problem(line, line_no, path, first),)
+            if first["type"] in _NOT_AN_OBJECT:
+                return (rules.record_problem(line, line_no, path, first),)
+            # The record as a whole, but not for its JSON type: a model validator refused it, or
+            # a root model takes something else (a list); the full analysis gives its own words.
         return self._analyse_unknown(line, line_no, path)
 
     def _lint_after_bom(self, line: bytes, path: str) -> tuple[Problem, ...]:
@@ -469,27 +498,44 @@ class Linter:
         )
 
     def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
-        """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found."""
-        missing: list[Concrete] = []
-        located: set[Concrete] = set()  # where pydantic located an error in a timestamp field
+        """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found.
+
+        One finding per cause: an error located in a timestamp field whose value a timestamp
+        rule reports is that rule's finding alone; one whose value no rule reports (a constraint,
+        a field validator) is reported as pydantic gives it. Of a union's members, when one is
+        refused for its timestamps alone, the errors of the others are not reported: they are
+        what pydantic tried before, not faults of the record.
+        """
+        errors: list[Any] = []
         problems = []
         try:
             self._validate_lax(line)
         except ValidationError as error:
-            for detail in error.errors(include_url=False):
-                loc = tuple(detail["loc"])
-                field = self._field_at(loc)
-                if field is None:
-                    problems.append(rules.field_problem(line, line_no, path, detail))
-                    continue
-                where = loc[: len(field.path)]
+            errors = error.errors(include_url=False)
+        except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
+            problems.append(rules.model_failure(line_no, path, error))
+        # A location of one step in a model (not a root model) is a key of the record: no parse.
+        document = _parsed(line) if any(len(detail["loc"]) > self._plain_depth for detail in errors) else None
+        # (error, its place in the JSON, the timestamp field there, the union member it is of)
+        located_errors: list[tuple[Any, Concrete, TimestampField | None, tuple[Concrete, Any] | None]] = []
+        missing: list[Concrete] = []
+        located: set[Concrete] = set()  # where pydantic located an error in a timestamp field
+        for detail in errors:
+            loc = tuple(detail["loc"])
+            if len(loc) > self._plain_depth:
+                where, member = _json_location(document, loc, detail["type"] == "missing")
+            else:
+                where, member = loc, None
+            field = self._field_at(where)
+            if field is not None:
+                where = where[: len(field.path)]
                 if detail["type"] == "missing":
                     missing.append(where)
                 located.add(where)
-        except Exception as error:  # noqa: BLE001 - a broken model validator is the model's fault
-            problems.append(rules.model_failure(line_no, path, error))
-        for where in missing:
+            located_errors.append((detail, where, field, member))
+        for where in dict.fromkeys(missing):
             problems.append(rules.missing_timestamp(line_no, path, format_path(where)))
+        reported: set[Concrete] = set(missing)  # the timestamp values a rule reports
         present: object = None  # the top-level timestamp keys the record has, once asked
         for field in self._fields:
             if field.top_level:  # one member: the fast scanner when the key is known to be there
@@ -509,6 +555,27 @@ class Linter:
                 problem = self._timestamp_problem(line, line_no, path, field, where, span, _UNKNOWN, repeated)
                 if problem is not None:
                     problems.append(problem)
+                    reported.add(where)
+        explained = [field is not None and where in reported for _, where, field, _ in located_errors]
+        # The members of each union with errors, and those refused for reported timestamps alone.
+        tried: dict[Concrete, set[Any]] = {}
+        chosen: dict[Concrete, set[Any]] = {}
+        for _, _, _, member in located_errors:
+            if member is not None:
+                tried.setdefault(member[0], set()).add(member[1])
+                chosen.setdefault(member[0], set()).add(member[1])
+        for (_, _, _, member), done in zip(located_errors, explained, strict=True):
+            if member is not None and not done:
+                chosen[member[0]].discard(member[1])
+        for (detail, where, _, member), done in zip(located_errors, explained, strict=True):
+            if member is not None:
+                if done or (chosen[member[0]] and member[1] not in chosen[member[0]]):
+                    continue
+                if len(tried[member[0]]) == 1:  # the member the tag chose: its place in the record
+                    detail = {**detail, "loc": where}
+            elif done:
+                continue
+            problems.append(rules.field_problem(line, line_no, path, detail))
         problems.sort(key=Problem.sort_key)
         return tuple(problems)
 

@@ -18,6 +18,13 @@ type; what it lets through (a float, an int, an aware or naive datetime) still n
 which `DeepField.fine` does on the validated message without converting anything. A value that is
 not fine gets the linter's full analysis from its raw bytes.
 
+What the fast probe cannot mirror exactly goes through the model's own validator instead (slower,
+never wrong; `validation_path` says which for `wsfix schema`): a field read from more than one key
+(`AliasChoices`, an alias and the Python name with `populate_by_name`/`validate_by_name`), an
+`AliasPath`, a field with constraints or field validators, and every field below the top level
+(union members included) are checked on the values the model made of them; a model that does
+more than validate its fields, or reads fields by name, is not validated as a typed dict.
+
 Every validator is built here, up front: never mid-run, where a signal could arrive while pydantic
 builds one (it would wrap what the signal raises into an error of its own). No I/O; no conversion
 (the window's bounds come from the conversion core).
@@ -32,11 +39,11 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Final, NamedTuple, Optional
 
-from pydantic import BaseModel, Field, RootModel, create_model
+from pydantic import BaseModel, Field, RootModel, Strict, create_model
 from pydantic_core import SchemaValidator
 
-from wsfix.fields import TimestampField
-from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
+from wsfix.fields import TimestampField, field_keys
+from wsfix.paths import ITEMS, MEMBERS, Concrete, Step, Wildcard
 from wsfix.timestamps import Policy, Unit, inferred_range
 
 Validate = Callable[..., Any]
@@ -60,6 +67,66 @@ def plausible_range(policy: Policy) -> tuple[float, float]:
     return max(window.start, low), min(window.end, high)
 
 
+def split_fields(
+    model: type[BaseModel], fields: Sequence[TimestampField]
+) -> tuple[tuple[tuple[TimestampField, str], ...], tuple[TimestampField, ...]]:
+    """(fast, deep): the top-level float-seconds fields the probe types itself, as (field,
+    attribute), and every other field. A field pydantic may read from more than one key
+    (`AliasChoices`, a name as well as an alias) is never fast: which key a record used, and
+    so which error location, is the model's lookup to decide, so it is checked on the values
+    the model made."""
+    attributes: dict[str, str] = {}
+    if not issubclass(model, RootModel):
+        validated = _validated_fields(model)
+        for attr, info in model.model_fields.items():
+            keys = field_keys(model, attr, info)
+            if (
+                len(keys) == 1
+                and len(keys[0]) == 1
+                and isinstance(keys[0][0], str)
+                and attr not in validated
+                and all(isinstance(item, Strict) for item in info.metadata)
+            ):
+                attributes[keys[0][0]] = attr
+    fast = tuple(
+        (field, attributes[field.path[0]])
+        for field in fields
+        if field.top_level and field.target.is_seconds and field.path[0] in attributes
+    )
+    fast_fields = {field for field, _ in fast}
+    return fast, tuple(field for field in fields if field not in fast_fields)
+
+
+def _validated_fields(model: type[BaseModel]) -> set[str]:
+    """The fields of `model` that a field validator of its own looks at (`"*"`: all of them).
+
+    Such a field, or one with constraints (`ge`, `le`), is not fast: a value it refuses may be
+    plausible epoch seconds, and the probe's error about it would pass for a timestamp's."""
+    names: set[str] = set()
+    for decorator in model.__pydantic_decorators__.field_validators.values():
+        names.update(decorator.info.fields)
+    return set(model.model_fields) if "*" in names else names
+
+
+def validation_path(model: type[BaseModel], fields: Sequence[TimestampField]) -> str:
+    """How records of `model` are checked, in a sentence for `wsfix schema`."""
+    fast, deep = split_fields(model, fields)
+    typed = ", ".join(field.name for field, _ in fast)
+    if not deep:
+        if unbuilt_validator(_derived(model, {})) is not None:
+            how = "the fast probe: the model's fields as a typed dict"
+        else:  # model validators, a custom __init__, a root model, an alias read by name too
+            how = "the fast probe through the model's own validator"
+        return f"{how}, {typed or 'no timestamps'} typed strictly in pydantic"
+    read_back = ", ".join(field.name for field in deep)
+    return (
+        "the model's own validator, strictly"
+        + (f", {typed} typed strictly in pydantic" if typed else "")
+        + f"; {read_back} read back from the validated model; "
+        "a record it refuses is checked as the model checks it (lax)"
+    )
+
+
 def build_probe(
     model: type[BaseModel], fast: Sequence[tuple[TimestampField, str]], policy: Policy, deeper: bool
 ) -> Probe:
@@ -72,7 +139,9 @@ def build_probe(
     for field, attribute in fast:
         info = copy.copy(model.model_fields[attribute])  # keeps the alias and the default
         constrained[attribute] = (Optional[plausible] if field.nullable else plausible, info)
-        loose[attribute] = (Any, copy.copy(info))
+        loose_info = copy.copy(info)
+        loose_info.metadata = []  # Any takes no constraint (`Strict()`, `ge`)
+        loose[attribute] = (Any, loose_info)
     probe = _derived(model, constrained)
     validate_model = probe.__pydantic_validator__.validate_json
     if deeper:
@@ -174,10 +243,13 @@ def unbuilt_validator(model: Any) -> Any:
     model_fields = schema["schema"]
     if model_fields.get("type") != "model-fields" or not model_fields.keys() <= _FIELDS_KEYS:
         return None
+    config = schema.get("config") or {}
+    if config.get("validate_by_name") or config.get("validate_by_alias") is False:
+        return None  # a typed dict reads each field by its alias alone
     fields = {}
     for name, field in model_fields["fields"].items():
-        if not field.keys() <= _FIELD_KEYS:
-            return None
+        if not field.keys() <= _FIELD_KEYS or not isinstance(field.get("validation_alias", name), str):
+            return None  # also `AliasChoices`, `AliasPath`: the model's own lookup is sure
         value = field["schema"]
         required = value.get("type") != "default"
         if not required and value.keys() <= _PLAIN_DEFAULT_KEYS:
@@ -191,7 +263,6 @@ def unbuilt_validator(model: Any) -> Any:
     for key in ("strict", "extras_schema", "extra_behavior"):
         if key in model_fields:
             typed[key] = model_fields[key]
-    config = schema.get("config") or {}
     if "extra_behavior" not in typed and "extra_fields_behavior" in config:  # a model reads it there
         typed["extra_behavior"] = config["extra_fields_behavior"]
     if typed.get("extra_behavior") == "forbid" and any(
@@ -290,11 +361,14 @@ def _walk(
         yield from _walk(value.root, steps, index, prefix)  # no key of its own in JSON
         return
     step = steps[index]
-    if isinstance(value, BaseModel):
-        if isinstance(step, str):
-            attr = _attributes(type(value)).get(step)
-            if attr is not None and attr in value.model_fields_set:
-                yield from _walk(getattr(value, attr), steps, index + 1, (*prefix, step))
+    if isinstance(value, BaseModel) and not isinstance(step, Wildcard):
+        # Every key the attribute may have come from: of a field read by one of several keys
+        # (`AliasChoices`, or by name too), each is a timestamp field of its own, and the
+        # value is checked at each (the linter then finds which the record holds).
+        fields_set = value.model_fields_set
+        for key, attr in _attributes(type(value)).get(step, ()):
+            if attr in fields_set and (len(key) == 1 or steps[index : index + len(key)] == key):
+                yield from _walk(getattr(value, attr), steps, index + len(key), (*prefix, *key))
     elif isinstance(value, dict):
         if step is MEMBERS:
             for key, item in value.items():
@@ -310,10 +384,11 @@ def _walk(
 
 
 @functools.cache
-def _attributes(model: type[BaseModel]) -> dict[str, str]:
-    """JSON key (alias) -> Python attribute name, for the fields of `model`."""
-    keys: dict[str, Any] = {}
+def _attributes(model: type[BaseModel]) -> dict[str | int, list[tuple[Concrete, str]]]:
+    """(JSON key or `AliasPath` steps, Python attribute name) for every place pydantic reads a
+    field of `model` from (see `fields.field_keys`), by its first step."""
+    places: dict[str | int, list[tuple[Concrete, str]]] = {}
     for attr, info in model.model_fields.items():
-        alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
-        keys[alias or attr] = attr
-    return keys
+        for key in field_keys(model, attr, info):
+            places.setdefault(key[0], []).append((key, attr))
+    return places
