@@ -389,3 +389,23 @@ def test_string_envelope_inside_a_har_message_is_escaped_twice(cli, capture_file
     assert json.loads(data["data"]) == {"created_at": "2025-09-08T16:50:01.447585Z"}
     # only the value's bytes changed: the old text with the Z added, escaped twice
     assert out.read_bytes() == har.replace(b'447585\\\\\\"', b'447585Z\\\\\\"')
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "args", "said"),
+    [
+        pytest.param("c.jsonl", JSONL, (), "JSON Lines (by its name)", id="jsonl-by-name"),
+        pytest.param("c.log", PREFIXED, (), "prefixed log lines (by its content)", id="prefixed-by-content"),
+        pytest.param("c.jsonl", PREFIXED, ("--format", "prefixed"), "prefixed log lines (--format)", id="forced"),
+        pytest.param("capture", HAR, (), "a HAR file (by its content)", id="har-by-content"),
+        pytest.param(
+            "c.jsonl", JSONL, ("--message-path", "data"), "JSON Lines (by its name), each message at data", id="envelope"
+        ),
+    ],
+)
+def test_verbose_says_how_each_capture_is_read(cli, capture_file, name, data, args, said):
+    """-v names the format each file was read in and what chose it (issue 17: detection must say)."""
+    source = capture_file(data, name)
+    for command in (("check", source), ("repair", "--in", source, "--dry-run")):
+        result = cli(*command, *args, "-v")
+        assert f"wsfix: {source}: read as {said}\n" in result.stderr, result.stderr

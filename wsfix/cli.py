@@ -441,10 +441,11 @@ def _load(shared: SharedOptions, **given: Any) -> Any:
 
 def _tell_settings(loaded: Any, shared: SharedOptions) -> None:
     """-v: what the run uses, on stderr. The capture format is decided per file, inside the run:
-    this says what the settings say (`auto` included)."""
+    this says what the settings say (`auto` included), and the run says per file what it read
+    (`_tell_format`)."""
     settings = loaded.settings
     config = loaded.path or ("none (--isolated)" if shared.isolated else "none found")
-    jobs = str(shared.jobs) if shared.jobs is not None else "auto (every CPU for a JSON Lines file over 16 MB, else 1)"
+    jobs = str(shared.jobs) if shared.jobs is not None else "auto (every CPU for a file of lines over 16 MB, else 1)"
     for name, value in (
         ("configuration", config),
         ("schema", settings.schema.name),
@@ -452,6 +453,10 @@ def _tell_settings(loaded: Any, shared: SharedOptions) -> None:
         ("jobs", jobs),
     ):
         _note(f"{name}: {value}")
+
+
+def _tell_format(path: str, description: str) -> None:
+    _note(f"{path}: read as {description}")
 
 
 def _note(message: str) -> None:
@@ -584,6 +589,7 @@ def check(
             _Unreadable(reporter, unreadable) if unreadable else reporter,
             jobs=shared.jobs,
             progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=stdout_busy),
+            on_format=_tell_format if shared.verbose else None,
         )
     if unreadable:
         return ExitCode.ERROR
@@ -884,6 +890,7 @@ def repair(
             stdout=sys.stdout.buffer,
             jobs=jobs,
             progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
+            on_format=_tell_format if shared.verbose else None,
         )
         if not shared.quiet:
             _print_repair_summary(log, path, target, in_place, dry_run, result, settings)

@@ -25,6 +25,7 @@ from wsfix.formats import CaptureFormat
 from wsfix.linter import FULL
 from wsfix.output import atomic_output
 from wsfix.parallel import Chunk, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
+from wsfix.paths import format_path
 from wsfix.repair import ChangeHook, Part, RepairTally, report_changes, splice
 from wsfix.report import Summary, Tally
 from wsfix.reporters import Reporter
@@ -50,6 +51,19 @@ def choose_format(settings: Settings, path: str, stream: CaptureStream) -> Captu
 def _format_name(settings: Settings, path: str, stream: CaptureStream) -> str:
     name = settings.capture_format
     return formats.detect(path, stream.head()) if name == formats.AUTO else name
+
+
+def how_read(settings: Settings, path: str, stream: CaptureStream) -> str:
+    """For `-v`: the format a capture is read in, and what chose it."""
+    name = _format_name(settings, path, stream)
+    if settings.capture_format != formats.AUTO:
+        why = "--format"
+    elif formats.named_format(path) is not None:
+        why = "by its name"
+    else:
+        why = "by its content"
+    envelope = f", each message at {format_path(settings.message_path)}" if settings.message_path else ""
+    return f"{formats.DESCRIPTIONS[name]} ({why}){envelope}"
 
 
 def detected_by_content(settings: Settings, path: str, stream: CaptureStream) -> str | None:
@@ -103,12 +117,14 @@ def check_captures(
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    on_format: Callable[[str, str], None] | None = None,
 ) -> Summary:
     """Lint every capture in order, report each selected problem, and summarise.
 
     `jobs`: processes per line-based file (None: automatic, see `parallel.resolve_jobs`); the
     findings and their order do not depend on it. `progress` shows progress through each file
-    that can tell its size. `chunk_bytes` is for tests, to force many chunks.
+    that can tell its size. `chunk_bytes` is for tests, to force many chunks. `on_format(path,
+    description)` is told how each capture is read (`how_read`).
     """
     tally = Tally()
     add, report = tally.add, reporter.add
@@ -119,6 +135,8 @@ def check_captures(
         for path in paths:
             with open_capture(path) as stream:
                 capture_format = choose_format(settings, path, stream)
+                if on_format is not None:
+                    on_format(path, how_read(settings, path, stream))
                 nouns.add(capture_format.noun)
                 description = detected_by_content(settings, path, stream)
                 if description is not None:
@@ -179,6 +197,7 @@ def repair_capture(
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    on_format: Callable[[str, str], None] | None = None,
 ) -> RepairTally:
     """Repair `source` into `target`; `stdout` is the binary stream `-` writes to.
 
@@ -190,6 +209,8 @@ def repair_capture(
     tally = RepairTally()
     with open_capture(source) as stream, _runner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
+        if on_format is not None:
+            on_format(source, how_read(settings, source, stream))
         tally.noun = capture_format.noun
         runner.prepare()
         before = _identity(source) if target.in_place else None
