@@ -281,13 +281,15 @@ def test_color_choices(run, capture_file):
 
 def test_verbose_says_what_the_run_uses(run, capture_file, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("check", capture_file(CLEAN), "-v", "--jobs", "2")
+    source = capture_file(CLEAN)
+    result = run("check", source, "-v", "--jobs", "2")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         "wsfix: configuration: none found",
         "wsfix: schema: websocket-message",
         "wsfix: capture format: auto",
         "wsfix: jobs: 2",
+        f"wsfix: {source}: read as JSON Lines (by its name)",
     ]
     (tmp_path / "pyproject.toml").write_text('[tool.wsfix]\nformat = "jsonl"\n', encoding="utf-8")
     configured = run("repair", "--in", capture_file(CLEAN), "--dry-run", "--verbose", "--schema", "server-message")

@@ -399,7 +399,11 @@ def test_string_envelope_inside_a_har_message_is_escaped_twice(cli, capture_file
         pytest.param("c.jsonl", PREFIXED, ("--format", "prefixed"), "prefixed log lines (--format)", id="forced"),
         pytest.param("capture", HAR, (), "a HAR file (by its content)", id="har-by-content"),
         pytest.param(
-            "c.jsonl", JSONL, ("--message-path", "data"), "JSON Lines (by its name), each message at data", id="envelope"
+            "c.jsonl",
+            JSONL,
+            ("--message-path", "data"),
+            "JSON Lines (by its name), each message at data",
+            id="envelope",
         ),
     ],
 )
