@@ -636,6 +636,10 @@ def _paths_to_check(files: list[str] | None, loaded: Any, quiet: bool) -> list[s
         return [STDIN]
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
+    if any("://" in name for name in files):  # URLs: globs and prefixes expanded on their store
+        from wsfix.remote import expand
+
+        files = expand(files, loaded.include, loaded.exclude)
     paths = [
         found if isinstance(found, str) else found.path
         for found in find_captures(files, loaded.include, loaded.exclude)

@@ -1,0 +1,136 @@
+"""Captures named by URL, read from a real S3-speaking server (moto's, on 127.0.0.1, started here):
+globs expanded on the store, gzip'd objects read decompressed, and the report the same as for the
+same files read locally."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from wsfix.capture import open_capture
+from wsfix.remote import is_url
+
+s3fs = pytest.importorskip("s3fs", reason="the cloud extra is not installed (pip install 'wsfix[cloud]')")
+moto_server = pytest.importorskip("moto.server", reason="moto[server] (a test extra) is not installed")
+
+BUCKET = "captures-bucket"
+BAD = b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585"}\n'
+GOOD = b'{"type":"pong","timestamp":1757350201.5}\n'
+MS = b'{"type":"chat","timestamp":1757350201447}\n'
+# (object key, content): two days matched by the glob below, one day and one name not.
+OBJECTS = {
+    "captures/2026-12-01/a.jsonl.gz": gzip.compress(GOOD * 3 + BAD + MS, mtime=0),
+    "captures/2026-12-01/b.jsonl": BAD + GOOD + b"not json\n" + MS,
+    "captures/2026-12-02/c.jsonl": GOOD * 2 + BAD,
+    "captures/2026-12-02/notes.txt": BAD,
+    "captures/2026-11-30/d.jsonl": BAD,
+}
+MATCHED = ["captures/2026-12-01/a.jsonl.gz", "captures/2026-12-01/b.jsonl", "captures/2026-12-02/c.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """A moto S3 server on 127.0.0.1 (a free port), stopped after this module's tests."""
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_endpoint, monkeypatch, tmp_path):
+    """The bucket with OBJECTS, credentials and endpoint as fsspec finds them (the environment);
+    returns a local folder holding the same files."""
+    for name, value in {
+        "AWS_ENDPOINT_URL": s3_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    s3fs.S3FileSystem.clear_instance_cache()
+    filesystem = s3fs.S3FileSystem()
+    if not filesystem.exists(BUCKET):
+        filesystem.mkdir(BUCKET)
+    for key, data in OBJECTS.items():
+        filesystem.pipe(f"{BUCKET}/{key}", data)
+        local = tmp_path / key
+        local.parent.mkdir(parents=True, exist_ok=True)
+        local.write_bytes(data)
+    yield tmp_path
+    s3fs.S3FileSystem.clear_instance_cache()
+
+
+@pytest.mark.parametrize("output_format", ["concise", "json", "jsonl"])
+def test_a_glob_on_the_store_reports_as_the_same_local_files(cli, bucket, output_format):
+    remote = cli("check", f"s3://{BUCKET}/captures/2026-12-*/*.jsonl*", "--output-format", output_format)
+    local = cli("check", *(str(bucket / key) for key in MATCHED), "--output-format", output_format)
+    assert remote.exit_code == local.exit_code == 1, remote.stderr
+    assert remote.stdout.replace(f"s3://{BUCKET}/", f"{bucket}/") == local.stdout
+    for key in MATCHED:
+        assert f"s3://{BUCKET}/{key}" in remote.stdout
+    assert "2026-11-30" not in remote.stdout and "notes.txt" not in remote.stdout
+
+
+def test_a_prefix_is_searched_as_a_folder_is(cli, bucket):
+    remote = cli("check", f"s3://{BUCKET}/captures/2026-12-01/", "--output-format", "concise")
+    assert remote.exit_code == 1
+    assert remote.stdout.splitlines()[-1].startswith("Checked 9 lines in 2 files: ")
+
+
+def test_a_missing_object_is_unreadable_input(cli, bucket):
+    result = cli("check", f"s3://{BUCKET}/captures/nothing.jsonl", "--output-format", "concise")
+    assert result.exit_code == 2
+    assert f"s3://{BUCKET}/captures/nothing.jsonl:1:1: WS005 no such object" in result.stdout
+    assert "testing" not in result.stdout + result.stderr  # no credential in a report
+
+
+def test_an_object_knows_its_size_unless_gzipd(bucket):
+    with open_capture(f"s3://{BUCKET}/captures/2026-12-01/b.jsonl") as stream:
+        assert stream.stored_size() == len(OBJECTS["captures/2026-12-01/b.jsonl"])
+        assert stream.read() == OBJECTS["captures/2026-12-01/b.jsonl"]
+    with open_capture(f"s3://{BUCKET}/captures/2026-12-01/a.jsonl.gz") as stream:
+        assert stream.read() == gzip.decompress(OBJECTS["captures/2026-12-01/a.jsonl.gz"])
+        assert stream.stored_size() is None
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param("s3://bucket/key.jsonl", True, id="s3"),
+        pytest.param("memory://x/y", True, id="memory"),
+        pytest.param("file:///tmp/x.jsonl", True, id="file-url"),
+        pytest.param("capture.jsonl", False, id="relative"),
+        pytest.param("/tmp/s3:/x.jsonl", False, id="colon-in-a-local-path"),
+        pytest.param(r"C:\captures\x.jsonl", False, id="windows-drive"),
+        pytest.param("-", False, id="stdin"),
+    ],
+)
+def test_is_url(path, expected):
+    assert is_url(path) is expected
+
+
+def test_a_local_path_never_imports_fsspec(tmp_path):
+    capture = tmp_path / "capture.jsonl"
+    capture.write_bytes(BAD + GOOD)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from wsfix.cli import app
+        try:
+            app(["check", {str(capture)!r}, "--output-format", "concise"])
+        except SystemExit as stop:
+            loaded = [name for name in ("fsspec", "s3fs", "wsfix.remote", "distributed") if name in sys.modules]
+            sys.stderr.write(f"exit {{stop.code}}, loaded: {{loaded}}\\n")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}
+    )
+    assert "exit 1, loaded: []" in result.stderr, result.stderr
