@@ -306,6 +306,17 @@ JobsOption = Annotated[
         "else 1]; standard input, gzip'd captures and other formats take one.",
     ),
 ]
+DaskOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--dask",
+        metavar="ADDRESS",
+        envvar="WSFIX_DASK",
+        show_default=False,
+        help="Check on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for a cluster of "
+        "N worker processes here (the dask extra: pip install 'wsfix[dask]').",
+    ),
+]
 NoProgressOption = Annotated[
     bool,
     typer.Option(
@@ -350,6 +361,7 @@ class SharedOptions(NamedTuple):
     capture_format: FormatOption = None
     message_path: MessagePathOption = None
     jobs: JobsOption = None
+    dask: DaskOption = None
     no_progress: NoProgressOption = False
     isolated: IsolatedOption = False
     quiet: QuietOption = False
@@ -562,7 +574,10 @@ def check(
         base_dir=os.getcwd(),
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
-    with open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter:
+    with (
+        _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster,
+        open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter,
+    ):
         stdout_busy = not statistics and shown != "full"
         summary = check_captures(
             readable,
@@ -570,11 +585,22 @@ def check(
             _Unreadable(reporter, unreadable) if unreadable else reporter,
             jobs=shared.jobs,
             progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=stdout_busy),
+            cluster=cluster,
         )
     if unreadable:
         return ExitCode.ERROR
     failing = summary.tally.by_severity(Severity.ERROR) if loaded.fail_on == "error" else summary.tally.total
     return ExitCode.FINDINGS if failing and not exit_zero else ExitCode.OK
+
+
+def _cluster(address: str | None) -> Any:
+    """--dask (or WSFIX_DASK, or [tool.wsfix] dask): the Dask cluster to check on, as a context
+    manager; a null context without one."""
+    if address is None:
+        return contextlib.nullcontext()
+    from wsfix.cluster import DaskCluster
+
+    return DaskCluster(address)
 
 
 _COLORS: dict[str, bool | None] = {"auto": None, "always": True, "never": False}

@@ -16,7 +16,7 @@ import gzip
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix import formats
 from wsfix.capture import CHUNK_BYTES, STDIN, CaptureStream, open_capture
@@ -30,6 +30,9 @@ from wsfix.report import Summary, Tally
 from wsfix.reporters import Reporter
 from wsfix.segment_linter import Checked, ChunkJob, Repaired, SegmentLinter
 from wsfix.settings import Settings
+
+if TYPE_CHECKING:
+    from wsfix.cluster import DaskCluster
 
 # Shows progress through one capture of a known size: (path, size in bytes) -> a context
 # manager giving something to `advance`, or None (e.g. a capture too small to bother).
@@ -103,18 +106,22 @@ def check_captures(
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    cluster: DaskCluster | None = None,
 ) -> Summary:
     """Lint every capture in order, report each selected problem, and summarise.
 
     `jobs`: processes per line-based file (None: automatic, see `parallel.resolve_jobs`); the
     findings and their order do not depend on it. `progress` shows progress through each file
-    that can tell its size. `chunk_bytes` is for tests, to force many chunks.
+    that can tell its size. `chunk_bytes` is for tests, to force many chunks. `cluster`: the
+    captures are linted there instead (`wsfix.cluster`; `jobs` is then not used), with the same
+    findings in the same order.
     """
     tally = Tally()
     add, report = tally.add, reporter.add
     records = skipped = 0
     nouns = set()
     detected: dict[str, None] = {}
+    work = cluster.work(paths, settings, "check") if cluster is not None else None
     with _runner(settings, chunk_bytes) as runner:
         for path in paths:
             with open_capture(path) as stream:
@@ -125,9 +132,12 @@ def check_captures(
                     detected[description] = None
                 checked: Checked
                 # Past the rows a table shows, findings are only counted.
-                for _, checked, line_offset in _results(
-                    runner, "check", capture_format, stream, path, jobs, progress, reporter.problems_wanted
-                ):
+                results = (
+                    _results(runner, "check", capture_format, stream, path, jobs, progress, reporter.problems_wanted)
+                    if work is None
+                    else work.results(path, capture_format, progress, reporter.problems_wanted)
+                )
+                for *_, checked, line_offset in results:
                     for problem in renumbered(checked.problems, line_offset):
                         add(problem)
                         report(problem)

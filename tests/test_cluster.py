@@ -1,0 +1,174 @@
+"""`check --dask`: the captures linted on a real Dask LocalCluster of 2 worker processes (started and
+closed here), every report byte-identical to a local run's; a worker that dies is retried, and
+one that keeps dying ends the run with exit 2 naming the capture, never a report that looks
+complete."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+import wsfix.cluster
+from wsfix.cluster import portable
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'wsfix[dask]')")
+
+DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+MODELS = Path(__file__).parent / "sample_models.py"
+SESSION = (EXAMPLES / "agent-session.jsonl").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """A LocalCluster of 2 worker processes; a task whose worker dies is tried on one more."""
+    import dask
+
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+        ) as cluster,
+    ):
+        yield cluster.scheduler_address
+
+
+@pytest.fixture
+def captures(tmp_path, monkeypatch):
+    """Captures of every kind a task takes: a JSON Lines file cut into byte ranges (its last line
+    without \\n, CRLF lines), a gzip'd one and a HAR (one task each), and a small one."""
+    monkeypatch.setattr(wsfix.cluster, "CLUSTER_CHUNK_BYTES", 50_000)
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(SESSION * 60 + SESSION.replace(b"\n", b"\r\n") * 20 + b'{"type":"ping","timestamp":"x"}')
+    assert big.stat().st_size > 5 * 50_000
+    (tmp_path / "day.jsonl.gz").write_bytes(gzip.compress(SESSION * 3, mtime=0))
+    shutil.copy(DATA / "har" / "mitmproxy-websocket.har", tmp_path / "session.har")
+    (tmp_path / "small.jsonl").write_bytes(SESSION[:500])
+    monkeypatch.chdir(tmp_path)  # relative names, as a user gives them
+    return ["big.jsonl", "day.jsonl.gz", "session.har", "small.jsonl"]
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        pytest.param(["--output-format", "full", "--max-rows", "7"], id="full-past-its-rows"),
+        pytest.param(["--output-format", "concise"], id="concise"),
+        pytest.param(["--output-format", "json"], id="json"),
+        pytest.param(["--output-format", "jsonl"], id="jsonl"),
+        pytest.param(["--output-format", "sarif"], id="sarif"),
+        pytest.param(["--output-format", "junit"], id="junit"),
+        pytest.param(["--output-format", "github"], id="github"),
+        pytest.param(["--output-format", "gitlab"], id="gitlab"),
+        pytest.param(["--statistics"], id="statistics"),
+    ],
+)
+def test_every_report_is_byte_identical_to_a_local_run(cli, scheduler, captures, report):
+    local = cli("check", *captures, "--jobs", "1", *report)
+    on_cluster = cli("check", *captures, "--dask", scheduler, *report)
+    assert on_cluster.exit_code == local.exit_code == 1, on_cluster.stderr
+    assert on_cluster.stdout == local.stdout
+    assert on_cluster.stderr == local.stderr
+
+
+def test_a_model_file_is_loaded_in_the_workers(cli, scheduler, monkeypatch):
+    coinbase = str(DATA / "cryptofeed" / "COINBASE.ws.28.0.excerpt")
+    args = ("check", coinbase, "--model", f"{MODELS}:CoinbaseMessage", "--output-format", "json")
+    local = cli(*args)
+    monkeypatch.setenv("WSFIX_DASK", scheduler)  # as the environment may give it
+    on_cluster = cli(*args)
+    assert on_cluster.exit_code == local.exit_code == 1, on_cluster.stderr
+    assert on_cluster.stdout == local.stdout
+
+
+def test_local_n_starts_its_own_cluster_and_stops_it(cli, captures):
+    local = cli("check", *captures, "--output-format", "concise")
+    on_cluster = cli("check", *captures, "--output-format", "concise", "--dask", "local:2")
+    assert on_cluster.exit_code == local.exit_code == 1, on_cluster.stderr
+    assert on_cluster.stdout == local.stdout
+
+
+# A model module that ends the worker process loading it, while the marker file exists (and it is
+# not the process named in it: the command line's own, which loads the model first).
+DYING_MODEL = """
+import os
+from pydantic import BaseModel
+
+MARKER = {marker!r}
+if os.path.exists(MARKER) and open(MARKER).read() != str(os.getpid()):
+    if {once}:
+        os.remove(MARKER)
+    os._exit(1)
+
+
+class Message(BaseModel):
+    type: str
+    timestamp: float
+"""
+
+
+def _dying_model(tmp_path: Path, once: bool) -> tuple[str, Path]:
+    import os
+
+    marker = tmp_path / "die"
+    marker.write_text(str(os.getpid()))
+    model = tmp_path / f"dying_{'once' if once else 'always'}.py"
+    model.write_text(DYING_MODEL.format(marker=str(marker), once=once))
+    return f"{model}:Message", marker
+
+
+def test_a_worker_killed_mid_run_is_retried(cli, scheduler, captures, tmp_path):
+    model, marker = _dying_model(tmp_path, once=True)
+    local = cli("check", *captures, "--model", model, "--output-format", "concise")
+    on_cluster = cli("check", *captures, "--model", model, "--output-format", "concise", "--dask", scheduler)
+    assert not marker.exists()  # a worker died
+    assert on_cluster.exit_code == local.exit_code == 1, on_cluster.stderr
+    assert on_cluster.stdout == local.stdout
+
+
+def test_a_task_that_keeps_killing_its_worker_fails_the_run_naming_the_file(cli, scheduler, captures, tmp_path):
+    model, _ = _dying_model(tmp_path, once=False)
+    result = cli("check", *captures, "--model", model, "--output-format", "concise", "--dask", scheduler)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("wsfix: error: big.jsonl: failed on the Dask cluster, the run is incomplete: ")
+    assert "its worker died" in result.stderr
+    assert "Checked" not in result.stdout  # no summary: the report does not claim the run complete
+
+
+def test_a_task_that_raises_fails_the_run_naming_the_file(cli, scheduler, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("gone.jsonl.gz").write_bytes(gzip.compress(SESSION, mtime=0)[:-20])  # cut short: not valid gzip
+    result = cli("check", "gone.jsonl.gz", "--output-format", "concise", "--dask", scheduler)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("wsfix: error: gone.jsonl.gz: "), result.stderr
+    assert "Checked" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        pytest.param("local:0", "--dask local:0: expected local or local:N", id="no-workers"),
+        pytest.param("local:x", "--dask local:x: expected local or local:N", id="not-a-number"),
+        pytest.param("", "--dask '': expected a scheduler's address", id="empty"),
+        pytest.param("tcp://127.0.0.1:1", "--dask tcp://127.0.0.1:1: cannot reach the scheduler", id="unreachable"),
+    ],
+)
+def test_a_bad_address_is_one_line_and_exit_2(cli, tmp_path, address, message, monkeypatch):
+    monkeypatch.setattr(wsfix.cluster, "CONNECT_TIMEOUT", "1s")
+    capture = tmp_path / "c.jsonl"
+    capture.write_bytes(SESSION)
+    result = cli("check", str(capture), "--dask", address)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"wsfix: error: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_settings_travel_as_a_model_to_load_and_a_pickle():
+    from wsfix.config import CommandLine, build_settings
+
+    built_in, _ = build_settings(CommandLine(naive_tz="America/Los_Angeles"))
+    assert portable(built_in)[0] is None
+    from_file, _ = build_settings(CommandLine(model=f"{MODELS}:CoinbaseMessage"))
+    assert portable(from_file)[0] == f"{MODELS.resolve()}:CoinbaseMessage"

@@ -1,0 +1,334 @@
+"""Running a check on a Dask cluster (`--dask ADDRESS`, `--dask local[:N]`; the `dask` extra).
+
+The work is cut as the local worker pool cuts it, only coarser: one task per capture, and for a
+large uncompressed line-based capture one task per byte range of whole lines (`capture.file_ranges`,
+as `dask.bag.read_text(blocksize=…)` cuts). A task runs the pipeline's own pieces in the worker
+(`ChunkJob` over a `Chunk`, or `run._results` over a whole capture) on a `SegmentLinter` that the
+worker builds once from the run's settings, sent pickled. The results come back in file order and
+go through `run.check_captures` as local results do, so every report is byte-identical to a local
+run's.
+
+A model loaded with `--model path/to/models.py:Class` is loaded again in each worker from the same
+absolute path, and `--model package.module:Class` imported there: the file or package must be
+readable by the workers (always so with `local`; a shared filesystem or an installed package on a
+remote cluster). So must local capture paths (use URLs, `s3://…`, for captures a remote cluster
+cannot see).
+
+A task that raises, or whose worker dies more often than Dask retries (`KilledWorker`), stops the
+run with a `WsfixError` naming the capture: no report is finished for an incomplete run. No
+printing; Dask's own logs are kept below warnings.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import logging
+import os
+import pickle
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple, Self
+
+from wsfix.capture import file_ranges, open_capture
+from wsfix.errors import UsageError, WsfixError
+from wsfix.formats import CaptureFormat
+from wsfix.problems import Problem
+from wsfix.settings import Settings
+
+# A capture larger than this is cut into byte ranges of about this size: a task is then a few
+# seconds of work, long enough that Dask's per-task cost (a few ms) is lost in it.
+CLUSTER_CHUNK_BYTES = 64 << 20
+CONNECT_TIMEOUT = "20s"  # to reach a scheduler, before the run fails
+LOCAL = "local"
+
+
+class Task(NamedTuple):
+    """One task's place in the run: its capture (as named, and as the worker reads it), and a
+    byte range, or None for the whole capture."""
+
+    path: str
+    location: str
+    start: int | None
+    end: int | None
+
+
+def portable(settings: Settings) -> tuple[str | None, bytes]:
+    """What rebuilds `settings` in a worker: the model to load first (None: a built-in schema),
+    and the settings pickled. A model loaded from a file lives in a module only this process
+    has; loading the same file first in the worker makes that module, and the pickle, resolve."""
+    model = settings.schema.model
+    module = sys.modules.get(model.__module__)
+    spec: str | None = None
+    if model.__module__.startswith("wsfix_user_model_") and module is not None and module.__file__:
+        spec = f"{os.path.abspath(module.__file__)}:{model.__qualname__}"
+    elif not model.__module__.startswith("wsfix."):
+        spec = f"{model.__module__}:{model.__qualname__}"
+    return spec, pickle.dumps(settings)
+
+
+_LINTERS: dict[bytes, Any] = {}
+
+
+def _worker_linter(recipe: tuple[str | None, bytes]) -> Any:
+    """The worker's `SegmentLinter` for the run's settings, built on its first task."""
+    spec, pickled = recipe
+    linter = _LINTERS.get(pickled)
+    if linter is None:
+        from wsfix.models import load_model
+        from wsfix.segment_linter import SegmentLinter
+
+        if spec is not None:
+            load_model(spec)
+        linter = _LINTERS[pickled] = SegmentLinter(pickle.loads(pickled))
+    return linter
+
+
+def run_task(
+    recipe: tuple[str | None, bytes],
+    kind: str,
+    capture_format: CaptureFormat,
+    task: Task,
+    full_problems: int | None,
+) -> list[tuple[Any, int]]:
+    """In a worker: (result, number to add to its line numbers) for each chunk or segment of the
+    task, in order (a byte range: one, numbered from its first line as 1). Problems name the
+    capture as the command line named it."""
+    from wsfix.parallel import Chunk, ChunkRunner
+    from wsfix.segment_linter import ChunkJob
+
+    linter = _worker_linter(recipe)
+    if task.start is not None and task.end is not None:
+        data = None
+        if "://" in task.location:
+            from wsfix.remote import read_range
+
+            data = read_range(task.location, task.start, task.end)
+        chunk = Chunk(task.location, task.start, task.end, data, 1, full_problems)
+        results = [(ChunkJob(capture_format, kind)(linter, chunk), 0)]
+    else:
+        from wsfix.run import _results
+
+        with open_capture(task.location) as stream, ChunkRunner(lambda: linter) as runner:
+            results = [
+                (result, offset)
+                for _, result, offset in _results(
+                    runner, kind, capture_format, stream, task.location, 1, None, lambda: full_problems
+                )
+            ]
+    if task.location != task.path:
+        results = [(_named(result, task.path), offset) for result, offset in results]
+    return results
+
+
+def _named(result: Any, path: str) -> Any:
+    problems = getattr(result, "problems", None)
+    if not problems:
+        return result
+    return result._replace(problems=[_with_path(problem, path) for problem in problems])
+
+
+def _with_path(problem: Problem, path: str) -> Problem:
+    return tuple.__new__(Problem, (path, *problem[1:]))
+
+
+class DaskCluster:
+    """A connection to a Dask scheduler, or a LocalCluster of processes started for the run. Use
+    as a context manager: a LocalCluster is stopped on exit."""
+
+    def __init__(self, address: str, chunk_bytes: int | None = None) -> None:
+        self.address = address
+        self.chunk_bytes = chunk_bytes or CLUSTER_CHUNK_BYTES
+        self._stack = contextlib.ExitStack()
+        self.client: Any = None
+
+    def __enter__(self) -> Self:
+        try:
+            import distributed
+        except ImportError:
+            raise UsageError("--dask needs the dask extra: pip install 'wsfix[dask]'") from None
+        dask: Any = distributed  # partly typed: used as untyped
+        for name in ("distributed", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        address = self.address
+        if not address.strip():
+            raise UsageError("--dask '': expected a scheduler's address (tcp://host:8786) or local[:N]")
+        try:
+            if address == LOCAL or address.startswith(LOCAL + ":"):
+                workers = _local_workers(address)
+                # Dask warns on stderr when its HTTP port is taken (it takes another): not ours to say.
+                self._stack.enter_context(warnings.catch_warnings())
+                warnings.simplefilter("ignore", UserWarning)
+                cluster = self._stack.enter_context(
+                    dask.LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
+                )
+                self.client = self._stack.enter_context(dask.Client(cluster))
+            else:
+                self.client = self._stack.enter_context(dask.Client(address, timeout=CONNECT_TIMEOUT))
+        except (OSError, TimeoutError) as error:
+            self._stack.close()
+            raise WsfixError(f"--dask {address}: cannot reach the scheduler: {error}") from None
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+    def work(self, paths: Sequence[str], settings: Settings, kind: str) -> ClusterWork:
+        return ClusterWork(self, paths, settings, kind)
+
+
+def _local_workers(address: str) -> int:
+    count = address.removeprefix(LOCAL).removeprefix(":")
+    if not count:
+        return os.cpu_count() or 1
+    if not count.isdigit() or int(count) < 1:
+        raise UsageError(f"--dask {address}: expected local or local:N, N a number of worker processes (1 or more)")
+    return int(count)
+
+
+class _Planned(NamedTuple):
+    path: str
+    size: int | None
+    futures: list[tuple[int, Any]]  # (bytes of the capture it covers, future)
+    ranges: bool  # a task per byte range (each numbered from 1), or one for the whole capture
+
+
+class ClusterWork:
+    """The tasks of one run over `paths`, submitted ahead (a bounded number in flight) and read
+    back in file order through `results`, one capture at a time."""
+
+    def __init__(self, cluster: DaskCluster, paths: Sequence[str], settings: Settings, kind: str) -> None:
+        self._cluster = cluster
+        self._client = cluster.client
+        self._settings = settings
+        self._kind = kind
+        self._recipe = portable(settings)
+        self._pending = collections.deque(paths)
+        self._planned: collections.deque[_Planned] = collections.deque()
+        self._in_flight = 0
+        threads = sum(self._client.nthreads().values()) or 1
+        self._window = max(4 * threads, 8)
+
+    def results(
+        self,
+        path: str,
+        capture_format: CaptureFormat,
+        progress: Any,
+        full_problems: Callable[[], int | None],
+    ) -> Iterator[tuple[Any, int]]:
+        """(result, number to add to its line numbers) for each chunk or segment of capture
+        `path` (the next one of the run), in order. Raises WsfixError naming the capture when a
+        task fails."""
+        while not self._planned or self._planned[0].path != path:
+            if not self._pending:
+                raise AssertionError(f"{path}: not planned for this run")
+            self._plan(full_problems)
+        planned = self._planned.popleft()
+        first_line = 1  # of the next byte range: a range's results are numbered from 1
+        try:
+            with _progress(progress, path, planned.size) as bar:
+                for covered, future in planned.futures:
+                    for result, offset in self._result(path, future):
+                        if planned.ranges:
+                            yield result, first_line - 1
+                            first_line += result.lines
+                        else:  # the whole capture, numbered in the worker
+                            yield result, offset
+                    self._in_flight -= 1
+                    if bar is not None and covered:
+                        bar.advance(covered)
+                    self._top_up(full_problems)
+        except BaseException:
+            self._cancel(planned)
+            raise
+
+    def _result(self, path: str, future: Any) -> list[tuple[Any, int]]:
+        try:
+            return future.result()  # type: ignore[no-any-return]
+        except WsfixError as error:
+            if str(error).startswith(f"{path}: "):
+                raise  # the worker's own message names the capture
+            raise type(error)(f"{path}: on the Dask cluster: {error}") from None
+        except Exception as error:  # noqa: BLE001 - whatever a task or Dask raises ends the run here, named
+            raise WsfixError(f"{path}: failed on the Dask cluster, the run is incomplete: {_describe(error)}") from None
+
+    def _top_up(self, full_problems: Callable[[], int | None]) -> None:
+        while self._pending and self._in_flight < self._window:
+            self._plan(full_problems)
+
+    def _plan(self, full_problems: Callable[[], int | None]) -> None:
+        """Submit the tasks of the next capture."""
+        from wsfix.run import choose_format
+
+        path = self._pending.popleft()
+        location = path if "://" in path else os.path.abspath(path)
+        with open_capture(path) as stream:
+            capture_format = choose_format(self._settings, path, stream)
+            size = stream.stored_size()
+            ranges: list[tuple[int | None, int | None]] = [(None, None)]
+            if capture_format.line_based and size is not None and size > self._cluster.chunk_bytes:
+                ranges = list(self._ranges(path, size))
+        futures = []
+        wanted = full_problems()
+        for start, end in ranges:
+            task = Task(path, location, start, end)
+            future = self._client.submit(
+                run_task, self._recipe, self._kind, capture_format, task, wanted, pure=False, key=_key(path, start)
+            )
+            covered = (end - start) if start is not None and end is not None else (size or 0)
+            futures.append((covered, future))
+        self._in_flight += len(futures)
+        self._planned.append(_Planned(path, size, futures, ranges != [(None, None)]))
+
+    def _ranges(self, path: str, size: int) -> Iterator[tuple[int | None, int | None]]:
+        if "://" in path:
+            from wsfix.remote import open_object
+
+            with open_object(path) as (raw, _):
+                yield from file_ranges(raw, path, size, self._cluster.chunk_bytes)
+            return
+        with open(path, "rb") as raw:
+            yield from file_ranges(raw, path, size, self._cluster.chunk_bytes)
+
+    def _cancel(self, planned: _Planned) -> None:
+        futures = [future for _, future in planned.futures]
+        for other in self._planned:
+            futures += [future for _, future in other.futures]
+        with contextlib.suppress(Exception):
+            self._client.cancel(futures)
+
+    def close(self) -> None:
+        """Cancel whatever was submitted and not read (a run that ended early)."""
+        for planned in list(self._planned):
+            self._cancel(planned)
+        self._planned.clear()
+
+
+_serial = iter(range(1 << 62))
+
+
+def _key(path: str, start: int | None) -> str:
+    # Named for Dask's dashboard and logs; unique within the client (`pure=False` is not enough
+    # when a key is given).
+    return f"wsfix-{os.path.basename(path)}-{start or 0}-{next(_serial)}-{os.getpid()}"
+
+
+def _describe(error: BaseException) -> str:
+    name = type(error).__name__
+    if name == "KilledWorker":
+        return "its worker died more often than Dask retries a task (out of memory, or killed)"
+    text = " ".join(str(error).split())
+    return f"{name}: {text}" if text else name
+
+
+def _progress(progress: Any, path: str, size: int | None) -> Any:
+    if progress is None or size is None:
+        return contextlib.nullcontext()
+    return progress(path, size)
