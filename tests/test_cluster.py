@@ -172,3 +172,47 @@ def test_settings_travel_as_a_model_to_load_and_a_pickle():
     assert portable(built_in)[0] is None
     from_file, _ = build_settings(CommandLine(model=f"{MODELS}:CoinbaseMessage"))
     assert portable(from_file)[0] == f"{MODELS.resolve()}:CoinbaseMessage"
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        pytest.param(["--out", "{out}"], id="to-a-file"),
+        pytest.param(["--out", "{out}.gz"], id="to-a-gzipd-file"),
+        pytest.param(["--out", "-"], id="to-standard-output"),
+        pytest.param(["--dry-run", "--diff"], id="dry-run-diff"),
+        pytest.param(["--dry-run"], id="dry-run-counts-only"),
+    ],
+)
+def test_repair_on_the_cluster_is_byte_identical_to_a_local_run(cli, scheduler, captures, tmp_path, mode):
+    for capture in captures:
+        outputs = []
+        for where, extra in (("local", ["--jobs", "1"]), ("cluster", ["--dask", scheduler])):
+            folder = tmp_path / where / capture  # the same file name: a gzip header holds it
+            folder.mkdir(parents=True)
+            args = [part.format(out=folder / "fixed") for part in mode]
+            result = cli("repair", "--in", capture, *args, *extra)
+            assert result.exit_code == 1, result.stderr  # the captures keep findings repair cannot fix
+            written = [path.read_bytes() for path in sorted(folder.iterdir())]
+            outputs.append((result.stdout.replace(f"/{where}/", "/"), result.stderr, written))
+        assert outputs[0] == outputs[1], capture
+        if "--out" in mode and mode[1] != "-":
+            assert outputs[0][2], capture  # a file was written, and compared
+
+
+def test_repair_in_place_on_the_cluster(cli, scheduler, captures, tmp_path):
+    shutil.copy("big.jsonl", "copy.jsonl")
+    local = cli("repair", "big.jsonl", "--in-place")
+    on_cluster = cli("repair", "copy.jsonl", "--in-place", "--dask", scheduler)
+    assert on_cluster.exit_code == local.exit_code == 1, on_cluster.stderr
+    assert Path("copy.jsonl").read_bytes() == Path("big.jsonl").read_bytes()
+    assert Path("copy.jsonl.orig").read_bytes() == Path("big.jsonl.orig").read_bytes()
+
+
+def test_a_repair_that_fails_on_the_cluster_writes_nothing(cli, scheduler, captures, tmp_path):
+    model, _ = _dying_model(tmp_path, once=False)
+    before = sorted(path.name for path in tmp_path.iterdir())
+    result = cli("repair", "--in", "big.jsonl", "--out", "fixed.jsonl", "--model", model, "--dask", scheduler)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("wsfix: error: big.jsonl: failed on the Dask cluster"), result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == before  # no output, no temp file

@@ -134,3 +134,25 @@ def test_a_local_path_never_imports_fsspec(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}
     )
     assert "exit 1, loaded: []" in result.stderr, result.stderr
+
+
+def test_repair_reads_an_object_and_writes_a_local_file(cli, bucket, tmp_path):
+    key = "captures/2026-12-01/a.jsonl.gz"
+    remote = cli("repair", "--in", f"s3://{BUCKET}/{key}", "--out", str(tmp_path / "from-s3.jsonl"), "-q")
+    local = cli("repair", "--in", str(bucket / key), "--out", str(tmp_path / "from-disk.jsonl"), "-q")
+    assert remote.exit_code == local.exit_code == 0, remote.stderr
+    assert (tmp_path / "from-s3.jsonl").read_bytes() == (tmp_path / "from-disk.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--out", f"s3://{BUCKET}/fixed.jsonl"], "--out s3://", id="out-to-a-url"),
+        pytest.param(["--in-place"], "is not repaired in place", id="in-place"),
+    ],
+)
+def test_repair_writes_no_object(cli, bucket, args, message):
+    result = cli("repair", "--in", f"s3://{BUCKET}/captures/2026-12-01/b.jsonl", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert "fixed.jsonl" not in s3fs.S3FileSystem().ls(BUCKET)

@@ -313,8 +313,8 @@ DaskOption = Annotated[
         metavar="ADDRESS",
         envvar="WSFIX_DASK",
         show_default=False,
-        help="Check on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for a cluster of "
-        "N worker processes here (the dask extra: pip install 'wsfix[dask]').",
+        help="Check or repair on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for a "
+        "cluster of N worker processes here (the dask extra: pip install 'wsfix[dask]').",
     ),
 ]
 NoProgressOption = Annotated[
@@ -859,7 +859,8 @@ def repair(
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _load(shared).settings
+    loaded = _load(shared)
+    settings = loaded.settings
     jobs = shared.jobs
     if source is not None and files:
         raise UsageError("name the capture either with --in or as FILE..., not both")
@@ -887,24 +888,26 @@ def repair(
                     f"or --backup-suffix '' for no backup); no file was changed"
                 )
     code = ExitCode.OK
-    for path in sources:
-        log = sys.stderr if target == STDIN else sys.stdout
-        on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
-        result = repair_capture(
-            path,
-            RepairTarget(
-                path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run, overwrite_backup=force
-            ),
-            settings,
-            on_change,
-            stdout=sys.stdout.buffer,
-            jobs=jobs,
-            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
-        )
-        if not shared.quiet:
-            _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
-        if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
-            code = ExitCode.FINDINGS
+    with _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster:
+        for path in sources:
+            log = sys.stderr if target == STDIN else sys.stdout
+            on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
+            result = repair_capture(
+                path,
+                RepairTarget(
+                    path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run, overwrite_backup=force
+                ),
+                settings,
+                on_change,
+                stdout=sys.stdout.buffer,
+                jobs=jobs,
+                progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
+                cluster=cluster,
+            )
+            if not shared.quiet:
+                _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
+            if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
+                code = ExitCode.FINDINGS
     return code
 
 

@@ -1,4 +1,4 @@
-"""Running a check on a Dask cluster (`--dask ADDRESS`, `--dask local[:N]`; the `dask` extra).
+"""Running check and repair on a Dask cluster (`--dask ADDRESS`, `--dask local[:N]`; the `dask` extra).
 
 The work is cut as the local worker pool cuts it, only coarser: one task per capture, and for a
 large uncompressed line-based capture one task per byte range of whole lines (`capture.file_ranges`,
@@ -6,7 +6,8 @@ as `dask.bag.read_text(blocksize=…)` cuts). A task runs the pipeline's own pie
 (`ChunkJob` over a `Chunk`, or `run._results` over a whole capture) on a `SegmentLinter` that the
 worker builds once from the run's settings, sent pickled. The results come back in file order and
 go through `run.check_captures` as local results do, so every report is byte-identical to a local
-run's.
+run's. A repair's results come back with the bytes they cover, and `run.repair_capture` splices and
+writes them as it does local ones (the output is written by this process, atomically).
 
 A model loaded with `--model path/to/models.py:Class` is loaded again in each worker from the same
 absolute path, and `--model package.module:Class` imported there: the file or package must be
@@ -91,35 +92,46 @@ def run_task(
     capture_format: CaptureFormat,
     task: Task,
     full_problems: int | None,
-) -> list[tuple[Any, int]]:
-    """In a worker: (result, number to add to its line numbers) for each chunk or segment of the
-    task, in order (a byte range: one, numbered from its first line as 1). Problems name the
-    capture as the command line named it."""
-    from wsfix.parallel import Chunk, ChunkRunner
+    with_data: bool = False,
+) -> list[tuple[bytes | None, Any, int]]:
+    """In a worker: (its bytes if `with_data`, result, number to add to its line numbers) for each
+    chunk or segment of the task, in order (a byte range: one, numbered from its first line as
+    1). A repair's parent splices the edits into those bytes. Problems name the capture as the
+    command line named it."""
+    from wsfix.parallel import Chunk, ChunkReader, ChunkRunner
     from wsfix.segment_linter import ChunkJob
 
     linter = _worker_linter(recipe)
+    results: list[tuple[bytes | None, Any, int]]
     if task.start is not None and task.end is not None:
         data = None
         if "://" in task.location:
             from wsfix.remote import read_range
 
             data = read_range(task.location, task.start, task.end)
+        elif with_data:
+            with ChunkReader() as reader:
+                data = bytes(reader.read(Chunk(task.location, task.start, task.end)))
         chunk = Chunk(task.location, task.start, task.end, data, 1, full_problems)
-        results = [(ChunkJob(capture_format, kind)(linter, chunk), 0)]
+        results = [(data if with_data else None, ChunkJob(capture_format, kind)(linter, chunk), 0)]
     else:
         from wsfix.run import _results
 
         with open_capture(task.location) as stream, ChunkRunner(lambda: linter) as runner:
             results = [
-                (result, offset)
-                for _, result, offset in _results(
+                (_bytes_of(linted) if with_data else None, result, offset)
+                for linted, result, offset in _results(
                     runner, kind, capture_format, stream, task.location, 1, None, lambda: full_problems
                 )
             ]
     if task.location != task.path:
-        results = [(_named(result, task.path), offset) for result, offset in results]
+        results = [(data, _named(result, task.path), offset) for data, result, offset in results]
     return results
+
+
+def _bytes_of(linted: Any) -> bytes:
+    # In one process, a chunk carries its bytes (`ChunkRunner` reads them); a segment is bytes.
+    return bytes(linted if isinstance(linted, bytes) else linted.data)
 
 
 def _named(result: Any, path: str) -> Any:
@@ -180,8 +192,10 @@ class DaskCluster:
     def __exit__(self, *exc_info: object) -> None:
         self._stack.close()
 
-    def work(self, paths: Sequence[str], settings: Settings, kind: str) -> ClusterWork:
-        return ClusterWork(self, paths, settings, kind)
+    def work(self, paths: Sequence[str], settings: Settings, kind: str, with_data: bool = False) -> ClusterWork:
+        """The tasks of a check or repair (`kind`) of `paths`; `with_data`: each result comes with
+        the bytes it covers (a repair that writes)."""
+        return ClusterWork(self, paths, settings, kind, with_data)
 
 
 def _local_workers(address: str) -> int:
@@ -204,8 +218,11 @@ class ClusterWork:
     """The tasks of one run over `paths`, submitted ahead (a bounded number in flight) and read
     back in file order through `results`, one capture at a time."""
 
-    def __init__(self, cluster: DaskCluster, paths: Sequence[str], settings: Settings, kind: str) -> None:
+    def __init__(
+        self, cluster: DaskCluster, paths: Sequence[str], settings: Settings, kind: str, with_data: bool = False
+    ) -> None:
         self._cluster = cluster
+        self._with_data = with_data
         self._client = cluster.client
         self._settings = settings
         self._kind = kind
@@ -222,10 +239,10 @@ class ClusterWork:
         capture_format: CaptureFormat,
         progress: Any,
         full_problems: Callable[[], int | None],
-    ) -> Iterator[tuple[Any, int]]:
-        """(result, number to add to its line numbers) for each chunk or segment of capture
-        `path` (the next one of the run), in order. Raises WsfixError naming the capture when a
-        task fails."""
+    ) -> Iterator[tuple[bytes | None, Any, int]]:
+        """(its bytes, for a repair that needs them; result; number to add to its line numbers)
+        for each chunk or segment of capture `path` (the next one of the run), in order. Raises
+        WsfixError naming the capture when a task fails."""
         while not self._planned or self._planned[0].path != path:
             if not self._pending:
                 raise AssertionError(f"{path}: not planned for this run")
@@ -235,12 +252,12 @@ class ClusterWork:
         try:
             with _progress(progress, path, planned.size) as bar:
                 for covered, future in planned.futures:
-                    for result, offset in self._result(path, future):
+                    for data, result, offset in self._result(path, future):
                         if planned.ranges:
-                            yield result, first_line - 1
+                            yield data, result, first_line - 1
                             first_line += result.lines
                         else:  # the whole capture, numbered in the worker
-                            yield result, offset
+                            yield data, result, offset
                     self._in_flight -= 1
                     if bar is not None and covered:
                         bar.advance(covered)
@@ -249,7 +266,7 @@ class ClusterWork:
             self._cancel(planned)
             raise
 
-    def _result(self, path: str, future: Any) -> list[tuple[Any, int]]:
+    def _result(self, path: str, future: Any) -> list[tuple[bytes | None, Any, int]]:
         try:
             return future.result()  # type: ignore[no-any-return]
         except WsfixError as error:
@@ -280,7 +297,15 @@ class ClusterWork:
         for start, end in ranges:
             task = Task(path, location, start, end)
             future = self._client.submit(
-                run_task, self._recipe, self._kind, capture_format, task, wanted, pure=False, key=_key(path, start)
+                run_task,
+                self._recipe,
+                self._kind,
+                capture_format,
+                task,
+                wanted,
+                self._with_data,
+                pure=False,
+                key=_key(path, start),
             )
             covered = (end - start) if start is not None and end is not None else (size or 0)
             futures.append((covered, future))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix import formats
 from wsfix.capture import CHUNK_BYTES, STDIN, CaptureStream, open_capture
-from wsfix.errors import OutputError
+from wsfix.errors import OutputError, UsageError
 from wsfix.formats import CaptureFormat
 from wsfix.linter import FULL
 from wsfix.output import atomic_output
@@ -189,19 +189,27 @@ def repair_capture(
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    cluster: DaskCluster | None = None,
 ) -> RepairTally:
     """Repair `source` into `target`; `stdout` is the binary stream `-` writes to.
 
     A file written in place keeps its compression (gzip'd if the input is, whatever its name);
     another target file is gzip-compressed when its name ends in `.gz`. In place, a capture that
     changes while it is repaired (a live log growing) is left as it is: OutputError.
-    `jobs`, `progress` and `chunk_bytes` as for `check_captures`: the output does not depend on them.
+    `jobs`, `progress`, `chunk_bytes` and `cluster` as for `check_captures`: the output does not
+    depend on them. A capture named by URL is read from its store; the repaired copy is written
+    here, to a local file or standard output.
     """
+    if "://" in source and target.in_place:
+        raise UsageError(f"{source}: a capture in object storage is not repaired in place: --out a local file")
+    if target.path is not None and "://" in target.path and not target.dry_run:
+        raise UsageError(f"--out {target.path}: repaired copies are written to local files (or -), not to a URL")
     tally = RepairTally()
     with open_capture(source) as stream, _runner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
         tally.noun = capture_format.noun
-        runner.prepare()
+        if cluster is None:
+            runner.prepare()
         before = _identity(source) if target.in_place else None
 
         def write(out: Any) -> None:
@@ -210,9 +218,15 @@ def repair_capture(
             write_parts = _parts_writer(out)
             with ChunkReader() as reader:
                 repaired: Repaired
-                for linted, repaired, line_offset in _results(
-                    runner, "repair", capture_format, stream, source, jobs, progress
-                ):
+                results: Iterator[tuple[Any, Repaired, int]] = (
+                    _results(runner, "repair", capture_format, stream, source, jobs, progress)
+                    if cluster is None
+                    # Bytes come back with the results only when they are written or diffed.
+                    else cluster.work([source], settings, "repair", needs_bytes).results(
+                        source, capture_format, progress, lambda: None
+                    )
+                )
+                for linted, repaired, line_offset in results:
                     if needs_bytes:
                         data = linted if isinstance(linted, bytes) else reader.read(linted)
                         write_parts(splice(data, repaired.edits))
@@ -231,7 +245,8 @@ def repair_capture(
             assert final is not None
             backup = source + target.backup_suffix if target.in_place and target.backup_suffix else None
             compress = stream.compressed if target.in_place else final.endswith(".gz")
-            with atomic_output(final, mode_from=None if source == STDIN else source, backup=backup) as out:
+            mode_from = None if source == STDIN or "://" in source else source
+            with atomic_output(final, mode_from=mode_from, backup=backup) as out:
                 with _compressed(final, out, compress) as sink:
                     write(sink)
                 if target.in_place and not tally.lines_changed:
