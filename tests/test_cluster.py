@@ -6,6 +6,7 @@ complete."""
 from __future__ import annotations
 
 import gzip
+import io
 import shutil
 from pathlib import Path
 
@@ -216,3 +217,42 @@ def test_a_repair_that_fails_on_the_cluster_writes_nothing(cli, scheduler, captu
     assert result.exit_code == 2
     assert result.stderr.startswith("wsfix: error: big.jsonl: failed on the Dask cluster"), result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == before  # no output, no temp file
+
+
+def test_standard_input_is_read_here(cli, scheduler):
+    local = cli("check", "-", "--output-format", "concise", input=SESSION)
+    on_cluster = cli("check", "-", "--output-format", "concise", "--dask", scheduler, input=SESSION)
+    assert on_cluster.exit_code == local.exit_code == 1, on_cluster.stderr
+    assert on_cluster.stdout == local.stdout
+    repaired = cli("repair", "--in", "-", "--out", "-", "--dask", scheduler, input=SESSION)
+    assert repaired.stdout == (EXAMPLES / "agent-session.repaired.jsonl").read_text()
+
+
+def test_progress_from_the_cluster_tells_every_byte_once(scheduler, captures):
+    import contextlib
+
+    from wsfix.cluster import DaskCluster
+    from wsfix.reporters import ReportOptions, build_reporter
+    from wsfix.run import check_captures
+    from wsfix.settings import Settings
+
+    told: dict[str, list[int]] = {}
+
+    class Bar:
+        def __init__(self, path: str) -> None:
+            self.path = path
+
+        def advance(self, count: int) -> None:
+            told[self.path].append(count)
+
+    @contextlib.contextmanager
+    def progress(path: str, size: int):
+        told[path] = []
+        yield Bar(path)
+
+    reporter = build_reporter("concise", io.StringIO(), ReportOptions(max_rows=None))
+    with DaskCluster(scheduler) as cluster:
+        check_captures(captures, Settings(), reporter, progress=progress, cluster=cluster)
+    sizes = {name: Path(name).stat().st_size for name in captures if not name.endswith(".gz")}
+    assert {name: sum(counts) for name, counts in told.items()} == sizes
+    assert len(told["big.jsonl"]) > 5  # a range at a time

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,22 @@ def test_repair_writes_no_object(cli, bucket, args, message):
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert "fixed.jsonl" not in s3fs.S3FileSystem().ls(BUCKET)
+
+
+def test_a_dask_cluster_reads_the_objects_itself(cli, bucket, monkeypatch):
+    """Each worker reads its object, or its byte range of a large one, from the store."""
+    pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'wsfix[dask]')")
+    import wsfix.cluster
+
+    monkeypatch.setattr(wsfix.cluster, "CLUSTER_CHUNK_BYTES", 2_000)
+    session = (Path(__file__).parent.parent / "examples" / "agent-session.jsonl").read_bytes()
+    filesystem = s3fs.S3FileSystem()
+    filesystem.pipe(f"{BUCKET}/big/session.jsonl", session * 4)
+    (bucket / "big").mkdir()
+    (bucket / "big" / "session.jsonl").write_bytes(session * 4)
+    names = [*MATCHED, "big/session.jsonl"]
+    # The workers, started now, take the credentials and endpoint from the environment as set.
+    remote = cli("check", *(f"s3://{BUCKET}/{name}" for name in names), "--output-format", "json", "--dask", "local:2")
+    local = cli("check", *(str(bucket / name) for name in names), "--output-format", "json")
+    assert remote.exit_code == local.exit_code == 1, remote.stderr
+    assert remote.stdout.replace(f"s3://{BUCKET}/", f"{bucket}/") == local.stdout

@@ -178,7 +178,7 @@ class DaskCluster:
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=None,
-                        silence_logs=logging.ERROR,
+                        silence_logs=logging.CRITICAL,  # a failed task is reported once, by wsfix
                     )
                 )
                 self.client = self._stack.enter_context(dask.Client(cluster))

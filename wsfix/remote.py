@@ -105,7 +105,7 @@ def read_range(url: str, start: int, end: int) -> bytes:
     """Bytes `start:end` of the object `url` (for a worker given a byte range). Raises InputError."""
     filesystem, inner = _filesystem(url)
     try:
-        data: bytes = filesystem.cat_file(inner, start, end)
+        data: bytes = filesystem.cat_file(inner, start=start, end=end)
     except OSError as error:
         raise InputError(f"{url}: read failed: {_one_line(error)}") from None
     if len(data) != end - start:

@@ -121,7 +121,8 @@ def check_captures(
     records = skipped = 0
     nouns = set()
     detected: dict[str, None] = {}
-    work = cluster.work(paths, settings, "check") if cluster is not None else None
+    # Standard input is read here, even with a cluster: no worker can read it.
+    work = cluster.work([path for path in paths if path != STDIN], settings, "check") if cluster is not None else None
     with _runner(settings, chunk_bytes) as runner:
         for path in paths:
             with open_capture(path) as stream:
@@ -134,7 +135,7 @@ def check_captures(
                 # Past the rows a table shows, findings are only counted.
                 results = (
                     _results(runner, "check", capture_format, stream, path, jobs, progress, reporter.problems_wanted)
-                    if work is None
+                    if work is None or path == STDIN
                     else work.results(path, capture_format, progress, reporter.problems_wanted)
                 )
                 for *_, checked, line_offset in results:
@@ -208,6 +209,8 @@ def repair_capture(
     with open_capture(source) as stream, _runner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
         tally.noun = capture_format.noun
+        if source == STDIN:
+            cluster = None  # no worker can read it
         if cluster is None:
             runner.prepare()
         before = _identity(source) if target.in_place else None
