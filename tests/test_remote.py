@@ -23,6 +23,7 @@ BUCKET = "captures-bucket"
 BAD = b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585"}\n'
 GOOD = b'{"type":"pong","timestamp":1757350201.5}\n'
 MS = b'{"type":"chat","timestamp":1757350201447}\n'
+FIXED = b'{"type":"ping","timestamp":1757350201.447585}\n'
 # (object key, content): two days matched by the glob below, one day and one name not.
 OBJECTS = {
     "captures/2026-12-01/a.jsonl.gz": gzip.compress(GOOD * 3 + BAD + MS, mtime=0),
@@ -145,18 +146,43 @@ def test_repair_reads_an_object_and_writes_a_local_file(cli, bucket, tmp_path):
     assert (tmp_path / "from-s3.jsonl").read_bytes() == (tmp_path / "from-disk.jsonl").read_bytes()
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        pytest.param(["--out", f"s3://{BUCKET}/fixed.jsonl"], "--out s3://", id="out-to-a-url"),
-        pytest.param(["--in-place"], "is not repaired in place", id="in-place"),
-    ],
-)
-def test_repair_writes_no_object(cli, bucket, args, message):
-    result = cli("repair", "--in", f"s3://{BUCKET}/captures/2026-12-01/b.jsonl", *args)
+@pytest.mark.parametrize("name", ["b.jsonl", "b.jsonl.gz"])
+def test_repair_writes_an_object_as_a_local_file_is_written(cli, bucket, tmp_path, name):
+    source = "captures/2026-12-01/b.jsonl"
+    remote = cli("repair", "--in", f"s3://{BUCKET}/{source}", "--out", f"s3://{BUCKET}/fixed/{name}", "-q")
+    (tmp_path / "local").mkdir()
+    local = cli("repair", "--in", str(bucket / source), "--out", str(tmp_path / "local" / name), "-q")
+    assert remote.exit_code == local.exit_code == 1, remote.stderr  # "not json" stays
+    assert s3fs.S3FileSystem().cat(f"{BUCKET}/fixed/{name}") == (tmp_path / "local" / name).read_bytes()
+
+
+def test_an_existing_object_is_replaced_only_with_force(cli, bucket):
+    source, target = f"s3://{BUCKET}/captures/2026-12-02/c.jsonl", f"s3://{BUCKET}/captures/2026-12-01/b.jsonl"
+    refused = cli("repair", "--in", source, "--out", target)
+    assert refused.exit_code == 2
+    assert refused.stderr == f"wsfix: error: {target}: already exists (use --force to overwrite it)\n"
+    assert s3fs.S3FileSystem().cat(target.removeprefix("s3://")) == OBJECTS["captures/2026-12-01/b.jsonl"]
+    forced = cli("repair", "--in", source, "--out", target, "--force", "-q")
+    assert forced.exit_code == 0, forced.stderr
+    assert s3fs.S3FileSystem().cat(target.removeprefix("s3://")) == GOOD * 2 + FIXED
+
+
+def test_a_repair_that_fails_leaves_no_object(cli, bucket):
+    filesystem = s3fs.S3FileSystem()
+    # Cut short past its first MiB (read to detect the format): it fails once the object is open.
+    filesystem.pipe(f"{BUCKET}/cut/short.jsonl.gz", gzip.compress((GOOD + BAD) * 20000, mtime=0)[:-40])
+    result = cli("repair", "--in", f"s3://{BUCKET}/cut/short.jsonl.gz", "--out", f"s3://{BUCKET}/fixed/short.jsonl")
     assert result.exit_code == 2
-    assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
-    assert "fixed.jsonl" not in s3fs.S3FileSystem().ls(BUCKET)
+    assert "not a valid gzip file" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    filesystem.invalidate_cache()
+    assert not filesystem.exists(f"{BUCKET}/fixed/short.jsonl")
+
+
+def test_a_capture_in_object_storage_is_not_repaired_in_place(cli, bucket):
+    result = cli("repair", "--in", f"s3://{BUCKET}/captures/2026-12-01/b.jsonl", "--in-place")
+    assert result.exit_code == 2
+    assert "is not repaired in place" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert s3fs.S3FileSystem().cat(f"{BUCKET}/captures/2026-12-01/b.jsonl") == OBJECTS["captures/2026-12-01/b.jsonl"]
 
 
 def test_a_dask_cluster_reads_the_objects_itself(cli, bucket, monkeypatch):

@@ -937,6 +937,12 @@ def _check_repair_targets(
             pass  # missing, a directory, unreadable: say so before anything else
     if dry_run:
         return
+    if target is not None and "://" in target:  # an object: written whole, at the end
+        if not force:
+            from wsfix.remote import refuse_existing_object
+
+            refuse_existing_object(target)
+        return
     if target is not None and target != STDIN:
         from wsfix.output import refuse_same_file, refuse_unwritable, written_through
 

@@ -1,5 +1,6 @@
 """Captures named by URL (`s3://bucket/captures/*.jsonl.gz`): globs expanded on the store, objects
-opened as byte streams, through fsspec (the `cloud` extra: `pip install "wsfix[cloud]"`).
+opened as byte streams and repaired copies written as whole objects, through fsspec (the `cloud`
+extra: `pip install "wsfix[cloud]"`).
 
 Whatever fsspec reaches works the same way: s3fs for `s3://`, gcsfs for `gs://`, adlfs for
 `az://`, and `memory://` or `file://`. Credentials are found as fsspec and the store's own library
@@ -18,7 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO
 
-from wsfix.errors import InputError, UsageError
+from wsfix.errors import InputError, OutputError, UsageError
 
 # A scheme and `://`: `s3://`, `gs://`, `memory://`, `file://`. A Windows drive (`C:\`) has none.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -99,6 +100,50 @@ def open_object(url: str) -> Iterator[tuple[BinaryIO, int]]:
         raise InputError(f"{url}: cannot read: {_one_line(error)}") from None
     with stream:
         yield stream, int(info["size"])
+
+
+@contextlib.contextmanager
+def atomic_object(url: str) -> Iterator[BinaryIO]:
+    """Write the object `url` all or nothing: readers see the old object (or none) until the body
+    ends, then the whole new one (S3: one upload completed at the end; a local file: a temp file
+    renamed). If the body raises, nothing is written. Raises OutputError, or UsageError (no
+    fsspec, or no library for the scheme)."""
+    filesystem, inner = _filesystem(url)
+    try:
+        stream = filesystem.open(inner, "wb", autocommit=False)
+    except OSError as error:
+        raise OutputError(f"{url}: cannot write: {_one_line(error)}") from None
+    try:
+        yield stream
+        stream.close()  # the last part is sent; the object is not there yet
+    except BaseException:
+        _discard(stream)
+        raise
+    try:
+        stream.commit()
+    except OSError as error:
+        _discard(stream)
+        raise OutputError(f"{url}: cannot write: {_one_line(error)}") from None
+
+
+def _discard(stream: Any) -> None:
+    with contextlib.suppress(Exception):
+        stream.discard()
+    # Marked closed: else the file's finaliser would close it, which sends what it holds (an
+    # empty upload, for s3fs) after all.
+    with contextlib.suppress(Exception):
+        stream.closed = True
+
+
+def refuse_existing_object(url: str) -> None:
+    """Raise OutputError if the object `url` exists (an --out without --force)."""
+    filesystem, inner = _filesystem(url)
+    try:
+        exists = filesystem.exists(inner)
+    except OSError as error:
+        raise OutputError(f"{url}: cannot write: {_one_line(error)}") from None
+    if exists:
+        raise OutputError(f"{url}: already exists (use --force to overwrite it)")
 
 
 def read_range(url: str, start: int, end: int) -> bytes:

@@ -198,13 +198,11 @@ def repair_capture(
     another target file is gzip-compressed when its name ends in `.gz`. In place, a capture that
     changes while it is repaired (a live log growing) is left as it is: OutputError.
     `jobs`, `progress`, `chunk_bytes` and `cluster` as for `check_captures`: the output does not
-    depend on them. A capture named by URL is read from its store; the repaired copy is written
-    here, to a local file or standard output.
+    depend on them. A capture or a target named by URL is read from, or written to, its store
+    (a capture there is not repaired in place).
     """
     if "://" in source and target.in_place:
-        raise UsageError(f"{source}: a capture in object storage is not repaired in place: --out a local file")
-    if target.path is not None and "://" in target.path and not target.dry_run:
-        raise UsageError(f"--out {target.path}: repaired copies are written to local files (or -), not to a URL")
+        raise UsageError(f"{source}: a capture in object storage is not repaired in place: --out another object")
     tally = RepairTally()
     with open_capture(source) as stream, _runner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
@@ -242,6 +240,14 @@ def repair_capture(
         elif target.path == STDIN:
             write(stdout)
             stdout.flush()  # type: ignore[attr-defined]
+        elif target.path is not None and "://" in target.path:
+            from wsfix.remote import atomic_object
+
+            with (
+                atomic_object(target.path) as written,
+                _compressed(target.path, _Object(written), target.path.endswith(".gz")) as sink,
+            ):
+                write(sink)
         else:
             # In place through a symlink: repair the file it points to, and keep the link.
             final = os.path.realpath(source) if target.in_place else target.path
@@ -299,6 +305,14 @@ def _compressed(final: str, out: Any, compress: bool) -> Iterator[Any]:
     name = os.path.basename(final).removesuffix(".gz")
     with gzip.GzipFile(filename=name, mode="wb", fileobj=out.stream, mtime=0) as compressed:
         yield compressed
+
+
+class _Object:
+    """An object being written (`wsfix.remote.atomic_object`), as `_compressed` takes an output."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.write = stream.write
 
 
 class _NullSink:
