@@ -98,10 +98,21 @@ import os
 from pydantic import BaseModel
 
 MARKER = {marker!r}
-if os.path.exists(MARKER) and open(MARKER).read() != str(os.getpid()):
+try:
+    with open(MARKER) as marker:
+        spared = marker.read()
+except OSError:
+    spared = None
+if spared is not None and spared != str(os.getpid()):
     if {once}:
-        os.remove(MARKER)
-    os._exit(1)
+        try:
+            os.rename(MARKER, MARKER + ".taken")  # one worker takes it (two may be loading at once)
+        except OSError:
+            pass
+        else:
+            os._exit(1)
+    else:
+        os._exit(1)
 
 
 class Message(BaseModel):

@@ -24,6 +24,7 @@ BAD = b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585"}\n'
 GOOD = b'{"type":"pong","timestamp":1757350201.5}\n'
 MS = b'{"type":"chat","timestamp":1757350201447}\n'
 FIXED = b'{"type":"ping","timestamp":1757350201.447585}\n'
+MS_FIXED = b'{"type":"chat","timestamp":1757350201.447}\n'
 # (object key, content): two days matched by the glob below, one day and one name not.
 OBJECTS = {
     "captures/2026-12-01/a.jsonl.gz": gzip.compress(GOOD * 3 + BAD + MS, mtime=0),
@@ -154,6 +155,16 @@ def test_repair_writes_an_object_as_a_local_file_is_written(cli, bucket, tmp_pat
     local = cli("repair", "--in", str(bucket / source), "--out", str(tmp_path / "local" / name), "-q")
     assert remote.exit_code == local.exit_code == 1, remote.stderr  # "not json" stays
     assert s3fs.S3FileSystem().cat(f"{BUCKET}/fixed/{name}") == (tmp_path / "local" / name).read_bytes()
+
+
+def test_repair_a_glob_into_a_prefix(cli, bucket):
+    result = cli("repair", f"s3://{BUCKET}/captures/2026-12-*/*.jsonl", "--out", f"s3://{BUCKET}/mirror/", "-q")
+    assert result.exit_code == 1, result.stderr  # "not json" stays
+    filesystem = s3fs.S3FileSystem()
+    filesystem.invalidate_cache()
+    assert filesystem.cat(f"{BUCKET}/mirror/b.jsonl") == FIXED + GOOD + b"not json\n" + MS_FIXED
+    assert filesystem.cat(f"{BUCKET}/mirror/c.jsonl") == GOOD * 2 + FIXED
+    assert sorted(filesystem.ls(f"{BUCKET}/mirror")) == [f"{BUCKET}/mirror/b.jsonl", f"{BUCKET}/mirror/c.jsonl"]
 
 
 def test_an_existing_object_is_replaced_only_with_force(cli, bucket):

@@ -829,7 +829,12 @@ def repair(
     ] = None,
     target: Annotated[
         Optional[str],
-        typer.Option("--out", metavar="FILE", help="Where to write the repaired copy; - writes standard output."),
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Where to write the repaired copy; - writes standard output; FOLDER/ (or a URL prefix) takes "
+            "many captures, each under its own name.",
+        ),
     ] = None,
     in_place: Annotated[
         bool, typer.Option("--in-place", help="Repair the input itself (after copying it to FILE + --backup-suffix).")
@@ -867,13 +872,19 @@ def repair(
     sources = [source] if source is not None else files or []
     if not sources:
         raise UsageError("say what to repair: --in FILE, or FILE... with --in-place")
-    if len(sources) > 1 and target is not None:
-        raise UsageError("--out takes one capture; repair several with --in-place")
-    if source is None and not (in_place or dry_run):
-        raise UsageError("FILE... is repaired in place: add --in-place (or --dry-run)")
+    into_folder = target is not None and target.endswith(("/", os.sep))  # --out FOLDER/ or a prefix
+    if any("://" in path for path in sources):  # URLs: globs and prefixes expanded on their store
+        from wsfix.remote import expand
+
+        sources = expand(sources, loaded.include, loaded.exclude)
+    if len(sources) > 1 and target is not None and not into_folder:
+        raise UsageError("--out takes one capture; repair several with --in-place, or into --out FOLDER/")
+    if source is None and not (in_place or dry_run or into_folder):
+        raise UsageError("FILE... is repaired in place: add --in-place (or --dry-run, or --out FOLDER/)")
     target = _stdout_as_dash(target)
+    targets = _mirrored(sources, target) if into_folder else dict.fromkeys(sources, target)
     for path in sources:
-        _check_repair_targets(path, target, in_place, backup_suffix, force, dry_run, diff)
+        _check_repair_targets(path, targets[path], in_place, backup_suffix, force, dry_run, diff)
     if in_place and backup_suffix and not (force or dry_run):
         # A backup in the way stops a repair that would change its input, and only such a one
         # (a second run changes nothing): find out first, before any of the files is touched.
@@ -890,6 +901,7 @@ def repair(
     code = ExitCode.OK
     with _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster:
         for path in sources:
+            target = targets[path]
             log = sys.stderr if target == STDIN else sys.stdout
             on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
             result = repair_capture(
@@ -909,6 +921,21 @@ def repair(
             if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
                 code = ExitCode.FINDINGS
     return code
+
+
+def _mirrored(sources: list[str], folder: str | None) -> dict[str, str | None]:
+    """--out FOLDER/ (a local folder, or a prefix in object storage): each capture's repaired copy
+    there, under the capture's own name."""
+    assert folder is not None
+    targets: dict[str, str | None] = {}
+    for path in sources:
+        if path == STDIN:
+            raise UsageError(f"--out {folder}: standard input has no name to write it under")
+        target = folder + path.replace(os.sep, "/").rstrip("/").rsplit("/", 1)[-1]
+        if target in targets.values():
+            raise UsageError(f"--out {folder}: two captures would be written to {target}")
+        targets[path] = target
+    return targets
 
 
 def _stdout_as_dash(path: str | None) -> str | None:
