@@ -267,3 +267,46 @@ def test_progress_from_the_cluster_tells_every_byte_once(scheduler, captures):
     sizes = {name: Path(name).stat().st_size for name in captures if not name.endswith(".gz")}
     assert {name: sum(counts) for name, counts in told.items()} == sizes
     assert len(told["big.jsonl"]) > 5  # a range at a time
+
+
+def test_at_most_a_window_of_tasks_is_in_flight(captures):
+    """However many byte ranges and captures, the tasks waiting to be read stay within the window
+    (4 per worker thread, 8 at least): results do not pile up on the cluster."""
+    from wsfix.cluster import ClusterWork, DaskCluster
+    from wsfix.reporters import ReportOptions, build_reporter
+    from wsfix.run import check_captures
+    from wsfix.settings import Settings
+
+    unread: set[int] = set()
+    most = 0
+
+    class Future:
+        def __init__(self, function, *args):
+            self.value = function(*args)
+            unread.add(id(self))
+
+        def result(self):
+            unread.discard(id(self))
+            return self.value
+
+    class Client:
+        def nthreads(self):
+            return {"worker": 1}
+
+        def submit(self, function, *args, pure, key):
+            nonlocal most
+            future = Future(function, *args)
+            most = max(most, len(unread))
+            return future
+
+    cluster = DaskCluster("unused", chunk_bytes=10_000)
+    cluster.client = Client()
+    reports = []
+    for run_on in (cluster, None):
+        out = io.StringIO()
+        check_captures(captures * 3, Settings(), build_reporter("concise", out, ReportOptions()), cluster=run_on)
+        reports.append(out.getvalue())
+    assert most == 8
+    assert not unread
+    assert reports[0] == reports[1]
+    assert isinstance(cluster.work([], Settings(), "check"), ClusterWork)

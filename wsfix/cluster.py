@@ -207,16 +207,29 @@ def _local_workers(address: str) -> int:
     return int(count)
 
 
-class _Planned(NamedTuple):
-    path: str
-    size: int | None
-    futures: list[tuple[int, Any]]  # (bytes of the capture it covers, future)
-    ranges: bool  # a task per byte range (each numbered from 1), or one for the whole capture
+class _Planned:
+    """A capture of the run: its tasks still to submit, and those submitted, in file order."""
+
+    def __init__(
+        self, path: str, size: int | None, capture_format: CaptureFormat, ranges: list[tuple[int, int]] | None
+    ) -> None:
+        self.path = path
+        self.location = path if "://" in path else os.path.abspath(path)
+        self.size = size
+        self.capture_format = capture_format
+        self.ranges = ranges is not None  # a task per byte range (each numbered from 1), or one for it all
+        self.pending: collections.deque[tuple[int | None, int | None]] = collections.deque()
+        if ranges is None:
+            self.pending.append((None, None))
+        else:
+            self.pending.extend(ranges)
+        self.futures: collections.deque[tuple[int, Any]] = collections.deque()  # (bytes it covers, future)
 
 
 class ClusterWork:
-    """The tasks of one run over `paths`, submitted ahead (a bounded number in flight) and read
-    back in file order through `results`, one capture at a time."""
+    """The tasks of one run over `paths`, read back in file order through `results`, one capture
+    at a time. At most a window of tasks (4 per worker thread, 8 at least) is in flight, whatever
+    the number or size of the captures: a result waits on the cluster only until it is read."""
 
     def __init__(
         self, cluster: DaskCluster, paths: Sequence[str], settings: Settings, kind: str, with_data: bool = False
@@ -227,7 +240,7 @@ class ClusterWork:
         self._settings = settings
         self._kind = kind
         self._recipe = portable(settings)
-        self._pending = collections.deque(paths)
+        self._paths = collections.deque(paths)
         self._planned: collections.deque[_Planned] = collections.deque()
         self._in_flight = 0
         threads = sum(self._client.nthreads().values()) or 1
@@ -243,28 +256,31 @@ class ClusterWork:
         """(its bytes, for a repair that needs them; result; number to add to its line numbers)
         for each chunk or segment of capture `path` (the next one of the run), in order. Raises
         WsfixError naming the capture when a task fails."""
-        while not self._planned or self._planned[0].path != path:
-            if not self._pending:
-                raise AssertionError(f"{path}: not planned for this run")
-            self._plan(full_problems)
-        planned = self._planned.popleft()
+        if not self._planned:
+            self._plan()
+        planned = self._planned[0]
+        if planned.path != path:
+            raise AssertionError(f"{path}: not the next capture of the run ({planned.path})")
         first_line = 1  # of the next byte range: a range's results are numbered from 1
         try:
+            self._top_up(full_problems)
             with _progress(progress, path, planned.size) as bar:
-                for covered, future in planned.futures:
+                while planned.futures:
+                    covered, future = planned.futures.popleft()
+                    self._in_flight -= 1
                     for data, result, offset in self._result(path, future):
                         if planned.ranges:
                             yield data, result, first_line - 1
                             first_line += result.lines
                         else:  # the whole capture, numbered in the worker
                             yield data, result, offset
-                    self._in_flight -= 1
                     if bar is not None and covered:
                         bar.advance(covered)
                     self._top_up(full_problems)
         except BaseException:
-            self._cancel(planned)
+            self._cancel()
             raise
+        self._planned.popleft()
 
     def _result(self, path: str, future: Any) -> list[tuple[bytes | None, Any, int]]:
         try:
@@ -277,42 +293,51 @@ class ClusterWork:
             raise WsfixError(f"{path}: failed on the Dask cluster, the run is incomplete: {_describe(error)}") from None
 
     def _top_up(self, full_problems: Callable[[], int | None]) -> None:
-        while self._pending and self._in_flight < self._window:
-            self._plan(full_problems)
+        """Submit tasks in file order while the window has room: the planned captures' first, then
+        the next captures'."""
+        for planned in self._planned:
+            while planned.pending and self._in_flight < self._window:
+                self._submit(planned, full_problems())
+            if planned.pending:
+                return
+        while self._paths and self._in_flight < self._window:
+            planned = self._plan()
+            while planned.pending and self._in_flight < self._window:
+                self._submit(planned, full_problems())
 
-    def _plan(self, full_problems: Callable[[], int | None]) -> None:
-        """Submit the tasks of the next capture."""
+    def _plan(self) -> _Planned:
+        """Find the format and the byte ranges of the next capture (its tasks are submitted later)."""
         from wsfix.run import choose_format
 
-        path = self._pending.popleft()
-        location = path if "://" in path else os.path.abspath(path)
+        path = self._paths.popleft()
         with open_capture(path) as stream:
             capture_format = choose_format(self._settings, path, stream)
             size = stream.stored_size()
-            ranges: list[tuple[int | None, int | None]] = [(None, None)]
+            ranges = None
             if capture_format.line_based and size is not None and size > self._cluster.chunk_bytes:
                 ranges = list(self._ranges(path, size))
-        futures = []
-        wanted = full_problems()
-        for start, end in ranges:
-            task = Task(path, location, start, end)
-            future = self._client.submit(
-                run_task,
-                self._recipe,
-                self._kind,
-                capture_format,
-                task,
-                wanted,
-                self._with_data,
-                pure=False,
-                key=_key(path, start),
-            )
-            covered = (end - start) if start is not None and end is not None else (size or 0)
-            futures.append((covered, future))
-        self._in_flight += len(futures)
-        self._planned.append(_Planned(path, size, futures, ranges != [(None, None)]))
+        planned = _Planned(path, size, capture_format, ranges)
+        self._planned.append(planned)
+        return planned
 
-    def _ranges(self, path: str, size: int) -> Iterator[tuple[int | None, int | None]]:
+    def _submit(self, planned: _Planned, full_problems: int | None) -> None:
+        start, end = planned.pending.popleft()
+        future = self._client.submit(
+            run_task,
+            self._recipe,
+            self._kind,
+            planned.capture_format,
+            Task(planned.path, planned.location, start, end),
+            full_problems,
+            self._with_data,
+            pure=False,
+            key=_key(planned.path, start),
+        )
+        covered = (end - start) if start is not None and end is not None else (planned.size or 0)
+        planned.futures.append((covered, future))
+        self._in_flight += 1
+
+    def _ranges(self, path: str, size: int) -> Iterator[tuple[int, int]]:
         if "://" in path:
             from wsfix.remote import open_object
 
@@ -322,18 +347,11 @@ class ClusterWork:
         with open(path, "rb") as raw:
             yield from file_ranges(raw, path, size, self._cluster.chunk_bytes)
 
-    def _cancel(self, planned: _Planned) -> None:
-        futures = [future for _, future in planned.futures]
-        for other in self._planned:
-            futures += [future for _, future in other.futures]
+    def _cancel(self) -> None:
+        """Cancel every task submitted and not read (a run that ends early)."""
+        futures = [future for planned in self._planned for _, future in planned.futures]
         with contextlib.suppress(Exception):
             self._client.cancel(futures)
-
-    def close(self) -> None:
-        """Cancel whatever was submitted and not read (a run that ended early)."""
-        for planned in list(self._planned):
-            self._cancel(planned)
-        self._planned.clear()
 
 
 _serial = iter(range(1 << 62))
