@@ -2,7 +2,8 @@
 
 Every capture, whatever its format, goes the same way: its format cuts it into segments, one
 `SegmentLinter` lints them (in chunks, by several processes for a large line-based file:
-`wsfix.parallel`), and the results come back in file order. `check_captures` feeds every selected
+`wsfix.parallel`; or by the tasks of a Dask cluster: `wsfix.cluster`), and the results come back
+in file order. `check_captures` feeds every selected
 problem to a reporter and returns the summary; `repair_capture` splices each segment's edits into
 its bytes (`wsfix.repair.splice`) and writes the repaired copy where a `RepairTarget` says. No
 option parsing, no printing of its own (the diff hook, progress bars and reporters print), no
