@@ -187,3 +187,17 @@ def test_jobs_compares_one_job_with_n(tmp_path, verb):
     assert ratio == pytest.approx(one / two, abs=0.01)
     assert lowest <= highest
     assert list(tmp_path.iterdir()) == [capture]  # the repaired copy went to a temp folder, now gone
+
+
+def test_cluster_benchmark_writes_a_set_half_gzipd(tmp_path):
+    """`cluster.py`'s capture set (its timing needs a cluster, and runs only by hand)."""
+    import gzip
+
+    import cluster
+
+    paths = cluster.write_set(tmp_path, 30_000, 3)
+    assert [path.name for path in paths] == ["capture-0.jsonl", "capture-1.jsonl.gz", "capture-2.jsonl"]
+    contents = [gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes() for path in paths]
+    for data in contents:
+        assert 9_000 <= len(data) <= 10_500 and data.endswith(b"\n")
+    assert contents[0] != contents[2]  # a seed per file

@@ -6,6 +6,8 @@ import runpy
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import lint_bytes, repair_bytes
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -88,3 +90,13 @@ def test_library_example_runs(capsys):
     assert lines[1] == "1757350201.447"
     assert "date without a time of day" in lines[2]
     assert lines[-1] == "1757350201.0"
+
+
+def test_dask_pipeline_example_runs(capsys):
+    pytest.importorskip("dask.bag", reason="the dask extra is not installed (pip install 'wsfix[dask]')")
+    runpy.run_path(str(EXAMPLES / "dask_pipeline.py"), run_name="__main__")
+    lines = capsys.readouterr().out.splitlines()
+    assert [tuple(line.split(": ")) for line in lines[:-1]] == [
+        (f"agent-session.jsonl:{line}", code) for line, code in EXPECTED_FINDINGS
+    ]
+    assert lines[-1] == "34 lines; the same as wsfix repair writes: True"

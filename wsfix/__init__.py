@@ -1,9 +1,10 @@
 """wsfix: find and exactly repair bad timestamps in captured WebSocket message logs.
 
 The library API is the conversion core, importable from here without loading the CLI:
-`to_epoch_seconds`, `classify`, `Policy`, `TimestampError` (from `wsfix.timestamps`) and the
-Pydantic type `EpochSeconds` (from `wsfix.annotated`). They are loaded on first use so that
-`import wsfix` stays cheap for the command line.
+`to_epoch_seconds`, `classify`, `Policy`, `TimestampError` (from `wsfix.timestamps`), the
+Pydantic type `EpochSeconds` (from `wsfix.annotated`), and `lint_lines` for data pipelines (from
+`wsfix.pipeline`). They are loaded on first use so that `import wsfix` stays cheap for the
+command line.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from wsfix.annotated import EpochSeconds as EpochSeconds
     from wsfix.annotated import epoch_seconds_type as epoch_seconds_type
+    from wsfix.pipeline import LintedLines as LintedLines
+    from wsfix.pipeline import lint_lines as lint_lines
     from wsfix.timestamps import (
         Form as Form,
     )
@@ -52,6 +55,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "EpochSeconds": "wsfix.annotated",
     "epoch_seconds_type": "wsfix.annotated",
+    "LintedLines": "wsfix.pipeline",
+    "lint_lines": "wsfix.pipeline",
     "Form": "wsfix.timestamps",
     "Policy": "wsfix.timestamps",
     "Reading": "wsfix.timestamps",

@@ -7,7 +7,8 @@ part of its line (JSON reads it as white space). `stream_chunks` cuts a stream r
 
 A gzip-compressed capture (recognised by its magic bytes, whatever its name) is read
 decompressed; everything above sees only the decompressed bytes. `CaptureStream.head` shows the
-first MiB before it is read, for format detection.
+first MiB before it is read, for format detection. A path that is a URL (`s3://…`) is opened
+through `wsfix.remote` (fsspec); a local path never loads it.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ class CaptureStream:
     """A capture's bytes, decompressed if gzip'd, with its first bytes (`head`) available before
     they are read. Reading raises InputError for a corrupt gzip stream."""
 
-    def __init__(self, raw: BinaryIO, path: str) -> None:
+    def __init__(self, raw: BinaryIO, path: str, size: int | None = None) -> None:
         self._raw = raw
         self._path = path
+        self._size = size  # an object's size, told by its store (it has no file descriptor)
         self._source: BinaryIO | _Chain | None = None
         self._buffer = b""
         self.compressed = False
@@ -67,6 +69,8 @@ class CaptureStream:
         self._open()
         if self.compressed or self._path == STDIN:
             return None
+        if self._size is not None:
+            return self._size
         try:
             info = os.fstat(self._raw.fileno())
         except (OSError, AttributeError, ValueError):
@@ -111,11 +115,18 @@ class _Chain:
 
 @contextlib.contextmanager
 def open_capture(path: str) -> Iterator[CaptureStream]:
-    """Open a capture for reading bytes (decompressed); `-` is standard input. Raises
-    InputError, never OSError."""
+    """Open a capture for reading bytes (decompressed); `-` is standard input, a URL an object
+    in a store (`wsfix.remote`). Raises InputError, never OSError."""
     if path == STDIN:
         yield CaptureStream(sys.stdin.buffer, path)
         return
+    if "://" in path:  # checked first: a local path does not even import wsfix.remote
+        from wsfix import remote
+
+        if remote.is_url(path):
+            with remote.open_object(path) as (stream, size):
+                yield CaptureStream(stream, path, size)
+            return
     try:
         info = os.stat(path)
     except FileNotFoundError:

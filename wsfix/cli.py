@@ -308,6 +308,17 @@ JobsOption = Annotated[
         "take one.",
     ),
 ]
+DaskOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--dask",
+        metavar="ADDRESS",
+        envvar="WSFIX_DASK",
+        show_default=False,
+        help="Check or repair on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for a "
+        "cluster of N worker processes here (the dask extra: pip install 'wsfix[dask]').",
+    ),
+]
 NoProgressOption = Annotated[
     bool,
     typer.Option(
@@ -362,6 +373,7 @@ class SharedOptions(NamedTuple):
     capture_format: FormatOption = None
     message_path: MessagePathOption = None
     jobs: JobsOption = None
+    dask: DaskOption = None
     no_progress: NoProgressOption = False
     max_record_memory: MaxRecordMemoryOption = None
     isolated: IsolatedOption = False
@@ -581,7 +593,10 @@ def check(
         base_dir=os.getcwd(),
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
-    with open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter:
+    with (
+        _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster,
+        open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter,
+    ):
         stdout_busy = not statistics and shown != "full"
         summary = check_captures(
             readable,
@@ -590,11 +605,22 @@ def check(
             jobs=shared.jobs,
             progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=stdout_busy),
             on_format=_tell_format if shared.verbose else None,
+            cluster=cluster,
         )
     if unreadable:
         return ExitCode.ERROR
     failing = summary.tally.by_severity(Severity.ERROR) if loaded.fail_on == "error" else summary.tally.total
     return ExitCode.FINDINGS if failing and not exit_zero else ExitCode.OK
+
+
+def _cluster(address: str | None) -> Any:
+    """--dask (or WSFIX_DASK, or [tool.wsfix] dask): the Dask cluster to check on, as a context
+    manager; a null context without one."""
+    if address is None:
+        return contextlib.nullcontext()
+    from wsfix.cluster import DaskCluster
+
+    return DaskCluster(address)
 
 
 _COLORS: dict[str, bool | None] = {"auto": None, "always": True, "never": False}
@@ -656,6 +682,10 @@ def _paths_to_check(files: list[str] | None, loaded: Any, quiet: bool) -> list[s
         return [STDIN]
     if files.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
+    if any("://" in name for name in files):  # URLs: globs and prefixes expanded on their store
+        from wsfix.remote import expand
+
+        files = expand(files, loaded.include, loaded.exclude)
     paths = [
         found if isinstance(found, str) else found.path
         for found in find_captures(files, loaded.include, loaded.exclude)
@@ -819,7 +849,12 @@ def repair(
     ] = None,
     target: Annotated[
         Optional[str],
-        typer.Option("--out", metavar="FILE", help="Where to write the repaired copy; - writes standard output."),
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Where to write the repaired copy; - writes standard output; FOLDER/ (or a URL prefix) takes "
+            "many captures, each under its own name.",
+        ),
     ] = None,
     in_place: Annotated[
         bool, typer.Option("--in-place", help="Repair the input itself (after copying it to FILE + --backup-suffix).")
@@ -849,20 +884,27 @@ def repair(
     """
     from wsfix.run import RepairTarget, repair_capture
 
-    settings = _load(shared).settings
+    loaded = _load(shared)
+    settings = loaded.settings
     jobs = shared.jobs
     if source is not None and files:
         raise UsageError("name the capture either with --in or as FILE..., not both")
     sources = [source] if source is not None else files or []
     if not sources:
         raise UsageError("say what to repair: --in FILE, or FILE... with --in-place")
-    if len(sources) > 1 and target is not None:
-        raise UsageError("--out takes one capture; repair several with --in-place")
-    if source is None and not (in_place or dry_run):
-        raise UsageError("FILE... is repaired in place: add --in-place (or --dry-run)")
+    into_folder = target is not None and target.endswith(("/", os.sep))  # --out FOLDER/ or a prefix
+    if any("://" in path for path in sources):  # URLs: globs and prefixes expanded on their store
+        from wsfix.remote import expand
+
+        sources = expand(sources, loaded.include, loaded.exclude)
+    if len(sources) > 1 and target is not None and not into_folder:
+        raise UsageError("--out takes one capture; repair several with --in-place, or into --out FOLDER/")
+    if source is None and not (in_place or dry_run or into_folder):
+        raise UsageError("FILE... is repaired in place: add --in-place (or --dry-run, or --out FOLDER/)")
     target = _stdout_as_dash(target)
+    targets = _mirrored(sources, target) if into_folder else dict.fromkeys(sources, target)
     for path in sources:
-        _check_repair_targets(path, target, in_place, backup_suffix, force, dry_run, diff)
+        _check_repair_targets(path, targets[path], in_place, backup_suffix, force, dry_run, diff)
     if in_place and backup_suffix and not (force or dry_run):
         # A backup in the way stops a repair that would change its input, and only such a one
         # (a second run changes nothing): find out first, before any of the files is touched.
@@ -877,26 +919,44 @@ def repair(
                     f"or --backup-suffix '' for no backup); no file was changed"
                 )
     code = ExitCode.OK
-    for path in sources:
-        log = sys.stderr if target == STDIN else sys.stdout
-        on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
-        result = repair_capture(
-            path,
-            RepairTarget(
-                path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run, overwrite_backup=force
-            ),
-            settings,
-            on_change,
-            stdout=sys.stdout.buffer,
-            jobs=jobs,
-            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
-            on_format=_tell_format if shared.verbose else None,
-        )
-        if not shared.quiet:
-            _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
-        if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
-            code = ExitCode.FINDINGS
+    with _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster:
+        for path in sources:
+            target = targets[path]
+            log = sys.stderr if target == STDIN else sys.stdout
+            on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
+            result = repair_capture(
+                path,
+                RepairTarget(
+                    path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run, overwrite_backup=force
+                ),
+                settings,
+                on_change,
+                stdout=sys.stdout.buffer,
+                jobs=jobs,
+                progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
+                cluster=cluster,
+                on_format=_tell_format if shared.verbose else None,
+            )
+            if not shared.quiet:
+                _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
+            if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
+                code = ExitCode.FINDINGS
     return code
+
+
+def _mirrored(sources: list[str], folder: str | None) -> dict[str, str | None]:
+    """--out FOLDER/ (a local folder, or a prefix in object storage): each capture's repaired copy
+    there, under the capture's own name."""
+    assert folder is not None
+    targets: dict[str, str | None] = {}
+    for path in sources:
+        if path == STDIN:
+            raise UsageError(f"--out {folder}: standard input has no name to write it under")
+        target = folder + path.replace(os.sep, "/").rstrip("/").rsplit("/", 1)[-1]
+        if target in targets.values():
+            raise UsageError(f"--out {folder}: two captures would be written to {target}")
+        targets[path] = target
+    return targets
 
 
 def _stdout_as_dash(path: str | None) -> str | None:
@@ -924,6 +984,12 @@ def _check_repair_targets(
         with open_capture(source):
             pass  # missing, a directory, unreadable: say so before anything else
     if dry_run:
+        return
+    if target is not None and "://" in target:  # an object: written whole, at the end
+        if not force:
+            from wsfix.remote import refuse_existing_object
+
+            refuse_existing_object(target)
         return
     if target is not None and target != STDIN:
         from wsfix.output import refuse_same_file, refuse_unwritable, written_through

@@ -68,6 +68,7 @@ class Loaded(NamedTuple):
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     fail_on: str = "warning"
+    dask: str | None = None  # the Dask scheduler to check on (`wsfix.cluster`), or local[:N]
 
 
 def output_format_name(text: str) -> str:
@@ -164,6 +165,7 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "exclude": _strings,
     "fail-on": _text(_fail_on),
     "max-record-memory": _size,
+    "dask": _text(str),
 }
 KEYS = tuple(_KEYS)
 
@@ -344,6 +346,7 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
         include=config.get("include", DEFAULT_INCLUDE),
         exclude=config.get("exclude", DEFAULT_EXCLUDE),
         fail_on=fail_on,
+        dask=config.get("dask"),
     )
 
 

@@ -2,7 +2,8 @@
 
 Every capture, whatever its format, goes the same way: its format cuts it into segments, one
 `SegmentLinter` lints them (in chunks, by several processes for a large line-based file:
-`wsfix.parallel`), and the results come back in file order. `check_captures` feeds every selected
+`wsfix.parallel`; or by the tasks of a Dask cluster: `wsfix.cluster`), and the results come back
+in file order. `check_captures` feeds every selected
 problem to a reporter and returns the summary; `repair_capture` splices each segment's edits into
 its bytes (`wsfix.repair.splice`) and writes the repaired copy where a `RepairTarget` says. No
 option parsing, no printing of its own (the diff hook, progress bars and reporters print), no
@@ -16,11 +17,11 @@ import gzip
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix import formats
 from wsfix.capture import CHUNK_BYTES, STDIN, CaptureStream, open_capture
-from wsfix.errors import OutputError
+from wsfix.errors import OutputError, UsageError
 from wsfix.formats import CaptureFormat
 from wsfix.linter import FULL
 from wsfix.output import atomic_output
@@ -31,6 +32,9 @@ from wsfix.report import Summary, Tally
 from wsfix.reporters import Reporter
 from wsfix.segment_linter import Checked, ChunkJob, Repaired, SegmentLinter
 from wsfix.settings import Settings
+
+if TYPE_CHECKING:
+    from wsfix.cluster import DaskCluster
 
 # Shows progress through one capture of a known size: (path, size in bytes) -> a context
 # manager giving something to `advance`, or None (e.g. a capture too small to bother).
@@ -118,19 +122,24 @@ def check_captures(
     progress: ProgressFactory | None = None,
     chunk_bytes: int = CHUNK_BYTES,
     on_format: Callable[[str, str], None] | None = None,
+    cluster: DaskCluster | None = None,
 ) -> Summary:
     """Lint every capture in order, report each selected problem, and summarise.
 
     `jobs`: processes per line-based file (None: automatic, see `parallel.resolve_jobs`); the
     findings and their order do not depend on it. `progress` shows progress through each file
     that can tell its size. `chunk_bytes` is for tests, to force many chunks. `on_format(path,
-    description)` is told how each capture is read (`how_read`).
+    description)` is told how each capture is read (`how_read`). `cluster`: the captures are
+    linted there instead (`wsfix.cluster`; `jobs` is then not used), with the same findings in
+    the same order.
     """
     tally = Tally()
     add, report = tally.add, reporter.add
     records = skipped = 0
     nouns = set()
     detected: dict[str, None] = {}
+    # Standard input is read here, even with a cluster: no worker can read it.
+    work = cluster.work([path for path in paths if path != STDIN], settings, "check") if cluster is not None else None
     with _runner(settings, chunk_bytes) as runner:
         for path in paths:
             with open_capture(path) as stream:
@@ -143,9 +152,12 @@ def check_captures(
                     detected[description] = None
                 checked: Checked
                 # Past the rows a table shows, findings are only counted.
-                for _, checked, line_offset in _results(
-                    runner, "check", capture_format, stream, path, jobs, progress, reporter.problems_wanted
-                ):
+                results = (
+                    _results(runner, "check", capture_format, stream, path, jobs, progress, reporter.problems_wanted)
+                    if work is None or path == STDIN
+                    else work.results(path, capture_format, progress, reporter.problems_wanted)
+                )
+                for *_, checked, line_offset in results:
                     for problem in renumbered(checked.problems, line_offset):
                         add(problem)
                         report(problem)
@@ -198,21 +210,29 @@ def repair_capture(
     progress: ProgressFactory | None = None,
     chunk_bytes: int = CHUNK_BYTES,
     on_format: Callable[[str, str], None] | None = None,
+    cluster: DaskCluster | None = None,
 ) -> RepairTally:
     """Repair `source` into `target`; `stdout` is the binary stream `-` writes to.
 
     A file written in place keeps its compression (gzip'd if the input is, whatever its name);
     another target file is gzip-compressed when its name ends in `.gz`. In place, a capture that
     changes while it is repaired (a live log growing) is left as it is: OutputError.
-    `jobs`, `progress` and `chunk_bytes` as for `check_captures`: the output does not depend on them.
+    `jobs`, `progress`, `chunk_bytes` and `cluster` as for `check_captures`: the output does not
+    depend on them. A capture or a target named by URL is read from, or written to, its store
+    (a capture there is not repaired in place).
     """
+    if "://" in source and target.in_place:
+        raise UsageError(f"{source}: a capture in object storage is not repaired in place: --out another object")
     tally = RepairTally()
     with open_capture(source) as stream, _runner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
         if on_format is not None:
             on_format(source, how_read(settings, source, stream))
         tally.noun = capture_format.noun
-        runner.prepare()
+        if source == STDIN:
+            cluster = None  # no worker can read it
+        if cluster is None:
+            runner.prepare()
         before = _identity(source) if target.in_place else None
 
         def write(out: Any) -> None:
@@ -221,9 +241,15 @@ def repair_capture(
             write_parts = _parts_writer(out)
             with ChunkReader() as reader:
                 repaired: Repaired
-                for linted, repaired, line_offset in _results(
-                    runner, "repair", capture_format, stream, source, jobs, progress
-                ):
+                results: Iterator[tuple[Any, Repaired, int]] = (
+                    _results(runner, "repair", capture_format, stream, source, jobs, progress)
+                    if cluster is None
+                    # Bytes come back with the results only when they are written or diffed.
+                    else cluster.work([source], settings, "repair", needs_bytes).results(
+                        source, capture_format, progress, lambda: None
+                    )
+                )
+                for linted, repaired, line_offset in results:
                     if needs_bytes:
                         data = linted if isinstance(linted, bytes) else reader.read(linted)
                         write_parts(splice(data, repaired.edits))
@@ -236,13 +262,22 @@ def repair_capture(
         elif target.path == STDIN:
             write(stdout)
             stdout.flush()  # type: ignore[attr-defined]
+        elif target.path is not None and "://" in target.path:
+            from wsfix.remote import atomic_object
+
+            with (
+                atomic_object(target.path) as written,
+                _compressed(target.path, _Object(written), target.path.endswith(".gz")) as sink,
+            ):
+                write(sink)
         else:
             # In place through a symlink: repair the file it points to, and keep the link.
             final = os.path.realpath(source) if target.in_place else target.path
             assert final is not None
             backup = source + target.backup_suffix if target.in_place and target.backup_suffix else None
             compress = stream.compressed if target.in_place else final.endswith(".gz")
-            with atomic_output(final, mode_from=None if source == STDIN else source, backup=backup) as out:
+            mode_from = None if source == STDIN or "://" in source else source
+            with atomic_output(final, mode_from=mode_from, backup=backup) as out:
                 with _compressed(final, out, compress) as sink:
                     write(sink)
                 if target.in_place and not tally.lines_changed:
@@ -292,6 +327,14 @@ def _compressed(final: str, out: Any, compress: bool) -> Iterator[Any]:
     name = os.path.basename(final).removesuffix(".gz")
     with gzip.GzipFile(filename=name, mode="wb", fileobj=out.stream, mtime=0) as compressed:
         yield compressed
+
+
+class _Object:
+    """An object being written (`wsfix.remote.atomic_object`), as `_compressed` takes an output."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.write = stream.write
 
 
 class _NullSink:
