@@ -63,10 +63,10 @@ def test_check_concise_exact_text(run, capture_file):
     result = run("check", path, "--output-format", "concise")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{path}:1:149: WS102 timestamp: ISO 8601 string without UTC offset where epoch seconds are "
+        f"{path}:1:149: WS102 [error] timestamp: ISO 8601 string without UTC offset where epoch seconds are "
         "expected; read as UTC [*]",
-        f"{path}:2:1: WS003 blank line",
-        f"{path}:3:28: WS109 timestamp: 0.0 s (1970-01-01) is outside the plausible window "
+        f"{path}:2:1: WS003 [warning] blank line",
+        f"{path}:3:28: WS109 [warning] timestamp: 0.0 s (1970-01-01) is outside the plausible window "
         "2000-01-01..2100-01-01: likely a sentinel or a wrong unit, not repaired",
         "Checked 3 lines in 1 file: 1 error, 2 warnings; 1 fixable with wsfix repair. Naive times read as UTC.",
     ]

@@ -1,8 +1,18 @@
-"""`full` (the default): a Rich table of findings, a count per rule, and the summary sentence.
+"""`full` (the default): the findings per file, a count per rule, and the summary sentence.
 
-The table keeps only the rows it shows (`max_rows`), so memory does not grow with the number of
-findings. Every text taken from a capture is escaped and passed to Rich as `Text`, never as
-markup, so a payload cannot style, link or control the terminal.
+Two layouts, chosen by the width. A Rich table (line, rule, severity, field, value, problem,
+fix) when it fits: every value whole and `PROBLEM_WIDTH` columns left for the problem, so from
+about 140 columns on. Narrower (80 columns is what pipes and CI logs get), one line per finding,
+`line:col  CODE  severity  field  value → fix`, with the problem on an indented line under it, so
+that no value or word is broken across a column. The severity is a word, so it reads
+without colour. Rich wraps every line it writes at a word boundary (the summary sentence too): the
+terminal never has to.
+
+The reporter keeps only the rows it shows (`max_rows`), so memory does not grow with the number of
+findings. Every text taken from a capture is passed to Rich as `Text`, never as markup, so a
+payload cannot style, link or control the terminal; it is shown as written, with only what a
+terminal would act on escaped (`display.as_written`). This is a report for people: the `github`
+format is the one that keeps workflow commands out of a CI log.
 
 Rich is imported only when there is something to draw or a terminal to colour: a clean run into a
 pipe or file prints one plain sentence, the same bytes Rich would write, without the 25-30 ms of
@@ -16,7 +26,7 @@ import os
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wsfix import rules
-from wsfix.display import printable, shorten
+from wsfix.display import as_written, shorten
 from wsfix.problems import Problem, Severity
 from wsfix.report import Summary
 from wsfix.reporters import Reporter, ReportOptions
@@ -24,9 +34,15 @@ from wsfix.reporters import Reporter, ReportOptions
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-_VALUE_WIDTH = 32
+PROBLEM_WIDTH = 40  # the problem column's least width in a table
+_VALUE_WIDTH = 32  # a value's characters in the table
+_LIST_VALUE_WIDTH = 48  # and at most in the narrow layout
+_LIST_MIN_VALUE_WIDTH = 16  # a value is cut no shorter than this on a narrow terminal
+_GAP = "  "
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_SEVERITY_WIDTH = max(len(severity.value) for severity in Severity)
 
 
 @functools.cache
@@ -70,13 +86,30 @@ def _styled(out: TextIO, color: bool | None) -> bool:
         return False
 
 
+def _plain_width(width: int | None) -> int:
+    """The width Rich would give an unstyled console (rich.console's `Console.size`: the width
+    asked for, COLUMNS, the size of the terminal on standard input, output or error, else 80),
+    without importing it."""
+    if width is not None:
+        return width
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns) or 80
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):  # not a terminal
+            continue
+    return 80
+
+
 class FullReporter(Reporter):
     def __init__(self, out, options: ReportOptions) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
         self._rows: list[Problem] = []
         self._hidden = 0
         self._console: Console | None = None
-        self._drawn: str | None = None  # the findings tables, drawn once their rows were final
+        self._drawn: str | None = None  # the findings, drawn once their rows were final
 
     def add(self, problem: Problem) -> None:
         limit = self.options.max_rows
@@ -97,10 +130,16 @@ class FullReporter(Reporter):
         self._hidden += count
 
     def finish(self, summary: Summary) -> None:
-        if not (self._rows or self._hidden or summary.tally.total or _styled(self.out, self.options.color)):
-            # Nothing to draw and no style: Rich would write exactly this (no wrapping, see
-            # soft_wrap below).
-            self.out.write(summary.sentence() + "\n")
+        sentence = summary.sentence()
+        if not (
+            self._rows
+            or self._hidden
+            or summary.tally.total
+            or _styled(self.out, self.options.color)
+            or len(sentence) > _plain_width(self.options.width)
+        ):
+            # Nothing to draw, no style and one line: Rich would write exactly this.
+            self.out.write(sentence + "\n")
             return
         from rich.text import Text
 
@@ -110,20 +149,21 @@ class FullReporter(Reporter):
         else:
             self._print_findings(console)
         if self._hidden:
-            console.print(
+            _print_wrapped(
+                console,
                 Text(
                     f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
                     "not shown (--all or --max-rows N shows more)",
                     style="dim",
-                )
+                ),
             )
         if summary.tally.total:
             console.print(self._rules_table(summary))
-        console.print(Text(summary.sentence(), style="bold" if summary.tally.total else "green"), soft_wrap=True)
+        _print_wrapped(console, Text(sentence, style="bold" if summary.tally.total else "green"))
 
     def _draw_early(self) -> None:
-        """Draw the findings tables now that no row can join them, keeping the text for `finish`:
-        the same bytes, but with --jobs drawn while the workers still lint (about 25 ms of a 1 M-line
+        """Draw the findings now that no row can join them, keeping the text for `finish`: the
+        same bytes, but with --jobs drawn while the workers still lint (about 25 ms of a 1 M-line
         check's end). Not on the legacy Windows console, which is drawn on, not written to."""
         console = self._get_console()
         if console.legacy_windows:
@@ -142,20 +182,24 @@ class FullReporter(Reporter):
                 markup=False,
                 force_terminal=self.options.color,
                 soft_wrap=False,
-                # None leaves it to Rich: NO_COLOR in the environment turns colour off.
+                # None leaves it to Rich: NO_COLOR in the environment, unless empty, turns colour off.
                 no_color=True if self.options.color is False else None,
             )
         return self._console
 
     def _print_findings(self, console: Console) -> None:
-        # One table per file, titled with its path, so the location column is only line:column.
+        # One block per file, titled with its path, so the location is only line:column.
+        wide = _table_fits(console.width, self._rows)
         start = 0
         while start < len(self._rows):
             path = self._rows[start].path
             end = start
             while end < len(self._rows) and self._rows[end].path == path:
                 end += 1
-            console.print(self._findings_table(path, self._rows[start:end]))
+            if wide:
+                console.print(self._findings_table(path, self._rows[start:end]))
+            else:
+                _print_list(console, path, self._rows[start:end], first=start == 0)
             start = end
 
     @staticmethod
@@ -165,7 +209,7 @@ class FullReporter(Reporter):
         from rich.text import Text
 
         table = Table(
-            title=Text(printable(path), style="bold"),
+            title=Text(as_written(path), style="bold"),
             title_justify="left",
             header_style="bold",
             box=box.SIMPLE_HEAD,
@@ -173,24 +217,23 @@ class FullReporter(Reporter):
         )
         table.add_column("Line", justify="right", max_width=12, overflow="fold")  # HAR names wrap
         table.add_column("Rule", no_wrap=True)
+        table.add_column("Severity", no_wrap=True)
         table.add_column("Field", overflow="fold", max_width=20)
         table.add_column("Value", overflow="fold", max_width=_VALUE_WIDTH)
         table.add_column("Problem", overflow="fold", ratio=1)
         table.add_column("Fix", no_wrap=True)
         for problem in problems:
-            rule = rules.BY_CODE[problem.code]
-            where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
+            severity = rules.BY_CODE[problem.code].severity
+            where = _location(problem)
             if problem.record:  # a HAR message: its name, then where it sits in the file
-                where = f"{printable(problem.record)}\n{where}"
-            message = problem.message
-            if problem.pydantic_type:
-                message += f" (pydantic: {problem.pydantic_type})"
+                where = f"{as_written(problem.record)}\n{where}"
             table.add_row(
                 where,
-                Text(problem.code, style=_SEVERITY_STYLE[rule.severity]),
-                Text(printable(problem.json_path) or "—"),
-                Text(printable(shorten(problem.value, _VALUE_WIDTH)) if problem.value is not None else "—"),
-                Text(printable(message)),
+                Text(problem.code, style=_SEVERITY_STYLE[severity]),
+                Text(severity.value, style=_SEVERITY_STYLE[severity]),
+                Text(as_written(problem.json_path) or "—"),
+                Text(as_written(shorten(problem.value, _VALUE_WIDTH)) if problem.value is not None else "—"),
+                Text(as_written(_problem_text(problem))),
                 Text(problem.fix.replacement if problem.fix else "—", style="green" if problem.fix else "dim"),
             )
         return table
@@ -204,6 +247,7 @@ class FullReporter(Reporter):
         table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("Rule", no_wrap=True)
         table.add_column("Name")
+        table.add_column("Severity", no_wrap=True)
         table.add_column("Count", justify="right")
         table.add_column("Fixable", justify="right")
         tally = summary.tally
@@ -213,7 +257,122 @@ class FullReporter(Reporter):
             table.add_row(
                 Text(code, style=_SEVERITY_STYLE[rule.severity]),
                 Text(rule.name),
+                Text(rule.severity.value, style=_SEVERITY_STYLE[rule.severity]),
                 f"{tally.counts[code]:,}",
                 f"{fixable:,}" if rule.fixable else "no fix",
             )
         return table
+
+
+def _table_fits(width: int, problems: list[Problem]) -> bool:
+    """Whether a table of `problems` leaves `PROBLEM_WIDTH` columns for the problem with every
+    other cell on one line (what a HAR message's name takes aside: it wraps anyway)."""
+    from rich.cells import cell_len
+
+    widths = [
+        max([4, *(len(_location(problem)) for problem in problems)]),
+        5,
+        len("Severity"),
+        min(20, max([5, *(cell_len(as_written(problem.json_path)) for problem in problems)])),
+        min(_VALUE_WIDTH, max([5, *(cell_len(as_written(problem.value or "")) for problem in problems)])),
+        max([3, *(len(problem.fix.replacement) for problem in problems if problem.fix)]),
+    ]
+    # A cell's padding is a column on each side; the outer two are left out (pad_edge=False) and
+    # the box draws one at each edge.
+    return width - sum(widths) - 2 * (len(widths) + 1) >= PROBLEM_WIDTH
+
+
+def _location(problem: Problem) -> str:
+    return f"{problem.line}" + (f":{problem.column}" if problem.column else "")
+
+
+def _problem_text(problem: Problem) -> str:
+    if problem.pydantic_type:
+        return f"{problem.message} (pydantic: {problem.pydantic_type})"
+    return problem.message
+
+
+def _print_list(console: Console, path: str, problems: list[Problem], first: bool) -> None:
+    """The narrow layout of one file's findings: the path, then per finding a line
+    `line:col  CODE  severity  field  value → fix` and the problem under it, indented to the code.
+    A field, or a value with its fix, that does not fit on the line starts an indented line of its
+    own; a value is cut only past `_LIST_VALUE_WIDTH` cells or when even that line is too short
+    (to no less than `_LIST_MIN_VALUE_WIDTH`)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    if not first:
+        console.print()
+    _print_wrapped(console, Text(as_written(path), style="bold"))
+    where_width = max(len(_location(problem)) for problem in problems)
+    field_width = min(max(cell_len(as_written(problem.json_path)) for problem in problems), 24)
+    indent = where_width + len(_GAP)
+    width = console.width
+    for problem in problems:
+        severity = rules.BY_CODE[problem.code].severity
+        style = _SEVERITY_STYLE[severity]
+        line = Text(_location(problem).rjust(where_width) + _GAP)
+        line.append(problem.code, style=style)
+        line.append(_GAP)
+        line.append(severity.value.ljust(_SEVERITY_WIDTH), style=style)
+        field = as_written(problem.json_path)
+        if field or problem.value is not None:
+            if line.cell_len + len(_GAP) + cell_len(field) > width:
+                line = _next_line(console, line, indent)
+            else:
+                line.append(_GAP)
+            line.append(field + " " * (field_width - cell_len(field)))
+        if problem.value is not None:
+            value = as_written(problem.value)  # escaped first, so that the escapes count when cut
+            fix = f" → {problem.fix.replacement}" if problem.fix else ""
+            shown = min(cell_len(value), _LIST_VALUE_WIDTH)
+            if line.cell_len + len(_GAP) + shown + cell_len(fix) <= width:
+                line.append(_GAP)
+            else:
+                line = _next_line(console, line, indent)
+            line.append(_cut(value, min(shown, max(width - line.cell_len - cell_len(fix), _LIST_MIN_VALUE_WIDTH))))
+            if problem.fix:
+                line.append(" → ")
+                line.append(problem.fix.replacement, style="green")
+        line.rstrip()
+        _print_wrapped(console, line, continued=indent)
+        text = _problem_text(problem)
+        if problem.record:  # a HAR message: the line number alone does not name it
+            text = f"{problem.record}: {text}"
+        _print_wrapped(console, Text(as_written(text)), indent)
+
+
+def _next_line(console: Console, line: Text, indent: int) -> Text:
+    """Print `line` and start the next one, indented."""
+    from rich.text import Text
+
+    line.rstrip()
+    _print_wrapped(console, line, continued=indent)
+    return Text(" " * indent)
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` cut to `width` cells (not characters: wide characters take two) with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+
+
+def _print_wrapped(console: Console, text: Text, indent: int = 0, continued: int | None = None) -> None:
+    """`text` wrapped by Rich at word boundaries (folding a word longer than a line), its first line
+    indented by `indent` spaces and the others by `continued` (by default `indent` too), without
+    the spaces Rich would pad lines with."""
+    from rich.text import Text
+
+    if continued is None:
+        continued = indent
+    if text.cell_len + indent <= console.width:
+        lines = [text]
+    else:
+        # Lines after the first are indented to `continued`; the first is as long as they are.
+        width = max(console.width - max(indent, continued), 1)
+        lines = list(text.wrap(console, width, overflow="fold"))
+    for number, line in enumerate(lines):
+        line.rstrip()
+        pad = indent if number == 0 else continued
+        console.print(Text(" " * pad) + line, no_wrap=True, overflow="ignore", crop=False)

@@ -4,8 +4,10 @@ One run: the driver (name, version, informationUri) with every rule of the catal
 full description, help with the example), then one result per finding: ruleId, level, message,
 the file as a URI relative to the folder wsfix runs in, the region (startLine, startColumn in
 Unicode code points), and `partialFingerprints` that stay the same from run to run
-(`fingerprints.Fingerprints`). The head is written first and results as they come, so memory does
-not grow with the number of findings; the settings used end the run as its properties.
+(`fingerprints.Fingerprints`); its properties give the field as an RFC 9535 normalized JSONPath
+(`jsonPath`: `$['timestamp']`), the value as written and the fix. The head is written first and
+results as they come, so memory does not grow with the number of findings; the settings used end
+the run as its properties.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from wsfix.report import Summary
 from wsfix.reporters import Reporter
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path, uri
-from wsfix.reporters.records import StreamedArray, dumps, headline
+from wsfix.reporters.records import StreamedArray, dumps, headline, json_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/wsfix/"
@@ -95,7 +97,7 @@ class SarifReporter(Reporter):
         text = printable(headline(problem))
         if problem.fix is not None:
             text += f" (wsfix repair writes {problem.fix.replacement})"
-        properties: dict[str, Any] = {"jsonPath": problem.json_path}
+        properties: dict[str, Any] = {"jsonPath": json_path(problem.json_path)}
         if problem.value is not None:
             properties["value"] = problem.value
         if problem.pydantic_type:
