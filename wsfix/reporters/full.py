@@ -2,11 +2,9 @@
 
 Two layouts, chosen by the width. A Rich table (line, rule, severity, field, value, problem,
 fix) when it fits: every value whole and `PROBLEM_WIDTH` columns left for the problem, so from
-about 140 columns on. Narrower (80 columns is what pipes and CI logs get), one line per finding,
-`line:col  CODE  severity  field  value → fix`, with the problem on an indented line under it, so
-that no value or word is broken across a column. The severity is a word, so it reads
-without colour. Rich wraps every line it writes at a word boundary (the summary sentence too): the
-terminal never has to.
+about 140 columns on. Narrower, one line per finding with the problem under it
+(`reporters.listing`). The severity is a word, so it reads without colour. Every line outside the
+tables, the summary sentence too, is wrapped by Rich at a word boundary: the terminal never has to.
 
 The reporter keeps only the rows it shows (`max_rows`), so memory does not grow with the number of
 findings. Every text taken from a capture is passed to Rich as `Text`, never as markup, so a
@@ -27,22 +25,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from wsfix import rules
 from wsfix.display import as_written, shorten
-from wsfix.problems import Problem, Severity
+from wsfix.problems import Problem
 from wsfix.report import Summary
 from wsfix.reporters import Reporter, ReportOptions
+from wsfix.reporters.listing import SEVERITY_STYLE, location, print_findings, print_wrapped, problem_text
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
 PROBLEM_WIDTH = 40  # the problem column's least width in a table
 _VALUE_WIDTH = 32  # a value's characters in the table
-_LIST_VALUE_WIDTH = 48  # and at most in the narrow layout
-_LIST_MIN_VALUE_WIDTH = 16  # a value is cut no shorter than this on a narrow terminal
-_GAP = "  "
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
-_SEVERITY_WIDTH = max(len(severity.value) for severity in Severity)
 
 
 @functools.cache
@@ -149,7 +142,7 @@ class FullReporter(Reporter):
         else:
             self._print_findings(console)
         if self._hidden:
-            _print_wrapped(
+            print_wrapped(
                 console,
                 Text(
                     f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
@@ -159,7 +152,7 @@ class FullReporter(Reporter):
             )
         if summary.tally.total:
             console.print(self._rules_table(summary))
-        _print_wrapped(console, Text(sentence, style="bold" if summary.tally.total else "green"))
+        print_wrapped(console, Text(sentence, style="bold" if summary.tally.total else "green"))
 
     def _draw_early(self) -> None:
         """Draw the findings now that no row can join them, keeping the text for `finish`: the
@@ -199,7 +192,7 @@ class FullReporter(Reporter):
             if wide:
                 console.print(self._findings_table(path, self._rows[start:end]))
             else:
-                _print_list(console, path, self._rows[start:end], first=start == 0)
+                print_findings(console, path, self._rows[start:end], first=start == 0)
             start = end
 
     @staticmethod
@@ -224,16 +217,16 @@ class FullReporter(Reporter):
         table.add_column("Fix", no_wrap=True)
         for problem in problems:
             severity = rules.BY_CODE[problem.code].severity
-            where = _location(problem)
+            where = location(problem)
             if problem.record:  # a HAR message: its name, then where it sits in the file
                 where = f"{as_written(problem.record)}\n{where}"
             table.add_row(
                 where,
-                Text(problem.code, style=_SEVERITY_STYLE[severity]),
-                Text(severity.value, style=_SEVERITY_STYLE[severity]),
+                Text(problem.code, style=SEVERITY_STYLE[severity]),
+                Text(severity.value, style=SEVERITY_STYLE[severity]),
                 Text(as_written(problem.json_path) or "—"),
                 Text(as_written(shorten(problem.value, _VALUE_WIDTH)) if problem.value is not None else "—"),
-                Text(as_written(_problem_text(problem))),
+                Text(as_written(problem_text(problem))),
                 Text(problem.fix.replacement if problem.fix else "—", style="green" if problem.fix else "dim"),
             )
         return table
@@ -255,9 +248,9 @@ class FullReporter(Reporter):
             rule = rules.BY_CODE[code]
             fixable = tally.fixable[code]
             table.add_row(
-                Text(code, style=_SEVERITY_STYLE[rule.severity]),
+                Text(code, style=SEVERITY_STYLE[rule.severity]),
                 Text(rule.name),
-                Text(rule.severity.value, style=_SEVERITY_STYLE[rule.severity]),
+                Text(rule.severity.value, style=SEVERITY_STYLE[rule.severity]),
                 f"{tally.counts[code]:,}",
                 f"{fixable:,}" if rule.fixable else "no fix",
             )
@@ -270,7 +263,7 @@ def _table_fits(width: int, problems: list[Problem]) -> bool:
     from rich.cells import cell_len
 
     widths = [
-        max([4, *(len(_location(problem)) for problem in problems)]),
+        max([4, *(len(location(problem)) for problem in problems)]),
         5,
         len("Severity"),
         min(20, max([5, *(cell_len(as_written(problem.json_path)) for problem in problems)])),
@@ -280,99 +273,3 @@ def _table_fits(width: int, problems: list[Problem]) -> bool:
     # A cell's padding is a column on each side; the outer two are left out (pad_edge=False) and
     # the box draws one at each edge.
     return width - sum(widths) - 2 * (len(widths) + 1) >= PROBLEM_WIDTH
-
-
-def _location(problem: Problem) -> str:
-    return f"{problem.line}" + (f":{problem.column}" if problem.column else "")
-
-
-def _problem_text(problem: Problem) -> str:
-    if problem.pydantic_type:
-        return f"{problem.message} (pydantic: {problem.pydantic_type})"
-    return problem.message
-
-
-def _print_list(console: Console, path: str, problems: list[Problem], first: bool) -> None:
-    """The narrow layout of one file's findings: the path, then per finding a line
-    `line:col  CODE  severity  field  value → fix` and the problem under it, indented to the code.
-    A field, or a value with its fix, that does not fit on the line starts an indented line of its
-    own; a value is cut only past `_LIST_VALUE_WIDTH` cells or when even that line is too short
-    (to no less than `_LIST_MIN_VALUE_WIDTH`)."""
-    from rich.cells import cell_len
-    from rich.text import Text
-
-    if not first:
-        console.print()
-    _print_wrapped(console, Text(as_written(path), style="bold"))
-    where_width = max(len(_location(problem)) for problem in problems)
-    field_width = min(max(cell_len(as_written(problem.json_path)) for problem in problems), 24)
-    indent = where_width + len(_GAP)
-    width = console.width
-    for problem in problems:
-        severity = rules.BY_CODE[problem.code].severity
-        style = _SEVERITY_STYLE[severity]
-        line = Text(_location(problem).rjust(where_width) + _GAP)
-        line.append(problem.code, style=style)
-        line.append(_GAP)
-        line.append(severity.value.ljust(_SEVERITY_WIDTH), style=style)
-        field = as_written(problem.json_path)
-        if field or problem.value is not None:
-            if line.cell_len + len(_GAP) + cell_len(field) > width:
-                line = _next_line(console, line, indent)
-            else:
-                line.append(_GAP)
-            line.append(field + " " * (field_width - cell_len(field)))
-        if problem.value is not None:
-            value = as_written(problem.value)  # escaped first, so that the escapes count when cut
-            fix = f" → {problem.fix.replacement}" if problem.fix else ""
-            shown = min(cell_len(value), _LIST_VALUE_WIDTH)
-            if line.cell_len + len(_GAP) + shown + cell_len(fix) <= width:
-                line.append(_GAP)
-            else:
-                line = _next_line(console, line, indent)
-            line.append(_cut(value, min(shown, max(width - line.cell_len - cell_len(fix), _LIST_MIN_VALUE_WIDTH))))
-            if problem.fix:
-                line.append(" → ")
-                line.append(problem.fix.replacement, style="green")
-        line.rstrip()
-        _print_wrapped(console, line, continued=indent)
-        text = _problem_text(problem)
-        if problem.record:  # a HAR message: the line number alone does not name it
-            text = f"{problem.record}: {text}"
-        _print_wrapped(console, Text(as_written(text)), indent)
-
-
-def _next_line(console: Console, line: Text, indent: int) -> Text:
-    """Print `line` and start the next one, indented."""
-    from rich.text import Text
-
-    line.rstrip()
-    _print_wrapped(console, line, continued=indent)
-    return Text(" " * indent)
-
-
-def _cut(text: str, width: int) -> str:
-    """`text` cut to `width` cells (not characters: wide characters take two) with an ellipsis."""
-    from rich.cells import cell_len, set_cell_size
-
-    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
-
-
-def _print_wrapped(console: Console, text: Text, indent: int = 0, continued: int | None = None) -> None:
-    """`text` wrapped by Rich at word boundaries (folding a word longer than a line), its first line
-    indented by `indent` spaces and the others by `continued` (by default `indent` too), without
-    the spaces Rich would pad lines with."""
-    from rich.text import Text
-
-    if continued is None:
-        continued = indent
-    if text.cell_len + indent <= console.width:
-        lines = [text]
-    else:
-        # Lines after the first are indented to `continued`; the first is as long as they are.
-        width = max(console.width - max(indent, continued), 1)
-        lines = list(text.wrap(console, width, overflow="fold"))
-    for number, line in enumerate(lines):
-        line.rstrip()
-        pad = indent if number == 0 else continued
-        console.print(Text(" " * pad) + line, no_wrap=True, overflow="ignore", crop=False)
