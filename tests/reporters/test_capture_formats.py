@@ -321,7 +321,7 @@ def test_sarif_fields():
     [run] = log["runs"]
     driver = run["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("wsfix", __version__)
-    assert driver["informationUri"].startswith("https://")
+    assert "informationUri" not in driver  # no page to link to: wsfix is on no package index
     assert [rule["id"] for rule in driver["rules"]] == [rule.code for rule in rules.RULES]
     for descriptor, rule in zip(driver["rules"], rules.RULES, strict=True):
         assert descriptor["name"] == rule.name

@@ -1,7 +1,8 @@
 """`sarif`: SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
 
-One run: the driver (name, version, informationUri) with every rule of the catalog (short and
-full description, help with the example), then one result per finding: ruleId, level, message,
+One run: the driver (name, version; no informationUri: wsfix is on no package index, so there is
+no page to link to) with every rule of the catalog (short and full description, help with the
+example), then one result per finding: ruleId, level, message,
 the file as a URI relative to the folder wsfix runs in, the region (startLine, startColumn in
 Unicode code points), and `partialFingerprints` that stay the same from run to run
 (`fingerprints.Fingerprints`); its properties give the field as an RFC 9535 normalized JSONPath
@@ -25,7 +26,6 @@ from wsfix.reporters.locations import relative_path, uri
 from wsfix.reporters.records import StreamedArray, dumps, headline, json_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/wsfix/"
 FINGERPRINT_KEY = "wsfixFinding/v1"
 _RESULTS = "\0results"
 _PROPERTIES = "\0properties"
@@ -64,7 +64,6 @@ class SarifReporter(Reporter):
             "name": "wsfix",
             "version": __version__,
             "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
             "rules": [rule_descriptor(rule) for rule in rules.RULES],
         }
         log = {
