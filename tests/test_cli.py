@@ -65,10 +65,10 @@ def test_check_concise_exact_text(run, capture_file):
     result = run("check", path, "--output-format", "concise")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{path}:1:149: WS102 timestamp: ISO 8601 string without UTC offset where epoch seconds are "
+        f"{path}:1:149: WS102 [error] timestamp: ISO 8601 string without UTC offset where epoch seconds are "
         "expected; read as UTC [*]",
-        f"{path}:2:1: WS003 blank line",
-        f"{path}:3:28: WS109 timestamp: 0.0 s (1970-01-01) is outside the plausible window "
+        f"{path}:2:1: WS003 [warning] blank line",
+        f"{path}:3:28: WS109 [warning] timestamp: 0.0 s (1970-01-01) is outside the plausible window "
         "2000-01-01..2100-01-01: likely a sentinel or a wrong unit, not repaired",
         "Checked 3 lines in 1 file: 1 error, 2 warnings; 1 fixable with wsfix repair. Naive times read as UTC.",
     ]
@@ -141,10 +141,10 @@ def test_check_reports_an_unreadable_path_checks_the_others_and_exits_2(run, cap
     result = run("check", first, unreadable, last, "--output-format", "concise")
     assert result.exit_code == 2, result.output
     assert result.stdout.splitlines() == [
-        f"{unreadable}:1:1: WS005 {message}",
-        f"{first}:1:149: WS102 timestamp: ISO 8601 string without UTC offset where epoch seconds are "
+        f"{unreadable}:1:1: WS005 [error] {message}",
+        f"{first}:1:149: WS102 [error] timestamp: ISO 8601 string without UTC offset where epoch seconds are "
         "expected; read as UTC [*]",
-        f"{last}:1:149: WS102 timestamp: ISO 8601 string without UTC offset where epoch seconds are "
+        f"{last}:1:149: WS102 [error] timestamp: ISO 8601 string without UTC offset where epoch seconds are "
         "expected; read as UTC [*]",
         "Checked 2 lines in 2 files: 3 errors, 0 warnings; 2 fixable with wsfix repair. Naive times read as UTC.",
     ]
@@ -155,7 +155,7 @@ def test_check_reports_an_unreadable_path_checks_the_others_and_exits_2(run, cap
 def test_an_unreadable_path_exits_2_whatever_the_options(run, tmp_path, args):
     result = run("check", str(tmp_path / "nope.jsonl"), "--output-format", "concise", *args)
     assert result.exit_code == 2
-    assert result.stdout.startswith(f"{tmp_path / 'nope.jsonl'}:1:1: WS005 no such file\n")
+    assert result.stdout.startswith(f"{tmp_path / 'nope.jsonl'}:1:1: WS005 [error] no such file\n")
 
 
 def _folder_of_captures(root) -> None:

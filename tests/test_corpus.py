@@ -45,7 +45,7 @@ def test_coinbase_check_reports_every_iso_time(cli):
     assert result.exit_code == 1, result.output
     findings = result.stdout.splitlines()[:-1]
     assert len(findings) == times
-    assert all(" WS101 time: ISO 8601 string where epoch seconds are expected [*]" in f for f in findings)
+    assert all(" WS101 [error] time: ISO 8601 string where epoch seconds are expected [*]" in f for f in findings)
     assert result.stdout.splitlines()[-1].startswith(
         "Checked 389 lines in 1 file (read as prefixed log lines, by their content; skipped 1 without a JSON "
         "message): 383 errors, 0 warnings; 383 fixable"
@@ -122,7 +122,7 @@ def test_binance_millisecond_field_declared_in_seconds_is_a_unit_finding(cli):
     )
     findings = result.stdout.splitlines()[:-1]
     assert findings and all(
-        " WS110 E: epoch milliseconds where whole epoch seconds are expected" in f for f in findings
+        " WS110 [error] E: epoch milliseconds where whole epoch seconds are expected" in f for f in findings
     )
     assert all(not f.endswith("[*]") for f in findings)  # 1633998512068 ms is no whole second
 
@@ -135,7 +135,9 @@ def test_bitstamp_numeric_strings_in_seconds_and_microseconds(cli, tmp_path):
     timestamps = [line for line in lines if " timestamp: " in line]
     micro = [line for line in lines if " microtimestamp: " in line]
     assert timestamps and all(" WS103 " in line for line in timestamps)
-    assert micro and all(" WS104 microtimestamp: numeric string of epoch microseconds" in line for line in micro)
+    assert micro and all(
+        " WS104 [warning] microtimestamp: numeric string of epoch microseconds" in line for line in micro
+    )
     out = tmp_path / "bitstamp.fixed"
     cli("repair", "--in", str(path), "--out", str(out), *args)
     first = next(line for line in out.read_bytes().split(b"\n") if b"microtimestamp" in line)
@@ -150,7 +152,7 @@ def test_okx_millisecond_strings_in_a_list(cli, tmp_path):
     findings = result.stdout.splitlines()[:-1]
     assert len(findings) == len(re.findall(rb'"ts":"\d+"', path.read_bytes())) == 31
     assert all(
-        " WS110 data[0].ts: numeric string of epoch milliseconds where whole epoch milliseconds "
+        " WS110 [error] data[0].ts: numeric string of epoch milliseconds where whole epoch milliseconds "
         "are expected [*]" in line
         for line in findings
     )
@@ -163,7 +165,7 @@ def test_kraken_arrays_and_a_big_integer_parse_as_prefixed(cli):
     result = cli("check", str(DATA / "cryptofeed" / "KRAKEN.ws.48.0"), "--output-format", "concise")
     lines = result.stdout.splitlines()
     # the systemStatus message's connectionID is above 2**64 and still read as JSON (WS004, no type)
-    assert any(":3:" in line and " WS004 type: " in line for line in lines)
+    assert any(":3:" in line and " WS004 [error] type: " in line for line in lines)
     arrays = [line for line in lines if " WS002 " in line]
     assert arrays and all("the record is an array" in line for line in arrays)
 
@@ -197,9 +199,9 @@ def planted_har() -> bytes:
 def test_har_messages_are_read_with_their_names(cli):
     result = cli("check", str(HAR), "--schema", "error-message", "--output-format", "concise")
     assert result.stdout.splitlines() == [
-        f"{HAR}:155:1: WS108 entry 1, message 1 (receive): timestamp: required timestamp is missing",
-        f"{HAR}:294:1: WS108 entry 2, message 1 (receive): timestamp: required timestamp is missing",
-        f"{HAR}:442:1: WS108 entry 3, message 1 (receive): timestamp: required timestamp is missing",
+        f"{HAR}:155:1: WS108 [error] entry 1, message 1 (receive): timestamp: required timestamp is missing",
+        f"{HAR}:294:1: WS108 [error] entry 2, message 1 (receive): timestamp: required timestamp is missing",
+        f"{HAR}:442:1: WS108 [error] entry 3, message 1 (receive): timestamp: required timestamp is missing",
         "Checked 3 messages in 1 file (skipped 2 without a JSON message): 3 errors, 0 warnings; "
         "0 fixable with wsfix repair. Naive times read as UTC.",
     ]
@@ -218,9 +220,9 @@ def test_har_round_trips_with_only_repaired_data_strings_changed(cli, capture_fi
     # message up to the value: 46 characters in entry 1, 71 in entry 2.
     check = cli("check", source, "--schema", "error-message", "--output-format", "concise")
     assert check.stdout.splitlines()[:2] == [
-        f"{source}:155:79: WS101 entry 1, message 1 (receive): timestamp: ISO 8601 string where epoch "
+        f"{source}:155:79: WS101 [error] entry 1, message 1 (receive): timestamp: ISO 8601 string where epoch "
         "seconds are expected [*]",
-        f"{source}:294:104: WS102 entry 2, message 1 (receive): timestamp: ISO 8601 string without UTC "
+        f"{source}:294:104: WS102 [error] entry 2, message 1 (receive): timestamp: ISO 8601 string without UTC "
         "offset where epoch seconds are expected; read as UTC [*]",
     ]
     out = tmp_path / "fixed.har"

@@ -80,7 +80,8 @@ def test_check_finds_the_planted_value(cli, capture_file, path):
     column = record.index(bad) + 1  # ASCII: bytes are characters
     assert len(findings) == 1, findings
     assert findings[0].split(":", 3)[1:3] == ["1", str(column)]
-    assert f" {code} {path}: " in findings[0] and findings[0].endswith("[*]")
+    assert f" {code} [error] {path}: " in findings[0] or f" {code} [warning] {path}: " in findings[0]
+    assert findings[0].endswith("[*]")
 
 
 @pytest.mark.parametrize("path", list(PLANTED), ids=list(PLANTED))
@@ -96,7 +97,7 @@ def test_all_five_in_one_record(cli, capture_file, tmp_path):
     record = planted_everywhere()
     source = capture_file(record + CLEAN)
     result = cli("check", source, *MODEL_ARGS, "--output-format", "concise")
-    assert [line.split(" ", 3)[1:3] for line in result.stdout.splitlines()[:-1]] == [
+    assert [line.split(" ", 4)[1:4:2] for line in result.stdout.splitlines()[:-1]] == [
         [code, f"{path}:"] for path, (_, _, code, _) in PLANTED.items()
     ]
     out = tmp_path / "fixed.jsonl"
@@ -115,5 +116,5 @@ def test_missing_required_nested_timestamp_is_reported(cli, capture_file):
     record = CLEAN.replace(b',"time":1757350201.75', b"")
     result = cli("check", capture_file(record), *MODEL_ARGS, "--output-format", "concise")
     assert result.stdout.splitlines()[:-1] == [
-        f"{capture_file(record)}:1:1: WS108 trades[1].time: required timestamp is missing"
+        f"{capture_file(record)}:1:1: WS108 [error] trades[1].time: required timestamp is missing"
     ]

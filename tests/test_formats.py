@@ -103,8 +103,9 @@ def test_prefixed_log_check_and_repair(cli, capture_file, tmp_path):
     source = capture_file(PREFIXED, "app.log")
     result = cli("check", source, "--output-format", "concise")
     assert result.stdout.splitlines() == [
-        f"{source}:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]",
-        f"{source}:5:{column(PREFIXED, 5, b'1757350203000')}: WS104 timestamp: epoch milliseconds where "
+        f"{source}:1:{column(PREFIXED, 1, ISO)}: WS101 [error] timestamp: ISO 8601 string where epoch seconds are "
+        "expected [*]",
+        f"{source}:5:{column(PREFIXED, 5, b'1757350203000')}: WS104 [warning] timestamp: epoch milliseconds where "
         "seconds are expected [*]",
         "Checked 3 lines in 1 file (read as prefixed log lines, by their content; skipped 2 without a JSON "
         "message): 1 error, 1 warning; 2 fixable with wsfix repair. Naive times read as UTC.",
@@ -172,7 +173,8 @@ def test_gzip_in_and_out(cli, capture_file, tmp_path):
     source = capture_file(gzip.compress(JSONL), "capture.jsonl.gz")
     check = cli("check", source, "--output-format", "concise")
     assert check.stdout.splitlines()[0] == (
-        f"{source}:1:{column(JSONL, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]"
+        f"{source}:1:{column(JSONL, 1, ISO)}: WS101 [error] timestamp: ISO 8601 string where epoch seconds are "
+        "expected [*]"
     )
     out = tmp_path / "fixed.jsonl.gz"
     assert cli("repair", "--in", source, "--out", str(out)).exit_code == 0
@@ -255,7 +257,7 @@ def test_stdin_to_stdout(cli, data, expected, values):
 def test_stdin_check(cli):
     result = cli("check", "-", "--output-format", "concise", input=gzip.compress(PREFIXED))
     assert result.stdout.splitlines()[0] == (
-        f"-:1:{column(PREFIXED, 1, ISO)}: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]"
+        f"-:1:{column(PREFIXED, 1, ISO)}: WS101 [error] timestamp: ISO 8601 string where epoch seconds are expected [*]"
     )
 
 
@@ -266,7 +268,7 @@ def test_har_binary_and_text_messages_are_counted_not_linted(cli, capture_file):
     source = capture_file(HAR, "small.har")
     result = cli("check", source, "--output-format", "concise")
     assert result.stdout.splitlines() == [
-        f"{source}:2:{column(HAR, 2, ESCAPED_ISO)}: WS101 entry 1, message 1 (send): timestamp: ISO "
+        f"{source}:2:{column(HAR, 2, ESCAPED_ISO)}: WS101 [error] entry 1, message 1 (send): timestamp: ISO "
         "8601 string where epoch seconds are expected [*]",
         "Checked 1 message in 1 file (skipped 2 without a JSON message): 1 error, 0 warnings; 1 fixable "
         "with wsfix repair. Naive times read as UTC.",
@@ -313,9 +315,9 @@ def test_envelope_object_and_string_messages(cli, capture_file, tmp_path):
     result = cli("check", source, "--message-path", "data", "--output-format", "concise")
     lines = result.stdout.splitlines()
     assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
-        [f"{source}:1:{column(ENVELOPES, 1, ISO)}", "WS101 timestamp"],
-        [f"{source}:2:{column(ENVELOPES, 2, ESCAPED_ISO)}", "WS101 timestamp"],
-        [f"{source}:6:2", "WS001 not valid JSON at column 2"],  # where pydantic stops: "n" may begin null
+        [f"{source}:1:{column(ENVELOPES, 1, ISO)}", "WS101 [error] timestamp"],
+        [f"{source}:2:{column(ENVELOPES, 2, ESCAPED_ISO)}", "WS101 [error] timestamp"],
+        [f"{source}:6:2", "WS001 [error] not valid JSON at column 2"],  # where pydantic stops: "n" may begin null
     ]
     assert lines[-1].startswith("Checked 3 lines in 1 file (skipped 3 without a JSON message)")
     out = tmp_path / "fixed.jsonl"

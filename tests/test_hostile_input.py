@@ -284,7 +284,7 @@ def test_nesting_10000_deep(tmp_path, line):
     checked = run("check", str(source), "--output-format", "concise")
     assert_no_traceback(checked)
     assert (checked.exit_code, findings(checked.stdout)) == (1, [(1, "WS001"), (2, "WS101")])
-    assert "WS001 not valid JSON at column " in checked.stdout
+    assert "WS001 [error] not valid JSON at column " in checked.stdout
     assert ": nested deeper than pydantic's parser allows\n" in checked.stdout
     target = tmp_path / "fixed.jsonl"
     assert run("repair", "--in", str(source), "--out", str(target)).exit_code == 1

@@ -42,46 +42,45 @@ NAME = "::error::\x1b[2J\x07\x08\r[link=https:evil.example][bold red]n##[add-mas
 SHOWN_NAME = r":\x3aerror:\x3a\x1b[2J\x07\x08\x0d[link=https:evil.example][bold red]n#\x23[add-mask]\u202e.jsonl"
 NOT_A_DATE = "not a number, an ISO 8601 date-time or an RFC 2822 date"
 
+# The reports for people (full, concise) show text as written, with only what a terminal would act
+# on escaped; workflow command markers (`::`, `##`) are escaped by the github format (and in the
+# repair diff and error messages, written with SHOWN_NAME).
+AS_WRITTEN_NAME = r"::error::\x1b[2J\x07\x08\x0d[link=https:evil.example][bold red]n##[add-mask]\u202e.jsonl"
+
 EXPECTED_FULL = [
-    SHOWN_NAME,
-    "",
-    " Line   Rule    Field       Value                              Problem                                     Fix",
-    " " + "─" * 118,
-    ' 1:28   WS106   timestamp   "[bold red]x[/] [link=http://ev…   not a number, an ISO 8601 date-time or an   —',
-    "                                                               RFC 2822 date (pydantic: float_parsing)",
-    r' 2:28   WS106   timestamp   "\u001b[2J\u0007\u0008\r:\x3aerr   not a number, an ISO 8601 date-time or an   —',
-    "                            or…                                RFC 2822 date (pydantic: float_parsing)",
-    r' 3:28   WS106   timestamp   "\x9b31m\u202eevil\u2028\x7f"      not a number, an ISO 8601 date-time or an   —',
-    "                                                               RFC 2822 date (pydantic: float_parsing)",
-    r'  4:9   WS004   type        ":\x3aerror:\x3apwned"             Input should be one of 51 values            —',
-    "                                                               (connect, disconnect,",
-    "                                                               connection_established, ...) (pydantic:",
-    "                                                               enum)",
-    r' 5:28   WS106   timestamp   "#\x23[add-mask]x                  not a number, an ISO 8601 date-time or an   —',
-    r"                            :\x3astop-commands:…               RFC 2822 date (pydantic: float_parsing)",
-    ' 6:28   WS106   timestamp   "' + "A" * 30 + "…   not a number, an ISO 8601 date-time or an   —",
-    "                                                               RFC 2822 date (pydantic: float_parsing)",
+    AS_WRITTEN_NAME,
+    '1:28  WS106  error    timestamp  "[bold red]x[/] [link=http://evil.example]click…',
+    f"      {NOT_A_DATE} (pydantic: float_parsing)",
+    r'2:28  WS106  error    timestamp  "\u001b[2J\u0007\u0008\r::error::pwned"',
+    f"      {NOT_A_DATE} (pydantic: float_parsing)",
+    r'3:28  WS106  error    timestamp  "\x9b31m\u202eevil\u2028\x7f"',
+    f"      {NOT_A_DATE} (pydantic: float_parsing)",
+    ' 4:9  WS004  error    type       "::error::pwned"',
+    "      Input should be one of 51 values (connect, disconnect, connection_established, ...) (pydantic: enum)",
+    '5:28  WS106  error    timestamp  "##[add-mask]x ::stop-commands::tok"',
+    f"      {NOT_A_DATE} (pydantic: float_parsing)",
+    '6:28  WS106  error    timestamp  "' + "A" * 46 + "…",
+    f"      {NOT_A_DATE} (pydantic: float_parsing)",
     # column 77: 34 characters of `{"type":"ping","payload":{"note":"`, 26 of the note, `"},`, \r, `"timestamp":`
-    ' 7:77   WS101   timestamp   "2025-09-08T16:50:01Z"             ISO 8601 string where epoch seconds are     1757350201.0',  # noqa: E501
-    "                                                               expected (pydantic: float_parsing)",
+    '7:77  WS101  error    timestamp  "2025-09-08T16:50:01Z" → 1757350201.0',
+    "      ISO 8601 string where epoch seconds are expected (pydantic: float_parsing)",
     "",
-    "",
-    " Rule    Name                    Count   Fixable",
-    " " + "─" * 47,
-    " WS004   schema-violation            1    no fix",
-    " WS101   timestamp-iso-string        1         1",
-    " WS106   timestamp-unparseable       5    no fix",
+    " Rule    Name                    Severity   Count   Fixable",
+    " " + "─" * 58,
+    " WS004   schema-violation        error          1    no fix",
+    " WS101   timestamp-iso-string    error          1         1",
+    " WS106   timestamp-unparseable   error          5    no fix",
     "",
     "Checked 7 lines in 1 file: 7 errors, 0 warnings; 1 fixable with wsfix repair. Naive times read as UTC.",
 ]
 EXPECTED_CONCISE = [
-    f"{SHOWN_NAME}:1:28: WS106 timestamp: {NOT_A_DATE}",
-    f"{SHOWN_NAME}:2:28: WS106 timestamp: {NOT_A_DATE}",
-    f"{SHOWN_NAME}:3:28: WS106 timestamp: {NOT_A_DATE}",
-    f"{SHOWN_NAME}:4:9: WS004 type: Input should be one of 51 values (connect, disconnect, connection_established, ...)",  # noqa: E501
-    f"{SHOWN_NAME}:5:28: WS106 timestamp: {NOT_A_DATE}",
-    f"{SHOWN_NAME}:6:28: WS106 timestamp: {NOT_A_DATE}",
-    f"{SHOWN_NAME}:7:77: WS101 timestamp: ISO 8601 string where epoch seconds are expected [*]",
+    f"{AS_WRITTEN_NAME}:1:28: WS106 [error] timestamp: {NOT_A_DATE}",
+    f"{AS_WRITTEN_NAME}:2:28: WS106 [error] timestamp: {NOT_A_DATE}",
+    f"{AS_WRITTEN_NAME}:3:28: WS106 [error] timestamp: {NOT_A_DATE}",
+    f"{AS_WRITTEN_NAME}:4:9: WS004 [error] type: Input should be one of 51 values (connect, disconnect, connection_established, ...)",  # noqa: E501
+    f"{AS_WRITTEN_NAME}:5:28: WS106 [error] timestamp: {NOT_A_DATE}",
+    f"{AS_WRITTEN_NAME}:6:28: WS106 [error] timestamp: {NOT_A_DATE}",
+    f"{AS_WRITTEN_NAME}:7:77: WS101 [error] timestamp: ISO 8601 string where epoch seconds are expected [*]",
     "Checked 7 lines in 1 file: 7 errors, 0 warnings; 1 fixable with wsfix repair. Naive times read as UTC.",
 ]
 NOTE = r"\u202e:\x3awarning:\x3ax #\x23[error]y \x9b"
@@ -118,10 +117,15 @@ def lines_of(text: str) -> list[str]:
     return [line.rstrip(" ") for line in text.split("\n")][:-1]  # Rich pads lines to the width
 
 
-def assert_inert(text: str) -> None:
-    """Nothing in `text` can act on a terminal or a CI log."""
+def assert_terminal_safe(text: str) -> None:
+    """Nothing in `text` can act on a terminal: no control, bidi or line-separator character."""
     unsafe = {char for char in text if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")}
     assert not unsafe, unsafe
+
+
+def assert_inert(text: str) -> None:
+    """Nothing in `text` can act on a terminal or a CI log."""
+    assert_terminal_safe(text)
     for line in text.split("\n"):
         assert not line.lstrip().startswith("::"), line
     assert "##" not in text
@@ -148,9 +152,9 @@ def test_check_command_prints_the_same(hostile):
 
 
 # github writes workflow commands on purpose: tests/reporters/test_github.py checks that only its own
-# commands start a line.
-@pytest.mark.parametrize("fmt", sorted(set(REPORTERS) - {"github"}))
-def test_every_format_is_inert(hostile, fmt):
+# commands start a line. full and concise are for people: text as written (see below).
+@pytest.mark.parametrize("fmt", sorted(set(REPORTERS) - {"github", "full", "concise"}))
+def test_every_machine_format_is_inert(hostile, fmt):
     text = render(fmt, [hostile])
     assert not [line for line in text.split("\n") if line.lstrip().startswith("::")]
     assert "##[" not in text
@@ -159,9 +163,10 @@ def test_every_format_is_inert(hostile, fmt):
 
 @pytest.mark.parametrize("width", [20, 40, 60, 80, 100, 200])
 @pytest.mark.parametrize("fmt", ["full", "concise"])
-def test_reports_are_inert_at_any_width(hostile, fmt, width):
+def test_reports_for_people_are_terminal_safe_at_any_width(hostile, fmt, width):
     text = render(fmt, [hostile], width=width)
-    assert_inert(text)
+    assert_terminal_safe(text)
+    assert text.startswith("::error::")  # the name as written: the github format is the one for a CI log
     assert "Checked 7 lines in 1 file: 7 errors" in text.replace("\n", " ")
 
 
@@ -224,11 +229,13 @@ def test_error_messages_are_inert(hostile, args, expected):
 
 @pytest.mark.parametrize("output_format", ["full", "concise"])
 def test_an_unreadable_path_is_reported_inert(hostile, output_format):
-    # check reports a path it cannot read as a finding (WS005), on standard output.
+    # check reports a path it cannot read as a finding (WS005), on standard output: shown as
+    # written but for what a terminal would act on (full and concise leave `::` and `##` to the
+    # github format, which escapes them: tests/reporters/test_github.py).
     result = run("check", NAME + ".missing", "--output-format", output_format)
     assert result.exit_code == 2
     assert "WS005" in result.stdout and "no such file" in result.stdout
-    assert_inert(result.stdout)
+    assert_terminal_safe(result.stdout)
 
 
 # --- keys a model echoes in its error locations ----------------------------------------------
@@ -258,13 +265,13 @@ def test_keys_from_the_capture_in_error_locations_are_escaped(tmp_path, monkeypa
     # Columns: 26 characters before the first key; keys of 28, 15 and 17 characters (a raw character counts one).
     assert lines_of(render("concise", ["keys.jsonl"], settings)) == [
         # Keys that are not identifiers are written ["..."] in JSON string syntax (wsfix.paths).
-        rf'keys.jsonl:1:56: WS004 payload["\u001b[31m:\x3aerror:\x3ak\u202e"]: {NOT_AN_INT}',
-        rf'keys.jsonl:1:76: WS004 payload["#\x23[add-mask]k"]: {NOT_AN_INT}',
-        rf'keys.jsonl:1:98: WS004 payload["\u202e:\x3anotice:\x3araw\x9b"]: {NOT_AN_INT}',
+        rf'keys.jsonl:1:56: WS004 [error] payload["\u001b[31m::error::k\u202e"]: {NOT_AN_INT}',
+        rf'keys.jsonl:1:76: WS004 [error] payload["##[add-mask]k"]: {NOT_AN_INT}',
+        rf'keys.jsonl:1:98: WS004 [error] payload["\u202e::notice::raw\x9b"]: {NOT_AN_INT}',
         "Checked 1 line in 1 file: 3 errors, 0 warnings; 0 fixable with wsfix repair. Naive times read as UTC.",
     ]
     for width in (40, 80, 120):
         text = render("full", ["keys.jsonl"], settings, width=width)
-        assert_inert(text)
+        assert_terminal_safe(text)
         if width >= 120:  # narrower, the Field column folds the key across lines
             assert "\\u001b" in text  # its ESC shown escaped

@@ -54,7 +54,7 @@ def test_cli_limit_copies_the_record_unchanged(cli, capture_file, tmp_path) -> N
     source = capture_file(SMALL + BIG)
     result = cli("check", source, "--max-record-memory", "3000", "--output-format", "concise")
     assert result.exit_code == 1
-    assert f"{source}:2:1: WS006 the record would take about 3,095 bytes parsed" in result.stdout
+    assert f"{source}:2:1: WS006 [error] the record would take about 3,095 bytes parsed" in result.stdout
     out = tmp_path / "fixed.jsonl"
     repaired = cli("repair", "--in", source, "--out", str(out), "--max-record-memory", "3K")
     assert repaired.exit_code == 1  # the big record stays a finding (3K is 3,072 bytes)

@@ -90,7 +90,7 @@ def test_a_prefix_is_searched_as_a_folder_is(cli, bucket):
 def test_a_missing_object_is_unreadable_input(cli, bucket):
     result = cli("check", f"s3://{BUCKET}/captures/nothing.jsonl", "--output-format", "concise")
     assert result.exit_code == 2
-    assert f"s3://{BUCKET}/captures/nothing.jsonl:1:1: WS005 no such object" in result.stdout
+    assert f"s3://{BUCKET}/captures/nothing.jsonl:1:1: WS005 [error] no such object" in result.stdout
     assert "testing" not in result.stdout + result.stderr  # no credential in a report
 
 

@@ -325,7 +325,7 @@ def test_config_model_path_is_read_from_the_config_files_folder(folder, monkeypa
     monkeypatch.chdir(project / "work")  # the configuration is found upward; models.py is not here
     result = run("check", "c.jsonl", "--output-format", "concise")
     assert result.exit_code == 1, result.output
-    assert "c.jsonl:1:23: WS101 sent_at:" in result.stdout
+    assert "c.jsonl:1:23: WS101 [error] sent_at:" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
 """Making untrusted text safe to show: captures come from broken clients and from attackers.
 
-Every piece of a capture that a report echoes goes through `printable`, so that no control
-character, escape sequence or bidirectional override reaches a terminal or a CI log, and no
-payload can issue a CI workflow command: GitHub Actions runs `::command::` at the start of a line
-(after leading white space) and `##[command]` anywhere in one; Azure Pipelines and TeamCity use
-`##vso[`/`##teamcity[`. Since a table may wrap text anywhere, a `::` or `##` is escaped wherever it
-appears, not only at the start of a line.
+Two levels. `as_written` is for people at a terminal (the `full` and `concise` reports): it writes
+as a visible escape only what a terminal would act on or hide (control characters, escape
+sequences, bidirectional overrides, line separators), so a value reads as it was written.
+
+`printable` adds what a CI log would act on, for the formats and messages meant for one: GitHub
+Actions runs `::command::` at the start of a line (after leading white space) and `##[command]`
+anywhere in one; Azure Pipelines and TeamCity use `##vso[`/`##teamcity[`. Since text may be
+wrapped anywhere, a `::` or `##` is escaped wherever it appears, not only at the start of a line.
 
 No I/O.
 """
@@ -23,11 +25,18 @@ _COMMAND_MARKERS = {"::": ":\\x3a", "##": "#\\x23"}
 _MARKER = re.compile("::|##")
 
 
+def as_written(text: str) -> str:
+    """`text` with every character a terminal would act on or not show written as a Python-style
+    escape (`\\x1b`, `\\u202e`); everything else, `::` and `#` included, as it is."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escape(char) for char in text)
+
+
 def printable(text: str) -> str:
-    """`text` with every unsafe character written as a Python-style escape (`\\x1b`, `\\u202e`),
-    and the second character of every `::` and `##` too (`:\\x3a`, `#\\x23`)."""
-    if not (text.isascii() and text.isprintable()):
-        text = "".join(_escape(char) for char in text)
+    """`as_written(text)` with the second character of every `::` and `##` escaped too
+    (`:\\x3a`, `#\\x23`): no CI workflow command can come from it."""
+    text = as_written(text)
     if "::" in text or "##" in text:
         text = _escape_markers(text)
     return text

@@ -76,7 +76,7 @@ def summary(problems) -> Summary:
 
 def render(name: str, problems, **options) -> str:
     out = io.StringIO()
-    reporter = build_reporter(name, out, ReportOptions(width=100, color=False, **options))
+    reporter = build_reporter(name, out, ReportOptions(**{"width": 100, "color": False, **options}))
     for problem in problems:
         reporter.add(problem)
     reporter.finish(summary(problems))
@@ -94,6 +94,8 @@ def check_golden(text: str, filename: str) -> None:
     ("name", "options", "filename"),
     [
         pytest.param("full", {}, "full.txt", id="full"),
+        pytest.param("full", {"width": 200}, "full-200.txt", id="full-table"),
+        pytest.param("full", {"width": 60}, "full-60.txt", id="full-narrow"),
         pytest.param("full", {"max_rows": 2}, "full-capped.txt", id="full-capped"),
         pytest.param("concise", {}, "concise.txt", id="concise"),
     ],
@@ -113,21 +115,51 @@ def test_hostile_text_is_escaped(name):
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "\\x1b]8;;" in text
     if name == "concise":
-        assert "other.jsonl:2:28: WS106 payload.\\x1b]8;;http://x\\x07[link=http://x]k: not a" in text
+        assert "other.jsonl:2:28: WS106 [error] payload.\\x1b]8;;http://x\\x07[link=http://x]k: not a" in text
     assert not any(line.lstrip().startswith("::") for line in text.splitlines())
 
 
-def test_full_reporter_shows_values_escaped_not_styled():
-    text = render("full", PROBLEMS, max_rows=None)
-    assert '"[bold red]x[/]' in text  # markup printed as typed, not applied
-    assert "\\x1b[31mred\\x1b[0m" in text
+@pytest.mark.parametrize("width", [60, 100, 200])
+@pytest.mark.parametrize("name", ["full", "concise"])
+def test_values_are_shown_as_written_escaped_not_styled(name, width):
+    value = '"[bold]::error::x ##[y] \x1b[1m"'
+    problem = Problem("a.jsonl", 1, 28, "payload.##[k]", "WS106", "not a date", value=value)
+    text = render(name, [problem], width=width)
+    if name == "full":
+        assert '"[bold]::error::x ##[y] \\x1b[1m"' in text  # markup as typed; only ESC escaped
+    assert "payload.##[k]" in text  # workflow command markers as written (github escapes them)
+    assert "\x1b" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        pytest.param("::error::x ##[add-mask]y #1", "::error::x ##[add-mask]y #1", id="ci-markers-as-written"),
+        pytest.param("a\x1b[2Jb\x07", "a\\x1b[2Jb\\x07", id="escape-sequence-bel"),
+        pytest.param("\u202eevil\u2066", "\\u202eevil\\u2066", id="bidi"),
+        pytest.param("line\u2028sep\r\n", "line\\u2028sep\\x0d\\x0a", id="line-breaks"),
+        pytest.param("\x9b31m\x7f", "\\x9b31m\\x7f", id="c1-del"),
+        pytest.param("ünïcode ✓ 日本", "ünïcode ✓ 日本", id="printable-unicode"),
+    ],
+)
+def test_as_written_escapes_only_what_a_terminal_acts_on(text, shown):
+    from wsfix.display import as_written, printable
+
+    assert as_written(text) == shown
+    assert printable(text) == shown.replace("::", ":\\x3a").replace("##", "#\\x23")
 
 
 def test_summary_counts_survive_the_row_cap():
     text = render("full", PROBLEMS, max_rows=1)
     assert "4 more findings not shown" in text
     rule_rows = [line.split() for line in text.splitlines() if line.strip().startswith("WS")]
-    assert {row[0]: int(row[2]) for row in rule_rows} == {"WS003": 1, "WS004": 1, "WS102": 1, "WS104": 1, "WS106": 1}
+    assert {row[0]: (row[2], int(row[3])) for row in rule_rows} == {
+        "WS003": ("warning", 1),
+        "WS004": ("error", 1),
+        "WS102": ("error", 1),
+        "WS104": ("warning", 1),
+        "WS106": ("error", 1),
+    }
 
 
 @pytest.mark.parametrize("max_rows", [1, 2, 4, 5])
@@ -196,7 +228,7 @@ def test_clean_run_without_rich_is_what_rich_writes(monkeypatch, tty, color, env
     expected = _Stream(tty)
     Console(
         file=expected,
-        width=20,
+        width=100,
         highlight=False,
         markup=False,
         force_terminal=color,
@@ -204,12 +236,50 @@ def test_clean_run_without_rich_is_what_rich_writes(monkeypatch, tty, color, env
         soft_wrap=False,
     ).print(Text(clean.sentence(), style="green"), soft_wrap=True)
     out = _Stream(tty)
-    reporter = build_reporter("full", out, ReportOptions(width=20, color=color))
+    reporter = build_reporter("full", out, ReportOptions(width=100, color=color))
     reporter.finish(clean)
     assert out.getvalue() == expected.getvalue()
     assert ("\x1b[" in out.getvalue()) == (
         Console(file=_Stream(tty), force_terminal=color).is_terminal and color is not False
     )
+
+
+@pytest.mark.parametrize("color", [False, True], ids=["plain", "colour"])
+@pytest.mark.parametrize(
+    ("width", "lines"),
+    [
+        pytest.param(20, ["Checked 40 lines in", "2 files: no", "problems. Naive", "times read as UTC."], id="20"),
+        pytest.param(40, ["Checked 40 lines in 2 files: no", "problems. Naive times read as UTC."], id="40"),
+        pytest.param(67, ["Checked 40 lines in 2 files: no problems. Naive times read as UTC."], id="67-fits"),
+    ],
+)
+def test_the_summary_is_wrapped_at_words_by_rich_not_by_the_terminal(width, lines, color):
+    out = io.StringIO()
+    build_reporter("full", out, ReportOptions(width=width, color=color)).finish(summary([]))
+    assert _SGR.sub("", out.getvalue()).split("\n") == [*lines, ""]  # no line padded with spaces
+
+
+@pytest.mark.parametrize(
+    ("width", "env", "expected"),
+    [
+        pytest.param(33, {"COLUMNS": "200"}, 33, id="asked-for"),
+        pytest.param(None, {"COLUMNS": "57"}, 57, id="COLUMNS"),
+        pytest.param(None, {"COLUMNS": "wide"}, 80, id="COLUMNS-not-a-number"),
+    ],
+)
+def test_width_without_rich_is_richs(monkeypatch, width, env, expected):
+    from rich.console import Console
+
+    from wsfix.reporters.full import _plain_width
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    # No terminal on the standard streams here (pytest captures them), as in a pipe.
+    monkeypatch.setattr("os.get_terminal_size", lambda fd: (_ for _ in ()).throw(OSError()))
+    assert _plain_width(width) == expected == Console(file=io.StringIO(), width=width).width
+
+
+_SGR = re.compile("\x1b\\[[0-9;]*m")
 
 
 def _colour_parameters(text: str) -> list[str]:
@@ -220,10 +290,11 @@ def _colour_parameters(text: str) -> list[str]:
     return colours
 
 
-@pytest.mark.parametrize("no_color", [None, "1"], ids=["no-env", "NO_COLOR=1"])
+@pytest.mark.parametrize("no_color", [None, "1", ""], ids=["no-env", "NO_COLOR=1", "NO_COLOR-empty"])
 def test_no_color_in_the_environment_turns_colour_off(monkeypatch, no_color):
     # https://no-color.org: on a terminal, with colour left to wsfix (no --color option forces
-    # it), NO_COLOR set to anything but "" means no colour; other styles (bold) may stay.
+    # it), NO_COLOR set to anything but "" means no colour; other styles (bold) may stay. An
+    # empty NO_COLOR does not count.
     for name in _TERMINAL_ENV:
         monkeypatch.delenv(name, raising=False)
     if no_color is not None:
@@ -234,4 +305,4 @@ def test_no_color_in_the_environment_turns_colour_off(monkeypatch, no_color):
         reporter.add(problem)
     reporter.finish(summary(PROBLEMS))
     assert "\x1b[" in out.getvalue()  # styled: a terminal
-    assert bool(_colour_parameters(out.getvalue())) == (no_color is None)
+    assert bool(_colour_parameters(out.getvalue())) == (not no_color)

@@ -1,13 +1,18 @@
-"""`concise`: one finding per line, `path:line:col: CODE message [*]`, clickable in editors.
+"""`concise`: one finding per line, `path:line:col: CODE [severity] message [*]`, clickable in editors.
 
-`[*]` marks a finding `wsfix repair` fixes. A record that a line does not name (a HAR message)
-is named after the code: `path:155:79: WS101 entry 1, message 1 (receive): timestamp: ...`. The
-summary sentence ends the output.
+The severity is a word (`[error]`, `[warning]`, as yamllint's parsable format writes it), so it
+reads without colour. `[*]` marks a finding `wsfix repair` fixes. A record that a line does not
+name (a HAR message) is named after the severity: `path:155:79: WS101 [error] entry 1, message 1
+(receive): timestamp: ...`. The summary sentence ends the output.
+
+Text from a capture is shown as written, with only what a terminal would act on escaped
+(`display.as_written`): this is a report for people; the `github` format is the one for a CI log.
 """
 
 from __future__ import annotations
 
-from wsfix.display import printable
+from wsfix import rules
+from wsfix.display import as_written
 from wsfix.problems import Problem
 from wsfix.report import Summary
 from wsfix.reporters import Reporter
@@ -16,10 +21,12 @@ from wsfix.reporters import Reporter
 class ConciseReporter(Reporter):
     def add(self, problem: Problem) -> None:
         where = f"{problem.path}:{problem.line}:{problem.column or 1}"
+        severity = rules.BY_CODE[problem.code].severity.value
         mark = " [*]" if problem.fix is not None else ""
         field = f"{problem.json_path}: " if problem.json_path else ""
         record = f"{problem.record}: " if problem.record else ""
-        self.out.write(printable(f"{where}: {problem.code} {record}{field}{problem.message}{mark}") + "\n")
+        text = f"{where}: {problem.code} [{severity}] {record}{field}{problem.message}{mark}"
+        self.out.write(as_written(text) + "\n")
 
     def finish(self, summary: Summary) -> None:
         self.out.write(summary.sentence() + "\n")

@@ -1,8 +1,16 @@
-"""`full` (the default): a Rich table of findings, a count per rule, and the summary sentence.
+"""`full` (the default): the findings per file, a count per rule, and the summary sentence.
 
-The table keeps only the rows it shows (`max_rows`), so memory does not grow with the number of
-findings. Every text taken from a capture is escaped and passed to Rich as `Text`, never as
-markup, so a payload cannot style, link or control the terminal.
+Two layouts, chosen by the width. A Rich table (line, rule, severity, field, value, problem,
+fix) when it fits: every value whole and `PROBLEM_WIDTH` columns left for the problem, so from
+about 140 columns on. Narrower, one line per finding with the problem under it
+(`reporters.listing`). The severity is a word, so it reads without colour. Every line outside the
+tables, the summary sentence too, is wrapped by Rich at a word boundary: the terminal never has to.
+
+The reporter keeps only the rows it shows (`max_rows`), so memory does not grow with the number of
+findings. Every text taken from a capture is passed to Rich as `Text`, never as markup, so a
+payload cannot style, link or control the terminal; it is shown as written, with only what a
+terminal would act on escaped (`display.as_written`). This is a report for people: the `github`
+format is the one that keeps workflow commands out of a CI log.
 
 Rich is imported only when there is something to draw or a terminal to colour: a clean run into a
 pipe or file prints one plain sentence, the same bytes Rich would write, without the 25-30 ms of
@@ -16,17 +24,18 @@ import os
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wsfix import rules
-from wsfix.display import printable, shorten
-from wsfix.problems import Problem, Severity
+from wsfix.display import as_written, shorten
+from wsfix.problems import Problem
 from wsfix.report import Summary
 from wsfix.reporters import Reporter, ReportOptions
+from wsfix.reporters.listing import SEVERITY_STYLE, location, print_findings, print_wrapped, problem_text
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-_VALUE_WIDTH = 32
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+PROBLEM_WIDTH = 40  # the problem column's least width in a table
+_VALUE_WIDTH = 32  # a value's characters in the table
 
 
 @functools.cache
@@ -70,13 +79,30 @@ def _styled(out: TextIO, color: bool | None) -> bool:
         return False
 
 
+def _plain_width(width: int | None) -> int:
+    """The width Rich would give an unstyled console (rich.console's `Console.size`: the width
+    asked for, COLUMNS, the size of the terminal on standard input, output or error, else 80),
+    without importing it."""
+    if width is not None:
+        return width
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns) or 80
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):  # not a terminal
+            continue
+    return 80
+
+
 class FullReporter(Reporter):
     def __init__(self, out, options: ReportOptions) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
         self._rows: list[Problem] = []
         self._hidden = 0
         self._console: Console | None = None
-        self._drawn: str | None = None  # the findings tables, drawn once their rows were final
+        self._drawn: str | None = None  # the findings, drawn once their rows were final
 
     def add(self, problem: Problem) -> None:
         limit = self.options.max_rows
@@ -97,10 +123,16 @@ class FullReporter(Reporter):
         self._hidden += count
 
     def finish(self, summary: Summary) -> None:
-        if not (self._rows or self._hidden or summary.tally.total or _styled(self.out, self.options.color)):
-            # Nothing to draw and no style: Rich would write exactly this (no wrapping, see
-            # soft_wrap below).
-            self.out.write(summary.sentence() + "\n")
+        sentence = summary.sentence()
+        if not (
+            self._rows
+            or self._hidden
+            or summary.tally.total
+            or _styled(self.out, self.options.color)
+            or len(sentence) > _plain_width(self.options.width)
+        ):
+            # Nothing to draw, no style and one line: Rich would write exactly this.
+            self.out.write(sentence + "\n")
             return
         from rich.text import Text
 
@@ -110,20 +142,21 @@ class FullReporter(Reporter):
         else:
             self._print_findings(console)
         if self._hidden:
-            console.print(
+            print_wrapped(
+                console,
                 Text(
                     f"… {self._hidden:,} more finding{'s' if self._hidden != 1 else ''} "
                     "not shown (--all or --max-rows N shows more)",
                     style="dim",
-                )
+                ),
             )
         if summary.tally.total:
             console.print(self._rules_table(summary))
-        console.print(Text(summary.sentence(), style="bold" if summary.tally.total else "green"), soft_wrap=True)
+        print_wrapped(console, Text(sentence, style="bold" if summary.tally.total else "green"))
 
     def _draw_early(self) -> None:
-        """Draw the findings tables now that no row can join them, keeping the text for `finish`:
-        the same bytes, but with --jobs drawn while the workers still lint (about 25 ms of a 1 M-line
+        """Draw the findings now that no row can join them, keeping the text for `finish`: the
+        same bytes, but with --jobs drawn while the workers still lint (about 25 ms of a 1 M-line
         check's end). Not on the legacy Windows console, which is drawn on, not written to."""
         console = self._get_console()
         if console.legacy_windows:
@@ -142,20 +175,24 @@ class FullReporter(Reporter):
                 markup=False,
                 force_terminal=self.options.color,
                 soft_wrap=False,
-                # None leaves it to Rich: NO_COLOR in the environment turns colour off.
+                # None leaves it to Rich: NO_COLOR in the environment, unless empty, turns colour off.
                 no_color=True if self.options.color is False else None,
             )
         return self._console
 
     def _print_findings(self, console: Console) -> None:
-        # One table per file, titled with its path, so the location column is only line:column.
+        # One block per file, titled with its path, so the location is only line:column.
+        wide = _table_fits(console.width, self._rows)
         start = 0
         while start < len(self._rows):
             path = self._rows[start].path
             end = start
             while end < len(self._rows) and self._rows[end].path == path:
                 end += 1
-            console.print(self._findings_table(path, self._rows[start:end]))
+            if wide:
+                console.print(self._findings_table(path, self._rows[start:end]))
+            else:
+                print_findings(console, path, self._rows[start:end], first=start == 0)
             start = end
 
     @staticmethod
@@ -165,7 +202,7 @@ class FullReporter(Reporter):
         from rich.text import Text
 
         table = Table(
-            title=Text(printable(path), style="bold"),
+            title=Text(as_written(path), style="bold"),
             title_justify="left",
             header_style="bold",
             box=box.SIMPLE_HEAD,
@@ -173,24 +210,23 @@ class FullReporter(Reporter):
         )
         table.add_column("Line", justify="right", max_width=12, overflow="fold")  # HAR names wrap
         table.add_column("Rule", no_wrap=True)
+        table.add_column("Severity", no_wrap=True)
         table.add_column("Field", overflow="fold", max_width=20)
         table.add_column("Value", overflow="fold", max_width=_VALUE_WIDTH)
         table.add_column("Problem", overflow="fold", ratio=1)
         table.add_column("Fix", no_wrap=True)
         for problem in problems:
-            rule = rules.BY_CODE[problem.code]
-            where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
+            severity = rules.BY_CODE[problem.code].severity
+            where = location(problem)
             if problem.record:  # a HAR message: its name, then where it sits in the file
-                where = f"{printable(problem.record)}\n{where}"
-            message = problem.message
-            if problem.pydantic_type:
-                message += f" (pydantic: {problem.pydantic_type})"
+                where = f"{as_written(problem.record)}\n{where}"
             table.add_row(
                 where,
-                Text(problem.code, style=_SEVERITY_STYLE[rule.severity]),
-                Text(printable(problem.json_path) or "—"),
-                Text(printable(shorten(problem.value, _VALUE_WIDTH)) if problem.value is not None else "—"),
-                Text(printable(message)),
+                Text(problem.code, style=SEVERITY_STYLE[severity]),
+                Text(severity.value, style=SEVERITY_STYLE[severity]),
+                Text(as_written(problem.json_path) or "—"),
+                Text(as_written(shorten(problem.value, _VALUE_WIDTH)) if problem.value is not None else "—"),
+                Text(as_written(problem_text(problem))),
                 Text(problem.fix.replacement if problem.fix else "—", style="green" if problem.fix else "dim"),
             )
         return table
@@ -204,6 +240,7 @@ class FullReporter(Reporter):
         table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("Rule", no_wrap=True)
         table.add_column("Name")
+        table.add_column("Severity", no_wrap=True)
         table.add_column("Count", justify="right")
         table.add_column("Fixable", justify="right")
         tally = summary.tally
@@ -211,9 +248,28 @@ class FullReporter(Reporter):
             rule = rules.BY_CODE[code]
             fixable = tally.fixable[code]
             table.add_row(
-                Text(code, style=_SEVERITY_STYLE[rule.severity]),
+                Text(code, style=SEVERITY_STYLE[rule.severity]),
                 Text(rule.name),
+                Text(rule.severity.value, style=SEVERITY_STYLE[rule.severity]),
                 f"{tally.counts[code]:,}",
                 f"{fixable:,}" if rule.fixable else "no fix",
             )
         return table
+
+
+def _table_fits(width: int, problems: list[Problem]) -> bool:
+    """Whether a table of `problems` leaves `PROBLEM_WIDTH` columns for the problem with every
+    other cell on one line (what a HAR message's name takes aside: it wraps anyway)."""
+    from rich.cells import cell_len
+
+    widths = [
+        max([4, *(len(location(problem)) for problem in problems)]),
+        5,
+        len("Severity"),
+        min(20, max([5, *(cell_len(as_written(problem.json_path)) for problem in problems)])),
+        min(_VALUE_WIDTH, max([5, *(cell_len(as_written(problem.value or "")) for problem in problems)])),
+        max([3, *(len(problem.fix.replacement) for problem in problems if problem.fix)]),
+    ]
+    # A cell's padding is a column on each side; the outer two are left out (pad_edge=False) and
+    # the box draws one at each edge.
+    return width - sum(widths) - 2 * (len(widths) + 1) >= PROBLEM_WIDTH

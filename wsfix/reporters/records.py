@@ -1,5 +1,5 @@
-"""Pieces the machine formats share: a finding as JSON, ASCII-only JSON text, a streamed JSON
-array, and a finding's text lines.
+"""Pieces the machine formats share: a finding as JSON, its field as a JSONPath, ASCII-only JSON
+text, a streamed JSON array, and a finding's text lines.
 
 ASCII-only JSON keeps every character of a capture (written as a `\\uXXXX` escape) while no
 control, bidirectional or otherwise invisible character reaches a terminal or a CI log; JSON's
@@ -15,14 +15,52 @@ import orjson
 
 from wsfix import rules
 from wsfix.display import shorten
+from wsfix.paths import Step, Wildcard, parse_path
 from wsfix.problems import Problem
+
+
+def json_path(field: str) -> str:
+    """The RFC 9535 normalized path of a finding's field (`timestamp` -> `$['timestamp']`,
+    `data.trades[3]` -> `$['data']['trades'][3]`); `$` for the message itself (an empty field).
+
+    A normalized path names one value, only in bracket notation, member names in single quotes
+    with `\\`, `\'` and control characters escaped (RFC 9535, section 2.7), so any JSONPath
+    implementation reads it and two paths to the same value are the same text. The path is
+    relative to the message the model validates (the line, the `--message-path` part, a HAR
+    message's text), as the field is.
+    """
+    if not field:
+        return "$"
+    try:
+        steps = parse_path(field)
+    except ValueError:  # not written by wsfix.paths: name the member as it is
+        steps = (field,)
+    return "$" + "".join(_selector(step) for step in steps)
+
+
+def _selector(step: Step) -> str:
+    if isinstance(step, int):
+        return f"[{step}]"
+    if isinstance(step, Wildcard):  # not in a finding's path (those are concrete), but valid JSONPath
+        return "[*]"
+    return _normal_name(step)
+
+
+_NAME_ESCAPES = {"\\": "\\\\", "'": "\\'", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _normal_name(name: str) -> str:
+    """A name selector as RFC 9535's `normal-name-selector` writes it."""
+    escaped = "".join(_NAME_ESCAPES.get(char) or (f"\\u{ord(char):04x}" if ord(char) < 0x20 else char) for char in name)
+    return f"['{escaped}']"
 
 
 def finding(problem: Problem) -> dict[str, Any]:
     """A finding as the json and jsonl formats write it.
 
-    `value` is the field's JSON text exactly as written (so `1757350204000` and `"2025-..."` keep
-    their spelling), None for findings about a whole record; `fix.applies` says whether
+    `json_path` is the field as an RFC 9535 normalized path (see `json_path`); `value` is the
+    field's JSON text exactly as written (so `1757350204000` and `"2025-..."` keep their
+    spelling), None for findings about a whole record; `fix.applies` says whether
     `wsfix repair` rewrites this value, and `fix.value` is what it writes.
     """
     rule = rules.BY_CODE[problem.code]
@@ -31,7 +69,7 @@ def finding(problem: Problem) -> dict[str, Any]:
         "path": problem.path,
         "line": problem.line,
         "column": problem.column,
-        "json_path": problem.json_path,
+        "json_path": json_path(problem.json_path),
         "code": problem.code,
         "name": rule.name,
         "severity": rule.severity.value,

@@ -1,11 +1,14 @@
 """`sarif`: SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
 
-One run: the driver (name, version, informationUri) with every rule of the catalog (short and
-full description, help with the example), then one result per finding: ruleId, level, message,
+One run: the driver (name, version; no informationUri: wsfix is on no package index, so there is
+no page to link to) with every rule of the catalog (short and full description, help with the
+example), then one result per finding: ruleId, level, message,
 the file as a URI relative to the folder wsfix runs in, the region (startLine, startColumn in
 Unicode code points), and `partialFingerprints` that stay the same from run to run
-(`fingerprints.Fingerprints`). The head is written first and results as they come, so memory does
-not grow with the number of findings; the settings used end the run as its properties.
+(`fingerprints.Fingerprints`); its properties give the field as an RFC 9535 normalized JSONPath
+(`jsonPath`: `$['timestamp']`), the value as written and the fix. The head is written first and
+results as they come, so memory does not grow with the number of findings; the settings used end
+the run as its properties.
 """
 
 from __future__ import annotations
@@ -20,10 +23,9 @@ from wsfix.report import Summary
 from wsfix.reporters import Reporter
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path, uri
-from wsfix.reporters.records import StreamedArray, dumps, headline
+from wsfix.reporters.records import StreamedArray, dumps, headline, json_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/wsfix/"
 FINGERPRINT_KEY = "wsfixFinding/v1"
 _RESULTS = "\0results"
 _PROPERTIES = "\0properties"
@@ -62,7 +64,6 @@ class SarifReporter(Reporter):
             "name": "wsfix",
             "version": __version__,
             "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
             "rules": [rule_descriptor(rule) for rule in rules.RULES],
         }
         log = {
@@ -95,7 +96,7 @@ class SarifReporter(Reporter):
         text = printable(headline(problem))
         if problem.fix is not None:
             text += f" (wsfix repair writes {problem.fix.replacement})"
-        properties: dict[str, Any] = {"jsonPath": problem.json_path}
+        properties: dict[str, Any] = {"jsonPath": json_path(problem.json_path)}
         if problem.value is not None:
             properties["value"] = problem.value
         if problem.pydantic_type:
