@@ -1,5 +1,6 @@
-"""The benchmark tools do what their figures claim (not timed: `benchmarks/run.py` is run on a
-tiny capture only to see that it runs every command and prints every table).
+"""The benchmark tools do what their figures claim (not timed: `benchmarks/run.py` and
+`benchmarks/models.py` are run on tiny captures only to see that they run every command and print
+every table).
 
 The generator's forms are checked against the linter: a capture whose broken lines are all of one
 form gets exactly the finding that form is meant to exercise (the codes in `DEFAULT_MIX`'s
@@ -17,10 +18,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import lint_bytes
+from wsfix.models import build_schema
+from wsfix.probe import validation_path
+from wsfix.schema import DEFAULT_SCHEMA
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 import generate  # noqa: E402 - benchmarks/ is not a package
+import models  # noqa: E402
 
 # form -> the one finding each broken line of that form gets (as DEFAULT_MIX's comments say)
 FORM_CODES = {
@@ -201,3 +206,68 @@ def test_cluster_benchmark_writes_a_set_half_gzipd(tmp_path):
     for data in contents:
         assert 9_000 <= len(data) <= 10_500 and data.endswith(b"\n")
     assert contents[0] != contents[2]  # a seed per file
+
+
+# models.py's kinds -> how wsfix checks their records (`wsfix schema`'s last line, in short), as
+# the README's table says.
+MODEL_PATHS = {
+    "builtin": "fast probe (typed dict)",
+    "Plain": "fast probe (typed dict)",
+    "Camel": "model's own validator",
+    "Choices": "model's own validator",
+    "StrictModel": "fast probe (typed dict)",
+    "Validated": "model's own validator",
+    "Feed": "model's own validator",
+    "TradesEvent": "model's own validator",
+}
+
+
+def test_every_model_kind_has_its_path():
+    assert set(MODEL_PATHS) == set(models.KINDS)
+
+
+@pytest.mark.parametrize("name", list(MODEL_PATHS))
+def test_model_captures_are_broken_where_they_say(tmp_path, name):
+    kind = models.KINDS[name]
+    schema = build_schema(model_spec=f"{models.MODELS_FILE}:{kind.model}") if kind.model else DEFAULT_SCHEMA
+    assert models.short_path(validation_path(schema.model, schema.timestamp_fields)) == MODEL_PATHS[name]
+    capture = tmp_path / "capture.jsonl"
+    broken = models.write_capture(capture, kind.shape, 400, 0.1, seed=3)
+    assert 20 <= len(broken) <= 60  # 10% of 400, give or take the draw
+    # One finding on each broken line, none elsewhere: the benchmark's "10% broken" is what it says.
+    assert sorted(problem.line for problem in lint_bytes(capture.read_bytes(), schema=schema)) == sorted(broken)
+    assert models.write_capture(capture, kind.shape, 400, 0.0, seed=3) == set()
+    assert capture.read_bytes().count(b"\n") == 400
+    assert lint_bytes(capture.read_bytes(), schema=schema) == []
+
+
+def test_models_prints_both_tables(tmp_path):
+    # Two kinds, one of each path, one round: a row for each, the paths in full, the start-up.
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "models.py"),
+            "--lines",
+            "300",
+            "--rounds",
+            "1",
+            "--only",
+            "builtin,Feed",
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("**300 lines per capture, median of 1**") == 1
+    assert out.count("| model kind | checked by | clean lines/s | × floor | 10% broken lines/s | × floor |") == 1
+    rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \| [\d,]+ \| [\d.]+ \| [\d,]+ \| [\d.]+ \|$", out, re.MULTILINE)
+    assert rows == [
+        ("built-in schema (websocket-message)", "fast probe (typed dict)"),
+        ("discriminated union, time in members", "model's own validator"),
+    ]
+    assert "* discriminated union, time in members: the model's own validator, strictly; time read back" in out
+    assert re.search(r"^`wsfix check` on a one-line file: \d+ ms \(median of 1\)", out, re.MULTILINE)
