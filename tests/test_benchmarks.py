@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import lint_bytes
-from wsfix.models import build_schema
 from wsfix.probe import validation_path
 from wsfix.schema import DEFAULT_SCHEMA
+from wsfix.user_model import build_schema
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

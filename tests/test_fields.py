@@ -17,10 +17,10 @@ from tests import sample_models
 from tests.conftest import lint_bytes
 from wsfix.errors import UsageError
 from wsfix.fields import DATETIME, SECONDS, FieldSpec, Target, discover_fields, name_words
-from wsfix.models import build_schema, load_model
 from wsfix.paths import ITEMS, MEMBERS, format_path, matches, parse_path
 from wsfix.schema import SCHEMAS, Schema
 from wsfix.timestamps import Unit
+from wsfix.user_model import build_schema, load_model
 
 MODELS = Path(__file__).parent / "sample_models.py"
 

@@ -454,8 +454,8 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 
 from tests import sample_models  # noqa: E402
 from wsfix.probe import unbuilt_validator  # noqa: E402
-from wsfix.reconstructed import ErrorMessage, ServerMessage  # noqa: E402
 from wsfix.schema import WebSocketMessage  # noqa: E402
+from wsfix.server_messages import ErrorMessage, ServerMessage  # noqa: E402
 
 
 class Forbidding(BaseModel):

@@ -33,11 +33,11 @@ from wsfix.parallel import (
     resolve_jobs,
     stream_chunks,
 )
-from wsfix.report import Summary, Tally
 from wsfix.reporters import ReportOptions, build_reporter
 from wsfix.run import RepairTarget, check_captures, repair_capture
 from wsfix.schema import DEFAULT_SCHEMA
 from wsfix.settings import Settings
+from wsfix.summary import Summary, Tally
 from wsfix.timestamps import DEFAULT_POLICY
 
 GOOD = b'{"type":"ping","timestamp":1757350201.5}'
@@ -476,7 +476,7 @@ ORDER_CLEAN = (
 
 
 def order_settings() -> Settings:
-    from wsfix.models import build_schema
+    from wsfix.user_model import build_schema
 
     return Settings(schema=build_schema(model_spec=ORDER_MODEL, fields=("E:ms",)))
 

@@ -1,11 +1,11 @@
-"""The run summary's sentence (`wsfix.report.Summary.sentence`)."""
+"""The run summary's sentence (`wsfix.summary.Summary.sentence`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from wsfix.report import Summary, Tally
 from wsfix.settings import Settings
+from wsfix.summary import Summary, Tally
 from wsfix.timestamps import Policy, parse_naive_zone
 
 

@@ -30,7 +30,7 @@ except SystemExit:
 
 # Heavy or rarely needed: Rich's console (only when there is something to draw or colour), the
 # reconstructed schemas (only with --schema), tomllib (only when a pyproject.toml is found).
-NOT_AT_START = ("rich.console", "rich.table", "wsfix.reconstructed", "tomllib")
+NOT_AT_START = ("rich.console", "rich.table", "wsfix.server_messages", "tomllib")
 
 
 # As a user's shell has it: no colour forced, standard output buffered (so that what main()
@@ -66,7 +66,7 @@ def test_clean_check_into_a_pipe_loads_no_optional_module(tmp_path):
 @pytest.mark.parametrize(
     ("args", "env", "module"),
     [
-        pytest.param(("--schema", "server-message"), {}, "wsfix.reconstructed", id="schema"),
+        pytest.param(("--schema", "server-message"), {}, "wsfix.server_messages", id="schema"),
         pytest.param((), {"FORCE_COLOR": "1"}, "rich.console", id="colour"),
     ],
 )

@@ -25,7 +25,7 @@ from typing import BinaryIO, Protocol
 
 from wsfix.errors import InputError
 
-STDIN = "-"
+STDIN = "-"  # the capture path that means standard input (an output's is `output.STDOUT`)
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_SIZE = 1 << 20
 

@@ -22,10 +22,11 @@ from wsfix import __version__
 from wsfix.capture import STDIN, open_capture
 from wsfix.display import printable
 from wsfix.errors import InputError, OutputError, Stopped, UsageError, WsfixError
+from wsfix.output import STDOUT
 from wsfix.problems import Problem
-from wsfix.report import Summary
 from wsfix.reporters import REPORTERS, Reporter
 from wsfix.settings import DEFAULT_MAX_ROWS, Settings
+from wsfix.summary import Summary
 from wsfix.timestamps import DEFAULT_WINDOW
 
 
@@ -655,7 +656,7 @@ def _outputs(values: list[str], given: str | None, output_format: str) -> tuple[
         if not path:
             raise UsageError(f"--output-file {value}: no path after the format (FORMAT:PATH)")
         path = _stdout_as_dash(path) or path
-        if path == STDIN:
+        if path == STDOUT:
             if shown is not None:
                 raise UsageError("--output-file: standard output (-) can take one report")
             shown = format_name
@@ -922,7 +923,7 @@ def repair(
     with _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster:
         for path in sources:
             target = targets[path]
-            log = sys.stderr if target == STDIN else sys.stdout
+            log = sys.stderr if target == STDOUT else sys.stdout
             on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
             result = repair_capture(
                 path,
@@ -933,7 +934,7 @@ def repair(
                 on_change,
                 stdout=sys.stdout.buffer,
                 jobs=jobs,
-                progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDIN),
+                progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDOUT),
                 cluster=cluster,
                 on_format=_tell_format if shared.verbose else None,
             )
@@ -962,11 +963,11 @@ def _mirrored(sources: list[str], folder: str | None) -> dict[str, str | None]:
 def _stdout_as_dash(path: str | None) -> str | None:
     """`-` for an output path that is standard output (/dev/stdout, or the file it is redirected
     to): written as `-` is, with the summary on standard error. Any other path as it is."""
-    if path is None or path == STDIN:
+    if path is None or path == STDOUT:
         return path
     from wsfix.output import standard_stream
 
-    return STDIN if standard_stream(path) == 1 else path
+    return STDOUT if standard_stream(path) == 1 else path
 
 
 def _check_repair_targets(
@@ -978,7 +979,7 @@ def _check_repair_targets(
         raise UsageError("say where to write: --out FILE, --out - (standard output), --in-place, or --dry-run")
     if in_place and source == STDIN:
         raise UsageError("--in-place needs a file, not standard input")
-    if diff and target == STDIN and not dry_run:
+    if diff and target == STDOUT and not dry_run:
         raise UsageError("--diff and --out - would both write to standard output")
     if source != STDIN:
         with open_capture(source):
@@ -991,7 +992,7 @@ def _check_repair_targets(
 
             refuse_existing_object(target)
         return
-    if target is not None and target != STDIN:
+    if target is not None and target != STDOUT:
         from wsfix.output import refuse_same_file, refuse_unwritable, written_through
 
         if source != STDIN:
@@ -1026,7 +1027,7 @@ def _print_repair_summary(
     log: TextIO, source: str, target: str | None, in_place: bool, dry_run: bool, result: Any, settings: Settings
 ) -> None:
     from wsfix import rules
-    from wsfix.report import naive_times
+    from wsfix.summary import naive_times
 
     fixed = sum(result.fixed.values())
     where = printable(source if in_place or target is None else f"{source} -> {target}")
@@ -1105,7 +1106,7 @@ def schema_command(
 
     Exit code: 0, or 2 when the model cannot be loaded or a --timestamp-field is not in it.
     """
-    from wsfix.models import build_schema
+    from wsfix.user_model import build_schema
 
     built = build_schema(schema, model, timestamp_field or (), timestamp_pattern)
     out = sys.stdout

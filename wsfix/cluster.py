@@ -77,8 +77,8 @@ def _worker_linter(recipe: tuple[str | None, bytes]) -> Any:
     spec, pickled = recipe
     linter = _LINTERS.get(pickled)
     if linter is None:
-        from wsfix.models import load_model
         from wsfix.segment_linter import SegmentLinter
+        from wsfix.user_model import load_model
 
         if spec is not None:
             load_model(spec)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from wsfix.errors import UsageError
-from wsfix.models import build_schema
 from wsfix.paths import Path, has_wildcard, parse_path
 from wsfix.settings import (
     DEFAULT_MAX_RECORD_MEMORY,
@@ -25,6 +24,7 @@ from wsfix.settings import (
     selected_codes,
 )
 from wsfix.timestamps import DEFAULT_WINDOW, Policy, Unit, parse_naive_zone, parse_window
+from wsfix.user_model import build_schema
 
 PYPROJECT = "pyproject.toml"
 DEFAULT_NAIVE_TZ = "UTC"
@@ -360,7 +360,7 @@ def _from_folder_of(config_path: str, model: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(config_path)), source) + colon + name
 
 
-# The option a schema error names (wsfix.models says `--model ...`) -> the configuration key.
+# The option a schema error names (wsfix.user_model says `--model ...`) -> the configuration key.
 _SCHEMA_KEYS = {
     "--model": "model",
     "--timestamp-field": "timestamp-fields",

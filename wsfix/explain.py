@@ -13,7 +13,7 @@ from wsfix import rules
 from wsfix.display import printable
 from wsfix.errors import UsageError
 from wsfix.problems import Rule
-from wsfix.reporters.records import dumps
+from wsfix.reporters.findings import dumps
 
 
 def find_rule(name: str) -> Rule:

@@ -21,6 +21,9 @@ from typing import Any, BinaryIO
 
 from wsfix.errors import OutputError
 
+# The output path that means standard output (`--out -`, `--output-file FORMAT:-`).
+STDOUT = "-"
+
 
 def refuse_same_file(source: str, target: str, in_place_hint: bool = False) -> None:
     """Raise OutputError if `target` is `source` under another name (symlink, hard link); with

@@ -24,14 +24,14 @@ from wsfix.capture import CHUNK_BYTES, STDIN, CaptureStream, open_capture
 from wsfix.errors import OutputError, UsageError
 from wsfix.formats import CaptureFormat
 from wsfix.linter import FULL
-from wsfix.output import atomic_output
+from wsfix.output import STDOUT, atomic_output
 from wsfix.parallel import Chunk, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.paths import format_path
 from wsfix.repair import ChangeHook, Part, RepairTally, report_changes, splice
-from wsfix.report import Summary, Tally
 from wsfix.reporters import Reporter
 from wsfix.segment_linter import Checked, ChunkJob, Repaired, SegmentLinter
 from wsfix.settings import Settings
+from wsfix.summary import Summary, Tally
 
 if TYPE_CHECKING:
     from wsfix.cluster import DaskCluster
@@ -259,7 +259,7 @@ def repair_capture(
 
         if target.dry_run:
             write(_NullSink())
-        elif target.path == STDIN:
+        elif target.path == STDOUT:
             write(stdout)
             stdout.flush()  # type: ignore[attr-defined]
         elif target.path is not None and "://" in target.path:

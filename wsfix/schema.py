@@ -4,7 +4,7 @@
 `ErrorMessage` come from the same backend, but its exact definitions are not available: they are
 reconstructions, minimal and plausible, of what it sends: what matters to wsfix, their `timestamp:
 float` being required (so a missing or null timestamp is a finding), is as the backend has it. Use
-`--model` with the backend's own classes where you have them. They live in `reconstructed.py`,
+`--model` with the backend's own classes where you have them. They live in `server_messages.py`,
 built only when asked for.
 
 No converting validators here: wsfix must see what the backend sees. User models are loaded by
@@ -132,11 +132,11 @@ class _Catalog(Mapping[str, Schema]):
         return len(self._loaders)
 
 
-def _reconstructed(name: str) -> Callable[[], Schema]:
+def _server_message_schema(name: str) -> Callable[[], Schema]:
     def load() -> Schema:
-        from wsfix import reconstructed
+        from wsfix import server_messages
 
-        return reconstructed.SCHEMAS[name]
+        return server_messages.SCHEMAS[name]
 
     return load
 
@@ -144,8 +144,8 @@ def _reconstructed(name: str) -> Callable[[], Schema]:
 SCHEMAS: Mapping[str, Schema] = _Catalog(
     {
         WEBSOCKET_MESSAGE.name: lambda: WEBSOCKET_MESSAGE,
-        "server-message": _reconstructed("server-message"),
-        "error-message": _reconstructed("error-message"),
+        "server-message": _server_message_schema("server-message"),
+        "error-message": _server_message_schema("error-message"),
     }
 )
 DEFAULT_SCHEMA = WEBSOCKET_MESSAGE

@@ -20,9 +20,9 @@ from wsfix import rules
 from wsfix.cli import app
 from wsfix.display import printable
 from wsfix.problems import Fix, Problem
-from wsfix.report import Summary, Tally
 from wsfix.reporters import ReportOptions, build_reporter
 from wsfix.reporters.github import escape_data, escape_property, inert, markdown
+from wsfix.summary import Summary, Tally
 
 
 def _unescape(text: str, property_value: bool) -> str:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wsfix.paths import format_path
-from wsfix.reporters.records import json_path
+from wsfix.reporters.findings import json_path
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ import tracemalloc
 import pytest
 
 from wsfix.problems import Fix, Problem
-from wsfix.report import Summary, Tally
 from wsfix.reporters import REPORTERS, ReportOptions, build_reporter, junit
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.statistics import StatisticsReporter
+from wsfix.summary import Summary, Tally
 
 CODES = ("WS102", "WS104", "WS003", "WS106")
 

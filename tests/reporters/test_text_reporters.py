@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from wsfix.problems import Fix, Problem
-from wsfix.report import Summary, Tally
 from wsfix.reporters import ReportOptions, build_reporter
+from wsfix.summary import Summary, Tally
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -21,7 +21,7 @@ from typing import NamedTuple, TextIO
 
 from wsfix.problems import Problem
 from wsfix.registry import load_class
-from wsfix.report import Summary
+from wsfix.summary import Summary
 
 
 class ReportOptions(NamedTuple):

@@ -14,8 +14,8 @@ from __future__ import annotations
 from wsfix import rules
 from wsfix.display import as_written
 from wsfix.problems import Problem
-from wsfix.report import Summary
 from wsfix.reporters import Reporter
+from wsfix.summary import Summary
 
 
 class ConciseReporter(Reporter):

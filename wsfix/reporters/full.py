@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from wsfix import rules
 from wsfix.display import as_written, shorten
 from wsfix.problems import Problem
-from wsfix.report import Summary
 from wsfix.reporters import Reporter, ReportOptions
 from wsfix.reporters.listing import SEVERITY_STYLE, location, print_findings, print_wrapped, problem_text
+from wsfix.summary import Summary
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -22,10 +22,10 @@ from wsfix import rules
 from wsfix.display import printable
 from wsfix.errors import OutputError
 from wsfix.problems import Problem, Severity
-from wsfix.report import Summary
 from wsfix.reporters import Reporter
+from wsfix.reporters.findings import details
 from wsfix.reporters.locations import relative_path
-from wsfix.reporters.records import details
+from wsfix.summary import Summary
 
 ANNOTATIONS_PER_SEVERITY = 10  # what GitHub shows per step for each of errors and warnings
 SUMMARY_FILES_SHOWN = 50

@@ -13,11 +13,11 @@ import hashlib
 from wsfix import rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Severity
-from wsfix.report import Summary
 from wsfix.reporters import Reporter
+from wsfix.reporters.findings import StreamedArray, dumps, headline
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path
-from wsfix.reporters.records import StreamedArray, dumps, headline
+from wsfix.summary import Summary
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
 

@@ -2,7 +2,7 @@
 
 Findings are written as they come (the array is streamed, one finding per line), and everything
 known only at the end follows them, so memory does not grow with the number of findings. Layout:
-`tool`, `findings` (see `records.finding`), `settings`, `files` (findings per file), `counts`
+`tool`, `findings` (see `findings.finding`), `settings`, `files` (findings per file), `counts`
 (per rule), `totals`.
 """
 
@@ -12,9 +12,9 @@ from collections import Counter
 
 from wsfix import __version__, rules
 from wsfix.problems import Problem, Severity
-from wsfix.report import Summary
 from wsfix.reporters import Reporter
-from wsfix.reporters.records import StreamedArray, dumps, finding
+from wsfix.reporters.findings import StreamedArray, dumps, finding
+from wsfix.summary import Summary
 
 
 class JsonReporter(Reporter):

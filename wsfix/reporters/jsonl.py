@@ -1,4 +1,4 @@
-"""`jsonl`: one finding per line, each a JSON object (see `records.finding`); nothing else.
+"""`jsonl`: one finding per line, each a JSON object (see `findings.finding`); nothing else.
 
 Every line has the same shape, so the output can be streamed into jq, a database or another
 JSON Lines tool; the counts are what the lines add up to.
@@ -7,9 +7,9 @@ JSON Lines tool; the counts are what the lines add up to.
 from __future__ import annotations
 
 from wsfix.problems import Problem
-from wsfix.report import Summary
 from wsfix.reporters import Reporter
-from wsfix.reporters.records import dumps, finding
+from wsfix.reporters.findings import dumps, finding
+from wsfix.summary import Summary
 
 
 class JsonLinesReporter(Reporter):

@@ -22,11 +22,11 @@ from xml.sax.saxutils import escape, quoteattr
 from wsfix import rules
 from wsfix.display import printable
 from wsfix.problems import Problem
-from wsfix.report import Summary
 from wsfix.reporters import Reporter
+from wsfix.reporters.findings import details as finding_details
+from wsfix.reporters.findings import headline
 from wsfix.reporters.locations import relative_path
-from wsfix.reporters.records import details as finding_details
-from wsfix.reporters.records import headline
+from wsfix.summary import Summary
 
 SPILL_IN_MEMORY = 1 << 20
 _COPY_CHUNK = 1 << 16

@@ -19,11 +19,11 @@ from typing import Any
 from wsfix import __version__, rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Rule
-from wsfix.report import Summary
 from wsfix.reporters import Reporter
+from wsfix.reporters.findings import StreamedArray, dumps, headline, json_path
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path, uri
-from wsfix.reporters.records import StreamedArray, dumps, headline, json_path
+from wsfix.summary import Summary
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "wsfixFinding/v1"

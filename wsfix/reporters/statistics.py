@@ -12,9 +12,9 @@ from typing import TextIO
 
 from wsfix import rules
 from wsfix.problems import Problem
-from wsfix.report import Summary
 from wsfix.reporters import Reporter, ReportOptions
-from wsfix.reporters.records import dumps
+from wsfix.reporters.findings import dumps
+from wsfix.summary import Summary
 
 
 class StatisticsReporter(Reporter):
