@@ -227,7 +227,8 @@ PREFIX = b'{"type":"ping","timestamp":'  # 27 bytes: the value starts at column 
         pytest.param(PREFIX + b'"a\\qb"}', "at column 31: an invalid backslash escape in a string", id="escape"),
         pytest.param(PREFIX + b"01}", "at column 29: a malformed number", id="number"),
         pytest.param(PREFIX + b"1" + b"0" * 4400 + b"}", "at column 4329: a number with too many digits", id="digits"),
-        pytest.param(PREFIX + b'"\xff"}', "at column 30: bytes that are not UTF-8 in a string", id="not-utf8-string"),
+        # column 29: the byte 0xFF itself, after the string's opening quote at column 28
+        pytest.param(PREFIX + b'"\xff"}', "at column 29: bytes that are not UTF-8 in a string", id="not-utf8-string"),
         pytest.param(
             PREFIX + b'"a\tb"}',
             "at column 30: a control character (U+0009) in a string, where JSON needs an escape",

@@ -35,6 +35,8 @@ import datetime as _dt
 import itertools
 import json
 import math
+import sys
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,11 +234,17 @@ def source(spec: Spec) -> tuple[str, Spec]:
 
 def build(spec: Spec) -> tuple[type[BaseModel], Spec]:
     text, spec = source(spec)
-    namespace: dict[str, Any] = {"__name__": f"generated_{next(_counter)}"}
+    # A module of its own, registered as an imported one is: pydantic looks a generic model's
+    # module up in sys.modules when it is parametrized at module level (`RootModel[Message]`).
+    module = types.ModuleType(f"generated_{next(_counter)}")
+    sys.modules[module.__name__] = module
     # dont_inherit: without this module's `from __future__ import annotations`, as a backend's
     # module would be (its annotations evaluated here, where its names are)
-    exec(compile(text, "<generated model>", "exec", dont_inherit=True), namespace)
-    return namespace["Top"], spec
+    try:
+        exec(compile(text, "<generated model>", "exec", dont_inherit=True), module.__dict__)
+    finally:
+        del sys.modules[module.__name__]
+    return module.Top, spec
 
 
 # --- records ---------------------------------------------------------------------------------

@@ -77,6 +77,13 @@ def check(line: bytes, line_no: int, path: str, error: Any) -> Problem:
     """The problem of a record that is not JSON; `error` is pydantic's `json_invalid` error."""
     column, offset = _position(line, error["msg"])
     reason = _POSITION.sub("", error["msg"].removeprefix(_PREFIX))
+    if reason == "invalid unicode code point":
+        # Parsers place it differently (the string's start or the byte; pydantic-core changed
+        # between releases): the column is the first byte that is not UTF-8, found here.
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            column, offset = column_of(line, bad.start), bad.start
     if line.startswith(_BOM):  # the parser stops at its first byte, which says nothing more
         reason = "the line starts with a UTF-8 byte order mark"
     else:
