@@ -18,7 +18,7 @@ from tests.conftest import lint_bytes
 from wsfix.errors import UsageError
 from wsfix.fields import DATETIME, SECONDS, FieldSpec, Target, discover_fields, name_words
 from wsfix.paths import ITEMS, MEMBERS, format_path, matches, parse_path
-from wsfix.schema import SCHEMAS, Schema
+from wsfix.schema import SCHEMAS, MessageType, Schema
 from wsfix.timestamps import Unit
 from wsfix.user_model import build_schema, load_model
 
@@ -456,6 +456,7 @@ def test_schema_command_on_a_builtin(cli):
         "(float, required, epoch seconds), message_id, thread_id",
         "  Field      Type   Required  Target (what repair writes)  Found by",
         "  timestamp  float  yes       epoch seconds (float)        name",
+        "Allowed values of type: " + ", ".join(member.value for member in MessageType),
         "Checked by: the fast probe: the model's fields as a typed dict, timestamp typed strictly in pydantic",
     ]
 

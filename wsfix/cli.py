@@ -12,6 +12,7 @@ import inspect
 import os
 import signal
 import sys
+import types
 import typing
 from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple, NoReturn, Optional, TextIO, TypeVar
@@ -593,20 +594,28 @@ def check(
         color=_COLORS[color],
         base_dir=os.getcwd(),
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
+        quiet=shared.quiet,
     )
     with (
         _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster,
         open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter,
     ):
         stdout_busy = not statistics and shown != "full"
+        watcher = _SchemaWatcher(_Unreadable(reporter, unreadable) if unreadable else reporter)
         summary = check_captures(
             readable,
             settings,
-            _Unreadable(reporter, unreadable) if unreadable else reporter,
+            watcher,
             jobs=shared.jobs,
             progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=stdout_busy),
             on_format=_tell_format if shared.verbose else None,
             cluster=cluster,
+        )
+    if not shared.quiet and settings.schema.name == "websocket-message" and watcher.looks_like_another_model(summary):
+        _note(
+            "most records fail the built-in schema on `type` or a field it requires: is this capture of "
+            "another model? Pass yours with --model path/to/models.py:Class (wsfix schema --model ... "
+            "shows what wsfix reads from it)"
         )
     if unreadable:
         return ExitCode.ERROR
@@ -716,6 +725,42 @@ def _readable(paths: list[str]) -> tuple[list[str], list[Problem]]:
         else:
             readable.append(path)
     return readable, unreadable
+
+
+class _SchemaWatcher(Reporter):
+    """A reporter passing everything on, noting the schema violations (WS004) it sees: whether
+    they are about `type` or a missing field, the signs of a capture of another model."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+        self.violations = self.foreign = 0
+
+    def add(self, problem: Problem) -> None:
+        if problem.code == "WS004":
+            self.violations += 1
+            if problem.json_path == "type" or problem.pydantic_type == "missing":
+                self.foreign += 1
+        self.reporter.add(problem)
+
+    def problems_wanted(self) -> int | None:
+        return self.reporter.problems_wanted()
+
+    def add_unshown(self, count: int) -> None:
+        self.reporter.add_unshown(count)
+
+    def finish(self, summary: Summary) -> None:
+        self.reporter.finish(summary)
+
+    def looks_like_another_model(self, summary: Summary) -> bool:
+        """Most records fail the schema, and most violations seen are about `type` or a missing
+        field (past the rows a table shows, findings are only counted: those seen decide)."""
+        records = summary.lines
+        return (
+            records >= 5
+            and summary.tally.counts.get("WS004", 0) * 2 > records
+            and self.violations > 0
+            and self.foreign * 2 > self.violations
+        )
 
 
 class _Unreadable(Reporter):
@@ -1128,8 +1173,32 @@ def schema_command(
         out.write(printable("  " + "  ".join([*cells, row[-1]])) + "\n")
     from wsfix.probe import validation_path
 
+    for key, values in _allowed_values(built.model):
+        out.write(printable(f"Allowed values of {key}: {', '.join(map(str, values))}") + "\n")
     out.write(printable(f"Checked by: {validation_path(built.model, fields)}") + "\n")
     return ExitCode.OK
+
+
+def _allowed_values(model: Any) -> list[tuple[str, tuple[object, ...]]]:
+    """(JSON key, the values it takes) for each top-level field of `model` typed by an enum or a
+    Literal (optional or not): what a WS004 "Input should be one of 51 values" refers to."""
+    from typing import Literal, Union, get_args, get_origin
+
+    found = []
+    for name, info in getattr(model, "model_fields", {}).items():
+        annotation = info.annotation
+        if get_origin(annotation) in (Union, types.UnionType):
+            members = [member for member in get_args(annotation) if member is not type(None)]
+            annotation = members[0] if len(members) == 1 else annotation
+        if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            values: tuple[object, ...] = tuple(member.value for member in annotation)
+        elif get_origin(annotation) is Literal:
+            values = get_args(annotation)
+        else:
+            continue
+        key = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
+        found.append((key or name, values))
+    return found
 
 
 def _app_for(args: list[str]) -> typer.Typer:

@@ -19,8 +19,8 @@ import collections
 from typing import TYPE_CHECKING, NamedTuple
 
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
-from wsfix.problems import Edit, Problem
-from wsfix.repair import RepairTally
+from wsfix.problems import Problem
+from wsfix.repair import EditTuple, RepairTally
 from wsfix.rules import RULES
 from wsfix.segments import Segment, record_problems
 from wsfix.settings import Settings
@@ -50,7 +50,7 @@ class Repaired(NamedTuple):
     lines: int  # lines of the file it spans
     # In order, each changing something; offsets in the segment or chunk, lines counted as its
     # first line was given.
-    edits: list[Edit]
+    edits: list[EditTuple]  # an `Edit`'s fields, in a plain tuple (see `repair.EditTuple`)
     tally: RepairTally  # lines counted likewise
 
 
@@ -98,12 +98,13 @@ class SegmentLinter:
             return Checked(_line_count(segment.data), len(segment.records) - skipped, [], kinds, skipped)
         return Checked(_line_count(segment.data), len(segment.records) - skipped, problems, None, skipped)
 
-    def repair(self, segment: Segment, path: str, starts_file: bool = False) -> Repaired:
-        """The edits that repair a segment (its selected problems' fixes), and their tally."""
+    def repair(self, segment: Segment, path: str, starts_file: bool = False, offset: int = 0) -> Repaired:
+        """The edits that repair a segment (its selected problems' fixes), and their tally.
+        `offset` is added to the edits' byte offsets (where the segment starts in a chunk)."""
         if segment.records is None:
-            return self._repair_lines(segment, path, starts_file)
+            return self._repair_lines(segment, path, starts_file, offset)
         tally = RepairTally()
-        edits: list[Edit] = []
+        edits: list[EditTuple] = []
         data = segment.data
         for _, problems in record_problems(segment, self.linter.lint, path):
             if problems is None:
@@ -121,16 +122,16 @@ class SegmentLinter:
                     tally.add_repeated_key(problem.line)
                 replacement = fix.replacement.encode()
                 if data[fix.start : fix.end] != replacement:
-                    edits.append(Edit(problem.line, fix.start, fix.end, replacement))
+                    edits.append((problem.line, offset + fix.start, offset + fix.end, replacement))
                     changed = True
             if changed:
                 tally.lines_changed += 1
         # A record's problems come sorted by column; records of one line (a HAR on one line) by
         # record: in file order either way, but sorted to be sure for the splice.
-        edits.sort(key=lambda edit: edit.start)
+        edits.sort(key=lambda edit: edit[1])
         return Repaired(_line_count(data), edits, tally)
 
-    def _repair_lines(self, segment: Segment, path: str, starts_file: bool) -> Repaired:
+    def _repair_lines(self, segment: Segment, path: str, starts_file: bool, offset: int) -> Repaired:
         data = segment.data
         found = self.linter.lint_chunk(data, path, segment.line, FIXES, starts_file)
         tally = RepairTally(lines=found.lines)
@@ -154,7 +155,7 @@ class SegmentLinter:
                 raise ValueError(f"overlapping fixes on line {line}")
             replacement = replacement_text.encode()
             if data[start:end] != replacement:
-                edits.append(Edit(line, start, end, replacement))
+                edits.append((line, offset + start, offset + end, replacement))
                 previous_end = end
                 if line != changed_line:
                     changed_line = line
@@ -197,12 +198,13 @@ class ChunkJob:
     def repair(self, linter: SegmentLinter, chunk: Chunk) -> Repaired:
         repair, segment_of = linter.repair, self.capture_format.segment_of
         tally = RepairTally()
-        edits: list[Edit] = []
+        edits: list[EditTuple] = []
         lines = 0
         for offset, piece in chunk.pieces():
-            found = repair(segment_of(piece, chunk.first_line + lines), chunk.path, chunk.starts_file and not offset)
-            if found.edits:
-                edits += [Edit(line, offset + start, offset + end, text) for line, start, end, text in found.edits]
+            found = repair(
+                segment_of(piece, chunk.first_line + lines), chunk.path, chunk.starts_file and not offset, offset
+            )
+            edits += found.edits
             tally.merge(found.tally, 0)
             lines += found.lines
         return Repaired(lines, edits, tally)

@@ -30,6 +30,7 @@ class ReportOptions(NamedTuple):
     color: bool | None = None  # None: when the output is a terminal
     base_dir: str | None = None  # CI formats give paths relative to it when the file is inside
     step_summary: str | None = None  # github: a file to append a Markdown summary to
+    quiet: bool = False  # -q: the findings and nothing else (full and concise: no summary)
 
 
 class Reporter(abc.ABC):

@@ -29,4 +29,5 @@ class ConciseReporter(Reporter):
         self.out.write(as_written(text) + "\n")
 
     def finish(self, summary: Summary) -> None:
-        self.out.write(summary.sentence() + "\n")
+        if not self.options.quiet:
+            self.out.write(summary.sentence() + "\n")

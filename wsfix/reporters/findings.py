@@ -8,6 +8,7 @@ own escaping makes payload text inert, so these formats do not apply `printable`
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, TextIO
 
@@ -19,6 +20,7 @@ from wsfix.paths import Step, Wildcard, parse_path
 from wsfix.problems import Problem
 
 
+@functools.lru_cache(maxsize=4096)  # a capture names few fields, in every finding: worked out once each
 def json_path(field: str) -> str:
     """The RFC 9535 normalized path of a finding's field (`timestamp` -> `$['timestamp']`,
     `data.trades[3]` -> `$['data']['trades'][3]`); `$` for the message itself (an empty field).

@@ -123,6 +123,12 @@ class FullReporter(Reporter):
         self._hidden += count
 
     def finish(self, summary: Summary) -> None:
+        if self.options.quiet:  # -q, as ruff's: the findings and nothing else
+            if self._drawn is not None:
+                self.out.write(self._drawn)
+            elif self._rows:
+                self._print_findings(self._get_console())
+            return
         sentence = summary.sentence()
         if not (
             self._rows
