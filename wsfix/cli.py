@@ -601,17 +601,19 @@ def check(
         open_reporter(shown, sys.stdout, options, statistics=statistics, output_files=output_files) as reporter,
     ):
         stdout_busy = not statistics and shown != "full"
-        watcher = _SchemaWatcher(_Unreadable(reporter, unreadable) if unreadable else reporter)
+        inner: Reporter = _Unreadable(reporter, unreadable) if unreadable else reporter
+        # Only the built-in schema has a shape a capture can miss (a wrapper costs a call per finding).
+        watcher = _SchemaWatcher(inner) if settings.schema.name == "websocket-message" and not shared.quiet else None
         summary = check_captures(
             readable,
             settings,
-            watcher,
+            watcher or inner,
             jobs=shared.jobs,
             progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=stdout_busy),
             on_format=_tell_format if shared.verbose else None,
             cluster=cluster,
         )
-    if not shared.quiet and settings.schema.name == "websocket-message" and watcher.looks_like_another_model(summary):
+    if watcher is not None and watcher.looks_like_another_model(summary):
         _note(
             "most records fail the built-in schema on `type` or a field it requires: is this capture of "
             "another model? Pass yours with --model path/to/models.py:Class (wsfix schema --model ... "
