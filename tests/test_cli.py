@@ -418,7 +418,16 @@ _HAR_ONE_LINE = (
     ],
 )
 @pytest.mark.parametrize("spool_bytes", [4 << 20, 16], ids=["in-memory", "spooled-to-disk"])
-def test_check_diff_is_a_patch_git_applies(run, tmp_path, monkeypatch, name, data, spool_bytes):
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(("check", "{name}", "--diff"), id="check"),
+        pytest.param(("repair", "--in", "{name}", "--dry-run", "--diff"), id="repair-dry-run"),
+        # Exit 0: every finding fixed (the diff says what changed).
+        pytest.param(("repair", "--in", "{name}", "--out", "other", "--diff"), id="repair-out"),
+    ],
+)
+def test_diff_is_a_patch_git_applies(run, tmp_path, monkeypatch, name, data, spool_bytes, command):
     import subprocess
 
     monkeypatch.setattr("wsfix.unified_diff._SPOOL_BYTES", spool_bytes)
@@ -429,8 +438,8 @@ def test_check_diff_is_a_patch_git_applies(run, tmp_path, monkeypatch, name, dat
     git("init", "-q", ".")
     (tmp_path / name).write_bytes(data)
     monkeypatch.chdir(tmp_path)
-    result = run("check", name, "--diff")
-    assert result.exit_code == 1, result.output
+    result = run(*(arg.format(name=name) for arg in command))
+    assert result.exit_code == (0 if "--out" in command else 1), result.output
     (tmp_path / "fix.patch").write_bytes(result.stdout_bytes)
     git("apply", "--check", "fix.patch")
     assert run("repair", "--in", name, "--out", "repaired").exit_code == 0
@@ -489,20 +498,25 @@ def test_repair_to_stdout_puts_summary_on_stderr(run, capture_file):
     assert result.stderr.startswith("Repaired 1 value")
 
 
-def test_repair_dry_run_writes_nothing(run, capture_file, tmp_path):
+def test_repair_dry_run_writes_nothing(run, capture_file, tmp_path, monkeypatch):
     source = capture_file(INCIDENT)
+    monkeypatch.chdir(tmp_path)  # a diff names a file inside the current folder from there
     before = set(os.listdir(tmp_path))
     result = run("repair", "--in", source, "--dry-run", "--diff")
     assert result.exit_code == 1
     assert set(os.listdir(tmp_path)) == before
-    assert result.stdout.splitlines()[:5] == [
-        f"--- {source}",
-        f"+++ {source}",
-        "@@ -1 +1 @@",
+    name = os.path.basename(source)
+    # A unified diff as git writes one (a/ and b/ prefixes, hunk lengths), on standard output alone.
+    assert result.stdout.splitlines() == [
+        f"--- a/{name}",
+        f"+++ b/{name}",
+        "@@ -1,1 +1,1 @@",
         "-" + INCIDENT.decode().rstrip("\n"),
         "+" + INCIDENT_REPAIRED.decode().rstrip("\n"),
     ]
-    assert f"Would repair 1 value on 1 of 1 lines ({source})." in result.stdout
+    assert result.stderr.splitlines()[0] == (
+        f"Would repair 1 value on 1 of 1 lines ({source}). Naive times read as UTC."
+    )
 
 
 def test_repair_in_place_with_backup(run, capture_file):

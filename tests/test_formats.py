@@ -279,8 +279,16 @@ def test_har_diff_shows_the_changed_file_line(cli, capture_file):
     source = capture_file(HAR, "small.har")
     result = cli("repair", "--in", source, "--dry-run", "--diff")
     lines = result.stdout.splitlines()
-    assert lines[2] == "@@ -2 +2 @@"
-    assert lines[4].endswith('"data": "{\\"type\\":\\"ping\\",\\"timestamp\\":1757350201.447585}"},')
+    # Line 2 of 5 changed: a hunk of the whole file, with the line as it reads in the file.
+    old_line = HAR.decode().split("\n")[1]
+    assert lines[2:] == [
+        "@@ -1,5 +1,5 @@",
+        " " + HAR.decode().split("\n")[0],
+        "-" + old_line,
+        "+" + old_line.replace('\\"2025-09-08T16:50:01.447585Z\\"', "1757350201.447585"),
+        *(" " + line for line in HAR.decode().split("\n")[2:5]),
+    ]
+    assert lines[5].endswith('"data": "{\\"type\\":\\"ping\\",\\"timestamp\\":1757350201.447585}"},')
 
 
 @pytest.mark.parametrize(

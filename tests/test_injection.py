@@ -84,12 +84,25 @@ EXPECTED_CONCISE = [
     "Checked 7 lines in 1 file: 7 errors, 0 warnings; 1 fixable with wsfix repair. Naive times read as UTC.",
 ]
 NOTE = r"\u202e:\x3awarning:\x3ax #\x23[error]y \x9b"
-EXPECTED_REPAIR = [
-    f"--- {SHOWN_NAME}",
-    "+++ fixed.jsonl",
-    "@@ -7 +7 @@",
-    '-{"type":"ping","payload":{"note":"' + NOTE + r'"},\x0d"timestamp":"2025-09-08T16:50:01Z"}',
-    '+{"type":"ping","payload":{"note":"' + NOTE + r'"},\x0d"timestamp":1757350201.0}',
+# The diff's header names the file quoted as git quotes it (C escapes and octal; `::` and `##`
+# broken by an octal escape), which git apply reads back; its lines are the file's exact bytes,
+# as a patch must be (to a terminal they are escaped: tests/test_cli_conventions.py).
+QUOTED_NAME = (
+    r'"{side}/:\072error:\072\033[2J\a\b\r[link=https:evil.example][bold red]n#\043[add-mask]\342\200\256.jsonl"'
+)
+EXPECTED_REPAIR_DIFF = (
+    b"--- " + QUOTED_NAME.format(side="a").encode() + b"\n"
+    b"+++ " + QUOTED_NAME.format(side="b").encode() + b"\n"
+    b"@@ -4,4 +4,4 @@\n"
+    + b"".join(b" " + line + b"\n" for line in LINES[3:6])
+    + b"-"
+    + LINES[6]
+    + b"\n"
+    + b"+"
+    + LINES[6].replace(b'"2025-09-08T16:50:01Z"', b"1757350201.0")
+    + b"\n"
+)
+EXPECTED_REPAIR_SUMMARY = [
     f"Repaired 1 value on 1 of 7 lines ({SHOWN_NAME} -> fixed.jsonl). Naive times read as UTC.",
     "Left unchanged: 6 findings without a fix:",
     "  WS004 schema-violation x1 (line 4)",
@@ -184,8 +197,11 @@ def test_with_colour_the_only_escape_sequences_are_the_reports_own_styles(hostil
 def test_repair_diff_and_summary_exact_text(hostile, tmp_path):
     result = run("repair", "--in", hostile, "--out", "fixed.jsonl", "--diff")
     assert result.exit_code == 1, result.output
-    assert lines_of(result.stdout) == EXPECTED_REPAIR
-    assert_inert(result.stdout)
+    assert result.stdout_bytes == EXPECTED_REPAIR_DIFF
+    header = b"".join(result.stdout_bytes.splitlines(keepends=True)[:2])
+    assert_inert(header.decode())
+    assert lines_of(result.stderr) == EXPECTED_REPAIR_SUMMARY
+    assert_inert(result.stderr)
     assert (tmp_path / "fixed.jsonl").read_bytes() == CAPTURE.replace(b'"2025-09-08T16:50:01Z"', b"1757350201.0")
 
 

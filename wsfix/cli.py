@@ -15,7 +15,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable
-from typing import Annotated, Any, NamedTuple, NoReturn, Optional, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Optional, TextIO, TypeVar
 
 import typer
 
@@ -29,6 +29,9 @@ from wsfix.reporters import REPORTERS, Reporter
 from wsfix.settings import DEFAULT_MAX_ROWS, Settings
 from wsfix.summary import Summary
 from wsfix.timestamps import DEFAULT_WINDOW
+
+if TYPE_CHECKING:
+    from wsfix.unified_diff import UnifiedDiff
 
 
 class ExitCode(enum.IntEnum):
@@ -832,19 +835,10 @@ def _diff_fixes(readable: list[str], unreadable: list[Problem], settings: Settin
 
     for problem in unreadable:
         _error(f"{problem.path}: {problem.message}")
-    from wsfix.capture import iter_lines
-    from wsfix.unified_diff import UnifiedDiff
-
     changed = False
-    escape = sys.stdout.isatty()
-    sys.stdout.flush()
-    out = sys.stdout.buffer
     for path in readable:
         with contextlib.ExitStack() as stack:
-            # The original's lines, read beside the repair, give each hunk its context.
-            original = None if path == STDIN else iter_lines(stack.enter_context(open_capture(path)), path)
-            name = _diff_name(path)
-            diff = UnifiedDiff(out, f"a/{name}", f"b/{name}", original, escape)
+            diff = _unified_diff(path, stack)
             result = repair_capture(
                 path,
                 RepairTarget(dry_run=True),
@@ -852,15 +846,28 @@ def _diff_fixes(readable: list[str], unreadable: list[Problem], settings: Settin
                 diff.change,
                 jobs=shared.jobs,
                 progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=True),
+                on_end=diff.finish,
             )
-            diff.finish()
-        out.flush()
+        sys.stdout.buffer.flush()
         changed = changed or bool(result.lines_changed)
         if not shared.quiet:
             _print_repair_summary(sys.stderr, path, None, False, True, result, settings)
     if unreadable:
         return ExitCode.ERROR
     return ExitCode.FINDINGS if changed else ExitCode.OK
+
+
+def _unified_diff(path: str, stack: contextlib.ExitStack) -> "UnifiedDiff":
+    """The unified diff of what repairing `path` changes, for standard output as the repair
+    streams (`--diff` of check and of repair): the original's lines, read beside the repair, give
+    each hunk its context; standard input's cannot be read twice, so its hunks have none."""
+    from wsfix.capture import iter_lines
+    from wsfix.unified_diff import UnifiedDiff
+
+    original = None if path == STDIN else iter_lines(stack.enter_context(open_capture(path)), path)
+    name = _diff_name(path)
+    sys.stdout.flush()  # what was printed before goes first
+    return UnifiedDiff(sys.stdout.buffer, f"a/{name}", f"b/{name}", original, sys.stdout.isatty())
 
 
 def _diff_name(path: str) -> str:
@@ -970,21 +977,30 @@ def repair(
     with _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster:
         for path in sources:
             target = targets[path]
-            log = sys.stderr if target == STDOUT else sys.stdout
-            on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
-            result = repair_capture(
-                path,
-                RepairTarget(
-                    path=target, in_place=in_place, backup_suffix=backup_suffix, dry_run=dry_run, overwrite_backup=force
-                ),
-                settings,
-                on_change,
-                stdout=sys.stdout.buffer,
-                jobs=jobs,
-                progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDOUT),
-                cluster=cluster,
-                on_format=_tell_format if shared.verbose else None,
-            )
+            # With a diff on standard output, the summary goes to standard error (as check --diff's).
+            log = sys.stderr if target == STDOUT or diff else sys.stdout
+            with contextlib.ExitStack() as stack:
+                changes = _unified_diff(path, stack) if diff else None
+                result = repair_capture(
+                    path,
+                    RepairTarget(
+                        path=target,
+                        in_place=in_place,
+                        backup_suffix=backup_suffix,
+                        dry_run=dry_run,
+                        overwrite_backup=force,
+                    ),
+                    settings,
+                    changes.change if changes is not None else None,
+                    stdout=sys.stdout.buffer,
+                    jobs=jobs,
+                    progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDOUT),
+                    cluster=cluster,
+                    on_format=_tell_format if shared.verbose else None,
+                    on_end=changes.finish if changes is not None else None,
+                )
+            if diff:
+                sys.stdout.buffer.flush()
             if not shared.quiet:
                 _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
             if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
@@ -1051,23 +1067,6 @@ def _check_repair_targets(
         # no --force.
         if os.path.lexists(target) and not force and not written_through(target):
             raise OutputError(f"{target}: already exists (use --force to overwrite it)")
-
-
-def _diff_printer(source: str, target: str, out: TextIO) -> Callable[[int, bytes, bytes], None]:
-    header_printed = False
-
-    def print_change(line_no: int, old: bytes, new: bytes) -> None:
-        nonlocal header_printed
-        if not header_printed:
-            out.write(f"--- {printable(source)}\n+++ {printable(target)}\n")
-            header_printed = True
-        out.write(f"@@ -{line_no} +{line_no} @@\n-{_diff_text(old)}\n+{_diff_text(new)}\n")
-
-    return print_change
-
-
-def _diff_text(record: bytes) -> str:
-    return printable(record.rstrip(b"\r\n").decode("utf-8", "backslashreplace"))
 
 
 def _print_repair_summary(

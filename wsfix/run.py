@@ -211,8 +211,13 @@ def repair_capture(
     chunk_bytes: int = CHUNK_BYTES,
     on_format: Callable[[str, str], None] | None = None,
     cluster: DaskCluster | None = None,
+    on_end: Callable[[], None] | None = None,
 ) -> RepairTally:
     """Repair `source` into `target`; `stdout` is the binary stream `-` writes to.
+
+    `on_change` hears each changed line as the repair streams; `on_end` is called once every line
+    has been heard and before the output is committed, so that what it raises (a diff's reader
+    gone: BrokenPipeError) leaves no output behind.
 
     A file written in place keeps its compression (gzip'd if the input is, whatever its name);
     another target file is gzip-compressed when its name ends in `.gz`. In place, a capture that
@@ -256,6 +261,8 @@ def repair_capture(
                         if on_change is not None and repaired.edits:
                             report_changes(data, repaired.edits, line_offset + 1, on_change)
                     tally.merge(repaired.tally, line_offset)
+            if on_end is not None:
+                on_end()
 
         if target.dry_run:
             write(_NullSink())

@@ -135,8 +135,8 @@ class UnifiedDiff:
         self._end_run()
         out = self.out
         if not self.started:
-            out.write(self._text(b"--- " + self.names[0].encode("utf-8", "surrogateescape") + b"\n"))
-            out.write(self._text(b"+++ " + self.names[1].encode("utf-8", "surrogateescape") + b"\n"))
+            out.write(b"--- " + quoted_name(self.names[0]) + b"\n")
+            out.write(b"+++ " + quoted_name(self.names[1]) + b"\n")
             self.started = True
         start = self.hunk_start
         out.write(f"@@ -{start},{self.old_count} +{start},{self.new_count} @@\n".encode())
@@ -154,6 +154,36 @@ class UnifiedDiff:
         end = b"\n" if line.endswith(b"\n") else b""
         text = line.rstrip(b"\r\n").decode("utf-8", "backslashreplace")
         return printable(text).encode("utf-8") + end
+
+
+# Bytes a file name is written without quoting (git's quote_c_style quotes the rest): printable
+# ASCII but the quote and the backslash.
+_PLAIN_NAME_BYTES = frozenset(range(0x20, 0x7F)) - {ord('"'), ord("\\")}
+_NAMED_ESCAPES = {0x07: b"\\a", 0x08: b"\\b", 0x09: b"\\t", 0x0A: b"\\n", 0x0B: b"\\v", 0x0C: b"\\f", 0x0D: b"\\r"}
+_NAMED_ESCAPES |= {ord('"'): b'\\"', ord("\\"): b"\\\\"}
+
+
+def quoted_name(name: str) -> bytes:
+    """A file name as a diff header writes it: as is when it is plain, else quoted as git quotes
+    it (`"a/\\033[2J\\342\\200\\256.jsonl"`: C escapes, other bytes in octal), which `git apply`
+    and `patch` read back. Quoted, a name is plain ASCII, so a header never acts on a terminal; a
+    CI workflow marker in it (`::`, `##`) is broken by an octal escape of its second character,
+    which reads back the same."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if all(byte in _PLAIN_NAME_BYTES for byte in raw) and b"::" not in raw and b"##" not in raw:
+        return raw
+    quoted = bytearray(b'"')
+    previous = -1
+    for byte in raw:
+        if byte in _NAMED_ESCAPES:
+            quoted += _NAMED_ESCAPES[byte]
+        elif byte not in _PLAIN_NAME_BYTES or (byte in b":#" and previous == byte):
+            quoted += b"\\%03o" % byte
+        else:
+            quoted.append(byte)
+        previous = byte
+    quoted += b'"'
+    return bytes(quoted)
 
 
 class _Spool:
