@@ -221,6 +221,20 @@ def test_offset_for_a_fixed_offset_and_for_no_inference():
     assert offset_for(REPEATED, 0.0, none) == WallOffset(None, reason="only 1 naive value; 3 needed")
 
 
+def test_values_no_zone_can_be_looked_up_for_are_no_evidence():
+    far = naive_group([-25200.1] * 3 + [-28800.1] * 3, start=253_402_200_000)  # December 9999
+    assert summary(infer("g", far, TOLERANCE)) == ((), None, "naive times outside the years zones can be looked up in")
+    broken = naive_group([-25200.1] * 3)
+    broken[0] = broken[0]._replace(wall=float("nan"), instant=float("nan"))
+    broken[1] = broken[1]._replace(captured=float("inf"))
+    inference = infer("g", broken, TOLERANCE)
+    assert (inference.naive, inference.reason) == (1, "only 1 naive value; 3 needed")
+    assert inference.median_skew == pytest.approx(-25200.1)
+    zoned = infer("entry 1", connection(1), TOLERANCE)
+    assert offset_for(float("nan"), 0.0, zoned).seconds is None
+    assert offset_for(1e300, 0.0, zoned).seconds is None
+
+
 def test_zones_changing_at_different_instants_give_candidates_not_a_zone():
     """2025-03-09: Havana goes from -05:00 to -04:00 at 05:00Z, New York at 07:00Z. Values from
     04:00Z then from 08:00Z fit both: the zones are named, none is picked, nothing is repaired."""

@@ -37,6 +37,7 @@ _AREAS = frozenset(
     ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
 )
 _EPOCH = _dt.datetime(1970, 1, 1)
+_LOOKUP_RANGE = (-62_135_596_800 + 2 * 86_400, 253_402_300_799 - 2 * 86_400)  # years 1-9999, less 2 days each end
 
 
 class WallOffset(NamedTuple):
@@ -72,8 +73,11 @@ def infer(group: str, observations: Sequence[Observation], tolerance: float) -> 
     no offsets, and `reason` says why.
     """
     records = {(observation.line, observation.record) for observation in observations}
-    skews = sorted(skew for observation in observations if (skew := observation.skew) is not None)
-    naive = sorted((o for o in observations if o.wall is not None), key=lambda o: (o.captured, o.line))
+    skews = sorted(s for o in observations if (s := o.skew) is not None and math.isfinite(s))
+    naive = sorted(
+        (o for o in observations if o.wall is not None and math.isfinite(o.wall - o.captured)),
+        key=lambda o: (o.captured, o.line),
+    )
     base = Inference(
         group=group,
         messages=len(records),
@@ -146,6 +150,8 @@ def _infer_zone(
             return base._replace(reason=_too_wide(max(run_residuals) - min(run_residuals), tolerance))
     start, end = min(instants), max(instants)
     first_offset = steps[runs[0][0]]
+    if not _LOOKUP_RANGE[0] <= start <= end <= _LOOKUP_RANGE[1]:
+        return base._replace(reason="naive times outside the years zones can be looked up in")
     fits = {}  # zone name -> its changes over the span
     for name, zone in _all_zones():
         # The cheap test first (two look-ups a change), then the changes over the whole span.
@@ -218,6 +224,8 @@ def offset_for(wall: float, captured: float, inference: Inference) -> WallOffset
     if inference.zone is None:
         return WallOffset(None, reason=inference.reason or "no one zone fits")
     zone = zoneinfo.ZoneInfo(inference.zone)
+    if not _LOOKUP_RANGE[0] <= wall <= _LOOKUP_RANGE[1]:
+        return WallOffset(None, reason=f"the wall time is outside the years {inference.zone} can be looked up in")
     naive = _EPOCH + _dt.timedelta(seconds=math.floor(wall))  # changes fall on whole seconds
     offsets = [_seconds(naive.replace(tzinfo=zone, fold=fold).utcoffset()) for fold in (0, 1)]
     if offsets[0] == offsets[1]:
