@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
 from decimal import Decimal
 
@@ -16,11 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.capture_generator import CHANGE, generate
-from wsfix.evidence import Inference, Observation
+from wsfix.evidence import Inference, Observation, Offset
 from wsfix.timestamps import Form, NaiveZone, Policy, classify
 from wsfix.zones import (
     MIN_NAIVE,
     WallOffset,
+    describe,
     format_duration,
     format_offset,
     infer,
@@ -151,6 +153,19 @@ def test_generated_los_angeles_connection():
         assert offset.spread < 0.5
 
 
+def test_generated_har_reads_as_wsfix_reads_har(cli, capture_file):
+    """Every generated message is one record wsfix finds, with its value where the generator put
+    it: naive strings (WS102) in connections 1 and 3, `Z` strings (WS101) in connection 2."""
+    data, messages = generated()[0], generate()[1]
+    result = cli("check", capture_file(data, "generated.har"), "--output-format", "concise")
+    found = re.findall(
+        r"^\S+:\d+:\d+: (WS\d+) \[error\] entry (\d+), message (\d+) \(receive\): timestamp:", result.stdout, re.M
+    )
+    expected = [("WS101" if m.kind == "utc" else "WS102", str(m.entry), str(m.index)) for m in messages]
+    assert result.exit_code == 1
+    assert found == expected
+
+
 def test_generated_utc_connection_needs_no_zone():
     inference = infer("entry 2", connection(2), TOLERANCE)
     assert summary(inference) == ((), None, "no times without a UTC offset")
@@ -264,6 +279,37 @@ def test_the_zone_named_is_the_one_people_know(zone_name, change, expected):
     inference = infer("g", zone_group(zone_name, change - 7200, change + 7200), TOLERANCE)
     assert inference.zone == expected
     assert zone_name in inference.zones
+
+
+@pytest.mark.parametrize(
+    ("inference", "expected"),
+    [
+        pytest.param(
+            infer("entry 1", connection(1), TOLERANCE),
+            "America/Los_Angeles (-07:00 -> -08:00 at 2025-11-02T09:00:00Z)",
+            id="zone",
+        ),
+        pytest.param(infer("g", naive_group([20700.1] * 3), TOLERANCE), "+05:45", id="offset"),
+        pytest.param(infer("g", naive_group([1.0]), TOLERANCE), "only 1 naive value; 3 needed", id="none"),
+        pytest.param(
+            Inference(
+                "g",
+                3,
+                3,
+                3,
+                0.0,
+                0.0,
+                offsets=(Offset(-18000, 1, 1, 1, 0.0, 0.0, 1_741_500_000.4), Offset(-14400, 2, 2, 3, 0.0, 0.0)),
+                reason="zones that fit change offset at different instants: America/Havana, America/New_York",
+            ),
+            "-05:00 -> -04:00 at 2025-03-09T06:00:00Z: zones that fit change offset at different instants: "
+            "America/Havana, America/New_York",
+            id="candidates",
+        ),
+    ],
+)
+def test_describe(inference, expected):
+    assert describe(inference) == expected
 
 
 @pytest.mark.parametrize(

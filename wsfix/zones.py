@@ -20,10 +20,12 @@ import math
 import statistics
 import zoneinfo
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
 from wsfix.evidence import Inference, Observation, Offset
+from wsfix.timestamps import render_rfc3339
 
 STEP = 900  # UTC offsets in use are whole multiples of 15 minutes
 # Half the grid: a residual this far from an offset is as near to the next one, so no clock error
@@ -32,7 +34,9 @@ HALF_STEP = STEP / 2
 LOWEST_OFFSET = -12 * 3600  # Etc/GMT+12, the westernmost offset any zone uses
 HIGHEST_OFFSET = 14 * 3600  # Pacific/Kiritimati, the easternmost
 MIN_NAIVE = 3  # fewer naive values than this in a group: no inference (one value fits any offset)
-_SAMPLE = 6 * 3600  # no zone changes offset twice within 6 hours: sampling this often finds every change
+# Offsets are sampled this often to find a zone's changes: a change undone within 6 hours would be
+# missed (the tz database has changes at most a few per year per zone).
+_SAMPLE = 6 * 3600
 _AREAS = frozenset(
     ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
 )
@@ -237,6 +241,23 @@ def offset_for(wall: float, captured: float, inference: Inference) -> WallOffset
     if len(repeated) == 1:  # cannot happen with the tz database's changes; read it as it maps back
         return WallOffset(repeated[0])
     return WallOffset(min(repeated, key=lambda offset: abs(wall - offset - captured)), by_capture=True)
+
+
+def describe(inference: Inference) -> str:
+    """The inference in a phrase for reports and summaries: `-07:00`; `America/Los_Angeles
+    (-07:00 -> -08:00 at 2025-11-02T09:00:00Z)`; for changes no one zone explains, the offsets
+    and why; else why there is none."""
+    if not inference.offsets:
+        return inference.reason or "no inference"
+    changes = " -> ".join(format_offset(offset.seconds) for offset in inference.offsets)
+    if len(inference.offsets) == 1:
+        return changes
+    when = ", ".join(
+        render_rfc3339(Decimal(round(offset.until))) or "?" for offset in inference.offsets if offset.until is not None
+    )
+    if inference.zone is None:
+        return f"{changes} at {when}: {inference.reason or 'no one zone fits'}"
+    return f"{inference.zone} ({changes} at {when})"
 
 
 def robust_spread(skews: Sequence[float]) -> float:
