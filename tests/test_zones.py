@@ -236,6 +236,20 @@ def test_offset_for_a_fixed_offset_and_for_no_inference():
     assert offset_for(REPEATED, 0.0, none) == WallOffset(None, reason="only 1 naive value; 3 needed")
 
 
+def test_a_value_written_just_before_the_change_and_captured_after_it():
+    """01:59:59.5 PDT (08:59:59.5Z) seen at 09:00:00.3Z, when Los Angeles is already at -08:00:
+    what counts is the instant the value denotes in each offset, not when it was captured."""
+    observations = zone_group("America/Los_Angeles", CHANGE - 1800, CHANGE - 300, step=300)
+    wall = CHANGE - 0.5 - 25200
+    observations.append(Observation(99, "timestamp", CHANGE + 0.3, wall, wall))
+    observations += zone_group("America/Los_Angeles", CHANGE + 300, CHANGE + 1800, step=300)
+    inference = infer("g", observations, TOLERANCE)
+    assert inference.zone == "America/Los_Angeles"
+    assert [(o.seconds, o.values) for o in inference.offsets] == [(-25200, 6), (-28800, 5)]
+    # 01:59:59.5 happens twice (01:00-02:00 repeats): the capture time picks the first.
+    assert offset_for(wall, CHANGE + 0.3, inference) == WallOffset(-25200, by_capture=True)
+
+
 def test_values_no_zone_can_be_looked_up_for_are_no_evidence():
     far = naive_group([-25200.1] * 3 + [-28800.1] * 3, start=253_402_200_000)  # December 9999
     assert summary(infer("g", far, TOLERANCE)) == ((), None, "naive times outside the years zones can be looked up in")
