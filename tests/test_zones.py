@@ -400,7 +400,7 @@ def test_a_clock_further_off_than_the_tolerance_gives_no_offset(offset, toleranc
 
 def zone_changes() -> list[tuple[str, int]]:
     """(zone, instant of an offset change) for DST zones of every kind, 2020-2026."""
-    from wsfix.zones import _changes  # the transitions themselves, found the way infer finds them
+    from wsfix.tzdb import changes  # the transitions themselves, found the way infer finds them
 
     found = []
     for name in (
@@ -417,7 +417,7 @@ def zone_changes() -> list[tuple[str, int]]:
         "Pacific/Chatham",
     ):
         zone = zoneinfo.ZoneInfo(name)
-        found += [(name, at) for at, _ in _changes(zone, 1_577_836_800, 1_798_761_600)]  # 2020-2027
+        found += [(name, at) for at, _ in changes(zone, 1_577_836_800, 1_798_761_600)]  # 2020-2027
     return found
 
 

@@ -7,25 +7,23 @@ those residuals say which offset the sender wrote in, and where it changed, whic
 works that out from a group's observations; `offset_for` gives the offset one naive value is to
 be read in under that inference (the caller converts it through the conversion core, exactly).
 
-Pure: no printing, no files of our own. The tz database is read through `zoneinfo`, lazily, once
-per process, and its `tzdata.zi` only to tell a zone's own name from its aliases.
+Pure: no printing, no files of its own; the tz database is looked up through `wsfix.tzdb`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import itertools
 import math
 import statistics
 import zoneinfo
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import NamedTuple
 
 from wsfix.evidence import Inference, Observation, Offset
 from wsfix.timestamps import render_rfc3339
+from wsfix.tzdb import LOOKUP_RANGE, all_zones, changes, offset_at, pick_name, seconds_of
 
 STEP = 900  # UTC offsets in use are whole multiples of 15 minutes
 # Half the grid: a residual this far from an offset is as near to the next one, so no clock error
@@ -34,14 +32,7 @@ HALF_STEP = STEP / 2
 LOWEST_OFFSET = -12 * 3600  # Etc/GMT+12, the westernmost offset any zone uses
 HIGHEST_OFFSET = 14 * 3600  # Pacific/Kiritimati, the easternmost
 MIN_NAIVE = 3  # fewer naive values than this in a group: no inference (one value fits any offset)
-# Offsets are sampled this often to find a zone's changes: a change undone within 6 hours would be
-# missed (the tz database has changes at most a few per year per zone).
-_SAMPLE = 6 * 3600
-_AREAS = frozenset(
-    ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
-)
 _EPOCH = _dt.datetime(1970, 1, 1)
-_LOOKUP_RANGE = (-62_135_596_800 + 2 * 86_400, 253_402_300_799 - 2 * 86_400)  # years 1-9999, less 2 days each end
 
 
 class WallOffset(NamedTuple):
@@ -72,7 +63,7 @@ def infer(group: str, observations: Sequence[Observation], tolerance: float) -> 
     last value of one run and the first of the next, as instants (`wall - offset`: a value written
     just before a change may be captured just after it), with no other change over the group's
     span; `zones` lists every such zone, and `zone` names one when they all change at the same
-    instants over the span (see `_pick_name` for which name). Fewer than `MIN_NAIVE` naive values,
+    instants over the span (see `tzdb.pick_name` for which name). Fewer than `MIN_NAIVE` naive values,
     residuals off the grid or beyond any offset, runs that are too wide, or changes no zone makes:
     no offsets, and `reason` says why.
     """
@@ -134,7 +125,7 @@ def _infer_zone(
     runs: list[list[int]],
     tolerance: float,
 ) -> Inference:
-    changes = " -> ".join(format_offset(steps[run[0]]) for run in runs[:6]) + (" -> ..." if len(runs) > 6 else "")
+    path = " -> ".join(format_offset(steps[run[0]]) for run in runs[:6]) + (" -> ..." if len(runs) > 6 else "")
     times = f" {len(runs) - 1} times" if len(runs) > 2 else ""
     # Offsets at most 30 minutes apart are no evidence of a change when no zone explains them:
     # that is a clock's scatter across the grid.
@@ -146,7 +137,7 @@ def _infer_zone(
         last = max(instants[i] for i in before)
         first = min(instants[i] for i in after)
         if first <= last:
-            return base._replace(reason=unexplained or f"naive times jump between offsets ({changes})")
+            return base._replace(reason=unexplained or f"naive times jump between offsets ({path})")
         windows.append((last, first, steps[before[0]], steps[after[0]]))
     for run in runs:
         run_residuals = [residuals[i] for i in run]
@@ -154,17 +145,16 @@ def _infer_zone(
             return base._replace(reason=_too_wide(max(run_residuals) - min(run_residuals), tolerance))
     start, end = min(instants), max(instants)
     first_offset = steps[runs[0][0]]
-    if not _LOOKUP_RANGE[0] <= start <= end <= _LOOKUP_RANGE[1]:
+    if not LOOKUP_RANGE[0] <= start <= end <= LOOKUP_RANGE[1]:
         return base._replace(reason="naive times outside the years zones can be looked up in")
     fits = {}  # zone name -> its changes over the span
-    for name, zone in _all_zones():
+    for name, zone in all_zones():
         # The cheap test first (two look-ups a change), then the changes over the whole span.
-        if _offset_at(zone, start) != first_offset or any(
-            _offset_at(zone, last) != before or _offset_at(zone, first) != after
-            for last, first, before, after in windows
+        if offset_at(zone, start) != first_offset or any(
+            offset_at(zone, last) != before or offset_at(zone, first) != after for last, first, before, after in windows
         ):
             continue
-        changes_in_span = _changes(zone, start, end)
+        changes_in_span = changes(zone, start, end)
         if len(changes_in_span) == len(windows) and all(
             last < at <= first and offset == after
             for (at, offset), (last, first, _, after) in zip(changes_in_span, windows, strict=True)
@@ -172,7 +162,7 @@ def _infer_zone(
             fits[name] = changes_in_span
     if not fits:
         return base._replace(
-            reason=unexplained or f"naive times change offset{times} ({changes}) where no zone's rules do"
+            reason=unexplained or f"naive times change offset{times} ({path}) where no zone's rules do"
         )
     zones = tuple(sorted(fits))
     rule_sets = set(fits.values())
@@ -189,7 +179,7 @@ def _infer_zone(
             reason=f"zones that fit change offset at different instants: {', '.join(zones[:4])}"
             + (f" and {len(zones) - 4} more" if len(zones) > 4 else ""),
         )
-    return base._replace(offsets=tuple(offsets), zones=zones, zone=_pick_name(zones))
+    return base._replace(offsets=tuple(offsets), zones=zones, zone=pick_name(zones))
 
 
 def _offset(naive: list[Observation], residuals: list[float], step: int, run: list[int], until: float | None) -> Offset:
@@ -228,14 +218,14 @@ def offset_for(wall: float, captured: float, inference: Inference) -> WallOffset
     if inference.zone is None:
         return WallOffset(None, reason=inference.reason or "no one zone fits")
     zone = zoneinfo.ZoneInfo(inference.zone)
-    if not _LOOKUP_RANGE[0] <= wall <= _LOOKUP_RANGE[1]:
+    if not LOOKUP_RANGE[0] <= wall <= LOOKUP_RANGE[1]:
         return WallOffset(None, reason=f"the wall time is outside the years {inference.zone} can be looked up in")
     naive = _EPOCH + _dt.timedelta(seconds=math.floor(wall))  # changes fall on whole seconds
-    offsets = [_seconds(naive.replace(tzinfo=zone, fold=fold).utcoffset()) for fold in (0, 1)]
+    offsets = [seconds_of(naive.replace(tzinfo=zone, fold=fold).utcoffset()) for fold in (0, 1)]
     if offsets[0] == offsets[1]:
         return WallOffset(offsets[0])
     # The folds disagree: the wall time is repeated (each fold maps back to it) or skipped (neither).
-    repeated = [offset for offset in offsets if _offset_at(zone, math.floor(wall) - offset) == offset]
+    repeated = [offset for offset in offsets if offset_at(zone, math.floor(wall) - offset) == offset]
     if not repeated:
         return WallOffset(None, reason=f"{naive.isoformat()} does not exist in {inference.zone} (the clocks skip it)")
     if len(repeated) == 1:  # cannot happen with the tz database's changes; read it as it maps back
@@ -295,106 +285,3 @@ def format_duration(seconds: float, signed: bool = True) -> str:
 
 def _plural(count: int, word: str) -> str:
     return word if count == 1 else word + "s"
-
-
-def _seconds(delta: _dt.timedelta | None) -> int:
-    assert delta is not None  # ZoneInfo always has an offset
-    return delta.days * 86_400 + delta.seconds
-
-
-def _offset_at(zone: _dt.tzinfo, instant: float) -> int:
-    """The zone's UTC offset (seconds) at an instant (epoch seconds)."""
-    return _seconds(_dt.datetime.fromtimestamp(instant, zone).utcoffset())
-
-
-def _changes(zone: _dt.tzinfo, start: float, end: float) -> tuple[tuple[int, int], ...]:
-    """The instants in (start, end] where the zone's offset changes, each with the offset after it:
-    sampled every 6 hours, then each change found to the second by bisection (changes fall on
-    whole seconds)."""
-    found = []
-    low, low_offset = start, _offset_at(zone, start)
-    while low < end:
-        high = min(low + _SAMPLE, end)
-        high_offset = _offset_at(zone, high)
-        if high_offset != low_offset:
-            before, after = math.floor(low), math.floor(high)  # offset at `before` is low_offset
-            while after - before > 1:
-                middle = (before + after) // 2
-                if _offset_at(zone, middle) == low_offset:
-                    before = middle
-                else:
-                    after = middle
-            found.append((after, high_offset))
-        low, low_offset = high, high_offset
-    return tuple(found)
-
-
-@functools.cache
-def _all_zones() -> tuple[tuple[str, zoneinfo.ZoneInfo], ...]:
-    """Every IANA zone, loaded once (about 600: 40 ms)."""
-    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-    return tuple((name, zoneinfo.ZoneInfo(name)) for name in names)
-
-
-@functools.lru_cache(maxsize=256)
-def _pick_name(zones: tuple[str, ...]) -> str:
-    """The name to repair with, among zones that follow one rule set over the capture.
-
-    Any of them gives the same instants; the name is for people, who know a rule set by its
-    best-known zone. The tz database marks none, but its legacy names (outside the continent
-    areas: US/Pacific, PST8PDT, Canada/Eastern, GB) stand for the zones people know. So, of the
-    zones in a continent area that are no alias (`L` lines of the database's `tzdata.zi`), the one
-    the most legacy candidates stand for (an alias of it, or a zone of its own whose offsets match
-    it every 3 days over 1975-2024), then the one with the most aliases, then the first in
-    alphabetical order: America/Los_Angeles (US/Pacific, PST8PDT) before America/Tijuana
-    (Mexico/BajaNorte), America/New_York (US/Eastern, EST5EDT) before America/Toronto
-    (Canada/Eastern), Australia/Sydney (Australia/NSW, ACT, Canberra) before Australia/Melbourne.
-    """
-    links = _links()
-    names = [name for name in zones if name not in links and name.split("/")[0] in _AREAS] or list(zones)
-    legacy = [name for name in zones if name.split("/")[0] not in _AREAS and name not in names]
-
-    def stands_for(alias: str, name: str) -> bool:
-        return links[alias] == name if alias in links else _history(alias) == _history(name)
-
-    def preference(name: str) -> tuple[int, int, str]:
-        return (
-            -sum(stands_for(alias, name) for alias in legacy),
-            -sum(links.get(alias) == name for alias in zones),
-            name,
-        )
-
-    return min(names, key=preference)
-
-
-@functools.cache
-def _history(name: str) -> tuple[int, ...]:
-    """A zone's offsets every 3 days over 1975-2024, to compare zones by (6,088 look-ups, 5 ms)."""
-    zone = zoneinfo.ZoneInfo(name)
-    return tuple(_offset_at(zone, instant) for instant in range(157_766_400, 1_735_689_600, 3 * 86_400))
-
-
-@functools.cache
-def _links() -> dict[str, str]:
-    """Alias -> zone, from the `L` lines of the tz database's `tzdata.zi` (in zoneinfo's TZPATH,
-    else in the tzdata package); empty when there is none."""
-    text = None
-    for folder in zoneinfo.TZPATH:
-        try:
-            text = (Path(folder) / "tzdata.zi").read_text(encoding="utf-8")
-            break
-        except OSError:
-            continue
-    else:
-        try:
-            from importlib import resources
-
-            text = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
-        except (ImportError, OSError):
-            pass
-    links = {}
-    for line in (text or "").splitlines():
-        fields = line.split()
-        if len(fields) == 3 and fields[0] == "L":
-            links[fields[2]] = fields[1]
-    return links
