@@ -150,6 +150,15 @@ def test_no_color_in_the_environment_is_honoured(monkeypatch):
     assert re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue()) == render(80, False)
 
 
+def test_a_closed_output_raises_broken_pipe_rather_than_exiting():
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    with pytest.raises(BrokenPipeError):
+        render_clocks(CAPTURES, Closed(), width=80, color=False)
+
+
 @pytest.mark.parametrize(
     ("skew", "expected"),
     [

@@ -72,7 +72,13 @@ def render_clocks(
     """
     from rich.console import Console
 
-    console = Console(
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit with 1 here; the command line ends every run whose standard output
+            # was closed the same way (quietly, 141), as for the full report.
+            raise BrokenPipeError
+
+    console = _Console(
         file=out,
         width=width,
         highlight=False,
