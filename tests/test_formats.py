@@ -283,6 +283,20 @@ def test_har_diff_shows_the_changed_file_line(cli, capture_file):
     assert lines[4].endswith('"data": "{\\"type\\":\\"ping\\",\\"timestamp\\":1757350201.447585}"},')
 
 
+def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):
+    # The scan reads each byte once; a key named twice on the way (here the message list) sends it
+    # back to the walk that chooses, as a parser does, the last.
+    shadowed = HAR.replace(
+        b'"_webSocketMessages": [', b'"_webSocketMessages": [{"opcode": 1, "data": "[]"}], "_webSocketMessages": [', 1
+    )
+    source = capture_file(shadowed, "shadowed.har")
+    result = cli("check", source, "--output-format", "concise")
+    assert result.stdout.splitlines()[0] == (
+        f"{source}:2:{column(shadowed, 2, ESCAPED_ISO)}: WS101 [error] entry 1, message 1 (send): timestamp: ISO "
+        "8601 string where epoch seconds are expected [*]"
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [
