@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 
@@ -10,6 +11,7 @@ import pytest
 
 from wsfix.capture import CaptureStream
 from wsfix.formats import detect
+from wsfix.formats.har import Har
 from wsfix.formats.prefixed import json_start
 
 ISO = b'"2025-09-08T16:50:01.447585Z"'
@@ -281,6 +283,26 @@ def test_har_diff_shows_the_changed_file_line(cli, capture_file):
     lines = result.stdout.splitlines()
     assert lines[2] == "@@ -2 +2 @@"
     assert lines[4].endswith('"data": "{\\"type\\":\\"ping\\",\\"timestamp\\":1757350201.447585}"},')
+
+
+def test_har_records_are_set_aside_from_the_collector_while_the_segment_is_out():
+    segments = Har().segments(CaptureStream(io.BytesIO(HAR), "small.har"), "small.har")
+    next(segments)
+    assert gc.get_freeze_count() > 0
+    segments.close()
+    assert gc.get_freeze_count() == 0
+
+
+def test_har_leaves_objects_a_program_froze_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        segments = Har().segments(CaptureStream(io.BytesIO(HAR), "small.har"), "small.har")
+        next(segments)
+        segments.close()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):
