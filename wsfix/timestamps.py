@@ -602,6 +602,10 @@ def _describe_seconds(seconds: float) -> str:
 
 
 def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
+    if not exact:
+        reading = _common_rfc3339(text, policy)
+        if reading is not None:
+            return reading
     match = _RFC3339.fullmatch(text)
     if match is not None:
         reading = _rfc3339_reading(match, policy, exact)
@@ -644,6 +648,46 @@ def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
             return Reading(Form.UNPARSEABLE, None, "a time of day without a date is not a timestamp")
         return Reading(Form.UNPARSEABLE, None, "not a number, an ISO 8601 date-time or an RFC 2822 date")
     return reading
+
+
+def _common_rfc3339(text: str, policy: Policy) -> Reading | None:
+    """The reading of an RFC 3339 string in the spelling `datetime.fromisoformat` reads exactly
+    as the paths below do (see `seconds_converter`, which takes the same spellings), when it is in
+    the window; None for anything else. A capture where every timestamp is an ISO string sends
+    each one here: it takes a third of the time of the regular expression and its groups."""
+    sizes = _NAIVE_SIZES.get(text[10:20:3])
+    if sizes is None:
+        return None
+    size = len(text)
+    zone_name = None
+    try:
+        if text[-1] == "Z":
+            if size - 1 not in sizes:
+                return None
+            form = _ISO_OFFSET
+            seconds = _FROM_ISO(text).timestamp()
+        elif text[-3] == ":" and text[-6] in "+-":  # ±HH:MM
+            if size - 6 not in sizes or text[-2] > "5":
+                return None
+            form = _ISO_OFFSET
+            seconds = _FROM_ISO(text).timestamp()
+        elif size in sizes and policy.naive_zone is UTC_ZONE:
+            form = _ISO_NAIVE
+            zone_name = UTC_ZONE.name
+            seconds = _TOTAL_SECONDS(_FROM_ISO(text) - _NAIVE_EPOCH)  # TypeError: an offset after all
+        else:
+            return None
+    except (ValueError, TypeError):
+        return None
+    window = policy.window
+    if window is not None and not window.start <= seconds < window.end:
+        return None  # said by the paths below
+    return _new(Reading, (form, seconds, None, None, zone_name, False, None))
+
+
+_FROM_ISO: Final = _dt.datetime.fromisoformat
+_NAIVE_EPOCH: Final = _dt.datetime(1970, 1, 1)
+_TOTAL_SECONDS: Final = _dt.timedelta.total_seconds
 
 
 # ISO 8601 date-times, extended and basic: calendar, ordinal and week dates; hour, minute or
