@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 
@@ -10,6 +11,7 @@ import pytest
 
 from wsfix.capture import CaptureStream
 from wsfix.formats import detect
+from wsfix.formats.har import Har
 from wsfix.formats.prefixed import json_start
 
 ISO = b'"2025-09-08T16:50:01.447585Z"'
@@ -289,6 +291,40 @@ def test_har_diff_shows_the_changed_file_line(cli, capture_file):
         *(" " + line for line in HAR.decode().split("\n")[2:5]),
     ]
     assert lines[5].endswith('"data": "{\\"type\\":\\"ping\\",\\"timestamp\\":1757350201.447585}"},')
+
+
+def test_har_records_are_set_aside_from_the_collector_while_the_segment_is_out():
+    segments = Har().segments(CaptureStream(io.BytesIO(HAR), "small.har"), "small.har")
+    next(segments)
+    assert gc.get_freeze_count() > 0
+    segments.close()
+    assert gc.get_freeze_count() == 0
+
+
+def test_har_leaves_objects_a_program_froze_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        segments = Har().segments(CaptureStream(io.BytesIO(HAR), "small.har"), "small.har")
+        next(segments)
+        segments.close()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):
+    # The scan reads each byte once; a key named twice on the way (here the message list) sends it
+    # back to the walk that chooses, as a parser does, the last.
+    shadowed = HAR.replace(
+        b'"_webSocketMessages": [', b'"_webSocketMessages": [{"opcode": 1, "data": "[]"}], "_webSocketMessages": [', 1
+    )
+    source = capture_file(shadowed, "shadowed.har")
+    result = cli("check", source, "--output-format", "concise")
+    assert result.stdout.splitlines()[0] == (
+        f"{source}:2:{column(shadowed, 2, ESCAPED_ISO)}: WS101 [error] entry 1, message 1 (send): timestamp: ISO "
+        "8601 string where epoch seconds are expected [*]"
+    )
 
 
 @pytest.mark.parametrize(

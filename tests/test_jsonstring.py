@@ -96,6 +96,11 @@ def test_refuses_what_no_utf8_message_can_be(raw):
         StringMap(raw)
 
 
+@given(st.text())
+def test_escape_is_what_json_writes_inside_the_quotes(text: str) -> None:
+    assert escape(text) == json.dumps(text, ensure_ascii=False)[1:-1]
+
+
 def test_escape_writes_string_contents():
     assert escape('"2025-09-08T16:50:01Z"') == '\\"2025-09-08T16:50:01Z\\"'
     assert escape("a\\b\n\u00e9") == "a\\\\b\\n\u00e9"

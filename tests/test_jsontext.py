@@ -16,7 +16,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsfix.jsontext import column_of, find_member, find_span, iter_spans, last_member, token_value
+from wsfix.jsontext import (
+    RepeatedKey,
+    column_of,
+    find_member,
+    find_span,
+    iter_spans,
+    iter_spans_once,
+    last_member,
+    member_span,
+    token_value,
+)
 from wsfix.paths import ITEMS, MEMBERS
 from wsfix.schema import WebSocketMessage
 
@@ -502,3 +512,95 @@ SPANS_LINE = b'{"trades":[[1,"a"],[2,"b"],[3,"c"]],"book":{"x":[4],"y":[5,6]}}'
 def test_iter_spans_with_index_steps(pattern, expected):
     found = [(path, SPANS_LINE[start:end]) for path, start, end in iter_spans(SPANS_LINE, pattern)]
     assert found == expected
+
+
+# --- iter_spans_once: the same spans in one pass ----------------------------------------------
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    obj=json_objects,
+    seps=separators(),
+    ensure_ascii=st.booleans(),
+    wild=st.lists(st.booleans(), min_size=8, max_size=8),
+    data=st.data(),
+)
+def test_one_pass_gives_the_spans_of_the_careful_walk(
+    obj: dict[str, object], seps: tuple[str, str], ensure_ascii: bool, wild: list[bool], data: st.DataObject
+) -> None:
+    """Every path of a generated object, some steps made wildcards: `iter_spans_once` yields what
+    `iter_spans` yields (json.dumps writes no repeated key), in the same order."""
+    line = json.dumps(obj, separators=seps, ensure_ascii=ensure_ascii).encode()
+    paths = [path for path, _ in walk(obj)]
+    path = data.draw(st.sampled_from(paths))
+    pattern = tuple(
+        (ITEMS if isinstance(step, int) else MEMBERS) if wild[index % len(wild)] else step
+        for index, step in enumerate(path)
+    )
+    assert list(iter_spans_once(line, pattern)) == list(iter_spans(line, pattern))
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "before"),
+    [
+        pytest.param(b'{"a":1,"a":2}', ("a",), [(("a",), b"1")], id="repeated-leaf"),
+        pytest.param(
+            b'{"a":{"b":1},"a":{"b":2}}', ("a", "b"), [(("a", "b"), b"1")], id="repeated-container-on-the-way"
+        ),
+        pytest.param(b'{"a":1,"b":2,"a":3}', (MEMBERS,), [(("a",), b"1"), (("b",), b"2")], id="repeated-member"),
+        pytest.param(b'[{"a":1},{"a":2,"a":3}]', (ITEMS, "a"), [((0, "a"), b"1"), ((1, "a"), b"2")], id="in-an-item"),
+    ],
+)
+def test_one_pass_says_when_a_key_on_the_way_is_repeated(text, pattern, before):
+    found = []
+    with pytest.raises(RepeatedKey):
+        for path, start, end in iter_spans_once(text, pattern):
+            found.append((path, text[start:end]))
+    assert found == before
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "expected"),
+    [
+        pytest.param(b'{"x":1,"x":2,"a":3}', ("a",), [(("a",), b"3")], id="repeated-key-off-the-way"),
+        pytest.param(b'{"a":[1,2],"b":{"a":1,"a":2}}', ("a", 1), [(("a", 1), b"2")], id="repeated-key-below-a-value"),
+        pytest.param(b'{"a":[1,{"b":[2,"]"]}],"c":3}', ("c",), [(("c",), b"3")], id="brackets-in-strings-skipped"),
+        pytest.param(b'{"a":', ("a",), [], id="cut-off"),
+        pytest.param(b'{"a":"1', ("a",), [], id="unterminated-string"),
+        pytest.param(b"[1,2", (ITEMS,), [((0,), b"1"), ((1,), b"2")], id="array-cut-off"),
+    ],
+)
+def test_one_pass_edges(text, pattern, expected):
+    found = [(path, text[start:end]) for path, start, end in iter_spans_once(text, pattern)]
+    assert found == expected
+
+
+# --- member_span: a member of an object known to have it --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(r'{"type": "send", "data": «"{\"a\":1}"»}', id="har-message"),
+        pytest.param(r'{"data" : «"x"» , "time": 1}', id="spaces"),
+        pytest.param(r'{"type": "data", "data": «"x"»}', id="a-value-spelled-as-the-key"),
+        pytest.param(r'{"meta": {"data": 1}, "data": «"x"»}', id="a-nested-key-spelled-as-the-key"),
+        pytest.param(r'{"x\"data": 1, "data": «"x"»}', id="a-key-ending-in-the-key"),
+        pytest.param(r'{"data": 1, "data": «"x"»}', id="repeated-the-last"),
+        pytest.param(r'{"d\u0061ta": 1, "data": «"x"»}', id="repeated-with-an-escape"),
+        pytest.param(r'{"data": 1, "d\u0061ta": «"x"»}', id="repeated-with-an-escape-last"),
+        pytest.param(r'{"meta": {"data": "x"}, "d\u0061ta": «"x"»}', id="escaped-key-and-a-nested-one"),
+        pytest.param(r'{"data": «"\u00e9"»}', id="escape-in-the-value"),
+        pytest.param(r'{"data": «{"data": 1}»}', id="an-object-value"),
+    ],
+)
+def test_member_span(text):
+    line, span = marked(text)
+    assert member_span(line, "data", 0, len(line)) == span
+    padded = b"[0, " + line + b", 1]"
+    assert member_span(padded, "data", 4, 4 + len(line)) == (span[0] + 4, span[1] + 4)
+
+
+@pytest.mark.parametrize("line", [b'{"data": }', b'{"data"', b'["data", 1]', b""])
+def test_member_span_on_text_that_is_not_json_returns_none(line):
+    assert member_span(line, "data", 0, len(line)) is None

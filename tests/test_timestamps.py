@@ -1719,3 +1719,31 @@ def test_inferred_range_is_where_classify_infers_the_unit(unit):
     outside = [high, math.nextafter(low, -math.inf)]
     assert all(classify(value, policy).unit is unit for value in inside)
     assert all(classify(value, policy).unit is not unit for value in outside)
+
+
+# --- the common RFC 3339 spellings take a short path, which reads as the long one --------------
+
+_RFC3339_PARTS = (
+    ["2025", "2000", "1999", "2100", "0001", "9999", "0000"],
+    ["-09-08", "-02-29", "-12-31", "-13-01", "-W36-1"],
+    ["T", "t", " ", "_", "x"],
+    ["16", "00", "23", "24"],
+    [":50", ":59", ":60"],
+    [":01", ":59", ":60", ""],
+    ["", ".5", ".447585", ".1234567", ",25", ".", ":5", ".5a"],
+    ["", "Z", "z", "+00:00", "-07:00", "+05:30", "+05:60", "+0530", "-05", "+24:00", "Z "],
+)
+
+
+@settings(max_examples=1500)
+@given(st.tuples(*(st.sampled_from(part) for part in _RFC3339_PARTS)), st.sampled_from(range(4)))
+def test_the_short_path_reads_rfc3339_as_the_long_one(parts, which):
+    # With `exact`, classify takes the long path (the regular expressions) for every string.
+    policy = [
+        Policy(),
+        Policy(window=None),
+        Policy(naive_zone=parse_naive_zone("America/Los_Angeles")),
+        Policy(naive_zone=parse_naive_zone("reject")),
+    ][which]
+    text = "".join(parts)
+    assert classify(text, policy) == classify(text, policy, exact=True)._replace(exact=None), text

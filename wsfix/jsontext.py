@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 
 import orjson
 
@@ -26,9 +26,20 @@ _WS = re.compile(rb"[ \t\n\r]*+")
 # "Unrolled" so the engine scans runs of plain characters at C speed, not one alternation per byte.
 _STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _SCALAR = re.compile(rb"[^,:\]}\s]++")
-_STRUCTURAL = re.compile(rb'["\[\]{}]')
+_STRING_TEXT = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+# An object or array with no bracket inside but in its strings (a HAR message: its `data` is a
+# string): its end in one match.
+_FLAT_OBJECT = re.compile(rb"\{(?:[^\"\[\]{}]++|" + _STRING_TEXT + rb")*+\}", re.DOTALL)
+_FLAT_ARRAY = re.compile(rb"\[(?:[^\"\[\]{}]++|" + _STRING_TEXT + rb")*+\]", re.DOTALL)
+# Everything up to the next bracket that opens a container with brackets in it, or closes one:
+# strings, scalars and flat containers are skipped whole.
+_TO_BRACKET = re.compile(
+    rb"(?:[^\"\[\]{}]++|" + _STRING_TEXT + rb"|" + _FLAT_OBJECT.pattern + rb"|" + _FLAT_ARRAY.pattern + rb")*+",
+    re.DOTALL,
+)
 _NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]++)?")
 _QUOTE, _OPEN_OBJECT, _OPEN_ARRAY, _COMMA, _COLON = 0x22, 0x7B, 0x5B, 0x2C, 0x3A
+_CLOSE_OBJECT, _CLOSE_ARRAY = 0x7D, 0x5D
 
 
 def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
@@ -44,8 +55,6 @@ def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
     quoted = _QUOTED_KEYS.get(key)
     if quoted is None:
         quoted = _quoted_key(key)
-        if len(_QUOTED_KEYS) < 256:  # keys come from the schema, but pydantic may name extra ones
-            _QUOTED_KEYS[key] = quoted
     first = line.find(quoted) if quoted else -1
     if first >= 0 and line.find(quoted, first + 1) < 0 and line.find(b"\\u") < 0:
         # This runs for every bad timestamp: the common spelling `"key":value` is taken without
@@ -77,10 +86,45 @@ def _quoted_key(key: str) -> bytes:
     """The key as JSON text if that spelling is the only one without `\\u` escapes, else b"".
 
     `/` may also be written `\\/`; quotes, backslashes and control characters must be escaped.
+    Kept for the next time (`_QUOTED_KEYS`).
     """
-    if any(char in '/"\\' or char < " " for char in key):
-        return b""
-    return b'"' + key.encode() + b'"'
+    quoted = b"" if any(char in '/"\\' or char < " " for char in key) else b'"' + key.encode() + b'"'
+    if len(_QUOTED_KEYS) < 256:  # keys come from the schema, but pydantic may name extra ones
+        _QUOTED_KEYS[key] = quoted
+    return quoted
+
+
+def member_span(text: bytes, key: str, start: int, end: int) -> tuple[int, int] | None:
+    """Byte span of the value of member `key` (the last, if repeated) of the object `text[start:end]`.
+
+    Only for a member known to be present (the parsed document has it). Then, as in
+    `last_member`, a key written literally exactly once in the object can only be that member,
+    unless some other key is spelled with a `\\u` escape: with none outside the value found,
+    it is taken without scanning the object (a HAR message, whose `data` holds a whole message).
+    Anything else is settled by the full scanner. None if it is not JSON after all.
+    """
+    quoted = _QUOTED_KEYS.get(key)
+    if quoted is None:
+        quoted = _quoted_key(key)
+    first = text.find(quoted, start, end) if quoted else -1
+    try:
+        if first >= 0 and text.find(quoted, first + 1, end) < 0:
+            position = _WS.match(text, first + len(quoted)).end()  # type: ignore[union-attr]
+            if text[position] == _COLON:
+                value_start = _WS.match(text, position + 1).end()  # type: ignore[union-attr]
+                value_end = _value_end(text, value_start)
+                if text.find(b"\\u", start, first) < 0 and text.find(b"\\u", value_end, end) < 0:
+                    return value_start, value_end
+        begin = _WS.match(text, start).end()  # type: ignore[union-attr]
+        if text[begin] != _OPEN_OBJECT:
+            return None
+        span = None
+        for name, value_start, value_end in _members(text, begin):
+            if name == key:
+                span = (value_start, value_end)
+        return span
+    except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
+        return None
 
 
 def find_span(line: bytes, path: Path) -> tuple[int, int] | None:
@@ -144,8 +188,10 @@ def _spans_below(
     if step is ITEMS or isinstance(step, int):
         if text[start] != _OPEN_ARRAY:
             return
-        for index, (value_start, _) in enumerate(_elements(text, start)):
-            if step is ITEMS:
+        for index, (value_start, value_end) in enumerate(_elements(text, start)):
+            if not rest and step is ITEMS:  # the elements themselves: their ends are known
+                yield (*prefix, index), value_start, value_end
+            elif step is ITEMS:
                 yield from _spans_below(text, value_start, rest, (*prefix, index))
             elif index == step:  # one position (`trades[*][0]`): the rest of the array is not read
                 yield from _spans_below(text, value_start, rest, (*prefix, index))
@@ -159,6 +205,88 @@ def _spans_below(
             chosen[key] = value_start
     for key, value_start in chosen.items():
         yield from _spans_below(text, value_start, rest, (*prefix, key))
+
+
+class RepeatedKey(Exception):
+    """`iter_spans_once` met an object naming a key of its pattern twice."""
+
+
+def iter_spans_once(
+    text: bytes,
+    pattern: Sequence[Step],
+    start: int = 0,
+) -> Iterator[tuple[Path, int, int]]:
+    """`iter_spans` in one pass: each byte is read once, where `iter_spans` first reads past each
+    object on the way to choose among repeated keys, then again to descend (a HAR: five passes
+    over every message).
+
+    Raises RepeatedKey, after yielding what it found before, if an object on the way names a key
+    of the pattern twice: some values yielded may be ones a parser does not read (it takes the
+    last); start over with `iter_spans`, which chooses.
+    """
+    try:
+        begin = _WS.match(text, start).end()  # type: ignore[union-attr]
+        yield from _walk(text, begin, tuple(pattern), ())
+    except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
+        return
+
+
+def _walk(
+    text: bytes,
+    start: int,
+    pattern: tuple[Step, ...],
+    prefix: Path,
+) -> Generator[tuple[Path, int, int], None, int]:
+    """Yield the spans matching `pattern` in the value at `start`; return where that value ends."""
+    if not pattern:
+        end = _value_end(text, start)
+        yield prefix, start, end
+        return end
+    step, rest = pattern[0], pattern[1:]
+    first = text[start]
+    if first == _OPEN_ARRAY and (step is ITEMS or isinstance(step, int)):
+        position = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+        if text[position] == _CLOSE_ARRAY:
+            return position + 1
+        index = 0
+        while True:
+            if step is ITEMS or index == step:
+                if rest:
+                    end = yield from _walk(text, position, rest, (*prefix, index))
+                else:  # the elements themselves (a HAR's messages): no generator each
+                    end = _value_end(text, position)
+                    yield (*prefix, index), position, end
+            else:
+                end = _value_end(text, position)
+            position = _WS.match(text, end).end()  # type: ignore[union-attr]
+            if text[position] != _COMMA:
+                return position + 1
+            position = _WS.match(text, position + 1).end()  # type: ignore[union-attr]
+            index += 1
+    if first != _OPEN_OBJECT or step is ITEMS or isinstance(step, int):
+        return _value_end(text, start)
+    position = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+    if text[position] == _CLOSE_OBJECT:
+        return position + 1
+    chosen: set[str] = set()
+    while True:
+        key_match = _STRING.match(text, position)
+        key = _decode_key(key_match[0])  # type: ignore[index]
+        position = _WS.match(text, key_match.end()).end()  # type: ignore[union-attr]
+        if text[position] != _COLON:
+            raise ValueError("expected ':'")
+        value_start = _WS.match(text, position + 1).end()  # type: ignore[union-attr]
+        if step is MEMBERS or key == step:
+            if key in chosen:
+                raise RepeatedKey(key)
+            chosen.add(key)
+            end = yield from _walk(text, value_start, rest, (*prefix, key))
+        else:
+            end = _value_end(text, value_start)
+        position = _WS.match(text, end).end()  # type: ignore[union-attr]
+        if text[position] != _COMMA:
+            return position + 1
+        position = _WS.match(text, position + 1).end()  # type: ignore[union-attr]
 
 
 def find_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
@@ -189,18 +317,22 @@ def _value_end(line: bytes, start: int) -> int:
 
 
 def _container_end(line: bytes, start: int) -> int:
-    # Iterative, so that 10,000 levels of nesting cost no recursion.
+    # Iterative, so that 10,000 levels of nesting cost no recursion; one match per bracket of a
+    # container with brackets in it, what lies between skipped by the engine at C speed (a HAR
+    # message, a string of escaped JSON included, is one match).
+    flat = (_FLAT_OBJECT if line[start] == _OPEN_OBJECT else _FLAT_ARRAY).match(line, start)
+    if flat is not None:
+        return flat.end()
     depth = 0
     position = start
     while True:
-        match = _STRUCTURAL.search(line, position)
-        char = match[0]  # type: ignore[index]
-        if char == b'"':
-            position = _STRING.match(line, match.start()).end()  # type: ignore[union-attr]
-            continue
-        position = match.end()  # type: ignore[union-attr]
-        if char == b"{" or char == b"[":
+        position = _TO_BRACKET.match(line, position).end()  # type: ignore[union-attr]
+        char = line[position]
+        position += 1
+        if char in (_OPEN_OBJECT, _OPEN_ARRAY):
             depth += 1
+        elif char == _QUOTE:  # a string that does not end: not JSON after all
+            raise ValueError("unterminated string")
         else:
             depth -= 1
             if depth == 0:

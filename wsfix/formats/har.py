@@ -16,8 +16,9 @@ as usual.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic_core import from_json
@@ -26,7 +27,7 @@ from wsfix.capture import CaptureStream
 from wsfix.errors import InputError
 from wsfix.formats import CaptureFormat
 from wsfix.jsonstring import StringMap
-from wsfix.jsontext import iter_spans
+from wsfix.jsontext import Path, RepeatedKey, iter_spans, iter_spans_once, member_span
 from wsfix.paths import ITEMS
 from wsfix.segments import Layer, Locator, Record, Segment
 
@@ -47,22 +48,64 @@ class Har(CaptureFormat):
             data = stream.read()
         except OSError as error:
             raise InputError(f"{path}: read failed: {error.strerror or error}") from error
-        begin = len(_BOM) if data.startswith(_BOM) else 0
-        document = _document(data, begin, path)
-        log = document.get("log") if isinstance(document, dict) else None
-        entries = log.get("entries") if isinstance(log, dict) else None
-        if not isinstance(entries, list):
-            raise InputError(f"{path}: not a HAR file: it has no log.entries list")
-        locator = Locator(Segment(data, 1, ()))
-        records = []
-        for where, start, _ in iter_spans(data, _MESSAGES, begin):
-            entry, index = where[2], where[4]
-            assert isinstance(entry, int) and isinstance(index, int)
-            message = entries[entry]["_webSocketMessages"][index]
-            kind = message.get("type", "?") if isinstance(message, dict) else "?"
-            label = f"entry {entry + 1}, message {index + 1} ({kind})"
-            records.append(_record(data, start, message, label, locator))
-        yield Segment(data, 1, tuple(records))
+        segment = Segment(data, 1, _messages(data, path))
+        # A record per message, alive until the capture is linted: each collection meanwhile
+        # walked them all (a sixth of a 100 MB HAR's check, measured). None is in a cycle, so
+        # they are set aside (`gc.freeze`) while the segment is out, and given back after;
+        # not if the program froze objects of its own (before forking): those stay frozen.
+        setting_aside = gc.get_freeze_count() == 0
+        if setting_aside:
+            gc.freeze()
+        try:
+            yield segment
+        finally:
+            if setting_aside:
+                gc.unfreeze()
+
+
+def _messages(data: bytes, path: str) -> tuple[Record, ...]:
+    """The records of the HAR `data`.
+
+    Memory: the file, then the parsed document while the records are made (dropped on return:
+    held while they were linted, it doubled what the file takes), and in the records each text
+    message twice, as escaped in the file and decoded.
+    """
+    # Nothing made here is in a cycle: a collection meanwhile would only walk the parsed
+    # document and the records made so far, again and again (a sixth of the time, measured).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(data, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(data: bytes, path: str) -> tuple[Record, ...]:
+    begin = len(_BOM) if data.startswith(_BOM) else 0
+    document = _document(data, begin, path)
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        raise InputError(f"{path}: not a HAR file: it has no log.entries list")
+    locator = Locator(Segment(data, 1, ()))
+    try:
+        records = _records(data, iter_spans_once(data, _MESSAGES, begin), entries, locator)
+    except RepeatedKey:  # a key named twice on the way: the parser read the last one
+        records = _records(data, iter_spans(data, _MESSAGES, begin), entries, locator)
+    return tuple(records)
+
+
+def _records(data: bytes, spans: Iterable[tuple[Path, int, int]], entries: list[Any], locator: Locator) -> list[Record]:
+    records = []
+    for where, start, end in spans:
+        entry, index = where[2], where[4]
+        assert isinstance(entry, int) and isinstance(index, int)
+        message = entries[entry]["_webSocketMessages"][index]
+        kind = message.get("type", "?") if isinstance(message, dict) else "?"
+        label = f"entry {entry + 1}, message {index + 1} ({kind})"
+        records.append(_record(data, start, end, message, label, locator))
+    return records
 
 
 def _document(data: bytes, start: int, path: str) -> Any:
@@ -81,7 +124,7 @@ def _document(data: bytes, start: int, path: str) -> Any:
         raise InputError(f"{path}: not a HAR file: not valid JSON ({failure})") from None
 
 
-def _record(data: bytes, start: int, message: Any, label: str, locator: Locator) -> Record:
+def _record(data: bytes, start: int, end: int, message: Any, label: str, locator: Locator) -> Record:
     line = locator.line_of(start)
     if (
         not isinstance(message, dict)
@@ -89,10 +132,10 @@ def _record(data: bytes, start: int, message: Any, label: str, locator: Locator)
         or not isinstance(message.get("data"), str)
     ):
         return Record(line, None, label=label)
-    found = next(iter_spans(data, ("data",), start), None)
+    found = member_span(data, "data", start, end)  # the message's bytes are scanned once, above
     if found is None:  # the scanner and the parser disagree: not a message to trust
         return Record(line, None, label=label)
-    _, value_start, value_end = found
+    value_start, value_end = found
     line = locator.line_of(value_start)
     try:
         # A lone surrogate: decoded to bytes that are not UTF-8, as an invalid byte stays.

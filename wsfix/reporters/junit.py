@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 import tempfile
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
@@ -34,7 +35,21 @@ _COPY_CHUNK = 1 << 16
 
 @functools.lru_cache(maxsize=1024)
 def _path_attribute(path: str) -> str:
-    return quoteattr(printable(path))
+    return _quoteattr(printable(path))
+
+
+# What `escape` and `quoteattr` change: text without any of it is written as it is (nearly every
+# finding's text), without their Python-level replace loops (7 a finding, a third of its time).
+_TEXT_SPECIAL = re.compile("[&<>]")
+_ATTRIBUTE_SPECIAL = re.compile("[&<>\"'\n\r\t]")
+
+
+def _escape(text: str) -> str:
+    return escape(text) if _TEXT_SPECIAL.search(text) else text
+
+
+def _quoteattr(text: str) -> str:
+    return quoteattr(text) if _ATTRIBUTE_SPECIAL.search(text) else f'"{text}"'
 
 
 @dataclass
@@ -53,7 +68,7 @@ class JunitReporter(Reporter):
 
     @staticmethod
     def _attr(text: str) -> str:
-        return quoteattr(printable(text))
+        return _quoteattr(printable(text))
 
     def add(self, problem: Problem) -> None:
         if problem.path != self._current:
@@ -68,7 +83,7 @@ class JunitReporter(Reporter):
         where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
         message = headline(problem)
         details = [f"{path}:{where}: {problem.code} {rule.name} ({rule.severity.value})", *finding_details(problem)]
-        body = "\n".join(escape(printable(line)) for line in details)
+        body = _escape("\n".join([printable(line) for line in details]))  # escape keeps "\n" as it is
         self._spill.write(
             f"    <testcase name={self._attr(f'{problem.code} {rule.name} at line {where}')} "
             f'classname={path_attr} file={path_attr} line="{problem.line}">\n'
