@@ -39,7 +39,7 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
         pytest.param(Edit, ("line", "start", "end", "replacement"), id="Edit"),
         pytest.param(Reading, ("form", "seconds", "reason", "unit", "zone", "out_of_range", "exact"), id="Reading"),
         pytest.param(Segment, ("data", "line", "records"), id="Segment"),
-        pytest.param(Record, ("line", "message", "layers", "label"), id="Record"),
+        pytest.param(Record, ("line", "message", "layers", "label", "captured", "group"), id="Record"),
         pytest.param(Layer, ("start", "string"), id="Layer"),
         pytest.param(ChunkFindings, ("lines", "problems", "starts", "counted"), id="ChunkFindings"),
         pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped"), id="Checked"),

@@ -199,7 +199,7 @@ NaiveTzOption = Annotated[
         metavar="ZONE",
         show_default=False,
         help="Zone for ISO times without offset: UTC (default), local, an IANA name (Europe/Berlin), an "
-        "offset (-07:00), or reject.",
+        "offset (-07:00), reject, or auto (per sender, the zone its capture times show).",
     ),
 ]
 UnitOption = Annotated[
@@ -297,6 +297,36 @@ MessagePathOption = Annotated[
         "read as the message.",
     ),
 ]
+CaptureTimeOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--capture-time",
+        metavar="PATH",
+        show_default=False,
+        help="The field of each record holding when it was captured (received_at; in the envelope with "
+        "--message-path), in any timestamp form [default: a HAR message's time, a log line's leading timestamp].",
+    ),
+]
+GroupByOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--group-by",
+        metavar="PATH",
+        show_default=False,
+        help="The field naming each record's sender (user_id), whose clock its timestamps share "
+        "[default: a HAR connection, else the whole file].",
+    ),
+]
+MaxSkewOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--max-skew",
+        metavar="TIME",
+        show_default=False,
+        help="How far a timestamp may be from its capture time before WS120 reports it: 10m (default), "
+        "90s, 2h, or seconds.",
+    ),
+]
 JobsOption = Annotated[
     Optional[int],
     typer.Option(
@@ -374,6 +404,9 @@ class SharedOptions(NamedTuple):
     timestamp_pattern: TimestampPatternOption = None
     capture_format: FormatOption = None
     message_path: MessagePathOption = None
+    capture_time: CaptureTimeOption = None
+    group_by: GroupByOption = None
+    max_skew: MaxSkewOption = None
     jobs: JobsOption = None
     dask: DaskOption = None
     no_progress: NoProgressOption = False
@@ -445,6 +478,9 @@ def _load(shared: SharedOptions, **given: Any) -> Any:
         capture_format=shared.capture_format,
         message_path=shared.message_path,
         max_record_memory=shared.max_record_memory,
+        capture_time=shared.capture_time,
+        group_by=shared.group_by,
+        max_skew=shared.max_skew,
         **given,
     )
     loaded = load(command_line, config_path=shared.config, start=None if shared.isolated else os.getcwd())

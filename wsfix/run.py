@@ -45,6 +45,11 @@ def choose_format(settings: Settings, path: str, stream: CaptureStream) -> Captu
     """The format to read capture `path` in (`--format`, else detected; in an envelope if asked)."""
     name = _format_name(settings, path, stream)
     capture_format = formats.build_format(name)
+    if settings.capture_time is not None or settings.group_by is not None:
+        from wsfix.formats.timed import Timed
+
+        # Inside the envelope: the paths are read in the record as the file has it.
+        capture_format = Timed(capture_format, settings.capture_time, settings.group_by)
     if settings.message_path:
         from wsfix.formats.envelope import Enveloped
 

@@ -12,6 +12,9 @@ byte order mark before it is skipped. A message whose text is not UTF-8 (a byte 
 a lone surrogate escaped in `data`) does not make the file unreadable: if it is JSON but for
 that, it is linted, and reported as invalid JSON (WS001) like such a line; the others are checked
 as usual.
+
+Each message's capture time is its `time` (epoch seconds, as browsers write it); its group, the
+sender whose clock its timestamps are judged against, is its entry (one connection).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pydantic_core import from_json
 from wsfix.capture import CaptureStream
 from wsfix.errors import InputError
 from wsfix.formats import CaptureFormat
+from wsfix.formats.timed import instant
 from wsfix.jsonstring import StringMap
 from wsfix.jsontext import iter_spans
 from wsfix.paths import ITEMS
@@ -55,14 +59,27 @@ class Har(CaptureFormat):
             raise InputError(f"{path}: not a HAR file: it has no log.entries list")
         locator = Locator(Segment(data, 1, ()))
         records = []
+        groups: dict[int, str] = {}
         for where, start, _ in iter_spans(data, _MESSAGES, begin):
             entry, index = where[2], where[4]
             assert isinstance(entry, int) and isinstance(index, int)
             message = entries[entry]["_webSocketMessages"][index]
             kind = message.get("type", "?") if isinstance(message, dict) else "?"
             label = f"entry {entry + 1}, message {index + 1} ({kind})"
-            records.append(_record(data, start, message, label, locator))
+            record = _record(data, start, message, label, locator)
+            captured = instant(message.get("time")) if isinstance(message, dict) else None
+            group = groups.get(entry)
+            if group is None:
+                group = groups[entry] = _group(entries[entry], entry)
+            records.append(record._replace(captured=captured, group=group))
         yield Segment(data, 1, tuple(records))
+
+
+def _group(entry: Any, index: int) -> str:
+    """A connection's name, the group its messages' clock is judged in: `entry 2 (wss://host/feed)`."""
+    request = entry.get("request") if isinstance(entry, dict) else None
+    url = request.get("url") if isinstance(request, dict) else None
+    return f"entry {index + 1} ({url})" if isinstance(url, str) and url else f"entry {index + 1}"
 
 
 def _document(data: bytes, start: int, path: str) -> Any:

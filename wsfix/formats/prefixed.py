@@ -5,7 +5,9 @@
 rest of the line parses as JSON (trailing white space allowed); the prefix is kept byte for byte.
 To bound the work on hostile lines, only the first 16 candidates within the first 4 KiB are
 tried. Lines without JSON (connection notes, blank lines) are counted, never findings; a message
-the line's end cuts short is a record, reported as not valid JSON and copied unchanged.
+the line's end cuts short is a record, reported as not valid JSON and copied unchanged. A line's
+capture time is the last date-time or epoch number of its prefix that reads as an instant
+(`formats.timed.prefix_instant`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from pydantic_core import from_json
 
 from wsfix.formats import CaptureFormat
+from wsfix.formats.timed import prefix_instant
 from wsfix.segments import Layer, Record
 
 _CANDIDATE = re.compile(rb"[{\[]")
@@ -61,6 +64,8 @@ class PrefixedLines(CaptureFormat):
             if start is None:
                 records.append(Record(line_no, None))
             else:
-                records.append(Record(line_no, line[start:], (Layer(line_start + start),)))
+                # A line without prefix pays nothing for capture times.
+                captured = prefix_instant(line[:start]) if start else None
+                records.append(Record(line_no, line[start:], (Layer(line_start + start),), captured=captured))
             line_start += len(line)
         return tuple(records)
