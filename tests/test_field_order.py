@@ -32,6 +32,7 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
                 "fix",
                 "record",
                 "repeated",
+                "evidence",
             ),
             id="Problem",
         ),
@@ -42,8 +43,8 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
         pytest.param(Record, ("line", "message", "layers", "label", "captured", "group"), id="Record"),
         pytest.param(Layer, ("start", "string"), id="Layer"),
         pytest.param(ChunkFindings, ("lines", "problems", "starts", "counted"), id="ChunkFindings"),
-        pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped"), id="Checked"),
-        pytest.param(Repaired, ("lines", "edits", "tally"), id="Repaired"),
+        pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped", "observations"), id="Checked"),
+        pytest.param(Repaired, ("lines", "edits", "tally", "observations"), id="Repaired"),
     ],
 )
 def test_field_order_is_pinned(named_tuple, fields):

@@ -59,7 +59,8 @@ class Segment(NamedTuple):
     records: tuple[Record, ...] | None
 
 
-Lint = Callable[[bytes, int, str], Sequence[Problem]]
+# Lints one record that has a message (`record.message` is not None) of the capture at a path.
+Lint = Callable[[Record, str], Sequence[Problem]]
 
 
 def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
@@ -71,7 +72,7 @@ def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[R
         if record.message is None:
             yield record, None
             continue
-        problems = lint(record.message, record.line, path)
+        problems = lint(record, path)
         if not problems:
             yield record, ()
             continue
