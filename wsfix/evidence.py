@@ -55,7 +55,9 @@ class Offset(NamedTuple):
     last_line: int
     median_skew: float  # of `wall - captured - seconds`: the clock's error once the offset is taken away
     spread: float  # of those residuals: highest minus lowest
-    until: float | None = None  # the capture time where the next offset takes over (a DST change), or None
+    # Where the next offset takes over (a DST change): the zone's change instant when `zone` is set,
+    # else the first capture time of the next run; None for the last offset.
+    until: float | None = None
 
 
 class Inference(NamedTuple):
@@ -77,4 +79,4 @@ class Inference(NamedTuple):
     offsets: tuple[Offset, ...] = ()
     zones: tuple[str, ...] = ()
     zone: str | None = None
-    reason: str | None = None  # why no zone is inferred (None when `offsets` is not empty)
+    reason: str | None = None  # why no zone is inferred (None when one offset, or a `zone`, is)
