@@ -133,7 +133,7 @@ def test_capture_options_reach_the_settings():
     assert settings.capture_time == ("meta", "seen")
     assert settings.group_by == ("user_id",)
     assert settings.max_skew == 90.0
-    assert settings.naive_auto and settings.policy.naive_zone.name == "UTC"
+    assert settings.naive_auto and settings.policy.naive_zone == (AUTO_ZONE, None, True)
     assert AUTO_ZONE == "auto"
 
 

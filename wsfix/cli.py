@@ -14,7 +14,7 @@ import signal
 import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NamedTuple, NoReturn, Optional, TextIO, TypeVar
 
 import typer
@@ -1008,6 +1008,7 @@ def repair(
             target = targets[path]
             log = sys.stderr if target == STDOUT else sys.stdout
             on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
+            senders: list[Any] = []
             result = repair_capture(
                 path,
                 RepairTarget(
@@ -1020,9 +1021,10 @@ def repair(
                 progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDOUT),
                 cluster=cluster,
                 on_format=_tell_format if shared.verbose else None,
+                senders=senders,
             )
             if not shared.quiet:
-                _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
+                _print_repair_summary(log, path, target, in_place, dry_run, result, settings, senders)
             if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
                 code = ExitCode.FINDINGS
     return code
@@ -1107,10 +1109,18 @@ def _diff_text(record: bytes) -> str:
 
 
 def _print_repair_summary(
-    log: TextIO, source: str, target: str | None, in_place: bool, dry_run: bool, result: Any, settings: Settings
+    log: TextIO,
+    source: str,
+    target: str | None,
+    in_place: bool,
+    dry_run: bool,
+    result: Any,
+    settings: Settings,
+    senders: Sequence[Any] = (),
 ) -> None:
     from wsfix import rules
-    from wsfix.summary import naive_times
+    from wsfix.senders import evidence_note
+    from wsfix.summary import naive_times_quoting
 
     fixed = sum(result.fixed.values())
     where = printable(source if in_place or target is None else f"{source} -> {target}")
@@ -1118,7 +1128,8 @@ def _print_repair_summary(
     skipped = f", skipped {result.skipped:,} without a JSON message" if result.skipped else ""
     log.write(
         f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
-        f"{result.lines:,} {result.noun}s ({where}{skipped}). {naive_times(settings.policy.naive_zone.name)}\n"
+        f"{result.lines:,} {result.noun}s ({where}{skipped}). "
+        f"{naive_times_quoting(settings.policy.naive_zone.name, evidence_note(senders, settings.naive_auto))}\n"
     )
     if result.repeated_keys:
         lines = result.repeated_key_lines
@@ -1141,6 +1152,94 @@ def _print_repair_summary(
             )
         if source != STDIN:  # read once: there is no input left to check
             log.write("Run wsfix check on the input for the details.\n")
+
+
+# --- clocks --------------------------------------------------------------------------------
+
+
+@app.command(cls=_Command)
+@_guarded
+@_with_shared_options
+def clocks(
+    files: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Captures with capture times (a HAR, prefixed log lines, --capture-time), or folders to search "
+            "for them; - reads standard input.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output-format", "-o", metavar="table|json", show_default=False, help="table (default) or json."
+        ),
+    ] = None,
+    color: Annotated[
+        str,
+        typer.Option("--color", metavar="auto|always|never", help="Colour the picture (auto: on a terminal)."),
+    ] = "auto",
+    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
+) -> ExitCode:
+    """Whose clock is off, and by how much: per capture, each sender's skews (its timestamps minus
+    their capture times), the zone its naive times were written in, and a histogram of skews.
+
+    Takes the capture options of check. Exit code as check's: 0 no findings, 1 findings (a clock
+    past --max-skew is one: WS120), 2 usage or I/O error.
+    """
+    from wsfix.clocks import clocks_json, render_clocks
+    from wsfix.problems import Severity
+    from wsfix.reporters import ReportOptions
+    from wsfix.reporters.findings import dumps
+    from wsfix.run import check_captures
+    from wsfix.senders import clocks as clocks_of
+
+    if color not in _COLORS:
+        raise UsageError(f"--color: unknown choice {color!r}: expected auto, always or never")
+    if output_format not in (None, "table", "json"):
+        raise UsageError(f"--output-format: unknown choice {output_format!r}: expected table or json")
+    loaded = _load(shared)
+    settings = loaded.settings
+    paths = _paths_to_check(files, loaded, shared.quiet)
+    readable, unreadable = _readable(paths)
+    for problem in unreadable:
+        _error(f"{problem.path}: {problem.message}")
+    found: dict[str, Any] = {}
+    with _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster:
+        summary = check_captures(
+            readable,
+            settings,
+            _Discarded(sys.stdout, ReportOptions()),
+            jobs=shared.jobs,
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=False),
+            on_format=_tell_format if shared.verbose else None,
+            cluster=cluster,
+            senders=found,
+        )
+    pictures = {path: clocks_of(senders) for path, senders in found.items()}
+    if output_format == "json":
+        sys.stdout.write(dumps(clocks_json(pictures, settings.max_skew)) + "\n")
+    elif pictures:
+        render_clocks(pictures, sys.stdout, settings.max_skew, color=_COLORS[color])
+    elif not shared.quiet:
+        _note("no capture times found: a HAR, log lines with a leading timestamp, or --capture-time PATH")
+    if not shared.quiet and output_format != "json":
+        sys.stdout.write(summary.sentence() + "\n")
+    if unreadable:
+        return ExitCode.ERROR
+    failing = summary.tally.by_severity(Severity.ERROR) if loaded.fail_on == "error" else summary.tally.total
+    return ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+class _Discarded(Reporter):
+    """Takes the findings of a run that only wants its summary and evidence (`wsfix clocks`)."""
+
+    def add(self, problem: Problem) -> None:
+        pass
+
+    def finish(self, summary: Summary) -> None:
+        pass
 
 
 # --- rule ----------------------------------------------------------------------------------
@@ -1386,7 +1485,11 @@ def _option_hint(command: str | None, option: str) -> str | None:
         for name, other in group.commands.items()
         if name != command and any(option in getattr(param, "opts", ()) for param in other.params)
     ]
-    return f"it is an option of {' and '.join(f'wsfix {name}' for name in others)}" if others else None
+    if not others:
+        return None
+    names = [f"wsfix {name}" for name in others]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"it is an option of {listed}"
 
 
 def _leave(code: int | str | None) -> NoReturn:

@@ -25,7 +25,7 @@ from wsfix.settings import (
     check_prefix,
     selected_codes,
 )
-from wsfix.timestamps import DEFAULT_WINDOW, Policy, Unit, parse_naive_zone, parse_window
+from wsfix.timestamps import DEFAULT_WINDOW, NaiveZone, Policy, Unit, parse_naive_zone, parse_window
 from wsfix.user_model import build_schema
 
 PYPROJECT = "pyproject.toml"
@@ -125,6 +125,10 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 AUTO_ZONE = "auto"  # --naive-tz auto: the zone each group's capture times show
+# What the linter reads naive times in under --naive-tz auto, where no capture time speaks for a
+# record's sender: nothing (they stay as written, reported); the pipeline gives every record whose
+# sender's zone is inferred a zone of its own (`wsfix.senders.naive_offsets`).
+AUTO_NAIVE_ZONE = NaiveZone(AUTO_ZONE, None, rejects=True)
 
 
 def parse_naive_tz(text: str) -> Any:
@@ -324,7 +328,7 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
     group_by, group_by_source = pick(cli.group_by, "group-by", None)
     max_skew, max_skew_source = pick(cli.max_skew, "max-skew", DEFAULT_MAX_SKEW)
     policy = Policy(
-        naive_zone=parse_naive_zone(DEFAULT_NAIVE_TZ) if naive_auto else naive_zone,
+        naive_zone=AUTO_NAIVE_ZONE if naive_auto else naive_zone,
         unit=_parsed(Unit.parse, unit, unit_source) if unit is not None else None,
         window=_parsed(parse_window, window, window_source),
     )

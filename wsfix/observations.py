@@ -41,11 +41,15 @@ Observations = dict[str | None, list[Observation]]
 _new = tuple.__new__  # an Observation per value: without its Python-level __new__
 
 
-def merge(into: Observations, more: Observations | None) -> None:
-    """Add `more` (observations of later records) to `into`, keeping file order per group."""
-    if more:
-        for group, observations in more.items():
-            into.setdefault(group, []).extend(observations)
+def merge(into: Observations, more: Observations | None, line_offset: int = 0) -> None:
+    """Add `more` (observations of later records) to `into`, keeping file order per group; their
+    line numbers shifted by `line_offset` (a worker counts a chunk's lines from 1)."""
+    if not more:
+        return
+    for group, observations in more.items():
+        if line_offset:
+            observations = [o._replace(line=o.line + line_offset) for o in observations]
+        into.setdefault(group, []).extend(observations)
 
 
 class Observer:

@@ -16,6 +16,8 @@ No I/O but reading a chunk's bytes; no printing.
 from __future__ import annotations
 
 import collections
+import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
@@ -25,10 +27,12 @@ from wsfix.repair import EditTuple, RepairTally
 from wsfix.rules import RULES
 from wsfix.segments import Lint, Record, Segment, record_problems
 from wsfix.settings import Settings
+from wsfix.timestamps import NaiveZone
 
 if TYPE_CHECKING:
     from wsfix.formats import CaptureFormat
     from wsfix.parallel import Chunk
+    from wsfix.senders import NaiveOffsets
 
 Counted = collections.Counter[tuple[str, bool]]
 
@@ -58,6 +62,19 @@ class Repaired(NamedTuple):
     observations: Observations | None = None  # as `Checked.observations`
 
 
+_REJECTED = "naive times are rejected (--naive-tz reject)"
+_LEFT = "its sender's capture times give it no zone (--naive-tz auto): left as written"
+
+
+def _left_as_written(problems: Sequence[Problem]) -> list[Problem]:
+    """Under `--naive-tz auto`, a naive value no evidence gives a zone is read in none, as under
+    `reject`; its finding says why in the words of `auto`."""
+    return [
+        problem._replace(message=problem.message.replace(_REJECTED, _LEFT)) if _REJECTED in problem.message else problem
+        for problem in problems
+    ]
+
+
 def _line_count(data: bytes) -> int:
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
@@ -70,19 +87,43 @@ class SegmentLinter:
         self.selects = settings.selects
         self.selects_all = all(settings.selects(rule.code) for rule in RULES)
         self.observer = Observer(self.linter, settings.max_skew)
+        self.settings = settings
+        # --naive-tz auto, second pass: how each record's naive values are read (see
+        # `senders.naive_offsets`); a record not named reads none (`config.AUTO_NAIVE_ZONE`).
+        self.naive_offsets: NaiveOffsets | None = None
+        self._by_offset: dict[tuple[int, str], tuple[Linter, Observer]] = {}
 
     def _record_lint(self, found: Observations) -> Lint:
         """Lints one record: a record with a capture time through the observer, which gathers
-        its evidence into `found`."""
+        its evidence into `found`; under `--naive-tz auto`, in the zone its sender's evidence
+        gives it."""
         lint, observe = self.linter.lint, self.observer.lint
+        offsets = self.naive_offsets
+        auto = self.settings.naive_auto
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
             assert record.message is not None
-            if record.captured is None:
-                return lint(record.message, record.line, path)
-            return observe(record, path, found)
+            if offsets is not None and (reading := offsets.get((record.line, record.label))) is not None:
+                linter, observer = self._reading(*reading)
+                if record.captured is None:
+                    return linter.lint(record.message, record.line, path)
+                return observer.lint(record, path, found)
+            problems = (
+                lint(record.message, record.line, path) if record.captured is None else observe(record, path, found)
+            )
+            return tuple(_left_as_written(problems)) if auto and problems else problems
 
         return lint_record
+
+    def _reading(self, offset: int, name: str) -> tuple[Linter, Observer]:
+        """The linter (and observer) reading naive times at UTC offset `offset`, named `name`."""
+        found = self._by_offset.get((offset, name))
+        if found is None:
+            settings = self.settings
+            zone = NaiveZone(name, datetime.timezone(datetime.timedelta(seconds=offset)))
+            linter = Linter(settings.schema, settings.policy._replace(naive_zone=zone), settings.max_record_memory)
+            found = self._by_offset[offset, name] = (linter, Observer(linter, settings.max_skew))
+        return found
 
     def _selected(self, problems: list[Problem]) -> list[Problem]:
         if self.selects_all:
@@ -95,6 +136,8 @@ class SegmentLinter:
         counted). `starts_file`: the segment starts the capture, where a byte order mark may stand."""
         if segment.records is None:
             found = self.linter.lint_chunk(segment.data, path, segment.line, detail, starts_file)
+            if self.settings.naive_auto:
+                found = found._replace(problems=_left_as_written(found.problems))
             if found.counted is not None:
                 counted = found.counted
                 if not self.selects_all:

@@ -40,7 +40,7 @@ class Settings(NamedTuple):
     group_by: Path | None = None  # --group-by: the field naming each record's sender
     max_skew: float = DEFAULT_MAX_SKEW  # seconds between a value and its capture time before WS120
     # --naive-tz auto: naive times are read per group in the zone its capture times show (two
-    # passes); `policy.naive_zone` is then UTC, what the first pass reads them in.
+    # passes); `policy.naive_zone` is then `config.AUTO_NAIVE_ZONE`, which reads none.
     naive_auto: bool = False
 
     def selects(self, code: str) -> bool:
