@@ -225,7 +225,10 @@ def test_workers_gather_the_same_evidence(tmp_path):
 
     one, by_one = run(1)
     two, by_two = run(2)
-    assert [s.observations for s in by_one[str(path)]] == [s.observations for s in by_two[str(path)]]
+    [one_sender], [two_sender] = by_one[str(path)], by_two[str(path)]
+    assert one_sender.gathered.naive == two_sender.gathered.naive
+    assert list(one_sender.gathered.skews) == list(two_sender.gathered.skews)
+    assert one_sender.gathered.naive[-1].line == len(lines)  # a worker's lines renumbered into the file's
     assert by_one[str(path)][0].inference == by_two[str(path)][0].inference
     assert by_one[str(path)][0].inference.offsets[0].seconds == -25200
     assert one.evidence is None and two.evidence is None  # read in -07:00, as the evidence says

@@ -133,13 +133,12 @@ def test_observations_per_group_in_order():
     )
     found = checked(data)
     assert list(found.observations) == [None]
-    assert found.observations[None] == [
-        Observation(1, "timestamp", 1757350201.447, 1757350202.0, None, "s"),
-        Observation(3, "timestamp", 1757350203.5, 1757325003.0, 1757325003.0, None),
-        Observation(4, "timestamp", 1757350204.5, 1757350204.5, None, "ms"),
-        Observation(5, "timestamp", 1757350205.5, None, None, None),
-    ]
-    assert found.observations[None][1].skew == pytest.approx(-25200.5)
+    gathered = found.observations[None]
+    # Every value's skew, kept compactly; an observation for the naive one only.
+    assert (gathered.records, gathered.values, gathered.undated) == (4, 4, 1)
+    assert list(gathered.skews) == pytest.approx([0.553, -25200.5, 0.0])
+    assert gathered.naive == [Observation(3, "timestamp", 1757350203.5, 1757325003.0, 1757325003.0, None)]
+    assert gathered.naive[0].skew == pytest.approx(-25200.5)
 
 
 def test_groups_from_group_by():
@@ -152,9 +151,9 @@ def test_groups_from_group_by():
     stream = CaptureStream(io.BytesIO(data), "c.jsonl")
     segment = next(choose_format(settings, "c.jsonl", stream).segments(stream, "c.jsonl"))
     found = SegmentLinter(settings).check(segment, "c.jsonl")
-    assert {group: [o.line for o in observations] for group, observations in found.observations.items()} == {
-        "user=1": [1, 3],
-        "user=2": [2],
+    assert {group: (g.records, list(g.skews)) for group, g in found.observations.items()} == {
+        "user=1": (2, [-0.5, -0.5]),
+        "user=2": (1, [-0.5]),
     }
 
 

@@ -200,6 +200,21 @@ class Linter:
             return self._analyse_valid(line, line_no, path, message, False), message
         return _NO_PROBLEMS, message
 
+    @property
+    def probe_validate(self) -> Any:
+        """The probe's `validate_json`, the one validation call per record (called strictly)."""
+        return self._validate_probe
+
+    @property
+    def fast_fields(self) -> tuple[tuple[TimestampField, str], ...]:
+        """The top-level float seconds fields the probe types itself, as (field, attribute)."""
+        return self._fast_fields
+
+    @property
+    def deep_fields(self) -> tuple[DeepField, ...]:
+        """Every other timestamp field, checked on the values strict validation made."""
+        return self._deep
+
     def timestamp_values(self, message: object) -> Iterator[tuple[TimestampField, Path, object]]:
         """(field, path, value) of each timestamp value a message the probe validated
         holds, as validated (a float, an int, a datetime); absent keys and nulls are skipped. The
@@ -781,6 +796,7 @@ _BYTES_PER_VALUE = 64
 # record, or a chunk of records, of fewer than limit / this - 1 bytes cannot be over the limit,
 # and is not measured.
 _MOST_PER_BYTE = 2 + _BYTES_PER_VALUE
+MOST_PER_BYTE = _MOST_PER_BYTE
 
 
 def _values(line: bytes) -> int:

@@ -22,79 +22,200 @@ No I/O, no printing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import array
+from collections.abc import Callable, Iterator
 
 from pydantic_core import from_json
 
 from wsfix import jsontext
 from wsfix.evidence import Observation
 from wsfix.fields import TimestampField
-from wsfix.linter import Linter
+from wsfix.linter import MOST_PER_BYTE, Linter
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Path, concrete, format_path
 from wsfix.problems import ClockEvidence, Problem
 from wsfix.rules import clock_skew
 from wsfix.segments import Record
 from wsfix.timestamps import UTC_ZONE, Form, Policy, Unit, classify
 
-# Observations by group (None: the capture as a whole), each group's in file order.
-Observations = dict[str | None, list[Observation]]
-_new = tuple.__new__  # an Observation per value: without its Python-level __new__
+
+class Gathered:
+    """The evidence of one group, kept small: every value's skew (8 bytes each), and an
+    `Observation` for each naive value only (what zone inference and `--naive-tz auto` read).
+
+    `records` counts its records with a capture time, `undated` its values that denote no instant
+    (garbage, or a naive time no zone reads). Picklable: workers send it back with their chunk.
+    """
+
+    __slots__ = ("naive", "records", "skews", "undated")
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.skews = array.array("d")
+        self.naive: list[Observation] = []
+        self.undated = 0
+
+    def __getstate__(self) -> tuple[int, array.array[float], list[Observation], int]:
+        return self.records, self.skews, self.naive, self.undated
+
+    def __setstate__(self, state: tuple[int, array.array[float], list[Observation], int]) -> None:
+        self.records, self.skews, self.naive, self.undated = state
+
+    @property
+    def values(self) -> int:
+        return len(self.skews) + self.undated
+
+    def extend(self, later: Gathered, line_offset: int = 0) -> None:
+        """Add `later`, the evidence of later records, its line numbers shifted by `line_offset`."""
+        self.records += later.records
+        self.skews.extend(later.skews)
+        self.undated += later.undated
+        if line_offset:
+            self.naive.extend(o._replace(line=o.line + line_offset) for o in later.naive)
+        else:
+            self.naive.extend(later.naive)
+
+
+# The evidence by group (None: the capture as a whole), each group's in file order.
+Observations = dict[str | None, Gathered]
+_new = tuple.__new__  # an Observation per naive value: without its Python-level __new__
 
 
 def merge(into: Observations, more: Observations | None, line_offset: int = 0) -> None:
-    """Add `more` (observations of later records) to `into`, keeping file order per group; their
-    line numbers shifted by `line_offset` (a worker counts a chunk's lines from 1)."""
+    """Add `more` (the evidence of later records) to `into`; its line numbers shifted by
+    `line_offset` (a worker counts a chunk's lines from 1)."""
     if not more:
         return
-    for group, observations in more.items():
-        if line_offset:
-            observations = [o._replace(line=o.line + line_offset) for o in observations]
-        into.setdefault(group, []).extend(observations)
+    for group, gathered in more.items():
+        mine = into.get(group)
+        if mine is None:
+            mine = into[group] = Gathered()
+        mine.extend(gathered, line_offset)
 
 
 class Observer:
-    """Lints records that have a capture time, gathering their observations on the way."""
+    """Lints records that have a capture time, gathering their evidence on the way."""
 
     def __init__(self, linter: Linter, max_skew: float) -> None:
         self.linter = linter
         self.policy = policy = linter.policy
         self.max_skew = max_skew
         self._fields = linter.schema.timestamp_fields
-        # A top-level float seconds field the probe checks: its clean values are plain seconds.
-        self._plain = frozenset(
-            field for field in self._fields if field.top_level and field.target.is_seconds and policy.unit is None
+        # Top-level float seconds fields the probe checks (by attribute): a clean record's value
+        # there is a float the probe let pass as plausible epoch seconds, which denotes itself.
+        self._plain = tuple(
+            (attr, field) for field, attr in linter.fast_fields if field.target.is_seconds and policy.unit is None
         )
+        # Whether a clean record's timestamp values are all in `_plain` (the fast path).
+        self._all_plain = len(self._plain) == len(self._fields) and not linter.deep_fields
+        # The one plain field of most schemas (the default's `timestamp`): `lint` inlines it.
+        self._single = self._plain[0][0] if self._all_plain and len(self._plain) == 1 else None
+        self._validate = linter.probe_validate
+        # Records shorter than this cannot be over the memory limit (see `linter.record_memory`).
+        self._small = linter.max_record_memory // MOST_PER_BYTE - 1
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
+
+    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...]]:
+        """`lint` with `found` given, as one function; for the schemas of one plain field (the
+        default's `timestamp`), a clean record near its capture time is handled inline: one
+        validation call, one subtraction, one append. It runs for every record with a capture
+        time, so what it needs is bound here once."""
+        single, small, validate, max_skew, lint = self._single, self._small, self._validate, self.max_skew, self.lint
+        if single is None:
+            return lambda record, path: lint(record, path, found)
+        low, get = -max_skew, found.get
+
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+            line = record.message
+            if len(line) < small:  # type: ignore[arg-type]
+                try:
+                    validated = validate(line, strict=True)
+                except Exception:  # noqa: BLE001 - refused: `lint` says why
+                    return lint(record, path, found)
+                if validated.__class__ is dict:
+                    value = validated.get(single)
+                    gathered = get(record.group)
+                    if gathered is not None and value.__class__ is float:
+                        skew = value - record.captured  # type: ignore[operator]
+                        if low <= skew <= max_skew:
+                            gathered.records += 1
+                            gathered.skews.append(skew)
+                            return ()
+            return lint(record, path, found)
+
+        return lint_record
 
     def lint(self, record: Record, path: str, found: Observations) -> tuple[Problem, ...]:
         """The problems of `record` (which has a message and a capture time), its WS120 findings
-        included, each carrying its value's evidence; its observations go to `found`."""
+        included, each carrying its value's evidence; its evidence goes to `found`.
+
+        A clean record of plain float fields takes a path of its own, a subtraction and an
+        append per value (and `linting` inlines the commonest case).
+        """
         line = record.message
         captured = record.captured
         assert line is not None and captured is not None
         problems, validated = self.linter.lint_values(line, record.line, path)
+        gathered = found.get(record.group)
+        if gathered is None:
+            gathered = found[record.group] = Gathered()
+        gathered.records += 1
+        if not problems and self._all_plain and validated.__class__ is dict:
+            skews, max_skew = gathered.skews, self.max_skew
+            mark = len(skews)
+            for attr, _ in self._plain:
+                value = validated.get(attr)
+                if value is None:
+                    continue
+                if value.__class__ is not float:
+                    break
+                skew = value - captured
+                if skew > max_skew or skew < -max_skew:
+                    break  # a finding to make: the general path makes it
+                skews.append(skew)
+            else:
+                return problems
+            del skews[mark:]
+        return self._lint_slowly(record, path, gathered, problems, validated)
+
+    def _lint_slowly(
+        self,
+        record: Record,
+        path: str,
+        gathered: Gathered,
+        problems: tuple[Problem, ...],
+        validated: object,
+    ) -> tuple[Problem, ...]:
+        """Every value of the record, through the conversion core (what the fast path leaves)."""
+        line = record.message
+        captured = record.captured
+        assert line is not None and captured is not None
         values = self.linter.timestamp_values(validated) if validated is not None else self._parsed_values(line)
-        group = found.get(record.group)
-        if group is None:
-            group = found[record.group] = []
-        add = group.append
         skews: dict[str, float | None] = {}
         skewed: list[Problem] = []
-        plain, policy, max_skew, label = self._plain, self.policy, self.max_skew, record.label
+        policy, max_skew, label = self.policy, self.max_skew, record.label
+        plain = {field for _, field in self._plain}
+        add = gathered.skews.append
         for field, where, value in values:
             name = field.name if where is field.path else format_path(where)
             if value.__class__ is float and field in plain and validated is not None:
-                add(_new(Observation, (record.line, name, captured, value, None, "s", (), label)))
                 skew: float | None = value - captured
                 zone, number, out_of_range = None, True, False
             else:
                 reading = classify(value, policy)
                 instant = reading.seconds
-                unit = reading.unit.label if reading.unit is not None else None
-                wall = classify(value, self._wall_policy).seconds if reading.zone is not None else None
-                add(_new(Observation, (record.line, name, captured, instant, wall, unit, (), label)))
+                number = reading.unit is not None
                 skew = None if instant is None else instant - captured
-                zone, number, out_of_range = reading.zone, unit is not None, reading.out_of_range
+                zone, out_of_range = reading.zone, reading.out_of_range
+                if zone is not None:
+                    wall = classify(value, self._wall_policy).seconds
+                    unit = reading.unit.label if number else None  # type: ignore[union-attr]
+                    gathered.naive.append(
+                        _new(Observation, (record.line, name, captured, instant, wall, unit, (), label))
+                    )
+            if skew is None:
+                gathered.undated += 1
+            else:
+                add(skew)
             skews[name] = skew
             if skew is not None and not -max_skew <= skew <= max_skew:
                 # A value outside the window has its own finding (WS109): this one only adds a unit.
@@ -104,10 +225,7 @@ class Observer:
         if not problems and not skewed:
             return problems
         evidenced = [
-            problem._replace(evidence=ClockEvidence(captured, skews[problem.json_path]))
-            if problem.json_path in skews
-            else problem._replace(evidence=ClockEvidence(captured, None))
-            for problem in problems
+            problem._replace(evidence=ClockEvidence(captured, skews.get(problem.json_path))) for problem in problems
         ]
         if skewed:
             evidenced += skewed

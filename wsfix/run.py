@@ -47,6 +47,11 @@ def choose_format(settings: Settings, path: str, stream: CaptureStream) -> Captu
     """The format to read capture `path` in (`--format`, else detected; in an envelope if asked)."""
     name = _format_name(settings, path, stream)
     capture_format = formats.build_format(name)
+    if name == "prefixed":
+        from wsfix.formats.prefixed import PrefixedLines, has_capture_times
+
+        assert isinstance(capture_format, PrefixedLines)
+        capture_format.capture_times = has_capture_times(stream.head())
     if settings.capture_time is not None or settings.group_by is not None:
         from wsfix.formats.timed import Timed
 

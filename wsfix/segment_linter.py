@@ -101,6 +101,16 @@ class SegmentLinter:
         offsets = self.naive_offsets
         auto = self.settings.naive_auto
 
+        if offsets is None and not auto:
+            observing = self.observer.linting(found)
+
+            def lint_plainly(record: Record, path: str) -> tuple[Problem, ...]:
+                if record.captured is None:
+                    return lint(record.message, record.line, path)  # type: ignore[arg-type]
+                return observing(record, path)
+
+            return lint_plainly
+
         def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
             assert record.message is not None
             if offsets is not None and (reading := offsets.get((record.line, record.label))) is not None:

@@ -14,21 +14,23 @@ conversion core, in the offset given here).
 from __future__ import annotations
 
 import itertools
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from wsfix import zones
 from wsfix.clocks import Clock
-from wsfix.evidence import Inference, Observation
+from wsfix.evidence import Inference
+from wsfix.observations import Gathered
 
 WHOLE_FILE = "the whole file"  # how a capture's one group is named, without --group-by or HAR connections
 
 
 class Sender(NamedTuple):
-    """One group: what its observations support, and the observations."""
+    """One group: what its evidence supports, and the evidence."""
 
     inference: Inference
-    observations: Sequence[Observation]
+    gathered: Gathered
 
 
 # Under --naive-tz auto: (the record's line, its label) -> how its naive values are read: (offset in
@@ -36,26 +38,33 @@ class Sender(NamedTuple):
 NaiveOffsets = dict[tuple[int, str | None], tuple[int, str] | None]
 
 
-def infer(
-    groups: Mapping[str | None, Sequence[Observation]], tolerance: float, capture: str | None = None
-) -> list[Sender]:
+def infer(groups: Mapping[str | None, Gathered], tolerance: float, capture: str | None = None) -> list[Sender]:
     """Each group's inference, in the order the groups came (None: the capture as a whole). With
-    `capture` (a run of several captures), each group is named with it."""
+    `capture` (a run of several captures), each group is named with it.
+
+    The zone comes from the group's naive values (`zones.infer`); the counts, median skew and
+    spread from every value's skew, which the group keeps without their observations.
+    """
     found = []
-    for group, observations in groups.items():
+    for group, gathered in groups.items():
         if capture is None:
             name = WHOLE_FILE if group is None else group
         else:
             name = capture if group is None else f"{capture} {group}"
-        found.append(Sender(zones.infer(name, observations, tolerance), observations))
+        skews = sorted(gathered.skews)
+        inference = zones.infer(name, gathered.naive, tolerance)._replace(
+            messages=gathered.records,
+            values=gathered.values,
+            median_skew=statistics.median(skews) if skews else None,
+            spread=zones.robust_spread(skews) if skews else None,
+        )
+        found.append(Sender(inference, gathered))
     return found
 
 
 def clocks(senders: Iterable[Sender]) -> list[Clock]:
     """The groups as `wsfix clocks` draws them: each inference with its values' skews."""
-    return [
-        (sender.inference, [skew for o in sender.observations if (skew := o.skew) is not None]) for sender in senders
-    ]
+    return [(sender.inference, sender.gathered.skews) for sender in senders]
 
 
 def _zone_name(inference: Inference, offset: int) -> str:
@@ -72,7 +81,7 @@ def naive_offsets(senders: Iterable[Sender]) -> NaiveOffsets:
     found: NaiveOffsets = {}
     for sender in senders:
         inference = sender.inference
-        for o in sender.observations:
+        for o in sender.gathered.naive:
             if o.wall is None:
                 continue
             key = (o.line, o.record)
@@ -101,7 +110,7 @@ def evidence_note(senders: Sequence[Sender], auto: bool) -> str | None:
     parts = []
     for sender in senders:
         inference = sender.inference
-        naive = [o for o in sender.observations if o.wall is not None]
+        naive = [o for o in sender.gathered.naive if o.wall is not None]
         if not naive:
             continue
         if not inference.offsets:

@@ -7,7 +7,8 @@ To bound the work on hostile lines, only the first 16 candidates within the firs
 tried. Lines without JSON (connection notes, blank lines) are counted, never findings; a message
 the line's end cuts short is a record, reported as not valid JSON and copied unchanged. A line's
 capture time is the last date-time or epoch number of its prefix that reads as an instant
-(`formats.timed.prefix_instant`).
+(`formats.timed.prefix_instant`), where the capture's first lines show it has them
+(`has_capture_times`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from wsfix.formats import CaptureFormat
 from wsfix.formats.timed import prefix_instant
 from wsfix.segments import Layer, Record
 
+_new = tuple.__new__  # a record per line: without the named tuples' Python-level __new__
 _CANDIDATE = re.compile(rb"[{\[]")
 _MAX_ATTEMPTS = 16
 _MAX_PREFIX = 4096
@@ -53,19 +55,40 @@ def json_start(line: bytes) -> int | None:
     return None
 
 
+_SNIFFED_LINES = 200
+
+
+def has_capture_times(head: bytes) -> bool:
+    """Whether a prefixed log's lines carry capture times: whether any of its first 200 lines (in
+    `head`, its first bytes) has a time before its JSON. Decided once per capture, so that a log
+    without them pays nothing per line for looking."""
+    lines = head.split(b"\n")
+    if len(lines) > 1:
+        lines.pop()  # the last line may be cut short by the end of the head
+    for line in lines[:_SNIFFED_LINES]:
+        start = json_start(line)
+        if start and prefix_instant(line[:start]) is not None:
+            return True
+    return False
+
+
 class PrefixedLines(CaptureFormat):
     name = "prefixed"
+    # Whether to read each line's prefix for its capture time (`has_capture_times`, per capture).
+    capture_times = True
 
     def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
         records = []
         line_start = 0
+        timed = self.capture_times
         for line_no, line in enumerate(io.BytesIO(data), first_line):  # split at \n only
             start = json_start(line)
             if start is None:
-                records.append(Record(line_no, None))
+                records.append(_new(Record, (line_no, None, (), None, None, None)))
             else:
                 # A line without prefix pays nothing for capture times.
-                captured = prefix_instant(line[:start]) if start else None
-                records.append(Record(line_no, line[start:], (Layer(line_start + start),), captured=captured))
+                captured = prefix_instant(line[:start]) if start and timed else None
+                layers = (_new(Layer, (line_start + start, None)),)
+                records.append(_new(Record, (line_no, line[start:], layers, None, captured, None)))
             line_start += len(line)
         return tuple(records)

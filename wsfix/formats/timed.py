@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pydantic_core import from_json
+
 from wsfix.capture import CaptureStream
 from wsfix.formats import CaptureFormat
-from wsfix.jsontext import find_span, token_value
-from wsfix.paths import Path, concrete, format_path
+from wsfix.paths import Concrete, Path, concrete, format_path
 from wsfix.segments import Record, Segment
-from wsfix.timestamps import DEFAULT_POLICY, classify
+from wsfix.timestamps import DEFAULT_POLICY, DEFAULT_WINDOW, TimestampError, seconds_converter
 
 # A date-time (`2025-09-08 16:50:01,447`, `2025-09-08T16:50:01.447Z`) or an epoch number of 9 to
 # 19 digits (`1641343691.067583`) standing alone in a log line's prefix; ports and stream names
@@ -37,15 +38,38 @@ _PREFIX_TIME = re.compile(
 )
 
 
+_to_seconds = seconds_converter(DEFAULT_POLICY)
+assert DEFAULT_WINDOW is not None
+_WINDOW_START, _WINDOW_END = float(DEFAULT_WINDOW.start), float(DEFAULT_WINDOW.end)  # exact: whole seconds
+# The prefix's last word as cryptofeed writes it (`1618678132.831468`), read as a JSON number is.
+_PLAIN_NUMBER = re.compile(rb"\d{9,19}(?:\.\d{1,9})?")
+
+
 def instant(value: object) -> float | None:
     """The epoch seconds a capture-time value denotes (see the module docstring), or None."""
-    reading = classify(value, DEFAULT_POLICY)
-    return reading.seconds if reading.reason is None else None
+    try:
+        return _to_seconds(value)  # a float in the window: itself, at once
+    except TimestampError:
+        return None
 
 
 def prefix_instant(prefix: bytes) -> float | None:
     """The capture time a log line's prefix (the text before its JSON) holds: its last
-    date-time or epoch number that reads as an instant, or None."""
+    date-time or epoch number that reads as an instant, or None.
+
+    Runs for every line of a prefixed log: a prefix whose last word is a plain number (a
+    cryptofeed receipt time) is read at once, as a JSON parser reads a number (the float nearest
+    it, as a HAR's `time` is read), then through the core; other prefixes are searched.
+    """
+    word = prefix.rstrip(b": \t")
+    if word.replace(b".", b"", 1).isdigit():  # the whole prefix is a number: `1618678132.831468: `
+        seconds = float(word)
+        if _WINDOW_START <= seconds < _WINDOW_END:  # epoch seconds by its magnitude, in the window
+            return seconds
+        return instant(seconds)
+    word = word.rpartition(b" ")[2]
+    if _PLAIN_NUMBER.fullmatch(word):
+        return instant(float(word))
     found = None
     for match in _PREFIX_TIME.finditer(prefix):
         found = match.group()
@@ -54,24 +78,27 @@ def prefix_instant(prefix: bytes) -> float | None:
     return instant(found.decode("ascii"))
 
 
-def field_value(message: bytes, path: Path) -> object:
-    """The JSON value at `path` in `message` (numbers as exact Decimals), or None when absent."""
-    try:
-        span = find_span(message, concrete(path))
-        return None if span is None else token_value(message[span[0] : span[1]])
-    except (ValueError, IndexError, RecursionError):
-        return None
+def field_value(document: object, path: Concrete) -> object:
+    """The value at `path` in a parsed JSON document, or None when absent."""
+    for step in path:
+        if isinstance(step, str) and isinstance(document, dict):
+            document = document.get(step)
+        elif isinstance(step, int) and isinstance(document, list) and -len(document) <= step < len(document):
+            document = document[step]
+        else:
+            return None
+    return document
 
 
-def group_name(message: bytes | None, path: Path) -> str:
+def group_name(document: object, path: Concrete) -> str:
     """`user_id=42`: the group a record's field at `path` names (`user_id=?` without one)."""
-    value = field_value(message, path) if message is not None else None
+    value = field_value(document, path)
     name = format_path(path)
     if value is None:
         return f"{name}=?"
-    if isinstance(value, str):
-        return f"{name}={value}"
-    return f"{name}={value if not isinstance(value, (dict, list)) else '…'}"
+    if isinstance(value, (dict, list)):
+        return f"{name}=…"
+    return f"{name}={value}"
 
 
 class Timed(CaptureFormat):
@@ -80,8 +107,8 @@ class Timed(CaptureFormat):
 
     def __init__(self, inner: CaptureFormat, capture_path: Path | None, group_path: Path | None) -> None:
         self.inner = inner
-        self.capture_path = capture_path
-        self.group_path = group_path
+        self.capture_path = None if capture_path is None else concrete(capture_path)
+        self.group_path = None if group_path is None else concrete(group_path)
         self.name = inner.name  # type: ignore[misc]
         self.noun = inner.noun  # type: ignore[misc]
         self.line_based = inner.line_based  # type: ignore[misc]
@@ -98,11 +125,18 @@ class Timed(CaptureFormat):
         return tuple(self.timed(record) for record in self.inner.records_of(data, first_line))
 
     def timed(self, record: Record) -> Record:
-        """`record` with its capture time and group read from its fields, where asked."""
+        """`record` with its capture time and group read from its fields, where asked. The
+        record is parsed once for both (pydantic's parser: a number as the float nearest it, as
+        a HAR's `time` is read); a record that is not JSON has neither."""
         message = record.message
+        try:
+            document = from_json(message) if message is not None else None
+        except ValueError:
+            document = None
         captured, group = record.captured, record.group
         if self.capture_path is not None:
-            captured = instant(field_value(message, self.capture_path)) if message is not None else None
+            value = field_value(document, self.capture_path)
+            captured = None if value is None else instant(value)
         if self.group_path is not None:
-            group = group_name(message, self.group_path)
+            group = group_name(document, self.group_path)
         return record._replace(captured=captured, group=group)
