@@ -115,18 +115,20 @@ class Observer:
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
 
     def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...]]:
-        """`lint` with `found` given, as one function; for the schemas of one plain field (the
-        default's `timestamp`), a clean record near its capture time is handled inline: one
-        validation call, one subtraction, one append. It runs for every record with a capture
-        time, so what it needs is bound here once."""
+        """A function linting any record (that has a message): one without a capture time as
+        the linter does, one with it as `lint` does, its evidence going to `found`. For the
+        schemas of one plain field (the default's `timestamp`), a clean record near its capture
+        time is handled inline: one validation call, one subtraction, one append. It runs for
+        every record, so what it needs is bound here once."""
         single, small, validate, max_skew, lint = self._single, self._small, self._validate, self.max_skew, self.lint
-        if single is None:
-            return lambda record, path: lint(record, path, found)
+        lint_alone = self.linter.lint
         low, get = -max_skew, found.get
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
             line = record.message
-            if len(line) < small:  # type: ignore[arg-type]
+            if record.captured is None:
+                return lint_alone(line, record.line, path)  # type: ignore[arg-type]
+            if single is not None and len(line) < small:  # type: ignore[arg-type]
                 try:
                     validated = validate(line, strict=True)
                 except Exception:  # noqa: BLE001 - refused: `lint` says why
@@ -135,7 +137,7 @@ class Observer:
                     value = validated.get(single)
                     gathered = get(record.group)
                     if gathered is not None and value.__class__ is float:
-                        skew = value - record.captured  # type: ignore[operator]
+                        skew = value - record.captured
                         if low <= skew <= max_skew:
                             gathered.records += 1
                             gathered.skews.append(skew)

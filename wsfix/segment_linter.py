@@ -102,14 +102,7 @@ class SegmentLinter:
         auto = self.settings.naive_auto
 
         if offsets is None and not auto:
-            observing = self.observer.linting(found)
-
-            def lint_plainly(record: Record, path: str) -> tuple[Problem, ...]:
-                if record.captured is None:
-                    return lint(record.message, record.line, path)  # type: ignore[arg-type]
-                return observing(record, path)
-
-            return lint_plainly
+            return self.observer.linting(found)
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
             assert record.message is not None

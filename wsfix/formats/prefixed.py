@@ -19,7 +19,7 @@ import re
 from pydantic_core import from_json
 
 from wsfix.formats import CaptureFormat
-from wsfix.formats.timed import prefix_instant
+from wsfix.formats.timed import PLAIN_WINDOW, prefix_instant
 from wsfix.segments import Layer, Record
 
 _new = tuple.__new__  # a record per line: without the named tuples' Python-level __new__
@@ -81,13 +81,22 @@ class PrefixedLines(CaptureFormat):
         records = []
         line_start = 0
         timed = self.capture_times
+        window_start, window_end = PLAIN_WINDOW
         for line_no, line in enumerate(io.BytesIO(data), first_line):  # split at \n only
             start = json_start(line)
             if start is None:
                 records.append(_new(Record, (line_no, None, (), None, None, None)))
             else:
                 # A line without prefix pays nothing for capture times.
-                captured = prefix_instant(line[:start]) if start and timed else None
+                captured = None
+                if start and timed:
+                    prefix = line[:start]
+                    word = prefix.rstrip(b": \t")
+                    # The commonest prefix, a receipt time alone (`1618678132.831468: `), at once.
+                    if word.replace(b".", b"", 1).isdigit() and window_start <= (seconds := float(word)) < window_end:
+                        captured = seconds
+                    else:
+                        captured = prefix_instant(prefix)
                 layers = (_new(Layer, (line_start + start, None)),)
                 records.append(_new(Record, (line_no, line[start:], layers, None, captured, None)))
             line_start += len(line)

@@ -40,7 +40,8 @@ _PREFIX_TIME = re.compile(
 
 _to_seconds = seconds_converter(DEFAULT_POLICY)
 assert DEFAULT_WINDOW is not None
-_WINDOW_START, _WINDOW_END = float(DEFAULT_WINDOW.start), float(DEFAULT_WINDOW.end)  # exact: whole seconds
+# A plain number in this range is epoch seconds by its magnitude, and in the window: itself.
+PLAIN_WINDOW = _WINDOW_START, _WINDOW_END = float(DEFAULT_WINDOW.start), float(DEFAULT_WINDOW.end)
 # The prefix's last word as cryptofeed writes it (`1618678132.831468`), read as a JSON number is.
 _PLAIN_NUMBER = re.compile(rb"\d{9,19}(?:\.\d{1,9})?")
 
