@@ -256,3 +256,17 @@ def test_benchmark_capture_time_lines_stay_clean(cli, tmp_path):
     ]
     assert capture["groups"][0]["values"] == 400  # every line has its capture time
     assert cli("clocks", str(untimed), "--format", "prefixed", "--output-format", "json").stdout.count('"groups"') == 0
+
+
+def test_the_note_names_five_senders_and_counts_the_others(cli, capture_file):
+    # Twelve senders, each writing naive local times at -07:00 (0.2 s before their capture time).
+    lines = []
+    for n in range(60):
+        captured = 1757350201 + 60 * n
+        wall = (dt.datetime(2025, 9, 8, 9, 50, 1) + dt.timedelta(seconds=60 * n)).isoformat()
+        lines.append(f'{{"at":{captured}.2,"user":{n % 12},"m":{{"type":"ping","timestamp":"{wall}"}}}}\n')
+    path = capture_file("".join(lines).encode())
+    args = ("--capture-time", "at", "--group-by", "user", "--message-path", "m", "--output-format", "concise")
+    summary = cli("check", path, *args).stdout.splitlines()[-1]
+    assert summary.count("capture times suggest -07:00 for 5 of them") == 5
+    assert summary.endswith("; and 7 more senders (wsfix clocks shows each): --naive-tz auto.")

@@ -16,7 +16,7 @@ from wsfix.settings import Settings
 
 HAR = (
     b'{"log": {"version": "1.2", "entries": [\n'
-    b'{"request": {"url": "wss://a.test/feed"}, "_webSocketMessages": [\n'
+    b'{"request": {"url": "wss://a.test/feed?api_key=secret#x"}, "_webSocketMessages": [\n'
     b'  {"type": "send", "time": 1757350201.5, "opcode": 1, "data": "{\\"timestamp\\":1757350201.4}"},\n'
     b'  {"type": "receive", "time": "bad", "opcode": 1, "data": "{\\"timestamp\\":1757350201.4}"}\n'
     b"]},\n"

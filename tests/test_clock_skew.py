@@ -182,3 +182,17 @@ def test_check_command_reports_skew_in_json(cli, capture_file):
     assert finding["code"] == "WS120" and finding["severity"] == "warning"
     assert finding["capture_time"] == "2025-09-08T16:50:01.447Z"
     assert finding["skew"] == 25200.0
+
+
+def test_records_without_a_timestamp_are_counted_with_no_value():
+    data = (
+        CAPTURED
+        + b'{"type":"ping"}\n'
+        + CAPTURED
+        + b'{"type":"ping","timestamp":null}\n'
+        + CAPTURED
+        + (b'{"type":"ping","timestamp":1757350201.5}\n')
+    )
+    found = checked(data)
+    gathered = found.observations[None]
+    assert (found.problems, gathered.records, gathered.values) == ([], 3, 1)

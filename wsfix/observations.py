@@ -136,12 +136,16 @@ class Observer:
                 if validated.__class__ is dict:
                     value = validated.get(single)
                     gathered = get(record.group)
-                    if gathered is not None and value.__class__ is float:
-                        skew = value - record.captured
-                        if low <= skew <= max_skew:
+                    if gathered is not None:
+                        if value is None:  # no timestamp (or null): a record with no value
                             gathered.records += 1
-                            gathered.skews.append(skew)
                             return ()
+                        if value.__class__ is float:
+                            skew = value - record.captured
+                            if low <= skew <= max_skew:
+                                gathered.records += 1
+                                gathered.skews.append(skew)
+                                return ()
             return lint(record, path, found)
 
         return lint_record

@@ -20,9 +20,11 @@ from typing import NamedTuple
 
 from wsfix import zones
 from wsfix.clocks import Clock
+from wsfix.display import printable
 from wsfix.evidence import Inference
 from wsfix.observations import Gathered
 
+NOTED_SENDERS = 5  # senders a summary's note names; the others are counted
 WHOLE_FILE = "the whole file"  # how a capture's one group is named, without --group-by or HAR connections
 
 
@@ -130,7 +132,10 @@ def evidence_note(senders: Sequence[Sender], auto: bool) -> str | None:
             parts.append(f"capture times suggest {_suggested(inference)} for {differ:,} of them ({inference.group})")
     if not parts:
         return None
-    return "; ".join(parts) + ("" if auto else ": --naive-tz auto")
+    if len(parts) > NOTED_SENDERS:  # one line, whatever the number of senders
+        parts[NOTED_SENDERS:] = [f"and {len(parts) - NOTED_SENDERS:,} more senders (wsfix clocks shows each)"]
+    # Group names come from the data (`--group-by`, a HAR's URLs): made safe to show.
+    return printable("; ".join(parts) + ("" if auto else ": --naive-tz auto"))
 
 
 def _suggested(inference: Inference) -> str:

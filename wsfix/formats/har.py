@@ -79,7 +79,10 @@ def _group(entry: Any, index: int) -> str:
     """A connection's name, the group its messages' clock is judged in: `entry 2 (wss://host/feed)`."""
     request = entry.get("request") if isinstance(entry, dict) else None
     url = request.get("url") if isinstance(request, dict) else None
-    return f"entry {index + 1} ({url})" if isinstance(url, str) and url else f"entry {index + 1}"
+    if not isinstance(url, str) or not url:
+        return f"entry {index + 1}"
+    # Without its query: where the connection went, not its parameters (often an API key).
+    return f"entry {index + 1} ({url.split('?', 1)[0].split('#', 1)[0]})"
 
 
 def _document(data: bytes, start: int, path: str) -> Any:
