@@ -14,7 +14,7 @@ import signal
 import sys
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple, NoReturn, Optional, TextIO, TypeVar
 
 import typer
@@ -1008,7 +1008,6 @@ def repair(
             target = targets[path]
             log = sys.stderr if target == STDOUT else sys.stdout
             on_change = _diff_printer(path, target or path, sys.stdout) if diff else None
-            senders: list[Any] = []
             result = repair_capture(
                 path,
                 RepairTarget(
@@ -1021,10 +1020,9 @@ def repair(
                 progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=diff or target == STDOUT),
                 cluster=cluster,
                 on_format=_tell_format if shared.verbose else None,
-                senders=senders,
             )
             if not shared.quiet:
-                _print_repair_summary(log, path, target, in_place, dry_run, result, settings, senders)
+                _print_repair_summary(log, path, target, in_place, dry_run, result, settings)
             if result.remaining or (dry_run and result.fixed) or (exit_non_zero_on_fix and result.lines_changed):
                 code = ExitCode.FINDINGS
     return code
@@ -1109,17 +1107,9 @@ def _diff_text(record: bytes) -> str:
 
 
 def _print_repair_summary(
-    log: TextIO,
-    source: str,
-    target: str | None,
-    in_place: bool,
-    dry_run: bool,
-    result: Any,
-    settings: Settings,
-    senders: Sequence[Any] = (),
+    log: TextIO, source: str, target: str | None, in_place: bool, dry_run: bool, result: Any, settings: Settings
 ) -> None:
     from wsfix import rules
-    from wsfix.senders import evidence_note
     from wsfix.summary import naive_times_quoting
 
     fixed = sum(result.fixed.values())
@@ -1129,7 +1119,7 @@ def _print_repair_summary(
     log.write(
         f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
         f"{result.lines:,} {result.noun}s ({where}{skipped}). "
-        f"{naive_times_quoting(settings.policy.naive_zone.name, evidence_note(senders, settings.naive_auto))}\n"
+        f"{naive_times_quoting(settings.policy.naive_zone.name, result.evidence)}\n"
     )
     if result.repeated_keys:
         lines = result.repeated_key_lines

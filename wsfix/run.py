@@ -261,7 +261,6 @@ def repair_capture(
     chunk_bytes: int = CHUNK_BYTES,
     on_format: Callable[[str, str], None] | None = None,
     cluster: DaskCluster | None = None,
-    senders: list[senders_.Sender] | None = None,
 ) -> RepairTally:
     """Repair `source` into `target`; `stdout` is the binary stream `-` writes to.
 
@@ -270,42 +269,16 @@ def repair_capture(
     changes while it is repaired (a live log growing) is left as it is: OutputError.
     `jobs`, `progress`, `chunk_bytes` and `cluster` as for `check_captures`: the output does not
     depend on them. A capture or a target named by URL is read from, or written to, its store
-    (a capture there is not repaired in place). `senders` is given the capture's senders
-    (capture-time evidence per group). Under `--naive-tz auto` the capture is read twice, in this
-    process (as for `check_captures`).
+    (a capture there is not repaired in place).
     """
     if "://" in source and target.in_place:
         raise UsageError(f"{source}: a capture in object storage is not repaired in place: --out another object")
     tally = RepairTally()
-    observed: Observations = {}
+    observed: Observations = {}  # capture-time evidence, per group
     if settings.naive_auto:
+        # Read twice, in this process: the zones found in the first pass live here.
         jobs, cluster = 1, None
-    with _runner(settings, chunk_bytes) as runner:
-        if settings.naive_auto:
-            _read_naive_by_evidence(runner, settings, source)
-        _repair_into(
-            source, target, settings, runner, observed, on_change, stdout, jobs, progress, on_format, cluster, tally
-        )
-    if senders is not None:
-        senders.extend(senders_.infer(observed, settings.max_skew))
-    return tally
-
-
-def _repair_into(
-    source: str,
-    target: RepairTarget,
-    settings: Settings,
-    runner: ChunkRunner[SegmentLinter],
-    observed: Observations,
-    on_change: ChangeHook | None,
-    stdout: object,
-    jobs: int | None,
-    progress: ProgressFactory | None,
-    on_format: Callable[[str, str], None] | None,
-    cluster: DaskCluster | None,
-    tally: RepairTally,
-) -> None:
-    with open_capture(source) as stream:
+    with open_capture(source) as stream, _runner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
         if on_format is not None:
             on_format(source, how_read(settings, source, stream))
@@ -314,6 +287,8 @@ def _repair_into(
             cluster = None  # no worker can read it
         if cluster is None:
             runner.prepare()
+        if settings.naive_auto:
+            _read_naive_by_evidence(runner, settings, source)
         before = _identity(source) if target.in_place else None
 
         def write(out: Any) -> None:
@@ -336,8 +311,8 @@ def _repair_into(
                         write_parts(splice(data, repaired.edits))
                         if on_change is not None and repaired.edits:
                             report_changes(data, repaired.edits, line_offset + 1, on_change)
-                    tally.merge(repaired.tally, line_offset)
                     merge(observed, repaired.observations, line_offset)
+                    tally.merge(repaired.tally, line_offset)
 
         if target.dry_run:
             write(_NullSink())
@@ -374,6 +349,8 @@ def _repair_into(
                         f"{source}: changed while it was being repaired (a live log still written to?); "
                         "it is left as it is: repair it again once it is complete"
                     )
+    tally.evidence = senders_.evidence_note(senders_.infer(observed, settings.max_skew), settings.naive_auto)
+    return tally
 
 
 def _identity(path: str) -> tuple[int, ...] | None:
