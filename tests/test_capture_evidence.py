@@ -270,3 +270,22 @@ def test_the_note_names_five_senders_and_counts_the_others(cli, capture_file):
     summary = cli("check", path, *args).stdout.splitlines()[-1]
     assert summary.count("capture times suggest -07:00 for 5 of them") == 5
     assert summary.endswith("; and 7 more senders (wsfix clocks shows each): --naive-tz auto.")
+
+
+def test_har_capture_time_and_group_from_the_message(cli, capture_file):
+    # --capture-time and --group-by read inside each HAR message's text (over its `time`, its entry).
+    data = (
+        b'{"log": {"entries": [{"_webSocketMessages": [\n'
+        b'  {"type": "receive", "time": 1.0, "opcode": 1, "data": "{\\"type\\":\\"ping\\",\\"timestamp\\":'
+        b'1757375401.5,\\"seen\\":1757350201.5,\\"who\\":\\"a\\"}"},\n'
+        b'  {"type": "receive", "time": 1.0, "opcode": 1, "data": "{\\"type\\":\\"ping\\",\\"timestamp\\":'
+        b'1757350202.5,\\"seen\\":1757350202.5,\\"who\\":\\"b\\"}"}\n'
+        b"]}]}}\n"
+    )
+    path = capture_file(data, "c.har")
+    args = ("--capture-time", "seen", "--group-by", "who")
+    result = cli("check", path, *args, "--output-format", "concise")
+    [finding] = result.stdout.splitlines()[:-1]
+    assert "WS120 [warning] entry 1, message 1 (receive): timestamp: 7 h 00 min ahead" in finding
+    groups = json.loads(cli("clocks", path, *args, "--output-format", "json").stdout)["captures"][0]["groups"]
+    assert [(g["group"], g["messages"]) for g in groups] == [("who=a", 1), ("who=b", 1)]

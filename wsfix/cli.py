@@ -1162,9 +1162,7 @@ def clocks(
     ] = None,
     output_format: Annotated[
         Optional[str],
-        typer.Option(
-            "--output-format", "-o", metavar="table|json", show_default=False, help="table (default) or json."
-        ),
+        typer.Option("--output-format", metavar="table|json", show_default=False, help="table (default) or json."),
     ] = None,
     color: Annotated[
         str,
