@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from wsfix import observations
 from wsfix.capture import CaptureStream
 from wsfix.config import CommandLine, load
 from wsfix.evidence import Observation
@@ -196,3 +197,19 @@ def test_records_without_a_timestamp_are_counted_with_no_value():
     found = checked(data)
     gathered = found.observations[None]
     assert (found.problems, gathered.records, gathered.values) == ([], 3, 1)
+
+
+def test_a_large_group_keeps_an_even_sample_of_its_skews(monkeypatch):
+    monkeypatch.setattr(observations, "KEPT_SKEWS", 8)
+    merged = observations.Gathered()
+    value = 0
+    for size in (3, 5, 7, 2, 11):  # parts as chunks bring them, of every size
+        part = observations.Gathered()
+        part.records = size
+        for _ in range(size):
+            part.skews.append(float(value))
+            value += 1
+        merged.extend(part)
+    # Every 4th of the 28 values, from the first: an even sample; the counts stay exact.
+    assert list(merged.skews) == [0.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0]
+    assert (merged.stride, merged.values, merged.records) == (4, 28, 28)

@@ -37,37 +37,67 @@ from wsfix.rules import clock_skew
 from wsfix.segments import Record
 from wsfix.timestamps import UTC_ZONE, Form, Policy, Unit, classify
 
+# Skews a group keeps: past this many, every other one is dropped and the stride doubles, so a
+# group of any size keeps an even sample of at most this many (8 MiB), all of a small group's.
+KEPT_SKEWS = 1 << 20
+
 
 class Gathered:
-    """The evidence of one group, kept small: every value's skew (8 bytes each), and an
-    `Observation` for each naive value only (what zone inference and `--naive-tz auto` read).
+    """The evidence of one group, kept small: the skews of its values (8 bytes each; an even
+    sample, every `stride`-th, past `KEPT_SKEWS`), and an `Observation` for each naive value
+    only (what zone inference and `--naive-tz auto` read).
 
-    `records` counts its records with a capture time, `undated` its values that denote no instant
-    (garbage, or a naive time no zone reads). Picklable: workers send it back with their chunk.
+    `records` counts its records with a capture time, `dated` its values that denote an instant
+    (whose skews are sampled), `undated` those that denote none (garbage, or a naive time no zone
+    reads). Picklable: workers send it back with their chunk.
     """
 
-    __slots__ = ("naive", "records", "skews", "undated")
+    __slots__ = ("dated", "naive", "records", "skews", "stride", "undated")
 
     def __init__(self) -> None:
         self.records = 0
         self.skews = array.array("d")
         self.naive: list[Observation] = []
         self.undated = 0
+        self.dated = 0  # counted when merged (`extend`); until then, every skew is kept
+        self.stride = 1
 
-    def __getstate__(self) -> tuple[int, array.array[float], list[Observation], int]:
-        return self.records, self.skews, self.naive, self.undated
+    def __getstate__(self) -> tuple[int, array.array[float], list[Observation], int, int, int]:
+        return self.records, self.skews, self.naive, self.undated, self.dated, self.stride
 
-    def __setstate__(self, state: tuple[int, array.array[float], list[Observation], int]) -> None:
-        self.records, self.skews, self.naive, self.undated = state
+    def __setstate__(self, state: tuple[int, array.array[float], list[Observation], int, int, int]) -> None:
+        self.records, self.skews, self.naive, self.undated, self.dated, self.stride = state
 
     @property
     def values(self) -> int:
-        return len(self.skews) + self.undated
+        """Its values: those that denote an instant and those that do not."""
+        return self.offered + self.undated
+
+    @property
+    def offered(self) -> int:
+        """Its values that denote an instant (whose skews it samples). Until merged, a part keeps
+        every skew, and counts them so."""
+        return self.dated if self.stride > 1 or self.dated else len(self.skews)
 
     def extend(self, later: Gathered, line_offset: int = 0) -> None:
-        """Add `later`, the evidence of later records, its line numbers shifted by `line_offset`."""
+        """Add `later`, the evidence of later records, its line numbers shifted by `line_offset`.
+        The sample stays even: the skews kept are those of every `stride`-th value."""
+        offered, stride = self.offered, self.stride
+        skews = later.skews
+        if later.stride > 1:  # a part over KEPT_SKEWS itself (a chunk never is): its sample, thinned
+            stride = max(stride, later.stride)
+            step = stride // later.stride
+            self.skews.extend(skews[::step] if step > 1 else skews)
+        elif stride > 1:
+            self.skews.extend(skews[(-offered) % stride :: stride])
+        else:
+            self.skews.extend(skews)
+        self.dated = offered + later.offered
+        while len(self.skews) > KEPT_SKEWS:
+            self.skews = self.skews[::2]
+            stride *= 2
+        self.stride = stride
         self.records += later.records
-        self.skews.extend(later.skews)
         self.undated += later.undated
         if line_offset:
             self.naive.extend(o._replace(line=o.line + line_offset) for o in later.naive)
