@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -175,8 +176,25 @@ def capture(workdir: Path, lines: int, broken: float, seed: int) -> Path:
 OUTPUT_FORMATS = ("full", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit")
 
 
+# A log line's leading time is when the capture saw it: here the line's own timestamp as written
+# (the last plain one for a line whose timestamp is broken), so that clean lines stay clean.
+_STAMP = re.compile(rb'"timestamp":(\d{10}(?:\.\d+)?)[,}]')
+_last_stamp = [b"1757350201.118783"]
+
+
 def prefixed_line(line: bytes) -> bytes:
-    return b"1757350201.118783: " + line if line.strip() else line
+    """A capture line as cryptofeed logs it: `<capture time>: {...}` (capture times present)."""
+    if not line.strip():
+        return line
+    found = _STAMP.search(line)
+    if found is not None:
+        _last_stamp[0] = found.group(1)
+    return _last_stamp[0] + b": " + line
+
+
+def untimed_line(line: bytes) -> bytes:
+    """The same line after a prefix that holds no time: the same work, without capture times."""
+    return b"ws recv: " + line if line.strip() else line
 
 
 def enveloped_line(line: bytes) -> bytes:
@@ -186,7 +204,7 @@ def enveloped_line(line: bytes) -> bytes:
 
 def converted(path: Path, make: Callable[[bytes], bytes], name: str) -> Path:
     """`path` with each line rewritten by `make`, made once and kept beside it."""
-    target = path.with_name(f"{path.stem}-{name.split()[-1]}.log")
+    target = path.with_name(f"{path.stem}-{name.replace(' ', '-')}.log")
     if not target.exists():
         partial = target.with_suffix(".partial")
         with open(path, "rb") as source, open(partial, "wb") as out:
@@ -418,6 +436,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also the captures as prefixed log lines and in an envelope (--message-path data)",
     )
     parser.add_argument(
+        "--capture-times",
+        action="store_true",
+        help="also the clean capture as prefixed log lines with and without a capture time in the prefix",
+    )
+    parser.add_argument(
         "--compare",
         metavar="PYTHON",
         help="an interpreter whose installed wsfix is the previous code: every wsfix row runs with it too",
@@ -458,6 +481,12 @@ def main(argv: list[str] | None = None) -> int:
         ):
             for title, path in ((f"{args.broken:.0%} broken", broken), ("clean", clean)):
                 runs.append((f"{title}, as {name}", converted(path, make, name), (), extra))
+    if args.capture_times:
+        for name, make in (
+            ("prefixed log lines without capture times", untimed_line),
+            ("prefixed log lines with capture times", prefixed_line),
+        ):
+            runs.append((f"clean, as {name}", converted(clean, make, name), (), ("--format", "prefixed")))
     for title, path, output_formats, extra in runs:
         results = bench_capture(path, args.jobs, args.repeat, args.workdir, args.schema_sample, output_formats, extra)
         size = path.stat().st_size

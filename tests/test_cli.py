@@ -330,7 +330,7 @@ def test_shell_completion_is_on():
         ),
         pytest.param(
             ["rule", "--select", "WS1"],
-            "rule has no option --select: it is an option of wsfix check and wsfix repair",
+            "rule has no option --select: it is an option of wsfix check, wsfix repair and wsfix clocks",
             id="option-of-others",
         ),
     ],

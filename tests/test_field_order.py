@@ -32,6 +32,7 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
                 "fix",
                 "record",
                 "repeated",
+                "evidence",
             ),
             id="Problem",
         ),
@@ -39,11 +40,11 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
         pytest.param(Edit, ("line", "start", "end", "replacement"), id="Edit"),
         pytest.param(Reading, ("form", "seconds", "reason", "unit", "zone", "out_of_range", "exact"), id="Reading"),
         pytest.param(Segment, ("data", "line", "records"), id="Segment"),
-        pytest.param(Record, ("line", "message", "layers", "label"), id="Record"),
+        pytest.param(Record, ("line", "message", "layers", "label", "captured", "group"), id="Record"),
         pytest.param(Layer, ("start", "string"), id="Layer"),
         pytest.param(ChunkFindings, ("lines", "problems", "starts", "counted"), id="ChunkFindings"),
-        pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped"), id="Checked"),
-        pytest.param(Repaired, ("lines", "edits", "tally"), id="Repaired"),
+        pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped", "observations"), id="Checked"),
+        pytest.param(Repaired, ("lines", "edits", "tally", "observations"), id="Repaired"),
     ],
 )
 def test_field_order_is_pinned(named_tuple, fields):

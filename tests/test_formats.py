@@ -142,7 +142,7 @@ def test_detection_never_hides_a_line(cli, capture_file):
 
 CUT_SHORT = (
     b'1626993367.875267: {"type":"agent_response","payload":{"timestamp":"2025-09-08T16:50:01Z","text":"x"}\n'
-    b'1626993368.5: {"type":"ping","timestamp":"2025-09-08T16:50:02Z"}\n'
+    b'1757350202.5: {"type":"ping","timestamp":"2025-09-08T16:50:02Z"}\n'
 )
 
 
@@ -158,7 +158,7 @@ def test_prefixed_record_cut_short_is_reported_and_copied_unchanged(cli, capture
     assert repaired.exit_code == 1  # the cut-short record stays a finding
     first, second = out.read_bytes().splitlines(keepends=True)
     assert first == CUT_SHORT.splitlines(keepends=True)[0]
-    assert second == b'1626993368.5: {"type":"ping","timestamp":1757350202.0}\n'
+    assert second == b'1757350202.5: {"type":"ping","timestamp":1757350202.0}\n'
 
 
 def test_prefixed_format_can_be_forced(cli, capture_file):

@@ -61,6 +61,7 @@ EXPECTED_CATALOG = [
     ("WS111", "datetime-rejected", Severity.ERROR, True),
     ("WS112", "datetime-naive", Severity.ERROR, True),
     ("WS113", "datetime-misread", Severity.ERROR, True),
+    ("WS120", "clock-skew", Severity.WARNING, False),
 ]
 
 

@@ -59,7 +59,7 @@ def write_config(folder: Path, body: str, name: str = "pyproject.toml") -> Path:
         ),
         pytest.param(
             [RuleSelection(select=("WS1",), ignore=("WS10",), extend_select=("WS104",))],
-            ["WS104", "WS110", "WS111", "WS112", "WS113"],
+            ["WS104", "WS110", "WS111", "WS112", "WS113", "WS120"],
             id="longest-prefix-wins",
         ),
         pytest.param([RuleSelection(select=("WS102",), ignore=("WS102",))], [], id="ignore-wins-a-tie"),

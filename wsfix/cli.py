@@ -202,7 +202,7 @@ NaiveTzOption = Annotated[
         metavar="ZONE",
         show_default=False,
         help="Zone for ISO times without offset: UTC (default), local, an IANA name (Europe/Berlin), an "
-        "offset (-07:00), or reject.",
+        "offset (-07:00), reject, or auto (per sender, the zone its capture times show).",
     ),
 ]
 UnitOption = Annotated[
@@ -300,6 +300,36 @@ MessagePathOption = Annotated[
         "read as the message.",
     ),
 ]
+CaptureTimeOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--capture-time",
+        metavar="PATH",
+        show_default=False,
+        help="The field of each record holding when it was captured (received_at; in the envelope with "
+        "--message-path), in any timestamp form [default: a HAR message's time, a log line's leading timestamp].",
+    ),
+]
+GroupByOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--group-by",
+        metavar="PATH",
+        show_default=False,
+        help="The field naming each record's sender (user_id), whose clock its timestamps share "
+        "[default: a HAR connection, else the whole file].",
+    ),
+]
+MaxSkewOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--max-skew",
+        metavar="TIME",
+        show_default=False,
+        help="How far a timestamp may be from its capture time before WS120 reports it: 10m (default), "
+        "90s, 2h, or seconds.",
+    ),
+]
 JobsOption = Annotated[
     Optional[int],
     typer.Option(
@@ -377,6 +407,9 @@ class SharedOptions(NamedTuple):
     timestamp_pattern: TimestampPatternOption = None
     capture_format: FormatOption = None
     message_path: MessagePathOption = None
+    capture_time: CaptureTimeOption = None
+    group_by: GroupByOption = None
+    max_skew: MaxSkewOption = None
     jobs: JobsOption = None
     dask: DaskOption = None
     no_progress: NoProgressOption = False
@@ -448,6 +481,9 @@ def _load(shared: SharedOptions, **given: Any) -> Any:
         capture_format=shared.capture_format,
         message_path=shared.message_path,
         max_record_memory=shared.max_record_memory,
+        capture_time=shared.capture_time,
+        group_by=shared.group_by,
+        max_skew=shared.max_skew,
         **given,
     )
     loaded = load(command_line, config_path=shared.config, start=None if shared.isolated else os.getcwd())
@@ -1073,7 +1109,7 @@ def _print_repair_summary(
     log: TextIO, source: str, target: str | None, in_place: bool, dry_run: bool, result: Any, settings: Settings
 ) -> None:
     from wsfix import rules
-    from wsfix.summary import naive_times
+    from wsfix.summary import naive_times_quoting
 
     fixed = sum(result.fixed.values())
     where = printable(source if in_place or target is None else f"{source} -> {target}")
@@ -1081,7 +1117,8 @@ def _print_repair_summary(
     skipped = f", skipped {result.skipped:,} without a JSON message" if result.skipped else ""
     log.write(
         f"{verb} {fixed:,} value{'s' if fixed != 1 else ''} on {result.lines_changed:,} of "
-        f"{result.lines:,} {result.noun}s ({where}{skipped}). {naive_times(settings.policy.naive_zone.name)}\n"
+        f"{result.lines:,} {result.noun}s ({where}{skipped}). "
+        f"{naive_times_quoting(settings.policy.naive_zone.name, result.evidence)}\n"
     )
     if result.repeated_keys:
         lines = result.repeated_key_lines
@@ -1104,6 +1141,92 @@ def _print_repair_summary(
             )
         if source != STDIN:  # read once: there is no input left to check
             log.write("Run wsfix check on the input for the details.\n")
+
+
+# --- clocks --------------------------------------------------------------------------------
+
+
+@app.command(cls=_Command)
+@_guarded
+@_with_shared_options
+def clocks(
+    files: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Captures with capture times (a HAR, prefixed log lines, --capture-time), or folders to search "
+            "for them; - reads standard input.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        Optional[str],
+        typer.Option("--output-format", metavar="table|json", show_default=False, help="table (default) or json."),
+    ] = None,
+    color: Annotated[
+        str,
+        typer.Option("--color", metavar="auto|always|never", help="Colour the picture (auto: on a terminal)."),
+    ] = "auto",
+    shared: SharedOptions = SharedOptions(),  # typer sees the options instead: _with_shared_options
+) -> ExitCode:
+    """Whose clock is off, and by how much: per capture, each sender's skews (its timestamps minus
+    their capture times), the zone its naive times were written in, and a histogram of skews.
+
+    Takes the capture options of check. Exit code as check's: 0 no findings, 1 findings (a clock
+    past --max-skew is one: WS120), 2 usage or I/O error.
+    """
+    from wsfix.clocks import clocks_json, render_clocks
+    from wsfix.problems import Severity
+    from wsfix.reporters import ReportOptions
+    from wsfix.reporters.findings import dumps
+    from wsfix.run import check_captures
+    from wsfix.senders import clocks as clocks_of
+
+    if color not in _COLORS:
+        raise UsageError(f"--color: unknown choice {color!r}: expected auto, always or never")
+    if output_format not in (None, "table", "json"):
+        raise UsageError(f"--output-format: unknown choice {output_format!r}: expected table or json")
+    loaded = _load(shared)
+    settings = loaded.settings
+    paths = _paths_to_check(files, loaded, shared.quiet)
+    readable, unreadable = _readable(paths)
+    for problem in unreadable:
+        _error(f"{problem.path}: {problem.message}")
+    found: dict[str, Any] = {}
+    with _cluster(shared.dask if shared.dask is not None else loaded.dask) as cluster:
+        summary = check_captures(
+            readable,
+            settings,
+            _Discarded(sys.stdout, ReportOptions()),
+            jobs=shared.jobs,
+            progress=_progress_bars(shared.no_progress or shared.quiet, stdout_busy=False),
+            on_format=_tell_format if shared.verbose else None,
+            cluster=cluster,
+            senders=found,
+        )
+    pictures = {path: clocks_of(senders) for path, senders in found.items()}
+    if output_format == "json":
+        sys.stdout.write(dumps(clocks_json(pictures, settings.max_skew)) + "\n")
+    elif pictures:
+        render_clocks(pictures, sys.stdout, settings.max_skew, color=_COLORS[color])
+    elif not shared.quiet:
+        _note("no capture times found: a HAR, log lines with a leading timestamp, or --capture-time PATH")
+    if not shared.quiet and output_format != "json":
+        sys.stdout.write(summary.sentence() + "\n")
+    if unreadable:
+        return ExitCode.ERROR
+    failing = summary.tally.by_severity(Severity.ERROR) if loaded.fail_on == "error" else summary.tally.total
+    return ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+class _Discarded(Reporter):
+    """Takes the findings of a run that only wants its summary and evidence (`wsfix clocks`)."""
+
+    def add(self, problem: Problem) -> None:
+        pass
+
+    def finish(self, summary: Summary) -> None:
+        pass
 
 
 # --- rule ----------------------------------------------------------------------------------
@@ -1349,7 +1472,11 @@ def _option_hint(command: str | None, option: str) -> str | None:
         for name, other in group.commands.items()
         if name != command and any(option in getattr(param, "opts", ()) for param in other.params)
     ]
-    return f"it is an option of {' and '.join(f'wsfix {name}' for name in others)}" if others else None
+    if not others:
+        return None
+    names = [f"wsfix {name}" for name in others]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"it is an option of {listed}"
 
 
 def _leave(code: int | str | None) -> NoReturn:

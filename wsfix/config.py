@@ -9,6 +9,7 @@ start folder and every command-line value; no environment reads, no printing.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -17,13 +18,14 @@ from wsfix.paths import Path, has_wildcard, parse_path
 from wsfix.settings import (
     DEFAULT_MAX_RECORD_MEMORY,
     DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_SKEW,
     DEFAULT_OUTPUT_FORMAT,
     RuleSelection,
     Settings,
     check_prefix,
     selected_codes,
 )
-from wsfix.timestamps import DEFAULT_WINDOW, Policy, Unit, parse_naive_zone, parse_window
+from wsfix.timestamps import DEFAULT_WINDOW, NaiveZone, Policy, Unit, parse_naive_zone, parse_window
 from wsfix.user_model import build_schema
 
 PYPROJECT = "pyproject.toml"
@@ -57,6 +59,9 @@ class CommandLine(NamedTuple):
     message_path: str | None = None
     fail_on: str | None = None
     max_record_memory: str | None = None
+    capture_time: str | None = None
+    group_by: str | None = None
+    max_skew: str | None = None
 
 
 class Loaded(NamedTuple):
@@ -119,6 +124,41 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+AUTO_ZONE = "auto"  # --naive-tz auto: the zone each group's capture times show
+# What the linter reads naive times in under --naive-tz auto, where no capture time speaks for a
+# record's sender: nothing (they stay as written, reported); the pipeline gives every record whose
+# sender's zone is inferred a zone of its own (`wsfix.senders.naive_offsets`).
+AUTO_NAIVE_ZONE = NaiveZone(AUTO_ZONE, None, rejects=True)
+
+
+def parse_naive_tz(text: str) -> Any:
+    """A `--naive-tz` value: `auto`, or what `timestamps.parse_naive_zone` reads (its result)."""
+    if text.strip().lower() == AUTO_ZONE:
+        return AUTO_ZONE
+    return parse_naive_zone(text)
+
+
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", re.IGNORECASE)
+_DURATION_UNITS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}
+
+
+def parse_duration(text: str) -> float:
+    """`10m`, `90s`, `2h`, or seconds (`600`, `0.5`): a length of time in seconds. Raises ValueError."""
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise ValueError(f"expected a length of time such as 10m, 90s, 2h or a number of seconds, got {text!r}")
+    number, unit = match.groups()
+    return float(number) * _DURATION_UNITS[unit.lower() if unit else None]
+
+
+def _duration(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    if isinstance(value, str):
+        return parse_duration(value)
+    raise ValueError(f"expected a length of time such as 10m, 90s, 2h or a number of seconds, got {_toml_repr(value)}")
+
+
 _SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
 
@@ -150,7 +190,7 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "select": _codes,
     "extend-select": _codes,
     "ignore": _codes,
-    "naive-tz": _text(parse_naive_zone),
+    "naive-tz": _text(parse_naive_tz),
     "unit": _text(Unit.parse),
     "window": _text(parse_window),
     "output-format": _text(_output_format),
@@ -166,6 +206,9 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "fail-on": _text(_fail_on),
     "max-record-memory": _size,
     "dask": _text(str),
+    "capture-time": _text(parse_path),
+    "group-by": _text(parse_path),
+    "max-skew": _duration,
 }
 KEYS = tuple(_KEYS)
 
@@ -279,8 +322,13 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
     record_memory, record_memory_source = pick(cli.max_record_memory, "max-record-memory", DEFAULT_MAX_RECORD_MEMORY)
     max_record_memory = _parsed(_size, record_memory, record_memory_source)
 
+    naive_zone = _parsed(parse_naive_tz, naive_tz, naive_tz_source)
+    naive_auto = naive_zone == AUTO_ZONE
+    capture_time, capture_time_source = pick(cli.capture_time, "capture-time", None)
+    group_by, group_by_source = pick(cli.group_by, "group-by", None)
+    max_skew, max_skew_source = pick(cli.max_skew, "max-skew", DEFAULT_MAX_SKEW)
     policy = Policy(
-        naive_zone=_parsed(parse_naive_zone, naive_tz, naive_tz_source),
+        naive_zone=AUTO_NAIVE_ZONE if naive_auto else naive_zone,
         unit=_parsed(Unit.parse, unit, unit_source) if unit is not None else None,
         window=_parsed(parse_window, window, window_source),
     )
@@ -339,6 +387,10 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
         capture_format=capture_format,
         message_path=envelope,
         max_record_memory=max_record_memory,
+        capture_time=_one_place(capture_time, capture_time_source),
+        group_by=_one_place(group_by, group_by_source),
+        max_skew=_parsed(_duration, max_skew, max_skew_source),
+        naive_auto=naive_auto,
     )
     return Loaded(
         settings,
@@ -348,6 +400,16 @@ def load(cli: CommandLine, config_path: str | None = None, start: str | None = N
         fail_on=fail_on,
         dask=config.get("dask"),
     )
+
+
+def _one_place(text: str | None, source: str) -> Path | None:
+    """A path option that names one field of each record (`received_at`, `meta.seen`), or None."""
+    if text is None:
+        return None
+    path: Path = _parsed(parse_path, text, source)
+    if has_wildcard(path):
+        raise UsageError(f"{source} {text}: names one place, without [*] or *")
+    return path
 
 
 def _from_folder_of(config_path: str, model: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import io
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from pydantic import RootModel, TypeAdapter, ValidationError
@@ -33,7 +34,7 @@ from pydantic_core import SchemaValidator, core_schema, from_json
 
 from wsfix import jsontext, rules
 from wsfix.fields import TimestampField
-from wsfix.paths import Concrete, concrete, format_path, matches
+from wsfix.paths import Concrete, Path, concrete, format_path, matches
 from wsfix.probe import DeepField, build_probe, split_fields
 from wsfix.problems import Fix, Problem
 from wsfix.schema import Schema
@@ -184,6 +185,49 @@ class Linter:
         if self._deep and any(deep.suspicious(message) for deep in self._deep):
             return self._analyse_valid(line, line_no, path, message, False)
         return _NO_PROBLEMS
+
+    def lint_values(self, line: bytes, line_no: int, path: str) -> tuple[tuple[Problem, ...], object]:
+        """As `lint`, and the message as the probe validated it (None where the probe refused
+        it): capture-time evidence reads a record's timestamp values there (`timestamp_values`)
+        instead of parsing the record a second time."""
+        if (len(line) + 1) * _MOST_PER_BYTE > self.max_record_memory and record_memory(line) > self.max_record_memory:
+            return self.lint(line, line_no, path), None
+        try:
+            message = self._validate_probe(line, strict=True)
+        except Exception:  # noqa: BLE001 - refused: `lint` says why (records with findings, the rare ones)
+            return self.lint(line, line_no, path), None
+        if self._deep and any(deep.suspicious(message) for deep in self._deep):
+            return self._analyse_valid(line, line_no, path, message, False), message
+        return _NO_PROBLEMS, message
+
+    @property
+    def probe_validate(self) -> Any:
+        """The probe's `validate_json`, the one validation call per record (called strictly)."""
+        return self._validate_probe
+
+    @property
+    def fast_fields(self) -> tuple[tuple[TimestampField, str], ...]:
+        """The top-level float seconds fields the probe types itself, as (field, attribute)."""
+        return self._fast_fields
+
+    @property
+    def deep_fields(self) -> tuple[DeepField, ...]:
+        """Every other timestamp field, checked on the values strict validation made."""
+        return self._deep
+
+    def timestamp_values(self, message: object) -> Iterator[tuple[TimestampField, Path, object]]:
+        """(field, path, value) of each timestamp value a message the probe validated
+        holds, as validated (a float, an int, a datetime); absent keys and nulls are skipped. The
+        path is concrete; a top-level field's is `field.path` itself."""
+        by_key = message.__class__ is dict
+        for field, attr in self._fast_fields:
+            value = message.get(attr) if by_key else getattr(message, attr, None)  # type: ignore[attr-defined]
+            if value is not None:
+                yield field, field.path, value
+        for deep in self._deep:
+            for where, value in deep.values(message):
+                if value is not None:
+                    yield deep.field, where, value
 
     def lint_chunk(
         self, data: bytes, path: str, first_line: int = 1, detail: int = FULL, starts_file: bool | None = None
@@ -419,6 +463,7 @@ class Linter:
                 _new(Fix, (start, end, render(seconds))) if fixable else None,  # type: ignore[arg-type]
                 None,
                 repeated,
+                None,
             ),
         )
 
@@ -662,7 +707,7 @@ class Linter:
             if again is None:
                 fix = _new(Fix, (start, end, render(seconds)))
         if detail != FULL:  # FIXES: no message (the repair's tally reads `repeated`)
-            return _new(Problem, (path, line_no, None, json_path, rule.code, "", None, None, fix, None, repeated))
+            return _new(Problem, (path, line_no, None, json_path, rule.code, "", None, None, fix, None, repeated, None))
         token = line[start:end]
         message = rule.describe(reading)
         if again is not None:
@@ -682,6 +727,7 @@ class Linter:
                 fix,
                 None,
                 repeated,
+                None,
             ),
         )
 
@@ -750,6 +796,7 @@ _BYTES_PER_VALUE = 64
 # record, or a chunk of records, of fewer than limit / this - 1 bytes cannot be over the limit,
 # and is not measured.
 _MOST_PER_BYTE = 2 + _BYTES_PER_VALUE
+MOST_PER_BYTE = _MOST_PER_BYTE
 
 
 def _values(line: bytes) -> int:

@@ -42,6 +42,13 @@ class Edit(NamedTuple):
 REPEATED_KEY_NOTE = " (the key appears {count} times; pydantic reads the last one, reported here)"
 
 
+class ClockEvidence(NamedTuple):
+    """A finding's value beside its record's capture time (see `wsfix.evidence`)."""
+
+    captured: float  # when the capture saw the record, epoch seconds
+    skew: float | None  # the value's instant minus `captured`, seconds (None: it denotes no instant)
+
+
 class Problem(NamedTuple):
     """One finding (a named tuple: immutable, cheap to make, and picklable for worker processes).
     `line` and `column` are 1-based as users see them; `column` counts characters.
@@ -50,7 +57,8 @@ class Problem(NamedTuple):
     the field's JSON text exactly as written (None for record-level problems); `pydantic_type` is the
     error type pydantic's lax validation (what the backend runs) gives the value, None when it
     accepts it. `record` names the record where a line number alone does not (a HAR message:
-    `entry 3, message 17 (send)`); `line` and `column` still point into the file.
+    `entry 3, message 17 (send)`); `line` and `column` still point into the file. `evidence`
+    sets the value beside its record's capture time, where the capture has one.
     """
 
     path: str
@@ -66,6 +74,7 @@ class Problem(NamedTuple):
     # How many times the record names the field's key (pydantic reads the last; more than one:
     # the message says so too).
     repeated: int = 1
+    evidence: ClockEvidence | None = None
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.line, self.column or 0, self.code)

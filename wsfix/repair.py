@@ -86,6 +86,9 @@ class RepairTally:
     remaining_lines: dict[str, list[int]] = field(default_factory=dict)
     skipped: int = 0  # records without a JSON message: copied as they are
     noun: str = "line"
+    # What capture times say about naive times where it differs from how they were read (set
+    # once the repair is done: `senders.evidence_note`), for the summary.
+    evidence: str | None = None
     # Fixes of a key the record repeats (pydantic reads the last; that one was replaced).
     repeated_keys: int = 0
     repeated_key_lines: list[int] = field(default_factory=list)

@@ -20,10 +20,12 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix import formats
+from wsfix import senders as senders_
 from wsfix.capture import CHUNK_BYTES, STDIN, CaptureStream, open_capture
 from wsfix.errors import OutputError, UsageError
 from wsfix.formats import CaptureFormat
 from wsfix.linter import FULL
+from wsfix.observations import Observations, merge
 from wsfix.output import STDOUT, atomic_output
 from wsfix.parallel import Chunk, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.paths import format_path
@@ -45,6 +47,16 @@ def choose_format(settings: Settings, path: str, stream: CaptureStream) -> Captu
     """The format to read capture `path` in (`--format`, else detected; in an envelope if asked)."""
     name = _format_name(settings, path, stream)
     capture_format = formats.build_format(name)
+    if name == "prefixed":
+        from wsfix.formats.prefixed import PrefixedLines, has_capture_times
+
+        assert isinstance(capture_format, PrefixedLines)
+        capture_format.capture_times = has_capture_times(stream.head())
+    if settings.capture_time is not None or settings.group_by is not None:
+        from wsfix.formats.timed import Timed
+
+        # Inside the envelope: the paths are read in the record as the file has it.
+        capture_format = Timed(capture_format, settings.capture_time, settings.group_by)
     if settings.message_path:
         from wsfix.formats.envelope import Enveloped
 
@@ -113,6 +125,29 @@ def _results(
             first_line += result.lines
 
 
+def _read_naive_by_evidence(runner: ChunkRunner[SegmentLinter], settings: Settings, path: str) -> None:
+    """`--naive-tz auto`, first pass: read the capture once for its capture-time evidence, and
+    tell the linter the zone each record's naive values are to be read in (its sender's)."""
+    if path == STDIN:
+        raise UsageError("--naive-tz auto reads a capture twice: not standard input (save it to a file first)")
+    linter = runner.prepare()
+    linter.naive_offsets = None
+    found: Observations = {}
+    with open_capture(path) as stream:
+        capture_format = choose_format(settings, path, stream)
+        for *_, result, line_offset in _results(runner, "check", capture_format, stream, path, 1, None):
+            merge(found, result.observations, line_offset)
+    linter.naive_offsets = senders_.naive_offsets(senders_.infer(found, settings.max_skew))
+
+
+def _senders(observed: dict[str, Observations], settings: Settings) -> dict[str, list[senders_.Sender]]:
+    """Each capture's senders; with more than one capture, a group is named with its capture."""
+    several = len(observed) > 1
+    return {
+        path: senders_.infer(found, settings.max_skew, path if several else None) for path, found in observed.items()
+    }
+
+
 def check_captures(
     paths: Sequence[str],
     settings: Settings,
@@ -123,6 +158,7 @@ def check_captures(
     chunk_bytes: int = CHUNK_BYTES,
     on_format: Callable[[str, str], None] | None = None,
     cluster: DaskCluster | None = None,
+    senders: dict[str, list[senders_.Sender]] | None = None,
 ) -> Summary:
     """Lint every capture in order, report each selected problem, and summarise.
 
@@ -131,9 +167,15 @@ def check_captures(
     that can tell its size. `chunk_bytes` is for tests, to force many chunks. `on_format(path,
     description)` is told how each capture is read (`how_read`). `cluster`: the captures are
     linted there instead (`wsfix.cluster`; `jobs` is then not used), with the same findings in
-    the same order.
+    the same order. `senders` is given each capture's senders (capture-time evidence per group).
+
+    Under `--naive-tz auto` each capture is read twice, in this process: first for the evidence,
+    then linted with each record's naive values read in its sender's inferred zone.
     """
+    if settings.naive_auto:
+        jobs, cluster = 1, None  # the zones found in the first pass live in this process
     tally = Tally()
+    observed: dict[str, Observations] = {}
     add, report = tally.add, reporter.add
     records = skipped = 0
     nouns = set()
@@ -142,6 +184,8 @@ def check_captures(
     work = cluster.work([path for path in paths if path != STDIN], settings, "check") if cluster is not None else None
     with _runner(settings, chunk_bytes) as runner:
         for path in paths:
+            if settings.naive_auto:
+                _read_naive_by_evidence(runner, settings, path)
             with open_capture(path) as stream:
                 capture_format = choose_format(settings, path, stream)
                 if on_format is not None:
@@ -166,6 +210,11 @@ def check_captures(
                         reporter.add_unshown(sum(checked.counted.values()))
                     records += checked.records
                     skipped += checked.skipped
+                    if checked.observations:
+                        merge(observed.setdefault(path, {}), checked.observations, line_offset)
+    by_capture = _senders(observed, settings)
+    if senders is not None:
+        senders.update(by_capture)
     summary = Summary.of_run(
         tuple(paths),
         records,
@@ -174,6 +223,7 @@ def check_captures(
         skipped=skipped,
         noun=nouns.pop() if len(nouns) == 1 else "record",
         detected=tuple(detected),
+        evidence=senders_.evidence_note([s for found in by_capture.values() for s in found], settings.naive_auto),
     )
     reporter.finish(summary)
     return summary
@@ -229,6 +279,10 @@ def repair_capture(
     if "://" in source and target.in_place:
         raise UsageError(f"{source}: a capture in object storage is not repaired in place: --out another object")
     tally = RepairTally()
+    observed: Observations = {}  # capture-time evidence, per group
+    if settings.naive_auto:
+        # Read twice, in this process: the zones found in the first pass live here.
+        jobs, cluster = 1, None
     with open_capture(source) as stream, _runner(settings, chunk_bytes) as runner:
         capture_format = choose_format(settings, source, stream)
         if on_format is not None:
@@ -238,6 +292,8 @@ def repair_capture(
             cluster = None  # no worker can read it
         if cluster is None:
             runner.prepare()
+        if settings.naive_auto:
+            _read_naive_by_evidence(runner, settings, source)
         before = _identity(source) if target.in_place else None
 
         def write(out: Any) -> None:
@@ -260,6 +316,7 @@ def repair_capture(
                         write_parts(splice(data, repaired.edits))
                         if on_change is not None and repaired.edits:
                             report_changes(data, repaired.edits, line_offset + 1, on_change)
+                    merge(observed, repaired.observations, line_offset)
                     tally.merge(repaired.tally, line_offset)
             if on_end is not None:
                 on_end()
@@ -299,6 +356,7 @@ def repair_capture(
                         f"{source}: changed while it was being repaired (a live log still written to?); "
                         "it is left as it is: repair it again once it is complete"
                     )
+    tally.evidence = senders_.evidence_note(senders_.infer(observed, settings.max_skew), settings.naive_auto)
     return tally
 
 

@@ -16,18 +16,23 @@ No I/O but reading a chunk's bytes; no printing.
 from __future__ import annotations
 
 import collections
+import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
+from wsfix.observations import Observations, Observer, merge
 from wsfix.problems import Problem
 from wsfix.repair import EditTuple, RepairTally
 from wsfix.rules import RULES
-from wsfix.segments import Segment, record_problems
+from wsfix.segments import Lint, Record, Segment, record_problems
 from wsfix.settings import Settings
+from wsfix.timestamps import NaiveZone
 
 if TYPE_CHECKING:
     from wsfix.formats import CaptureFormat
     from wsfix.parallel import Chunk
+    from wsfix.senders import NaiveOffsets
 
 Counted = collections.Counter[tuple[str, bool]]
 
@@ -42,6 +47,8 @@ class Checked(NamedTuple):
     # (code, has a fix); None when there are none.
     counted: Counted | None = None
     skipped: int = 0  # records without a JSON message (counted, never findings)
+    # Capture-time evidence of the records that have a capture time, by group; None without any.
+    observations: Observations | None = None
 
 
 class Repaired(NamedTuple):
@@ -52,6 +59,20 @@ class Repaired(NamedTuple):
     # first line was given.
     edits: list[EditTuple]  # an `Edit`'s fields, in a plain tuple (see `repair.EditTuple`)
     tally: RepairTally  # lines counted likewise
+    observations: Observations | None = None  # as `Checked.observations`
+
+
+_REJECTED = "naive times are rejected (--naive-tz reject)"
+_LEFT = "its sender's capture times give it no zone (--naive-tz auto): left as written"
+
+
+def _left_as_written(problems: Sequence[Problem]) -> list[Problem]:
+    """Under `--naive-tz auto`, a naive value no evidence gives a zone is read in none, as under
+    `reject`; its finding says why in the words of `auto`."""
+    return [
+        problem._replace(message=problem.message.replace(_REJECTED, _LEFT)) if _REJECTED in problem.message else problem
+        for problem in problems
+    ]
 
 
 def _line_count(data: bytes) -> int:
@@ -65,6 +86,47 @@ class SegmentLinter:
         self.linter = Linter(settings.schema, settings.policy, settings.max_record_memory)
         self.selects = settings.selects
         self.selects_all = all(settings.selects(rule.code) for rule in RULES)
+        self.observer = Observer(self.linter, settings.max_skew)
+        self.settings = settings
+        # --naive-tz auto, second pass: how each record's naive values are read (see
+        # `senders.naive_offsets`); a record not named reads none (`config.AUTO_NAIVE_ZONE`).
+        self.naive_offsets: NaiveOffsets | None = None
+        self._by_offset: dict[tuple[int, str], tuple[Linter, Observer]] = {}
+
+    def _record_lint(self, found: Observations) -> Lint:
+        """Lints one record: a record with a capture time through the observer, which gathers
+        its evidence into `found`; under `--naive-tz auto`, in the zone its sender's evidence
+        gives it."""
+        lint, observe = self.linter.lint, self.observer.lint
+        offsets = self.naive_offsets
+        auto = self.settings.naive_auto
+
+        if offsets is None and not auto:
+            return self.observer.linting(found)
+
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+            assert record.message is not None
+            if offsets is not None and (reading := offsets.get((record.line, record.label))) is not None:
+                linter, observer = self._reading(*reading)
+                if record.captured is None:
+                    return linter.lint(record.message, record.line, path)
+                return observer.lint(record, path, found)
+            problems = (
+                lint(record.message, record.line, path) if record.captured is None else observe(record, path, found)
+            )
+            return tuple(_left_as_written(problems)) if auto and problems else problems
+
+        return lint_record
+
+    def _reading(self, offset: int, name: str) -> tuple[Linter, Observer]:
+        """The linter (and observer) reading naive times at UTC offset `offset`, named `name`."""
+        found = self._by_offset.get((offset, name))
+        if found is None:
+            settings = self.settings
+            zone = NaiveZone(name, datetime.timezone(datetime.timedelta(seconds=offset)))
+            linter = Linter(settings.schema, settings.policy._replace(naive_zone=zone), settings.max_record_memory)
+            found = self._by_offset[offset, name] = (linter, Observer(linter, settings.max_skew))
+        return found
 
     def _selected(self, problems: list[Problem]) -> list[Problem]:
         if self.selects_all:
@@ -77,6 +139,8 @@ class SegmentLinter:
         counted). `starts_file`: the segment starts the capture, where a byte order mark may stand."""
         if segment.records is None:
             found = self.linter.lint_chunk(segment.data, path, segment.line, detail, starts_file)
+            if self.settings.naive_auto:
+                found = found._replace(problems=_left_as_written(found.problems))
             if found.counted is not None:
                 counted = found.counted
                 if not self.selects_all:
@@ -87,16 +151,18 @@ class SegmentLinter:
             return Checked(found.lines, found.lines, self._selected(found.problems))
         problems: list[Problem] = []
         skipped = 0
-        for _, found_problems in record_problems(segment, self.linter.lint, path):
+        observations: Observations = {}
+        for _, found_problems in record_problems(segment, self._record_lint(observations), path):
             if found_problems is None:
                 skipped += 1
             elif found_problems:
                 problems += found_problems
         problems = self._selected(problems)
+        records = len(segment.records) - skipped
         if detail == COUNTS and problems:
             kinds: Counted = collections.Counter((problem.code, problem.fix is not None) for problem in problems)
-            return Checked(_line_count(segment.data), len(segment.records) - skipped, [], kinds, skipped)
-        return Checked(_line_count(segment.data), len(segment.records) - skipped, problems, None, skipped)
+            return Checked(_line_count(segment.data), records, [], kinds, skipped, observations or None)
+        return Checked(_line_count(segment.data), records, problems, None, skipped, observations or None)
 
     def repair(self, segment: Segment, path: str, starts_file: bool = False, offset: int = 0) -> Repaired:
         """The edits that repair a segment (its selected problems' fixes), and their tally.
@@ -106,7 +172,8 @@ class SegmentLinter:
         tally = RepairTally()
         edits: list[EditTuple] = []
         data = segment.data
-        for _, problems in record_problems(segment, self.linter.lint, path):
+        observations: Observations = {}
+        for _, problems in record_problems(segment, self._record_lint(observations), path):
             if problems is None:
                 tally.skipped += 1
                 continue
@@ -129,7 +196,7 @@ class SegmentLinter:
         # A record's problems come sorted by column; records of one line (a HAR on one line) by
         # record: in file order either way, but sorted to be sure for the splice.
         edits.sort(key=lambda edit: edit[1])
-        return Repaired(_line_count(data), edits, tally)
+        return Repaired(_line_count(data), edits, tally, observations or None)
 
     def _repair_lines(self, segment: Segment, path: str, starts_file: bool, offset: int) -> Repaired:
         data = segment.data
@@ -140,7 +207,7 @@ class SegmentLinter:
         starts = found.starts
         changed_line = previous_end = 0
         for problem in self._selected(found.problems):  # in order: by line, then column
-            _, line, _, _, code, _, _, _, fix, _, repeated = problem  # one unpacking: this runs per fix
+            _, line, _, _, code, _, _, _, fix, _, repeated, _ = problem  # one unpacking: this runs per fix
             if fix is None:
                 tally.add_remaining(problem)
                 continue
@@ -183,6 +250,7 @@ class ChunkJob:
         lines = records = skipped = 0
         problems: list[Problem] = []
         counted: Counted = collections.Counter()
+        observations: Observations = {}
         for offset, piece in chunk.pieces():
             detail = FULL if wanted is None or len(problems) < wanted else COUNTS
             segment = segment_of(piece, chunk.first_line + lines)
@@ -193,13 +261,15 @@ class ChunkJob:
             if found.counted is not None:  # COUNTS: a count per kind travels faster than problems
                 counted.update(found.counted)
             problems += found.problems
-        return Checked(lines, records, problems, counted or None, skipped)
+            merge(observations, found.observations)
+        return Checked(lines, records, problems, counted or None, skipped, observations or None)
 
     def repair(self, linter: SegmentLinter, chunk: Chunk) -> Repaired:
         repair, segment_of = linter.repair, self.capture_format.segment_of
         tally = RepairTally()
         edits: list[EditTuple] = []
         lines = 0
+        observations: Observations = {}
         for offset, piece in chunk.pieces():
             found = repair(
                 segment_of(piece, chunk.first_line + lines), chunk.path, chunk.starts_file and not offset, offset
@@ -207,4 +277,5 @@ class ChunkJob:
             edits += found.edits
             tally.merge(found.tally, 0)
             lines += found.lines
-        return Repaired(lines, edits, tally)
+            merge(observations, found.observations)
+        return Repaired(lines, edits, tally, observations or None)

@@ -37,12 +37,17 @@ class Layer(NamedTuple):
 class Record(NamedTuple):
     """One message of a segment. `line` (1-based) is where it starts in the capture; `message` is
     None where the segment holds no JSON to lint (counted, never a finding); `label` names the
-    record where a line does not (`entry 3, message 17 (send)`)."""
+    record where a line does not (`entry 3, message 17 (send)`). `captured` is when the capture
+    saw the message (epoch seconds: a HAR message's `time`, a log line's leading timestamp,
+    `--capture-time`), None where it does not say; `group` names the sender whose clock the
+    record's timestamps share (a HAR entry, `--group-by`), None for the capture as a whole."""
 
     line: int
     message: bytes | None
     layers: tuple[Layer, ...] = ()
     label: str | None = None
+    captured: float | None = None
+    group: str | None = None
 
 
 class Segment(NamedTuple):
@@ -54,7 +59,8 @@ class Segment(NamedTuple):
     records: tuple[Record, ...] | None
 
 
-Lint = Callable[[bytes, int, str], Sequence[Problem]]
+# Lints one record that has a message (`record.message` is not None) of the capture at a path.
+Lint = Callable[[Record, str], Sequence[Problem]]
 
 
 def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
@@ -66,7 +72,7 @@ def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[R
         if record.message is None:
             yield record, None
             continue
-        problems = lint(record.message, record.line, path)
+        problems = lint(record, path)
         if not problems:
             yield record, ()
             continue

@@ -18,6 +18,7 @@ from wsfix.schema import DEFAULT_SCHEMA, Schema
 from wsfix.timestamps import DEFAULT_POLICY, Policy
 
 DEFAULT_MAX_ROWS = 50
+DEFAULT_MAX_SKEW = 600.0  # seconds: a timestamp further than this from its capture time is reported (WS120)
 DEFAULT_OUTPUT_FORMAT = "full"
 
 
@@ -35,6 +36,12 @@ class Settings(NamedTuple):
     capture_format: str = "auto"  # a name in wsfix.formats.FORMATS, or auto
     message_path: Path = ()  # where the message sits in each record; () for the record itself
     max_record_memory: int = DEFAULT_MAX_RECORD_MEMORY  # a record estimated larger is reported, not parsed (WS006)
+    capture_time: Path | None = None  # --capture-time: where each record holds its capture time
+    group_by: Path | None = None  # --group-by: the field naming each record's sender
+    max_skew: float = DEFAULT_MAX_SKEW  # seconds between a value and its capture time before WS120
+    # --naive-tz auto: naive times are read per group in the zone its capture times show (two
+    # passes); `policy.naive_zone` is then `config.AUTO_NAIVE_ZONE`, which reads none.
+    naive_auto: bool = False
 
     def selects(self, code: str) -> bool:
         """Whether findings of `code` count: the longest matching prefix of select/ignore decides,

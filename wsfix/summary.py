@@ -77,6 +77,7 @@ class Summary(NamedTuple):
         skipped: int = 0,
         noun: str = "line",
         detected: tuple[str, ...] = (),
+        evidence: str | None = None,
     ) -> Summary:
         policy = settings.policy
         return cls(
@@ -91,6 +92,7 @@ class Summary(NamedTuple):
             skipped=skipped,
             noun=noun,
             detected=detected,
+            evidence=evidence,
         )
 
     skipped: int = 0  # records without a JSON message (prefixed logs, HAR, envelopes): not checked
@@ -98,6 +100,9 @@ class Summary(NamedTuple):
     # Capture formats other than JSON Lines that only the files' content revealed (`auto`), as
     # a summary names them: a reader must not have to guess why lines were skipped.
     detected: tuple[str, ...] = ()
+    # What capture times say about naive times, when it differs from how they were read
+    # (`senders.evidence_note`); the sentence on naive times quotes it.
+    evidence: str | None = None
 
     def sentence(self) -> str:
         """`Checked 1,204 lines in 1 file: 37 errors, 5 warnings; 40 fixable with wsfix repair. ...`"""
@@ -121,7 +126,20 @@ class Summary(NamedTuple):
                 f"{warnings:,} warning{'s' if warnings != 1 else ''}; "
                 f"{tally.fixable_total:,} fixable with wsfix repair"
             )
-        return f"Checked {lines} in {files}: {found}. {naive_times(self.naive_zone)}"
+        naive = naive_times(self.naive_zone)
+        if self.evidence:
+            naive = (
+                f"{naive[:-1]}: {self.evidence}." if self.naive_zone == "auto" else f"{naive[:-1]}; {self.evidence}."
+            )
+        return f"Checked {lines} in {files}: {found}. {naive}"
+
+
+def naive_times_quoting(zone_name: str, evidence: str | None) -> str:
+    """`naive_times`, quoting what capture times say about them (`senders.evidence_note`)."""
+    naive = naive_times(zone_name)
+    if not evidence:
+        return naive
+    return f"{naive[:-1]}{':' if zone_name == 'auto' else ';'} {evidence}."
 
 
 def naive_times(zone_name: str) -> str:
@@ -129,4 +147,6 @@ def naive_times(zone_name: str) -> str:
     `NaiveZone.name`, which is `reject` under `--naive-tz reject` (no zone reads them then)."""
     if zone_name == "reject":
         return "Naive times are rejected (--naive-tz reject)."
+    if zone_name == "auto":
+        return "Naive times read per sender in the zone its capture times show (--naive-tz auto)."
     return f"Naive times read as {zone_name}."

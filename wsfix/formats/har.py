@@ -12,6 +12,9 @@ byte order mark before it is skipped. A message whose text is not UTF-8 (a byte 
 a lone surrogate escaped in `data`) does not make the file unreadable: if it is JSON but for
 that, it is linted, and reported as invalid JSON (WS001) like such a line; the others are checked
 as usual.
+
+Each message's capture time is its `time` (epoch seconds, as browsers write it); its group, the
+sender whose clock its timestamps are judged against, is its entry (one connection).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pydantic_core import from_json
 from wsfix.capture import CaptureStream
 from wsfix.errors import InputError
 from wsfix.formats import CaptureFormat
+from wsfix.formats.timed import instant
 from wsfix.jsonstring import StringMap
 from wsfix.jsontext import Path, RepeatedKey, iter_spans, iter_spans_once, member_span
 from wsfix.paths import ITEMS
@@ -98,14 +102,30 @@ def _read(data: bytes, path: str) -> tuple[Record, ...]:
 
 def _records(data: bytes, spans: Iterable[tuple[Path, int, int]], entries: list[Any], locator: Locator) -> list[Record]:
     records = []
+    groups: dict[int, str] = {}
     for where, start, end in spans:
         entry, index = where[2], where[4]
         assert isinstance(entry, int) and isinstance(index, int)
         message = entries[entry]["_webSocketMessages"][index]
         kind = message.get("type", "?") if isinstance(message, dict) else "?"
         label = f"entry {entry + 1}, message {index + 1} ({kind})"
-        records.append(_record(data, start, end, message, label, locator))
+        record = _record(data, start, end, message, label, locator)
+        captured = instant(message.get("time")) if isinstance(message, dict) else None
+        group = groups.get(entry)
+        if group is None:
+            group = groups[entry] = _group(entries[entry], entry)
+        records.append(record._replace(captured=captured, group=group))
     return records
+
+
+def _group(entry: Any, index: int) -> str:
+    """A connection's name, the group its messages' clock is judged in: `entry 2 (wss://host/feed)`."""
+    request = entry.get("request") if isinstance(entry, dict) else None
+    url = request.get("url") if isinstance(request, dict) else None
+    if not isinstance(url, str) or not url:
+        return f"entry {index + 1}"
+    # Without its query: where the connection went, not its parameters (often an API key).
+    return f"entry {index + 1} ({url.split('?', 1)[0].split('#', 1)[0]})"
 
 
 def _document(data: bytes, start: int, path: str) -> Any:

@@ -5,7 +5,10 @@
 rest of the line parses as JSON (trailing white space allowed); the prefix is kept byte for byte.
 To bound the work on hostile lines, only the first 16 candidates within the first 4 KiB are
 tried. Lines without JSON (connection notes, blank lines) are counted, never findings; a message
-the line's end cuts short is a record, reported as not valid JSON and copied unchanged.
+the line's end cuts short is a record, reported as not valid JSON and copied unchanged. A line's
+capture time is the last date-time or epoch number of its prefix that reads as an instant
+(`formats.timed.prefix_instant`), where the capture's first lines show it has them
+(`has_capture_times`).
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import re
 from pydantic_core import from_json
 
 from wsfix.formats import CaptureFormat
+from wsfix.formats.timed import PLAIN_WINDOW, prefix_instant
 from wsfix.segments import Layer, Record
 
+_new = tuple.__new__  # a record per line: without the named tuples' Python-level __new__
 _CANDIDATE = re.compile(rb"[{\[]")
 _MAX_ATTEMPTS = 16
 _MAX_PREFIX = 4096
@@ -50,17 +55,49 @@ def json_start(line: bytes) -> int | None:
     return None
 
 
+_SNIFFED_LINES = 200
+
+
+def has_capture_times(head: bytes) -> bool:
+    """Whether a prefixed log's lines carry capture times: whether any of its first 200 lines (in
+    `head`, its first bytes) has a time before its JSON. Decided once per capture, so that a log
+    without them pays nothing per line for looking."""
+    lines = head.split(b"\n")
+    if len(lines) > 1:
+        lines.pop()  # the last line may be cut short by the end of the head
+    for line in lines[:_SNIFFED_LINES]:
+        start = json_start(line)
+        if start and prefix_instant(line[:start]) is not None:
+            return True
+    return False
+
+
 class PrefixedLines(CaptureFormat):
     name = "prefixed"
+    # Whether to read each line's prefix for its capture time (`has_capture_times`, per capture).
+    capture_times = True
 
     def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
         records = []
         line_start = 0
+        timed = self.capture_times
+        window_start, window_end = PLAIN_WINDOW
         for line_no, line in enumerate(io.BytesIO(data), first_line):  # split at \n only
             start = json_start(line)
             if start is None:
-                records.append(Record(line_no, None))
+                records.append(_new(Record, (line_no, None, (), None, None, None)))
             else:
-                records.append(Record(line_no, line[start:], (Layer(line_start + start),)))
+                # A line without prefix pays nothing for capture times.
+                captured = None
+                if start and timed:
+                    prefix = line[:start]
+                    word = prefix.rstrip(b": \t")
+                    # The commonest prefix, a receipt time alone (`1618678132.831468: `), at once.
+                    if word.replace(b".", b"", 1).isdigit() and window_start <= (seconds := float(word)) < window_end:
+                        captured = seconds
+                    else:
+                        captured = prefix_instant(prefix)
+                layers = (_new(Layer, (line_start + start, None)),)
+                records.append(_new(Record, (line_no, line[start:], layers, None, captured, None)))
             line_start += len(line)
         return tuple(records)

@@ -18,6 +18,7 @@ from wsfix import rules
 from wsfix.display import shorten
 from wsfix.paths import Step, Wildcard, parse_path
 from wsfix.problems import Problem
+from wsfix.rules import clock_skew
 
 
 @functools.lru_cache(maxsize=4096)  # a capture names few fields, in every finding: worked out once each
@@ -63,11 +64,12 @@ def finding(problem: Problem) -> dict[str, Any]:
     `json_path` is the field as an RFC 9535 normalized path (see `json_path`); `value` is the
     field's JSON text exactly as written (so `1757350204000` and `"2025-..."` keep their
     spelling), None for findings about a whole record; `fix.applies` says whether
-    `wsfix repair` rewrites this value, and `fix.value` is what it writes.
+    `wsfix repair` rewrites this value, and `fix.value` is what it writes. A finding in a record
+    with a capture time also has `capture_time` and `skew` (see `evidence`).
     """
     rule = rules.BY_CODE[problem.code]
     fix = problem.fix
-    return {
+    found = {
         "path": problem.path,
         "line": problem.line,
         "column": problem.column,
@@ -80,6 +82,34 @@ def finding(problem: Problem) -> dict[str, Any]:
         "pydantic_type": problem.pydantic_type,
         "fix": {"applies": fix is not None, "value": fix.replacement if fix is not None else None},
     }
+    if problem.evidence is not None:
+        found.update(evidence(problem))
+    return found
+
+
+def evidence(problem: Problem) -> dict[str, Any]:
+    """A finding's value beside its record's capture time, for a finding that has one:
+    `capture_time` (RFC 3339, UTC, to the millisecond) and `skew` (the value's instant minus
+    it, in seconds to the millisecond: positive when the sender's clock is ahead; null when the
+    value denotes no instant)."""
+    found = problem.evidence
+    assert found is not None
+    skew = None if found.skew is None else round(found.skew, 3)
+    return {"capture_time": clock_skew.instant_text(found.captured), "skew": skew}
+
+
+def evidence_line(problem: Problem) -> str | None:
+    """`captured: 2025-09-08T16:50:01.447Z (the value is 7 h 00 min ahead)`, or None."""
+    found = problem.evidence
+    if found is None:
+        return None
+    line = f"captured: {clock_skew.instant_text(found.captured)}"
+    if found.skew is None:
+        return line + " (the value denotes no instant)"
+    if found.skew == 0:
+        return line + " (the value is that instant)"
+    direction = "ahead" if found.skew > 0 else "behind"
+    return line + f" (the value is {clock_skew.duration(abs(found.skew))} {direction})"
 
 
 def dumps(value: Any) -> str:
@@ -103,7 +133,7 @@ def headline(problem: Problem) -> str:
 def details(problem: Problem, value_width: int | None = None) -> list[str]:
     """The lines that describe a finding beyond its message: field, value as written (cut to
     `value_width` characters when given), pydantic's error type, fix. Unescaped: the caller
-    escapes for its medium."""
+    escapes for its medium. A finding beside a capture time ends with it (`captured: ...`)."""
     lines = []
     if problem.json_path:
         lines.append(f"field: {problem.json_path}")
@@ -113,6 +143,9 @@ def details(problem: Problem, value_width: int | None = None) -> list[str]:
     if problem.pydantic_type:
         lines.append(f"pydantic: {problem.pydantic_type}")
     lines.append(f"fix: {problem.fix.replacement} (wsfix repair)" if problem.fix else "fix: none")
+    captured = evidence_line(problem)
+    if captured is not None:
+        lines.append(captured)
     return lines
 
 

@@ -14,7 +14,7 @@ from wsfix import rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Severity
 from wsfix.reporters import Reporter
-from wsfix.reporters.findings import StreamedArray, dumps, headline
+from wsfix.reporters.findings import StreamedArray, dumps, evidence_line, headline
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path
 from wsfix.summary import Summary
@@ -44,6 +44,9 @@ class GitlabReporter(Reporter):
             "severity": SEVERITY[rule.severity],
             "location": {"path": path, "lines": {"begin": problem.line}},
         }
+        captured = evidence_line(problem)
+        if captured is not None:
+            issue["content"] = {"body": printable(captured)}
         self._issues.add(dumps(issue))
 
     def finish(self, summary: Summary) -> None:

@@ -20,7 +20,7 @@ from wsfix import __version__, rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Rule
 from wsfix.reporters import Reporter
-from wsfix.reporters.findings import StreamedArray, dumps, headline, json_path
+from wsfix.reporters.findings import StreamedArray, dumps, evidence, headline, json_path
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path, uri
 from wsfix.summary import Summary
@@ -103,6 +103,9 @@ class SarifReporter(Reporter):
             properties["pydanticType"] = problem.pydantic_type
         if problem.fix is not None:
             properties["fix"] = problem.fix.replacement
+        if problem.evidence is not None:
+            found = evidence(problem)
+            properties["captureTime"], properties["skew"] = found["capture_time"], found["skew"]
         return {
             "ruleId": problem.code,
             "ruleIndex": _RULE_INDEX[problem.code],

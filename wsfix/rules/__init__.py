@@ -20,6 +20,7 @@ from wsfix.fields import Target
 from wsfix.problems import Problem, Rule
 from wsfix.rules import (
     blank_line,
+    clock_skew,
     datetime_misread,
     datetime_naive,
     datetime_rejected,
@@ -44,6 +45,7 @@ from wsfix.timestamps import Form, Policy, Reading
 
 __all__ = [
     "BY_CODE",
+    "CLOCK_SKEW",
     "RECORD_RULES",
     "RECORD_TOO_LARGE",
     "RULES",
@@ -81,6 +83,7 @@ RULES: tuple[Rule, ...] = (
     datetime_rejected.RULE,
     datetime_naive.RULE,
     datetime_misread.RULE,
+    clock_skew.RULE,
 )
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 TIMESTAMP_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.claims is not None)
@@ -89,7 +92,11 @@ TIMESTAMP_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.claims 
 UNREADABLE_INPUT = unreadable_input.RULE.code
 # Found only over a limit the examples do not reach (tests run its example with a small one).
 RECORD_TOO_LARGE = record_too_large.RULE.code
-RECORD_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.code not in (UNREADABLE_INPUT, RECORD_TOO_LARGE))
+# Found only beside a capture time (wsfix.observations), never in a record alone.
+CLOCK_SKEW = clock_skew.RULE.code
+RECORD_RULES: tuple[Rule, ...] = tuple(
+    rule for rule in RULES if rule.code not in (UNREADABLE_INPUT, RECORD_TOO_LARGE, CLOCK_SKEW)
+)
 
 too_large: Callable[[int, int, int, int, int, str], Problem] = record_too_large.check
 """The problem of a record over the size limit, which is not parsed."""

@@ -1,0 +1,355 @@
+"""Capture-time evidence, gathered: each timestamp value of a record that has a capture time, as
+an `evidence.Observation` of the record's group, and the clock-skew findings (WS120) it gives.
+
+Only records with a capture time pay for any of this (a HAR message, a log line with a leading
+timestamp, `--capture-time`); JSON Lines without it never get here. The values are those the
+linter's one validation already made of the record (`Linter.lint_values`): a clean record is not
+parsed a second time, and a clean float is taken as it is (the probe let it pass as plausible
+epoch seconds, so it denotes itself). A record the probe refused (one with findings, the rare
+kind) is parsed once more for its values. Every other value goes through the conversion core.
+
+Each value is read as wsfix reads it, and would repair it: a time without a UTC offset in the
+run's zone (its `wall` reading is kept too, for zone inference); a number in the unit its
+magnitude says, or `--unit` (the other units' readings are worked out only for a value far from
+its capture time: unit evidence). Under the magnitude's unit, unit evidence cannot arise for a
+capture time in 2000-2100: a value that another unit puts near such a time has that unit's
+magnitude, and is read in it. It speaks up where the unit is given: `--unit ms` over seconds.
+The findings of a record with a capture time carry it, and their value's skew, in
+`Problem.evidence`.
+
+No I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import array
+from collections.abc import Callable, Iterator
+
+from pydantic_core import from_json
+
+from wsfix import jsontext
+from wsfix.evidence import Observation
+from wsfix.fields import TimestampField
+from wsfix.linter import MOST_PER_BYTE, Linter
+from wsfix.paths import ITEMS, MEMBERS, Concrete, Path, concrete, format_path
+from wsfix.problems import ClockEvidence, Problem
+from wsfix.rules import clock_skew
+from wsfix.segments import Record
+from wsfix.timestamps import UTC_ZONE, Form, Policy, Unit, classify
+
+# Skews a group keeps: past this many, every other one is dropped and the stride doubles, so a
+# group of any size keeps an even sample of at most this many (8 MiB), all of a small group's.
+KEPT_SKEWS = 1 << 20
+
+
+class Gathered:
+    """The evidence of one group, kept small: the skews of its values (8 bytes each; an even
+    sample, every `stride`-th, past `KEPT_SKEWS`), and an `Observation` for each naive value
+    only (what zone inference and `--naive-tz auto` read).
+
+    `records` counts its records with a capture time, `dated` its values that denote an instant
+    (whose skews are sampled), `undated` those that denote none (garbage, or a naive time no zone
+    reads). Picklable: workers send it back with their chunk.
+    """
+
+    __slots__ = ("dated", "naive", "records", "skews", "stride", "undated")
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.skews = array.array("d")
+        self.naive: list[Observation] = []
+        self.undated = 0
+        self.dated = 0  # counted when merged (`extend`); until then, every skew is kept
+        self.stride = 1
+
+    def __getstate__(self) -> tuple[int, array.array[float], list[Observation], int, int, int]:
+        return self.records, self.skews, self.naive, self.undated, self.dated, self.stride
+
+    def __setstate__(self, state: tuple[int, array.array[float], list[Observation], int, int, int]) -> None:
+        self.records, self.skews, self.naive, self.undated, self.dated, self.stride = state
+
+    @property
+    def values(self) -> int:
+        """Its values: those that denote an instant and those that do not."""
+        return self.offered + self.undated
+
+    @property
+    def offered(self) -> int:
+        """Its values that denote an instant (whose skews it samples). Until merged, a part keeps
+        every skew, and counts them so."""
+        return self.dated if self.stride > 1 or self.dated else len(self.skews)
+
+    def extend(self, later: Gathered, line_offset: int = 0) -> None:
+        """Add `later`, the evidence of later records, its line numbers shifted by `line_offset`.
+        The sample stays even: the skews kept are those of every `stride`-th value."""
+        offered, stride = self.offered, self.stride
+        skews = later.skews
+        if later.stride > 1:  # a part over KEPT_SKEWS itself (a chunk never is): its sample, thinned
+            stride = max(stride, later.stride)
+            step = stride // later.stride
+            self.skews.extend(skews[::step] if step > 1 else skews)
+        elif stride > 1:
+            self.skews.extend(skews[(-offered) % stride :: stride])
+        else:
+            self.skews.extend(skews)
+        self.dated = offered + later.offered
+        while len(self.skews) > KEPT_SKEWS:
+            self.skews = self.skews[::2]
+            stride *= 2
+        self.stride = stride
+        self.records += later.records
+        self.undated += later.undated
+        if line_offset:
+            self.naive.extend(o._replace(line=o.line + line_offset) for o in later.naive)
+        else:
+            self.naive.extend(later.naive)
+
+
+# The evidence by group (None: the capture as a whole), each group's in file order.
+Observations = dict[str | None, Gathered]
+_new = tuple.__new__  # an Observation per naive value: without its Python-level __new__
+
+
+def merge(into: Observations, more: Observations | None, line_offset: int = 0) -> None:
+    """Add `more` (the evidence of later records) to `into`; its line numbers shifted by
+    `line_offset` (a worker counts a chunk's lines from 1)."""
+    if not more:
+        return
+    for group, gathered in more.items():
+        mine = into.get(group)
+        if mine is None:
+            mine = into[group] = Gathered()
+        mine.extend(gathered, line_offset)
+
+
+class Observer:
+    """Lints records that have a capture time, gathering their evidence on the way."""
+
+    def __init__(self, linter: Linter, max_skew: float) -> None:
+        self.linter = linter
+        self.policy = policy = linter.policy
+        self.max_skew = max_skew
+        self._fields = linter.schema.timestamp_fields
+        # Top-level float seconds fields the probe checks (by attribute): a clean record's value
+        # there is a float the probe let pass as plausible epoch seconds, which denotes itself.
+        self._plain = tuple(
+            (attr, field) for field, attr in linter.fast_fields if field.target.is_seconds and policy.unit is None
+        )
+        # Whether a clean record's timestamp values are all in `_plain` (the fast path).
+        self._all_plain = len(self._plain) == len(self._fields) and not linter.deep_fields
+        # The one plain field of most schemas (the default's `timestamp`): `lint` inlines it.
+        self._single = self._plain[0][0] if self._all_plain and len(self._plain) == 1 else None
+        self._validate = linter.probe_validate
+        # Records shorter than this cannot be over the memory limit (see `linter.record_memory`).
+        self._small = linter.max_record_memory // MOST_PER_BYTE - 1
+        self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
+
+    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...]]:
+        """A function linting any record (that has a message): one without a capture time as
+        the linter does, one with it as `lint` does, its evidence going to `found`. For the
+        schemas of one plain field (the default's `timestamp`), a clean record near its capture
+        time is handled inline: one validation call, one subtraction, one append. It runs for
+        every record, so what it needs is bound here once."""
+        single, small, validate, max_skew, lint = self._single, self._small, self._validate, self.max_skew, self.lint
+        lint_alone = self.linter.lint
+        low, get = -max_skew, found.get
+
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+            line = record.message
+            if record.captured is None:
+                return lint_alone(line, record.line, path)  # type: ignore[arg-type]
+            if single is not None and len(line) < small:  # type: ignore[arg-type]
+                try:
+                    validated = validate(line, strict=True)
+                except Exception:  # noqa: BLE001 - refused: `lint` says why
+                    return lint(record, path, found)
+                if validated.__class__ is dict:
+                    value = validated.get(single)
+                    gathered = get(record.group)
+                    if gathered is not None:
+                        if value is None:  # no timestamp (or null): a record with no value
+                            gathered.records += 1
+                            return ()
+                        if value.__class__ is float:
+                            skew = value - record.captured
+                            if low <= skew <= max_skew:
+                                gathered.records += 1
+                                gathered.skews.append(skew)
+                                return ()
+            return lint(record, path, found)
+
+        return lint_record
+
+    def lint(self, record: Record, path: str, found: Observations) -> tuple[Problem, ...]:
+        """The problems of `record` (which has a message and a capture time), its WS120 findings
+        included, each carrying its value's evidence; its evidence goes to `found`.
+
+        A clean record of plain float fields takes a path of its own, a subtraction and an
+        append per value (and `linting` inlines the commonest case).
+        """
+        line = record.message
+        captured = record.captured
+        assert line is not None and captured is not None
+        problems, validated = self.linter.lint_values(line, record.line, path)
+        gathered = found.get(record.group)
+        if gathered is None:
+            gathered = found[record.group] = Gathered()
+        gathered.records += 1
+        if not problems and self._all_plain and validated.__class__ is dict:
+            skews, max_skew = gathered.skews, self.max_skew
+            mark = len(skews)
+            for attr, _ in self._plain:
+                value = validated.get(attr)
+                if value is None:
+                    continue
+                if value.__class__ is not float:
+                    break
+                skew = value - captured
+                if skew > max_skew or skew < -max_skew:
+                    break  # a finding to make: the general path makes it
+                skews.append(skew)
+            else:
+                return problems
+            del skews[mark:]
+        return self._lint_slowly(record, path, gathered, problems, validated)
+
+    def _lint_slowly(
+        self,
+        record: Record,
+        path: str,
+        gathered: Gathered,
+        problems: tuple[Problem, ...],
+        validated: object,
+    ) -> tuple[Problem, ...]:
+        """Every value of the record, through the conversion core (what the fast path leaves)."""
+        line = record.message
+        captured = record.captured
+        assert line is not None and captured is not None
+        values = self.linter.timestamp_values(validated) if validated is not None else self._parsed_values(line)
+        skews: dict[str, float | None] = {}
+        skewed: list[Problem] = []
+        policy, max_skew, label = self.policy, self.max_skew, record.label
+        plain = {field for _, field in self._plain}
+        add = gathered.skews.append
+        for field, where, value in values:
+            name = field.name if where is field.path else format_path(where)
+            if value.__class__ is float and field in plain and validated is not None:
+                skew: float | None = value - captured
+                zone, number, out_of_range = None, True, False
+            else:
+                reading = classify(value, policy)
+                instant = reading.seconds
+                number = reading.unit is not None
+                skew = None if instant is None else instant - captured
+                zone, out_of_range = reading.zone, reading.out_of_range
+                if zone is not None:
+                    wall = classify(value, self._wall_policy).seconds
+                    unit = reading.unit.label if number else None  # type: ignore[union-attr]
+                    gathered.naive.append(
+                        _new(Observation, (record.line, name, captured, instant, wall, unit, (), label))
+                    )
+            if skew is None:
+                gathered.undated += 1
+            else:
+                add(skew)
+            skews[name] = skew
+            if skew is not None and not -max_skew <= skew <= max_skew:
+                # A value outside the window has its own finding (WS109): this one only adds a unit.
+                problem = self._skewed(record, path, where, name, value, skew, zone, number, out_of_range)
+                if problem is not None:
+                    skewed.append(problem)
+        if not problems and not skewed:
+            return problems
+        evidenced = [
+            problem._replace(evidence=ClockEvidence(captured, skews.get(problem.json_path))) for problem in problems
+        ]
+        if skewed:
+            evidenced += skewed
+            evidenced.sort(key=Problem.sort_key)
+        return tuple(evidenced)
+
+    def _skewed(
+        self,
+        record: Record,
+        path: str,
+        where: Path,
+        name: str,
+        value: object,
+        skew: float,
+        naive_zone: str | None,
+        number: bool,
+        only_with_unit: bool,
+    ) -> Problem | None:
+        """The WS120 finding of a value `skew` seconds from its record's capture time (in record
+        terms: `segments.record_problems` moves it into the file), or None if it cannot be found
+        in the record's bytes, or `only_with_unit` and no other unit puts it near."""
+        line = record.message
+        captured = record.captured
+        assert line is not None and captured is not None
+        if len(where) == 1 and isinstance(where[0], str):
+            span, _ = jsontext.last_member(line, where[0])  # pydantic reads the last of a repeated key
+        else:
+            span = jsontext.find_span(line, concrete(where))
+        if span is None:
+            return None
+        better = self._better_unit(value, captured) if number else None
+        if better is None and only_with_unit:
+            return None
+        start, end = span
+        return Problem(
+            path,
+            record.line,
+            jsontext.column_of(line, start),
+            name,
+            clock_skew.RULE.code,
+            clock_skew.describe(skew, captured, naive_zone, better),
+            jsontext.value_text(line[start:end]),
+            evidence=ClockEvidence(captured, skew),
+        )
+
+    def _better_unit(self, value: object, captured: float) -> tuple[Unit, float] | None:
+        """The unit that puts a number within the tolerance of its capture time, and how far it
+        then is (the nearest such unit), or None: unit evidence."""
+        best = None
+        for unit in Unit:
+            reading = classify(value, Policy(self.policy.naive_zone, unit, None))
+            if reading.seconds is None or reading.form not in _NUMBERS:
+                return None  # not a number: no unit reads it
+            off = reading.seconds - captured
+            if abs(off) <= self.max_skew and (best is None or abs(off) < abs(best[1])):
+                best = (unit, off)
+        return best
+
+    def _parsed_values(self, line: bytes) -> Iterator[tuple[TimestampField, Path, object]]:
+        """The timestamp values of a record the probe refused, parsed from its text."""
+        try:
+            document = from_json(line)
+        except ValueError:
+            return
+        for field in self._fields:
+            for where, value in _walk(document, field.path, 0, ()):
+                if value is not None:
+                    yield field, (field.path if where == field.path else where), value
+
+
+_NUMBERS = frozenset({Form.NUMBER, Form.NUMERIC_STRING})
+
+
+def _walk(value: object, steps: Path, index: int, prefix: Concrete) -> Iterator[tuple[Concrete, object]]:
+    """(concrete path, value) of each value at `steps` in a parsed JSON document."""
+    if index == len(steps):
+        yield prefix, value
+        return
+    step = steps[index]
+    if isinstance(value, dict):
+        if step is MEMBERS:
+            for key, item in value.items():
+                yield from _walk(item, steps, index + 1, (*prefix, key))
+        elif isinstance(step, str) and step in value:
+            yield from _walk(value[step], steps, index + 1, (*prefix, step))
+    elif isinstance(value, list):
+        if step is ITEMS:
+            for position, item in enumerate(value):
+                yield from _walk(item, steps, index + 1, (*prefix, position))
+        elif isinstance(step, int) and step < len(value):
+            yield from _walk(value[step], steps, index + 1, (*prefix, step))
