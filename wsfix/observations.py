@@ -155,9 +155,11 @@ class Observer:
         low, get = -max_skew, found.get
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
-            line = record.message
-            if record.captured is None:
-                return lint_alone(line, record.line, path)  # type: ignore[arg-type]
+            # Unpacked at once: one step where reading three fields by name takes three (the
+            # field order is pinned by tests/test_field_order.py).
+            number, line, _, _, captured, group = record
+            if captured is None:
+                return lint_alone(line, number, path)  # type: ignore[arg-type]
             if single is not None and len(line) < small:  # type: ignore[arg-type]
                 try:
                     validated = validate(line, strict=True)
@@ -165,13 +167,13 @@ class Observer:
                     return lint(record, path, found)
                 if validated.__class__ is dict:
                     value = validated.get(single)
-                    gathered = get(record.group)
+                    gathered = get(group)
                     if gathered is not None:
                         if value is None:  # no timestamp (or null): a record with no value
                             gathered.records += 1
                             return ()
                         if value.__class__ is float:
-                            skew = value - record.captured
+                            skew = value - captured
                             if low <= skew <= max_skew:
                                 gathered.records += 1
                                 gathered.skews.append(skew)

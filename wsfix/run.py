@@ -137,14 +137,19 @@ def _read_naive_by_evidence(runner: ChunkRunner[SegmentLinter], settings: Settin
         capture_format = choose_format(settings, path, stream)
         for *_, result, line_offset in _results(runner, "check", capture_format, stream, path, 1, None):
             merge(found, result.observations, line_offset)
-    linter.naive_offsets = senders_.naive_offsets(senders_.infer(found, settings.max_skew))
+    linter.naive_offsets = senders_.naive_offsets(senders_.infer(found, settings.max_skew, statistics_of_skews=False))
 
 
-def _senders(observed: dict[str, Observations], settings: Settings) -> dict[str, list[senders_.Sender]]:
+def _senders(
+    observed: dict[str, Observations], settings: Settings, statistics_of_skews: bool
+) -> dict[str, list[senders_.Sender]]:
     """Each capture's senders; with more than one capture, a group is named with its capture."""
     several = len(observed) > 1
     return {
-        path: senders_.infer(found, settings.max_skew, path if several else None) for path, found in observed.items()
+        path: senders_.infer(
+            found, settings.max_skew, path if several else None, statistics_of_skews=statistics_of_skews
+        )
+        for path, found in observed.items()
     }
 
 
@@ -212,7 +217,7 @@ def check_captures(
                     skipped += checked.skipped
                     if checked.observations:
                         merge(observed.setdefault(path, {}), checked.observations, line_offset)
-    by_capture = _senders(observed, settings)
+    by_capture = _senders(observed, settings, statistics_of_skews=senders is not None)
     if senders is not None:
         senders.update(by_capture)
     summary = Summary.of_run(
@@ -356,7 +361,9 @@ def repair_capture(
                         f"{source}: changed while it was being repaired (a live log still written to?); "
                         "it is left as it is: repair it again once it is complete"
                     )
-    tally.evidence = senders_.evidence_note(senders_.infer(observed, settings.max_skew), settings.naive_auto)
+    tally.evidence = senders_.evidence_note(
+        senders_.infer(observed, settings.max_skew, statistics_of_skews=False), settings.naive_auto
+    )
     return tally
 
 

@@ -90,13 +90,15 @@ class PrefixedLines(CaptureFormat):
                 # A line without prefix pays nothing for capture times.
                 captured = None
                 if start and timed:
-                    prefix = line[:start]
-                    word = prefix.rstrip(b": \t")
-                    # The commonest prefix, a receipt time alone (`1618678132.831468: `), at once.
-                    if word.replace(b".", b"", 1).isdigit() and window_start <= (seconds := float(word)) < window_end:
-                        captured = seconds
-                    else:
-                        captured = prefix_instant(prefix)
+                    # The commonest prefix, a receipt time alone (`1618678132.831468: `), at once:
+                    # one number in the window, as float() reads it (which also takes `1e9` and
+                    # `1_000`, the same numbers); every other prefix is searched.
+                    try:
+                        captured = float(line[:start].rstrip(b": \t"))
+                        if not window_start <= captured < window_end:
+                            captured = prefix_instant(line[:start])
+                    except ValueError:
+                        captured = prefix_instant(line[:start])
                 layers = (_new(Layer, (line_start + start, None)),)
                 records.append(_new(Record, (line_no, line[start:], layers, None, captured, None)))
             line_start += len(line)
