@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import parse_size, write_capture  # noqa: E402
-from run import run_process, wsfix  # noqa: E402
+from run import capture_time, run_process, wsfix  # noqa: E402
 
 
 def write_har(messages: Path, target: Path) -> int:
@@ -37,7 +37,9 @@ def write_har(messages: Path, target: Path) -> int:
         out.write('        "_webSocketMessages": [\n')
         for index, line in enumerate(source):
             text = line.rstrip(b"\r\n").decode("utf-8", "replace")
-            entry = {"type": "send", "time": 1757350200 + index / 1000, "opcode": 1, "data": text}
+            # Seen when it was sent, as a browser records it: its own time (so that the HAR's messages
+            # have no more findings than the same lines as JSON Lines, which have no capture time).
+            entry = {"type": "send", "time": float(capture_time(line)), "opcode": 1, "data": text}
             out.write(("          " if index == 0 else ",\n          ") + json.dumps(entry))
             count += 1
         out.write("\n        ]\n      }\n    ]\n  }\n}\n")

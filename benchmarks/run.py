@@ -182,14 +182,19 @@ _STAMP = re.compile(rb'"timestamp":(\d{10}(?:\.\d+)?)[,}]')
 _last_stamp = [b"1757350201.118783"]
 
 
+def capture_time(line: bytes) -> bytes:
+    """When the capture saw `line`: its own plain timestamp, or the last one seen before it."""
+    found = _STAMP.search(line)
+    if found is not None:
+        _last_stamp[0] = found.group(1)
+    return _last_stamp[0]
+
+
 def prefixed_line(line: bytes) -> bytes:
     """A capture line as cryptofeed logs it: `<capture time>: {...}` (capture times present)."""
     if not line.strip():
         return line
-    found = _STAMP.search(line)
-    if found is not None:
-        _last_stamp[0] = found.group(1)
-    return _last_stamp[0] + b": " + line
+    return capture_time(line) + b": " + line
 
 
 def untimed_line(line: bytes) -> bytes:
