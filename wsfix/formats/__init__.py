@@ -61,6 +61,33 @@ class CaptureFormat(abc.ABC):
         raise NotImplementedError(f"{self.name} is not a line-based format")
 
 
+class WrappedFormat(CaptureFormat):
+    """A format that reads another's records and changes each (`wrap`): an envelope's message,
+    a record's capture time. It is line-based when the format it wraps is."""
+
+    def __init__(self, inner: CaptureFormat) -> None:
+        self.inner = inner
+        self.name = inner.name  # type: ignore[misc]
+        self.noun = inner.noun  # type: ignore[misc]
+        self.line_based = inner.line_based  # type: ignore[misc]
+
+    @abc.abstractmethod
+    def wrap(self, record: Record) -> Record:
+        """`record` as this format reads it."""
+
+    def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
+        if self.line_based:
+            yield from super().segments(stream, path)
+            return
+        wrap = self.wrap
+        for segment in self.inner.segments(stream, path):
+            assert segment.records is not None
+            yield segment._replace(records=tuple(map(wrap, segment.records)))
+
+    def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
+        return tuple(map(self.wrap, self.inner.records_of(data, first_line)))
+
+
 def build_format(name: str) -> CaptureFormat:
     """The format registered as `name`. Raises UsageError for an unknown name."""
     format_class: type[CaptureFormat] = load_class(FORMATS, name, "capture format", FORMAT_NAMES)

@@ -9,38 +9,24 @@ counted, never a finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pydantic_core import from_json
 
-from wsfix.capture import CaptureStream
-from wsfix.formats import CaptureFormat
+from wsfix.formats import CaptureFormat, WrappedFormat
 from wsfix.jsonstring import StringMap
 from wsfix.jsontext import find_span
 from wsfix.paths import Path, concrete
-from wsfix.segments import Layer, Record, Segment
+from wsfix.segments import Layer, Record
 
 
-class Enveloped(CaptureFormat):
+class Enveloped(WrappedFormat):
     """`inner` with each record's message replaced by the message at `message_path` inside it."""
 
     def __init__(self, inner: CaptureFormat, message_path: Path) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.message_path = message_path
-        self.name = inner.name  # type: ignore[misc]
-        self.noun = inner.noun  # type: ignore[misc]
-        self.line_based = inner.line_based  # type: ignore[misc]
 
-    def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
-        if self.line_based:
-            yield from super().segments(stream, path)
-            return
-        for segment in self.inner.segments(stream, path):
-            assert segment.records is not None
-            yield segment._replace(records=tuple(unwrap(record, self.message_path) for record in segment.records))
-
-    def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
-        return tuple(unwrap(record, self.message_path) for record in self.inner.records_of(data, first_line))
+    def wrap(self, record: Record) -> Record:
+        return unwrap(record, self.message_path)
 
 
 def unwrap(record: Record, message_path: Path) -> Record:

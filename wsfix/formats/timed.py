@@ -19,14 +19,12 @@ Reads bytes only; never lints, reports or prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from pydantic_core import from_json
 
-from wsfix.capture import CaptureStream
-from wsfix.formats import CaptureFormat
+from wsfix.formats import CaptureFormat, WrappedFormat
 from wsfix.paths import Concrete, Path, concrete, format_path
-from wsfix.segments import Record, Segment
+from wsfix.segments import Record
 from wsfix.timestamps import DEFAULT_POLICY, DEFAULT_WINDOW, TimestampError, seconds_converter
 
 # A date-time (`2025-09-08 16:50:01,447`, `2025-09-08T16:50:01.447Z`) or an epoch number of 9 to
@@ -102,30 +100,16 @@ def group_name(document: object, path: Concrete) -> str:
     return f"{name}={value}"
 
 
-class Timed(CaptureFormat):
+class Timed(WrappedFormat):
     """`inner` with each record's capture time read at `capture_path` and its group named by the
     field at `group_path` (either may be None: the inner format's own, if any)."""
 
     def __init__(self, inner: CaptureFormat, capture_path: Path | None, group_path: Path | None) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.capture_path = None if capture_path is None else concrete(capture_path)
         self.group_path = None if group_path is None else concrete(group_path)
-        self.name = inner.name  # type: ignore[misc]
-        self.noun = inner.noun  # type: ignore[misc]
-        self.line_based = inner.line_based  # type: ignore[misc]
 
-    def segments(self, stream: CaptureStream, path: str) -> Iterator[Segment]:
-        if self.line_based:
-            yield from super().segments(stream, path)
-            return
-        for segment in self.inner.segments(stream, path):
-            assert segment.records is not None
-            yield segment._replace(records=tuple(self.timed(record) for record in segment.records))
-
-    def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
-        return tuple(self.timed(record) for record in self.inner.records_of(data, first_line))
-
-    def timed(self, record: Record) -> Record:
+    def wrap(self, record: Record) -> Record:
         """`record` with its capture time and group read from its fields, where asked. The
         record is parsed once for both (pydantic's parser: a number as the float nearest it, as
         a HAR's `time` is read); a record that is not JSON has neither."""
