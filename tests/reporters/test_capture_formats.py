@@ -87,13 +87,18 @@ def test_expected_table_matches_the_capture_text():
 
 def render(name: str, **options) -> str:
     """`name`'s report of the example capture, run from the repository folder like a CI job."""
+    return render_capture(CAPTURE, name, **options)
+
+
+def render_capture(capture: str, name: str, **options) -> str:
+    """`name`'s report of `capture` (a path from the repository folder), run from there."""
     out = io.StringIO()
     options = {"width": 100, "color": False, "base_dir": str(REPO), **options}
     reporter = build_reporter(name, out, ReportOptions(**options))
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        check_captures([CAPTURE], Settings(), reporter)
+        check_captures([capture], Settings(), reporter)
     finally:
         os.chdir(cwd)
     return out.getvalue()

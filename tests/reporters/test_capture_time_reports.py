@@ -3,18 +3,13 @@ capture time carries it and its value's skew (golden files, then the JSON read f
 
 from __future__ import annotations
 
-import io
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.reporters.test_capture_formats import GOLDEN_FILES
+from tests.reporters.test_capture_formats import GOLDEN_FILES, render_capture
 from tests.reporters.test_text_reporters import check_golden
-from wsfix.reporters import ReportOptions, build_reporter
-from wsfix.run import check_captures
-from wsfix.settings import Settings
 
 REPO = Path(__file__).parent.parent.parent
 CAPTURE = "tests/data/capture-time/clocks.log"
@@ -30,16 +25,7 @@ EXPECTED = [
 
 
 def render(name: str, **options) -> str:
-    out = io.StringIO()
-    options = {"width": 100, "color": False, "base_dir": str(REPO), **options}
-    reporter = build_reporter(name, out, ReportOptions(**options))
-    cwd = os.getcwd()
-    os.chdir(REPO)
-    try:
-        check_captures([CAPTURE], Settings(), reporter)
-    finally:
-        os.chdir(cwd)
-    return out.getvalue()
+    return render_capture(CAPTURE, name, **options)
 
 
 @pytest.mark.parametrize("name", [*GOLDEN_FILES, "full"])
