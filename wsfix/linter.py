@@ -177,14 +177,19 @@ class Linter:
         try:
             message = self._validate_probe(line, strict=True)
         except ValidationError as error:
-            errors = error.errors(include_url=False, include_context=False)
-            found = self._timestamps_only(line, line_no, path, errors, FULL)
-            return found if found is not None else self._analyse_invalid(line, line_no, path, errors, line_no == 1)
+            return self.refused(line, line_no, path, error)
         except Exception:  # noqa: BLE001 - a model validator choking on a timestamp value
             return self._analyse_unknown(line, line_no, path)
         if self._deep and any(deep.suspicious(message) for deep in self._deep):
             return self._analyse_valid(line, line_no, path, message, False)
         return _NO_PROBLEMS
+
+    def refused(self, line: bytes, line_no: int, path: str, error: ValidationError) -> tuple[Problem, ...]:
+        """The problems of a record the probe refused with `error` (as `lint` gives them): for a
+        caller that made the validation call itself."""
+        errors = error.errors(include_url=False, include_context=False)
+        found = self._timestamps_only(line, line_no, path, errors, FULL)
+        return found if found is not None else self._analyse_invalid(line, line_no, path, errors, line_no == 1)
 
     def lint_values(self, line: bytes, line_no: int, path: str) -> tuple[tuple[Problem, ...], object]:
         """As `lint`, and the message as the probe validated it (None where the probe refused
@@ -194,8 +199,10 @@ class Linter:
             return self.lint(line, line_no, path), None
         try:
             message = self._validate_probe(line, strict=True)
-        except Exception:  # noqa: BLE001 - refused: `lint` says why (records with findings, the rare ones)
-            return self.lint(line, line_no, path), None
+        except ValidationError as error:  # refused: the rare records with findings
+            return self.refused(line, line_no, path, error), None
+        except Exception:  # noqa: BLE001 - as in lint()
+            return self._analyse_unknown(line, line_no, path), None
         if self._deep and any(deep.suspicious(message) for deep in self._deep):
             return self._analyse_valid(line, line_no, path, message, False), message
         return _NO_PROBLEMS, message

@@ -25,6 +25,7 @@ from __future__ import annotations
 import array
 from collections.abc import Callable, Iterator
 
+from pydantic import ValidationError
 from pydantic_core import from_json
 
 from wsfix import jsontext
@@ -163,7 +164,9 @@ class Observer:
             if single is not None and len(line) < small:  # type: ignore[arg-type]
                 try:
                     validated = validate(line, strict=True)
-                except Exception:  # noqa: BLE001 - refused: `lint` says why
+                except ValidationError as error:  # refused: `lint` says why, without validating again
+                    return lint(record, path, found, error)
+                except Exception:  # noqa: BLE001 - as in Linter.lint
                     return lint(record, path, found)
                 if validated.__class__ is dict:
                     value = validated.get(single)
@@ -182,9 +185,12 @@ class Observer:
 
         return lint_record
 
-    def lint(self, record: Record, path: str, found: Observations) -> tuple[Problem, ...]:
+    def lint(
+        self, record: Record, path: str, found: Observations, refused: ValidationError | None = None
+    ) -> tuple[Problem, ...]:
         """The problems of `record` (which has a message and a capture time), its WS120 findings
-        included, each carrying its value's evidence; its evidence goes to `found`.
+        included, each carrying its value's evidence; its evidence goes to `found`. `refused`:
+        the probe's error, where the caller has validated the record already.
 
         A clean record of plain float fields takes a path of its own, a subtraction and an
         append per value (and `linting` inlines the commonest case).
@@ -192,7 +198,10 @@ class Observer:
         line = record.message
         captured = record.captured
         assert line is not None and captured is not None
-        problems, validated = self.linter.lint_values(line, record.line, path)
+        if refused is None:
+            problems, validated = self.linter.lint_values(line, record.line, path)
+        else:
+            problems, validated = self.linter.refused(line, record.line, path, refused), None
         gathered = found.get(record.group)
         if gathered is None:
             gathered = found[record.group] = Gathered()
@@ -262,8 +271,11 @@ class Observer:
                     skewed.append(problem)
         if not problems and not skewed:
             return problems
+        # `evidence` is a problem's last field (tests/test_field_order.py): set without _replace,
+        # which costs three times as much, for every finding of a capture with capture times.
         evidenced = [
-            problem._replace(evidence=ClockEvidence(captured, skews.get(problem.json_path))) for problem in problems
+            _new(Problem, (*problem[:-1], ClockEvidence(captured, skews.get(problem.json_path))))
+            for problem in problems
         ]
         if skewed:
             evidenced += skewed
