@@ -109,6 +109,7 @@ class Gathered:
 # The evidence by group (None: the capture as a whole), each group's in file order.
 Observations = dict[str | None, Gathered]
 _new = tuple.__new__  # an Observation per naive value: without its Python-level __new__
+_NO_GROUP = object()  # no group yet (None is a group: the capture as a whole)
 
 
 def merge(into: Observations, more: Observations | None, line_offset: int = 0) -> None:
@@ -154,8 +155,14 @@ class Observer:
         single, small, validate, max_skew, lint = self._single, self._small, self._validate, self.max_skew, self.lint
         lint_alone = self.linter.lint
         low, get = -max_skew, found.get
+        # The group of the last record observed inline, its evidence and where its skews go:
+        # consecutive records are nearly always of one group (a whole file, a HAR connection).
+        last_group: object = _NO_GROUP
+        last: Gathered | None = None
+        add_skew: Callable[[float], None] | None = None
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+            nonlocal last_group, last, add_skew
             # Unpacked at once: one step where reading three fields by name takes three (the
             # field order is pinned by tests/test_field_order.py).
             number, line, _, _, captured, group = record
@@ -169,18 +176,22 @@ class Observer:
                 except Exception:  # noqa: BLE001 - as in Linter.lint
                     return lint(record, path, found)
                 if validated.__class__ is dict:
+                    if group is not last_group or last is None:
+                        last = get(group)  # None until `lint` has seen the group
+                        last_group = group
+                        if last is None:
+                            return lint(record, path, found)
+                        add_skew = last.skews.append  # a part's array is never replaced (see `extend`)
                     value = validated.get(single)
-                    gathered = get(group)
-                    if gathered is not None:
-                        if value is None:  # no timestamp (or null): a record with no value
-                            gathered.records += 1
+                    if value.__class__ is float:
+                        skew = value - captured
+                        if low <= skew <= max_skew:
+                            last.records += 1
+                            add_skew(skew)  # type: ignore[misc]
                             return ()
-                        if value.__class__ is float:
-                            skew = value - captured
-                            if low <= skew <= max_skew:
-                                gathered.records += 1
-                                gathered.skews.append(skew)
-                                return ()
+                    elif value is None:  # no timestamp (or null): a record with no value
+                        last.records += 1
+                        return ()
             return lint(record, path, found)
 
         return lint_record
