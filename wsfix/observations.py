@@ -146,13 +146,15 @@ class Observer:
         self._small = linter.max_record_memory // MOST_PER_BYTE - 1
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
 
-    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...]]:
-        """A function linting any record (that has a message): one without a capture time as
-        the linter does, one with it as `lint` does, its evidence going to `found`. For the
-        schemas of one plain field (the default's `timestamp`), a clean record near its capture
-        time is handled inline: one validation call, one subtraction, one append. It runs for
-        every record, so what it needs is bound here once."""
-        single, small, validate, max_skew, lint = self._single, self._small, self._validate, self.max_skew, self.lint
+    def linting(self, found: Observations, size: int) -> Callable[[Record, str], tuple[Problem, ...]]:
+        """A function linting any record (that has a message) of a segment of `size` bytes: one
+        without a capture time as the linter does, one with it as `lint` does, its evidence going
+        to `found`. For the schemas of one plain field (the default's `timestamp`), a clean record
+        near its capture time of a segment too small to hold a record over the memory limit is
+        handled inline: one validation call, one subtraction, one append. It runs for every
+        record, so what it needs is bound here once."""
+        validate, max_skew, lint = self._validate, self.max_skew, self.lint
+        single = self._single if size < self._small else None
         lint_alone = self.linter.lint
         low, get = -max_skew, found.get
         # The group of the last record observed inline, its evidence and where its skews go:
@@ -168,7 +170,7 @@ class Observer:
             number, line, _, _, captured, group = record
             if captured is None:
                 return lint_alone(line, number, path)  # type: ignore[arg-type]
-            if single is not None and len(line) < small:  # type: ignore[arg-type]
+            if single is not None:
                 try:
                     validated = validate(line, strict=True)
                 except ValidationError as error:  # refused: `lint` says why, without validating again

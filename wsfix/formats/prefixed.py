@@ -24,6 +24,7 @@ from wsfix.segments import Layer, Record
 
 _new = tuple.__new__  # a record per line: without the named tuples' Python-level __new__
 _CANDIDATE = re.compile(rb"[{\[]")
+_COLON, _SPACE = ord(":"), ord(" ")
 _MAX_ATTEMPTS = 16
 _MAX_PREFIX = 4096
 
@@ -92,9 +93,14 @@ class PrefixedLines(CaptureFormat):
                 if start and timed:
                     # The commonest prefix, a receipt time alone (`1618678132.831468: `), at once:
                     # one number in the window, as float() reads it (which also takes `1e9` and
-                    # `1_000`, the same numbers); every other prefix is searched.
+                    # `1_000`, the same numbers; and the spaces around one, so a prefix ending in
+                    # `: ` needs no stripping); every other prefix is searched.
                     try:
-                        captured = float(line[:start].rstrip(b": \t"))
+                        captured = float(
+                            line[: start - 2]
+                            if line[start - 2] == _COLON and line[start - 1] == _SPACE
+                            else line[:start].rstrip(b": \t")
+                        )
                         if not window_start <= captured < window_end:
                             captured = prefix_instant(line[:start])
                     except ValueError:
