@@ -17,12 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.capture_generator import CHANGE, generate
-from wsfix.evidence import Inference, Observation, Offset
+from wsfix.evidence import Inference, Observation
 from wsfix.timestamps import Form, NaiveZone, Policy, classify
 from wsfix.zones import (
     MIN_NAIVE,
     WallOffset,
-    describe,
     format_duration,
     format_offset,
     infer,
@@ -293,37 +292,6 @@ def test_the_zone_named_is_the_one_people_know(zone_name, change, expected):
     inference = infer("g", zone_group(zone_name, change - 7200, change + 7200), TOLERANCE)
     assert inference.zone == expected
     assert zone_name in inference.zones
-
-
-@pytest.mark.parametrize(
-    ("inference", "expected"),
-    [
-        pytest.param(
-            infer("entry 1", connection(1), TOLERANCE),
-            "America/Los_Angeles (-07:00 -> -08:00 at 2025-11-02T09:00:00Z)",
-            id="zone",
-        ),
-        pytest.param(infer("g", naive_group([20700.1] * 3), TOLERANCE), "+05:45", id="offset"),
-        pytest.param(infer("g", naive_group([1.0]), TOLERANCE), "only 1 naive value; 3 needed", id="none"),
-        pytest.param(
-            Inference(
-                "g",
-                3,
-                3,
-                3,
-                0.0,
-                0.0,
-                offsets=(Offset(-18000, 1, 1, 1, 0.0, 0.0, 1_741_500_000.4), Offset(-14400, 2, 2, 3, 0.0, 0.0)),
-                reason="zones that fit change offset at different instants: America/Havana, America/New_York",
-            ),
-            "-05:00 -> -04:00 at 2025-03-09T06:00:00Z: zones that fit change offset at different instants: "
-            "America/Havana, America/New_York",
-            id="candidates",
-        ),
-    ],
-)
-def test_describe(inference, expected):
-    assert describe(inference) == expected
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,9 @@ import math
 import statistics
 import zoneinfo
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import NamedTuple
 
 from wsfix.evidence import Inference, Observation, Offset
-from wsfix.timestamps import render_rfc3339
 from wsfix.tzdb import LOOKUP_RANGE, all_zones, changes, offset_at, pick_name, seconds_of
 
 STEP = 900  # UTC offsets in use are whole multiples of 15 minutes
@@ -231,23 +229,6 @@ def offset_for(wall: float, captured: float, inference: Inference) -> WallOffset
     if len(repeated) == 1:  # cannot happen with the tz database's changes; read it as it maps back
         return WallOffset(repeated[0])
     return WallOffset(min(repeated, key=lambda offset: abs(wall - offset - captured)), by_capture=True)
-
-
-def describe(inference: Inference) -> str:
-    """The inference in a phrase for reports and summaries: `-07:00`; `America/Los_Angeles
-    (-07:00 -> -08:00 at 2025-11-02T09:00:00Z)`; for changes no one zone explains, the offsets
-    and why; else why there is none."""
-    if not inference.offsets:
-        return inference.reason or "no inference"
-    changes = " -> ".join(format_offset(offset.seconds) for offset in inference.offsets)
-    if len(inference.offsets) == 1:
-        return changes
-    when = ", ".join(
-        render_rfc3339(Decimal(round(offset.until))) or "?" for offset in inference.offsets if offset.until is not None
-    )
-    if inference.zone is None:
-        return f"{changes} at {when}: {inference.reason or 'no one zone fits'}"
-    return f"{inference.zone} ({changes} at {when})"
 
 
 def robust_spread(skews: Sequence[float]) -> float:

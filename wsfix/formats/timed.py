@@ -56,13 +56,17 @@ def prefix_instant(prefix: bytes) -> float | None:
     """The capture time a log line's prefix (the text before its JSON) holds: its last
     date-time or epoch number that reads as an instant, or None.
 
-    Runs for every line of a prefixed log: a prefix whose last word is a plain number (a
-    cryptofeed receipt time) is read at once, as a JSON parser reads a number (the float nearest
-    it, as a HAR's `time` is read), then through the core; other prefixes are searched.
+    Runs for every line of a prefixed log: a prefix that is one number (a cryptofeed receipt
+    time, `1618678132.831468: `) is read at once, as float() reads it (the float nearest it, as a
+    JSON parser reads a HAR's `time`), then through the core; other prefixes are searched.
+    `formats.prefixed` reads the first case inline by the same rule, before calling this.
     """
     word = prefix.rstrip(b": \t")
-    if word.replace(b".", b"", 1).isdigit():  # the whole prefix is a number: `1618678132.831468: `
+    try:
         seconds = float(word)
+    except ValueError:
+        pass
+    else:
         if _WINDOW_START <= seconds < _WINDOW_END:  # epoch seconds by its magnitude, in the window
             return seconds
         return instant(seconds)
