@@ -286,6 +286,43 @@ def bench_capture(
     return results
 
 
+def capture_time_cost(without: Path, with_times: Path, jobs: int, repeat: int, lines: int) -> str:
+    """What capture times cost: the clean capture as prefixed log lines whose prefix is a capture
+    time, against the same lines after a prefix of the same length without one, each wsfix
+    command on both files in the same round (one right after the other), so that the machine's
+    drift touches both alike; the ratio per round and of the medians."""
+    commands = []
+    for path, label in ((without, "without"), (with_times, "with")):
+        for command in ("check", "repair"):
+            for job_count in dict.fromkeys((1, jobs)):
+                out = ("--out", str(path.with_suffix(".repaired")), "--force") if command == "repair" else ()
+                source = ("--in", str(path)) if command == "repair" else (str(path),)
+                argv = wsfix(command, *source, *out, "--format", "prefixed", "--jobs", str(job_count), "--no-progress")
+                commands.append(Command(f"wsfix {command} --jobs {job_count} [{label}]", argv, lines, ok=(0, 1)))
+    # Interleaved: each command on one file, then on the other, round after round.
+    half = len(commands) // 2
+    interleaved = [command for pair in zip(commands[:half], commands[half:], strict=True) for command in pair]
+    results = {result.name: result for result in measure_all(interleaved, repeat)}
+    for path in (without, with_times):
+        path.with_suffix(".repaired").unlink(missing_ok=True)
+    rows = [
+        f"**{lines:,} clean lines as prefixed log lines, with capture times in the prefix / without** "
+        f"(speed; each command on both files in every round)",
+        "",
+        "| run | without s | with s | with / without | per round, lowest first |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for command in commands[:half]:
+        name = command.name.removesuffix(" [without]")
+        alone, timed = results[command.name], results[f"{name} [with]"]
+        per_round = sorted(a / b for a, b in zip(alone.rounds, timed.rounds, strict=True))
+        rows.append(
+            f"| {name} | {alone.seconds:.2f} | {timed.seconds:.2f} | {alone.seconds / timed.seconds:.2f}× | "
+            f"{', '.join(f'{ratio:.2f}' for ratio in per_round)} |"
+        )
+    return "\n".join(rows)
+
+
 def check_jsonschema(path: Path, workdir: Path, sample: int, repeat: int) -> Measure:
     """check-jsonschema (if installed) on `sample` lines, one document per file as it expects."""
     name = "check-jsonschema"
@@ -444,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--capture-times",
         action="store_true",
-        help="also the clean capture as prefixed log lines with and without a capture time in the prefix",
+        help="also what capture times cost: the clean capture as prefixed log lines with and without a capture "
+        "time in the prefix, both measured in every round",
     )
     parser.add_argument(
         "--compare",
@@ -487,12 +525,15 @@ def main(argv: list[str] | None = None) -> int:
         ):
             for title, path in ((f"{args.broken:.0%} broken", broken), ("clean", clean)):
                 runs.append((f"{title}, as {name}", converted(path, make, name), (), extra))
+    paired = None
     if args.capture_times:
-        for name, make in (
-            ("prefixed log lines without capture times", untimed_line),
-            ("prefixed log lines with capture times", prefixed_line),
-        ):
-            runs.append((f"clean, as {name}", converted(clean, make, name), (), ("--format", "prefixed")))
+        paired = [
+            converted(clean, make, name)
+            for name, make in (
+                ("prefixed log lines without capture times", untimed_line),
+                ("prefixed log lines with capture times", prefixed_line),
+            )
+        ]
     for title, path, output_formats, extra in runs:
         results = bench_capture(path, args.jobs, args.repeat, args.workdir, args.schema_sample, output_formats, extra)
         size = path.stat().st_size
@@ -506,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
         if PREVIOUS is not None:
             print(against_previous(results))
             print()
+    if paired is not None:
+        print(capture_time_cost(*paired, args.jobs, args.repeat, args.lines))
+        print()
     base, floor, check = startup(args.workdir, args.startup_repeat)
     print(
         f'**Start-up** (median of {args.startup_repeat}): `python -c "import typer, rich, orjson; '

@@ -6,10 +6,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wsfix.capture import CaptureStream
 from wsfix.config import AUTO_ZONE, CommandLine, load, parse_duration
 from wsfix.errors import UsageError
+from wsfix.formats.prefixed import PrefixedLines, json_start
 from wsfix.formats.timed import prefix_instant
 from wsfix.run import choose_format
 from wsfix.settings import Settings
@@ -67,6 +70,60 @@ def test_prefixed_lines_carry_their_prefix_time():
     data = b'1757350201.5: {"a":1}\nconnected\n{"a":2}\n2025-09-08 16:50:02 x {"a":3}\n'
     found = [(r.line, r.captured) for r in records(data, Settings(capture_format="prefixed"))]
     assert found == [(1, 1757350201.5), (2, None), (3, None), (4, 1757350202.0)]
+
+
+def _searched(line: bytes) -> tuple[int | None, float | None]:
+    """Where a line's message starts and its capture time, by the general rule alone: the
+    first candidate the rest parses from (`json_start`), the prefix's last time."""
+    start = json_start(line)
+    return start, (prefix_instant(line[:start]) if start else None)
+
+
+def _read(line: bytes) -> tuple[int | None, float | None]:
+    """The same, as a timed prefixed log's records give them (one read of a number prefix)."""
+    fmt = PrefixedLines()
+    fmt.capture_times = True
+    (record,) = fmt.records_of(line, 1)
+    return (record.layers[0].start if record.layers else None), record.captured
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param(b'1618678132.831468: {"a":1}\n', (19, 1618678132.831468), id="receipt-time"),
+        pytest.param(b'1618678132.5: {"a":{"b":1}\n', (14, 1618678132.5), id="cut-short-starts-there"),
+        pytest.param(b'1618678132.5: {x} {"a":1}\n', (18, 1618678132.5), id="first-candidate-not-json"),
+        pytest.param(b'1618678132831: {"a":1}\n', (15, 1618678132.831), id="milliseconds-searched"),
+        pytest.param(b' 1618678132.5 : {"a":1}\n', (16, 1618678132.5), id="spaces-around-the-number"),
+        pytest.param(b'nan: {"a":1}\n', (5, None), id="nan-is-no-time"),
+        pytest.param(b'1e9: {"a":1}\n', (5, 1e9), id="float-spelling"),
+        pytest.param(b"1618678132.5: [1,2]\n", (14, 1618678132.5), id="array-searched"),
+        pytest.param(b"1618678132.5: {\n", (14, 1618678132.5), id="only-a-brace"),
+        pytest.param(b"1618678132.5: hello\n", (None, None), id="no-json"),
+    ],
+)
+def test_a_number_prefix_is_read_once_as_searched(line, expected):
+    assert _searched(line) == expected
+    assert _read(line) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.one_of(
+        st.text(alphabet="0123456789.:_e+- {[xn", max_size=24),
+        # A receipt time in the window (2000-2100), as written or spelled otherwise, then a separator.
+        st.builds(
+            lambda number, spelling, separator: spelling.format(number) + separator,
+            st.floats(946684800, 4102444799.999),
+            st.sampled_from(["{}", "{:.6f}", " {} ", "{:e}", "{:.0f}000"]),
+            st.sampled_from([": ", ":", " : ", ": x ", ": : "]),
+        ),
+    ),
+    message=st.sampled_from(['{"a":1}', '{"a":', "[1]", "{x}", '{"a":1} {"b":2}', "", "{"]),
+)
+def test_a_number_prefix_read_once_agrees_with_the_search(prefix, message):
+    line = (prefix + message + "\n").encode()
+    assert _read(line) == _searched(line)
 
 
 ENVELOPES = (

@@ -24,7 +24,6 @@ from wsfix.segments import Layer, Record
 
 _new = tuple.__new__  # a record per line: without the named tuples' Python-level __new__
 _CANDIDATE = re.compile(rb"[{\[]")
-_COLON, _SPACE = ord(":"), ord(" ")
 _MAX_ATTEMPTS = 16
 _MAX_PREFIX = 4096
 
@@ -39,21 +38,23 @@ def json_start(line: bytes) -> int | None:
     end = len(line.rstrip(b" \t\r\n"))
     if not end:
         return None
-    attempts = 0
-    for match in _CANDIDATE.finditer(line, 0, min(end, _MAX_PREFIX)):
+    for attempts, match in enumerate(_CANDIDATE.finditer(line, 0, min(end, _MAX_PREFIX)), 1):
         start = match.start()
-        attempts += 1
         if attempts > _MAX_ATTEMPTS:
             return None
-        try:
-            from_json(line[start:end])
-        except ValueError as error:
-            # The rest of the line is the start of a JSON value that the line's end cuts off.
-            if str(error).startswith("EOF while parsing"):
-                return start
-            continue
-        return start
+        if _message_at(line, start, end):
+            return start
     return None
+
+
+def _message_at(line: bytes, start: int, end: int) -> bool:
+    """Whether the line's message can start at `start`: the rest of the line (to `end`) is JSON,
+    or the start of a JSON value that the line's end cuts off."""
+    try:
+        from_json(line[start:end])
+    except ValueError as error:
+        return str(error).startswith("EOF while parsing")
+    return True
 
 
 _SNIFFED_LINES = 200
@@ -84,27 +85,32 @@ class PrefixedLines(CaptureFormat):
         timed = self.capture_times
         window_start, window_end = PLAIN_WINDOW
         for line_no, line in enumerate(io.BytesIO(data), first_line):  # split at \n only
-            start = json_start(line)
+            # The commonest timed prefix, a receipt time alone (`1618678132.831468: {...}`), is
+            # read once for both what it says and where the message starts: a prefix that
+            # float() reads (one number in the window, as float() reads it, which also takes
+            # `1e9`, `1_000` and spaces around one) holds no `{` or `[`, so the message's first
+            # candidate is right after its `: `. Any other line is searched.
+            start = captured = None
+            if timed and (cut := line.find(b": {", 0, _MAX_PREFIX)) > 0:
+                try:
+                    captured = float(line[:cut])
+                except ValueError:
+                    captured = None
+                else:
+                    if window_start <= captured < window_end and _message_at(
+                        line, cut + 2, len(line.rstrip(b" \t\r\n"))
+                    ):
+                        start = cut + 2
+                    else:
+                        captured = None
+            if start is None:
+                start = json_start(line)
+                # A line without prefix pays nothing for capture times.
+                if timed and start:
+                    captured = prefix_instant(line[:start])
             if start is None:
                 records.append(_new(Record, (line_no, None, (), None, None, None)))
             else:
-                # A line without prefix pays nothing for capture times.
-                captured = None
-                if start and timed:
-                    # The commonest prefix, a receipt time alone (`1618678132.831468: `), at once:
-                    # one number in the window, as float() reads it (which also takes `1e9` and
-                    # `1_000`, the same numbers; and the spaces around one, so a prefix ending in
-                    # `: ` needs no stripping); every other prefix is searched.
-                    try:
-                        captured = float(
-                            line[: start - 2]
-                            if line[start - 2] == _COLON and line[start - 1] == _SPACE
-                            else line[:start].rstrip(b": \t")
-                        )
-                        if not window_start <= captured < window_end:
-                            captured = prefix_instant(line[:start])
-                    except ValueError:
-                        captured = prefix_instant(line[:start])
                 layers = (_new(Layer, (line_start + start, None)),)
                 records.append(_new(Record, (line_no, line[start:], layers, None, captured, None)))
             line_start += len(line)
