@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -310,3 +311,44 @@ def test_at_most_a_window_of_tasks_is_in_flight(captures):
     assert not unread
     assert reports[0] == reports[1]
     assert isinstance(cluster.work([], Settings(), "check"), ClusterWork)
+
+
+@pytest.fixture
+def timed_log(tmp_path, monkeypatch):
+    """A prefixed log with capture times, three senders interleaved (the generated capture of
+    issue 15's first must-show: naive Los Angeles times across a DST change, UTC `Z` times and
+    garbage), cut into byte ranges of 2 kB, a dozen tasks."""
+    from tests.capture_generator import generate
+
+    monkeypatch.setattr(wsfix.cluster, "CLUSTER_CHUNK_BYTES", 2_000)
+    _, messages = generate()
+    lines = [
+        f"{message.captured!r}: "
+        + json.dumps({"sender": f"s{message.entry}", "timestamp": message.timestamp}, separators=(",", ":"))
+        for message in sorted(messages, key=lambda message: message.captured)
+    ]
+    (tmp_path / "timed.log").write_text("\n".join(lines) + "\n")
+    assert (tmp_path / "timed.log").stat().st_size > 10 * 2_000
+    monkeypatch.chdir(tmp_path)
+    return "timed.log", ("--format", "prefixed", "--group-by", "sender")
+
+
+def test_capture_time_evidence_is_gathered_on_the_cluster_as_here(cli, scheduler, timed_log, tmp_path):
+    """Each task's evidence comes back with its results: the same findings, summary (which
+    quotes the zone the capture times suggest) and clocks as one local process; and `--naive-tz
+    auto` (two passes) repairs the same bytes."""
+    capture, options = timed_log
+    for args in (("check", capture, *options, "--output-format", "json"), ("clocks", capture, *options)):
+        local = cli(*args, "--jobs", "1") if args[0] == "check" else cli(*args)
+        on_cluster = cli(*args, "--dask", scheduler)
+        assert on_cluster.exit_code == local.exit_code, on_cluster.stderr
+        assert (on_cluster.stdout, on_cluster.stderr) == (local.stdout, local.stderr)
+    assert "America/Los_Angeles" in local.stdout  # the evidence was there to be gathered
+    written = []
+    for where, extra in (("local", ["--jobs", "1"]), ("cluster", ["--dask", scheduler])):
+        out = tmp_path / f"{where}.log"
+        result = cli("repair", "--in", capture, "--out", str(out), *options, "--naive-tz", "auto", *extra)
+        assert result.exit_code == 1, result.stderr  # the garbage sender's values stay as written
+        written.append((out.read_bytes(), result.stderr.replace(where, "")))
+    assert written[0] == written[1]
+    assert written[0][0] != Path(capture).read_bytes()  # something was repaired
