@@ -41,9 +41,10 @@ class StringMap:
     # One per HAR message, alive until the capture is reported: no dict each.
     __slots__ = ("_counts_backslashes", "_decoded_at", "_raw_at", "decoded", "raw")
 
-    def __init__(self, raw: bytes, errors: str = "strict") -> None:
+    def __init__(self, raw: bytes, errors: str = "strict", parsed: str | None = None) -> None:
+        """`parsed`: the string as a strict JSON parser already decoded it from `raw`, if known."""
         self.raw = raw
-        if b"\\u" not in raw and self._decode_simply(raw):
+        if b"\\u" not in raw and self._decode_simply(raw, parsed):
             return
         pieces: list[bytes] = []
         # (decoded offset, raw offset) just after each escape; between two anchors the bytes are
@@ -73,15 +74,17 @@ class StringMap:
         self._decoded_at: list[int] | None = decoded_at
         self._raw_at = raw_at
 
-    def _decode_simply(self, raw: bytes) -> bool:
+    def _decode_simply(self, raw: bytes, text: str | None) -> bool:
         """Without `\\u` escapes (nearly every string a HAR holds), every escape is two bytes that
-        decode to one: the parser decodes the string, and raw offsets follow from where the
-        escapes stand, found only when asked (most messages are never asked: they have no
-        problem). False (nothing set) for contents the parser refuses: the loop says why."""
-        try:
-            text = from_json(b'"' + raw + b'"')
-        except ValueError:
-            return False
+        decode to one: the parser decodes the string (unless it has: `text`), and raw offsets
+        follow from where the escapes stand, found only when asked (most messages are never
+        asked: they have no problem). False (nothing set) for contents the parser refuses: the
+        loop says why."""
+        if text is None:
+            try:
+                text = from_json(b'"' + raw + b'"')
+            except ValueError:
+                return False
         self.decoded = text.encode("utf-8")
         self._decoded_at = None
         # Without an escaped backslash, every backslash starts an escape: `to_raw` counts them.

@@ -222,6 +222,20 @@ class Linter:
         """Every other timestamp field, checked on the values strict validation made."""
         return self._deep
 
+    def reading_of(self, value: object) -> Reading:
+        """How this linter reads a timestamp value: the reading it made of it where it keeps one
+        (a string or an integer it read lately: capture-time evidence asks about the values of a
+        record just linted), else `classify`'s."""
+        cls = value.__class__
+        kept: dict[Any, Reading] | None = (
+            self._str_readings if cls is str else self._int_readings if cls is int else None
+        )
+        if kept is not None:
+            reading = kept.get(value)
+            if reading is not None:
+                return reading
+        return classify(value, self.policy)
+
     def timestamp_values(self, message: object) -> Iterator[tuple[TimestampField, Path, object]]:
         """(field, path, value) of each timestamp value a message the probe validated
         holds, as validated (a float, an int, a datetime); absent keys and nulls are skipped. The

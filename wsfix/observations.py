@@ -132,11 +132,14 @@ class Observer:
         self.policy = policy = linter.policy
         self.max_skew = max_skew
         self._fields = linter.schema.timestamp_fields
+        # Each field with its key, where it is a top-level one (else None).
+        self._keys = tuple((field, field.path[0] if field.top_level else None) for field in self._fields)
         # Top-level float seconds fields the probe checks (by attribute): a clean record's value
         # there is a float the probe let pass as plausible epoch seconds, which denotes itself.
         self._plain = tuple(
             (attr, field) for field, attr in linter.fast_fields if field.target.is_seconds and policy.unit is None
         )
+        self._plain_fields = frozenset(field for _, field in self._plain)
         # Whether a clean record's timestamp values are all in `_plain` (the fast path).
         self._all_plain = len(self._plain) == len(self._fields) and not linter.deep_fields
         # The one plain field of most schemas (the default's `timestamp`): `lint` inlines it.
@@ -252,8 +255,9 @@ class Observer:
         values = self.linter.timestamp_values(validated) if validated is not None else self._parsed_values(line)
         skews: dict[str, float | None] = {}
         skewed: list[Problem] = []
-        policy, max_skew, label = self.policy, self.max_skew, record.label
-        plain = {field for _, field in self._plain}
+        max_skew, label, reading_of = self.max_skew, record.label, self.linter.reading_of
+        utc_wall = self.policy.naive_zone == UTC_ZONE
+        plain = self._plain_fields
         add = gathered.skews.append
         for field, where, value in values:
             name = field.name if where is field.path else format_path(where)
@@ -261,13 +265,14 @@ class Observer:
                 skew: float | None = value - captured
                 zone, number, out_of_range = None, True, False
             else:
-                reading = classify(value, policy)
+                reading = reading_of(value)
                 instant = reading.seconds
                 number = reading.unit is not None
                 skew = None if instant is None else instant - captured
                 zone, out_of_range = reading.zone, reading.out_of_range
                 if zone is not None:
-                    wall = classify(value, self._wall_policy).seconds
+                    # The wall clock it shows, read as UTC: its instant, where naive times are.
+                    wall = instant if utc_wall else classify(value, self._wall_policy).seconds
                     unit = reading.unit.label if number else None  # type: ignore[union-attr]
                     gathered.naive.append(
                         _new(Observation, (record.line, name, captured, instant, wall, unit, (), label))
@@ -353,7 +358,13 @@ class Observer:
             document = from_json(line)
         except ValueError:
             return
-        for field in self._fields:
+        by_key = document.__class__ is dict
+        for field, key in self._keys:
+            if key is not None:  # a top-level field (the commonest): no walk
+                value = document.get(key) if by_key else None
+                if value is not None:
+                    yield field, field.path, value
+                continue
             for where, value in _walk(document, field.path, 0, ()):
                 if value is not None:
                     yield field, (field.path if where == field.path else where), value

@@ -87,34 +87,34 @@ def _messages(data: bytes, path: str) -> tuple[Record, ...]:
 
 def _read(data: bytes, path: str) -> tuple[Record, ...]:
     begin = len(_BOM) if data.startswith(_BOM) else 0
-    document = _document(data, begin, path)
+    document, strictly = _document(data, begin, path)
     log = document.get("log") if isinstance(document, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
         raise InputError(f"{path}: not a HAR file: it has no log.entries list")
     locator = Locator(Segment(data, 1, ()))
     try:
-        records = _records(data, iter_spans_once(data, _MESSAGES, begin), entries, locator)
+        records = _records(data, iter_spans_once(data, _MESSAGES, begin), entries, locator, strictly)
     except RepeatedKey:  # a key named twice on the way: the parser read the last one
-        records = _records(data, iter_spans(data, _MESSAGES, begin), entries, locator)
+        records = _records(data, iter_spans(data, _MESSAGES, begin), entries, locator, strictly)
     return tuple(records)
 
 
-def _records(data: bytes, spans: Iterable[tuple[Path, int, int]], entries: list[Any], locator: Locator) -> list[Record]:
+def _records(
+    data: bytes, spans: Iterable[tuple[Path, int, int]], entries: list[Any], locator: Locator, strictly: bool
+) -> list[Record]:
+    """`strictly`: the document was parsed by the strict parser, whose `data` strings are then
+    the messages' texts as decoded from the file's bytes."""
     records = []
     groups: dict[int, str] = {}
     for where, start, end in spans:
         entry, index = where[2], where[4]
         assert isinstance(entry, int) and isinstance(index, int)
         message = entries[entry]["_webSocketMessages"][index]
-        kind = message.get("type", "?") if isinstance(message, dict) else "?"
-        label = f"entry {entry + 1}, message {index + 1} ({kind})"
-        record = _record(data, start, end, message, label, locator)
-        captured = instant(message.get("time")) if isinstance(message, dict) else None
         group = groups.get(entry)
         if group is None:
             group = groups[entry] = _group(entries[entry], entry)
-        records.append(record._replace(captured=captured, group=group))
+        records.append(_record(data, start, end, message, entry, index, group, locator, strictly))
     return records
 
 
@@ -128,46 +128,60 @@ def _group(entry: Any, index: int) -> str:
     return f"entry {index + 1} ({url.split('?', 1)[0].split('#', 1)[0]})"
 
 
-def _document(data: bytes, start: int, path: str) -> Any:
-    """The parsed HAR (from byte `start`, after a byte order mark). Raises InputError."""
+def _document(data: bytes, start: int, path: str) -> tuple[Any, bool]:
+    """The parsed HAR (from byte `start`, after a byte order mark), and whether the strict parser
+    read it. Raises InputError."""
     text = data[start:] if start else data
     try:
-        return from_json(text)
+        return from_json(text), True
     except ValueError as error:
         failure = error
     try:
         # A byte that is not UTF-8 or a lone surrogate escape (in a message, most likely) fails
         # the strict parser; the document's shape is all that is needed here (each message's
         # text is read from the bytes, below), and Python's parser reads it past them.
-        return json.loads(text.decode("utf-8", "replace"))
+        return json.loads(text.decode("utf-8", "replace")), False
     except (ValueError, RecursionError):
         raise InputError(f"{path}: not a HAR file: not valid JSON ({failure})") from None
 
 
-def _record(data: bytes, start: int, end: int, message: Any, label: str, locator: Locator) -> Record:
+def _record(
+    data: bytes,
+    start: int,
+    end: int,
+    message: Any,
+    entry: int,
+    index: int,
+    group: str,
+    locator: Locator,
+    strictly: bool,
+) -> Record:
+    """The record of the message at `data[start:end]`, parsed as `message`; `entry` and `index`
+    0-based."""
     line = locator.line_of(start)
-    if (
-        not isinstance(message, dict)
-        or message.get("opcode", _TEXT_OPCODE) != _TEXT_OPCODE
-        or not isinstance(message.get("data"), str)
-    ):
-        return Record(line, None, label=label)
+    if not isinstance(message, dict):
+        return Record(line, None, label=f"entry {entry + 1}, message {index + 1} (?)", group=group)
+    label = f"entry {entry + 1}, message {index + 1} ({message.get('type', '?')})"
+    captured = instant(message.get("time"))
+    text = message.get("data")
+    if message.get("opcode", _TEXT_OPCODE) != _TEXT_OPCODE or not isinstance(text, str):
+        return Record(line, None, (), label, captured, group)
     found = member_span(data, "data", start, end)  # the message's bytes are scanned once, above
     if found is None:  # the scanner and the parser disagree: not a message to trust
-        return Record(line, None, label=label)
+        return Record(line, None, (), label, captured, group)
     value_start, value_end = found
     line = locator.line_of(value_start)
     try:
         # A lone surrogate: decoded to bytes that are not UTF-8, as an invalid byte stays.
-        string = StringMap(data[value_start + 1 : value_end - 1], "surrogatepass")
+        string = StringMap(data[value_start + 1 : value_end - 1], "surrogatepass", text if strictly else None)
     except ValueError:  # a bad escape, which the parsers did not see: not a message to trust
-        return Record(line, None, label=label)
+        return Record(line, None, (), label, captured, group)
     try:
         from_json(string.decoded)
     except ValueError:
         if not _json_but_for_encoding(string.decoded):
-            return Record(line, None, label=label)  # text that is not JSON: counted, no finding
-    return Record(line, string.decoded, (Layer(value_start + 1, string),), label)
+            return Record(line, None, (), label, captured, group)  # text that is not JSON: counted, no finding
+    return Record(line, string.decoded, (Layer(value_start + 1, string),), label, captured, group)
 
 
 def _json_but_for_encoding(message: bytes) -> bool:
