@@ -29,8 +29,18 @@ except SystemExit:
 """
 
 # Heavy or rarely needed: Rich's console (only when there is something to draw or colour), the
-# reconstructed schemas (only with --schema), tomllib (only when a pyproject.toml is found).
-NOT_AT_START = ("rich.console", "rich.table", "wsfix.server_messages", "tomllib")
+# reconstructed schemas (only with --schema), tomllib (only when a pyproject.toml is found), the
+# inference from capture times and what it needs (only where records have capture times).
+NOT_AT_START = (
+    "rich.console",
+    "rich.table",
+    "wsfix.server_messages",
+    "tomllib",
+    "wsfix.senders",
+    "wsfix.zones",
+    "wsfix.tzdb",
+    "statistics",
+)
 
 
 # As a user's shell has it: no colour forced, standard output buffered (so that what main()
@@ -68,6 +78,7 @@ def test_clean_check_into_a_pipe_loads_no_optional_module(tmp_path):
     [
         pytest.param(("--schema", "server-message"), {}, "wsfix.server_messages", id="schema"),
         pytest.param((), {"FORCE_COLOR": "1"}, "rich.console", id="colour"),
+        pytest.param(("--capture-time", "timestamp"), {}, "wsfix.senders", id="capture-times"),
     ],
 )
 def test_optional_modules_load_when_asked_for(tmp_path, args, env, module):

@@ -20,7 +20,6 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix import formats
-from wsfix import senders as senders_
 from wsfix.capture import CHUNK_BYTES, STDIN, CaptureStream, open_capture
 from wsfix.errors import OutputError, UsageError
 from wsfix.formats import CaptureFormat
@@ -37,6 +36,7 @@ from wsfix.summary import Summary, Tally
 
 if TYPE_CHECKING:
     from wsfix.cluster import DaskCluster
+    from wsfix.senders import Sender
 
 # Shows progress through one capture of a known size: (path, size in bytes) -> a context
 # manager giving something to `advance`, or None (e.g. a capture too small to bother).
@@ -137,13 +137,19 @@ def _read_naive_by_evidence(runner: ChunkRunner[SegmentLinter], settings: Settin
         capture_format = choose_format(settings, path, stream)
         for *_, result, line_offset in _results(runner, "check", capture_format, stream, path, 1, None):
             merge(found, result.observations, line_offset)
+    from wsfix import senders as senders_
+
     linter.naive_offsets = senders_.naive_offsets(senders_.infer(found, settings.max_skew, statistics_of_skews=False))
 
 
 def _senders(
     observed: dict[str, Observations], settings: Settings, statistics_of_skews: bool
-) -> dict[str, list[senders_.Sender]]:
+) -> dict[str, list[Sender]]:
     """Each capture's senders; with more than one capture, a group is named with its capture."""
+    if not observed:  # no capture time anywhere: nothing to infer (nor its modules to load)
+        return {}
+    from wsfix import senders as senders_
+
     several = len(observed) > 1
     return {
         path: senders_.infer(
@@ -151,6 +157,15 @@ def _senders(
         )
         for path, found in observed.items()
     }
+
+
+def _evidence_note(senders: list[Sender], settings: Settings) -> str | None:
+    """What the summary says of the senders' evidence (`senders.evidence_note`), if any."""
+    if not senders:
+        return None
+    from wsfix import senders as senders_
+
+    return senders_.evidence_note(senders, settings.naive_auto)
 
 
 def check_captures(
@@ -163,7 +178,7 @@ def check_captures(
     chunk_bytes: int = CHUNK_BYTES,
     on_format: Callable[[str, str], None] | None = None,
     cluster: DaskCluster | None = None,
-    senders: dict[str, list[senders_.Sender]] | None = None,
+    senders: dict[str, list[Sender]] | None = None,
 ) -> Summary:
     """Lint every capture in order, report each selected problem, and summarise.
 
@@ -228,7 +243,7 @@ def check_captures(
         skipped=skipped,
         noun=nouns.pop() if len(nouns) == 1 else "record",
         detected=tuple(detected),
-        evidence=senders_.evidence_note([s for found in by_capture.values() for s in found], settings.naive_auto),
+        evidence=_evidence_note([s for found in by_capture.values() for s in found], settings),
     )
     reporter.finish(summary)
     return summary
@@ -361,9 +376,8 @@ def repair_capture(
                         f"{source}: changed while it was being repaired (a live log still written to?); "
                         "it is left as it is: repair it again once it is complete"
                     )
-    tally.evidence = senders_.evidence_note(
-        senders_.infer(observed, settings.max_skew, statistics_of_skews=False), settings.naive_auto
-    )
+    by_capture = _senders({source: observed} if observed else {}, settings, statistics_of_skews=False)
+    tally.evidence = _evidence_note(by_capture.get(source, []), settings)
     return tally
 
 
