@@ -298,7 +298,7 @@ class Linter:
                     if any(field.suspicious(message) for field in deep):
                         note((line_no, line, tell(), message))
         problems: list[Problem] = []
-        add = problems.extend
+        add, append = problems.extend, problems.append
         starts: dict[int, int] = {}
         counted: collections.Counter[tuple[str, bool]] | None = collections.Counter() if detail == COUNTS else None
         timestamps_only = self._timestamps_only
@@ -307,25 +307,25 @@ class Linter:
         bom_line = first_line if (first_line == 1 if starts_file is None else starts_file) else None
         found: tuple[Problem, ...] | None
         for number, line, end, outcome in noted:
-            if outcome is None:
-                found = self._analyse_unknown(line, number, path)
-            elif outcome is _TOO_LARGE:
-                found = (_too_large(line, number, limit, path),)
-            elif outcome.__class__ is ValidationError:
+            if outcome.__class__ is ValidationError:  # first: every broken line's way
                 errors = outcome.errors(include_url=False, include_context=False)
                 if one_by_one and len(errors) == 1:  # nearly always: one bad timestamp
                     problem = timestamp_error(line, number, path, errors[0], detail, counted)
                     if problem is None:  # nothing to report, or counted already
                         continue
-                    found = (
-                        (problem,)
-                        if problem is not _NOT_A_TIMESTAMP  # type: ignore[assignment]
-                        else self._analyse_invalid(line, number, path, errors, number == bom_line)
-                    )
+                    if problem is not _NOT_A_TIMESTAMP:  # not COUNTS (counted already)
+                        append(problem)  # type: ignore[arg-type]
+                        starts[number] = end - len(line)
+                        continue
+                    found = self._analyse_invalid(line, number, path, errors, number == bom_line)
                 else:
                     found = timestamps_only(line, number, path, errors, detail)
                     if found is None:
                         found = self._analyse_invalid(line, number, path, errors, number == bom_line)
+            elif outcome is None:
+                found = self._analyse_unknown(line, number, path)
+            elif outcome is _TOO_LARGE:
+                found = (_too_large(line, number, limit, path),)
             else:
                 found = self._analyse_valid(line, number, path, outcome, False)
             if found:
