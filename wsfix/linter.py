@@ -398,7 +398,8 @@ class Linter:
         counted there instead, and None returned.
 
         Runs for nearly every rejected record: the common case (a string or an integer) takes no
-        bytes from the record unless a fix needs them, and its reading may be one seen before.
+        bytes from the record unless a problem is wanted (FIXES, FULL), its reading may be one seen
+        before, and its problem is built here, as `_seconds_problem` builds it, in one call.
         """
         loc = error["loc"]
         fast = self._fast_by_key.get(loc[0]) if len(loc) == 1 else None
