@@ -119,6 +119,17 @@ def test_at_most_one_timestamp_rule_claims_any_reading(value):
         assert (reading.reason is None) and reading.unit is not None and reading.unit.label == "s"
 
 
+@given(json_values, st.floats(allow_nan=False, allow_infinity=False))
+def test_a_timestamp_rule_describes_a_reading_without_its_instant(value, other):
+    # The linter words a problem once per kind of reading (everything but the instant it names):
+    # a description that read the instant would be wrong for every other value of that kind.
+    reading = classify(value)
+    rule = rules.rule_for(reading)
+    if rule is not None and reading.seconds is not None:
+        assert rule.describe is not None
+        assert rule.describe(reading._replace(seconds=other)) == rule.describe(reading)
+
+
 # What naming a rule in the linter looks like: a code, a registry constant, a rule module.
 NAMING_A_RULE = re.compile(r"WS\d{3}|\brules\.[A-Z][A-Z_]*\b|\brules\.[a-z_]+\.RULE\b|\bfrom wsfix\.rules\b")
 

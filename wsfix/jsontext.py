@@ -56,7 +56,9 @@ def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
     if quoted is None:
         quoted = _quoted_key(key)
     first = line.find(quoted) if quoted else -1
-    if first >= 0 and line.find(quoted, first + 1) < 0 and line.find(b"\\u") < 0:
+    # A line without a backslash (nearly every line) has no `\\u` escape and no escape in the value.
+    escapes = first >= 0 and b"\\" in line
+    if first >= 0 and line.find(quoted, first + 1) < 0 and (not escapes or line.find(b"\\u") < 0):
         # This runs for every bad timestamp: the common spelling `"key":value` is taken without
         # regular expressions, anything else with them.
         try:
@@ -68,10 +70,14 @@ def last_member(line: bytes, key: str) -> tuple[tuple[int, int] | None, int]:
             start += 1
             if line[start] in _WS_BYTES:
                 start = _WS.match(line, start).end()  # type: ignore[union-attr]
-            if line[start] == _QUOTE:
+            first_byte = line[start]
+            if first_byte == _QUOTE:
                 end = line.find(b'"', start + 1)
-                if end > 0 and line.find(b"\\", start, end) < 0:  # no escape: the closing quote
+                # No escape in the value: this quote closes it.
+                if end > 0 and (not escapes or line.find(b"\\", start, end) < 0):
                     return (start, end + 1), 1
+            elif first_byte != _OPEN_OBJECT and first_byte != _OPEN_ARRAY:  # a number, a literal
+                return (start, _SCALAR.match(line, start).end()), 1  # type: ignore[union-attr]
             return (start, _value_end(line, start)), 1
         except (IndexError, TypeError, AttributeError):  # not JSON after all
             return None, 0

@@ -65,6 +65,7 @@ COUNTS = 0  # no problems: how many of each code, with a fix or not
 # Readings of the top-level timestamp values kept, per kind (strings, integers): a capture
 # often repeats its wrong values (0, "", a date), and a reading is exact for its value.
 _READINGS_KEPT = 4096
+_VALUE_TEXT_LIMIT = 2000  # `jsontext.value_text` cuts a value as written past this many characters
 
 
 class ChunkFindings(NamedTuple):
@@ -168,6 +169,8 @@ class Linter:
             )
         ).validate_json
         self._int_readings: dict[int, Reading] = {}
+        # A timestamp problem's message and pydantic's verdict, per kind of value (see `_timestamp_error`).
+        self._described: dict[tuple[object, ...], tuple[str, object]] = {}
 
     def lint(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
         """Problems of one record, sorted by column then code. `line` may end in \\n or \\r\\n.
@@ -309,7 +312,7 @@ class Linter:
                     if any(field.suspicious(message) for field in deep):
                         note((line_no, line, tell(), message))
         problems: list[Problem] = []
-        add = problems.extend
+        add, append = problems.extend, problems.append
         starts: dict[int, int] = {}
         counted: collections.Counter[tuple[str, bool]] | None = collections.Counter() if detail == COUNTS else None
         timestamps_only = self._timestamps_only
@@ -318,25 +321,25 @@ class Linter:
         bom_line = first_line if (first_line == 1 if starts_file is None else starts_file) else None
         found: tuple[Problem, ...] | None
         for number, line, end, outcome in noted:
-            if outcome is None:
-                found = self._analyse_unknown(line, number, path)
-            elif outcome is _TOO_LARGE:
-                found = (_too_large(line, number, limit, path),)
-            elif outcome.__class__ is ValidationError:
+            if outcome.__class__ is ValidationError:  # first: every broken line's way
                 errors = outcome.errors(include_url=False, include_context=False)
                 if one_by_one and len(errors) == 1:  # nearly always: one bad timestamp
                     problem = timestamp_error(line, number, path, errors[0], detail, counted)
                     if problem is None:  # nothing to report, or counted already
                         continue
-                    found = (
-                        (problem,)
-                        if problem is not _NOT_A_TIMESTAMP  # type: ignore[assignment]
-                        else self._analyse_invalid(line, number, path, errors, number == bom_line)
-                    )
+                    if problem is not _NOT_A_TIMESTAMP:  # not COUNTS (counted already)
+                        append(problem)  # type: ignore[arg-type]
+                        starts[number] = end - len(line)
+                        continue
+                    found = self._analyse_invalid(line, number, path, errors, number == bom_line)
                 else:
                     found = timestamps_only(line, number, path, errors, detail)
                     if found is None:
                         found = self._analyse_invalid(line, number, path, errors, number == bom_line)
+            elif outcome is None:
+                found = self._analyse_unknown(line, number, path)
+            elif outcome is _TOO_LARGE:
+                found = (_too_large(line, number, limit, path),)
             else:
                 found = self._analyse_valid(line, number, path, outcome, False)
             if found:
@@ -409,7 +412,8 @@ class Linter:
         counted there instead, and None returned.
 
         Runs for nearly every rejected record: the common case (a string or an integer) takes no
-        bytes from the record unless a fix needs them, and its reading may be one seen before.
+        bytes from the record unless a problem is wanted (FIXES, FULL), its reading may be one seen
+        before, and its problem is built here, as `_seconds_problem` builds it, in one call.
         """
         loc = error["loc"]
         fast = self._fast_by_key.get(loc[0]) if len(loc) == 1 else None
@@ -452,36 +456,56 @@ class Linter:
         if rule is None:
             return None
         seconds = reading[1]
-        fixable = (
-            seconds is not None
-            and reading[2] is None
-            and rule.fix is not None
-            and rereading(seconds, self.policy) is None
-        )
+        again = None
+        fixable = seconds is not None and reading[2] is None and rule.fix is not None
+        if fixable:
+            again = rereading(seconds, self.policy)  # type: ignore[arg-type]
+            fixable = again is None
         if counted is not None:
             counted[rule.code, fixable] += 1
             return None
         span, repeated = jsontext.last_member(line, fast.key)
         if span is None:
             return _NOT_A_TIMESTAMP
-        if detail == FULL:
-            return self._seconds_problem(
-                line, line_no, path, fast.field, fast.key, span, value, reading, rule, repeated, detail
-            )
-        # FIXES, as `_seconds_problem` makes them, inline: this is a repair's loop
         start, end = span
+        fix = _new(Fix, (start, end, render(seconds))) if fixable else None  # type: ignore[arg-type]
+        if detail != FULL:  # FIXES, as `_seconds_problem` makes them: no message (the repair's tally reads `repeated`)
+            return _new(Problem, (path, line_no, None, fast.key, rule.code, "", None, None, fix, None, repeated, None))
+        # FULL, as `_seconds_problem` makes it, inline (this is every broken line's work): the message
+        # and pydantic's verdict are the same for every value of one kind, and worked out once per kind.
+        token = line[start:end]
+        # A rule's description depends only on what a reading says besides its instant (form,
+        # reason, unit, zone, range, whether it names one: tests/test_rules.py holds them to that).
+        kind = (fast.key, cls, reading[0], reading[2], reading[3], reading[4], reading[5], seconds is None)
+        described = self._described.get(kind)
+        if described is None:
+            assert rule.describe is not None
+            lax: object = _UNKNOWN  # pydantic's verdict depends on the value itself: asked each time
+            if fast.key in self._float_fields and reading[0] in _UNIFORM_FORMS:
+                lax = self._lax_type(fast.field, token, reading[0], value)
+            if len(self._described) >= _READINGS_KEPT:
+                self._described.clear()
+            described = self._described[kind] = (rule.describe(reading), lax)
+        message, lax = described
+        if lax is _UNKNOWN:
+            lax = self._lax_type(fast.field, token, reading[0], value)
+        if again is not None:
+            message += rules.not_repaired_note(render(seconds), again)  # type: ignore[arg-type]
+        if repeated > 1:
+            message = _noted(message, repeated)
+        text = token.decode("utf-8", "backslashreplace")
         return _new(
             Problem,
             (
                 path,
                 line_no,
-                None,
+                start + 1 if line.isascii() else jsontext.column_of(line, start),
                 fast.key,
                 rule.code,
-                "",  # FIXES: no message (the repair's tally reads `repeated`)
-                None,
-                None,
-                _new(Fix, (start, end, render(seconds))) if fixable else None,  # type: ignore[arg-type]
+                message,
+                text if len(text) <= _VALUE_TEXT_LIMIT else jsontext.value_text(token),
+                lax,
+                fix,
                 None,
                 repeated,
                 None,

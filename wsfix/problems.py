@@ -17,6 +17,10 @@ class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
 
+    # Members are singletons compared by identity, so identity is a valid hash, and C-fast (Enum's
+    # own __hash__ is Python code, paid by reporters counting findings per severity).
+    __hash__ = object.__hash__
+
 
 class Fix(NamedTuple):
     """Replace bytes `start:end` of the record (0-based, end exclusive) with `replacement`."""

@@ -606,6 +606,20 @@ def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
         reading = _common_rfc3339(text, policy)
         if reading is not None:
             return reading
+        # A plain number with no white space around it (`"1757350201.447"`), read as the path
+        # below reads it, without the two regular expressions before it (it matches neither
+        # RFC 3339 nor anything else first).
+        plain = _PLAIN_NUMBER.fullmatch(text)
+        if plain is not None:
+            whole, fraction = plain.groups()
+            reading = _classify_small(
+                int(whole + fraction) if fraction else int(whole),
+                len(fraction) if fraction else 0,
+                _NUMERIC_STRING,
+                policy,
+            )
+            if not reading.out_of_range:
+                return reading
     match = _RFC3339.fullmatch(text)
     if match is not None:
         reading = _rfc3339_reading(match, policy, exact)

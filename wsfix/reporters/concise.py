@@ -11,22 +11,22 @@ Text from a capture is shown as written, with only what a terminal would act on 
 
 from __future__ import annotations
 
-from wsfix import rules
 from wsfix.display import as_written
 from wsfix.problems import Problem
 from wsfix.reporters import Reporter
+from wsfix.reporters.findings import RULE_FACTS
 from wsfix.summary import Summary
 
 
 class ConciseReporter(Reporter):
     def add(self, problem: Problem) -> None:
-        where = f"{problem.path}:{problem.line}:{problem.column or 1}"
-        severity = rules.BY_CODE[problem.code].severity.value
+        path, line, column, field, code, message = problem[:6]
         mark = " [*]" if problem.fix is not None else ""
-        field = f"{problem.json_path}: " if problem.json_path else ""
         record = f"{problem.record}: " if problem.record else ""
-        text = f"{where}: {problem.code} [{severity}] {record}{field}{problem.message}{mark}"
-        self.out.write(as_written(text) + "\n")
+        field = f"{field}: " if field else ""
+        text = f"{path}:{line}:{column or 1}: {code} [{RULE_FACTS[code][1]}] {record}{field}{message}{mark}"
+        # `as_written` leaves such text as it is, and this runs for every finding: asked first.
+        self.out.write((text if text.isascii() and text.isprintable() else as_written(text)) + "\n")
 
     def finish(self, summary: Summary) -> None:
         if not self.options.quiet:

@@ -20,6 +20,10 @@ from wsfix.paths import Step, Wildcard, parse_path
 from wsfix.problems import Problem
 from wsfix.rules import clock_skew
 
+# Each rule's name and severity (as written), by code: read for every finding, without the
+# `Severity.value` property (Python code on an Enum).
+RULE_FACTS: dict[str, tuple[str, str]] = {rule.code: (rule.name, rule.severity.value) for rule in rules.RULES}
+
 
 @functools.lru_cache(maxsize=4096)  # a capture names few fields, in every finding: worked out once each
 def json_path(field: str) -> str:
@@ -67,22 +71,23 @@ def finding(problem: Problem) -> dict[str, Any]:
     `wsfix repair` rewrites this value, and `fix.value` is what it writes. A finding in a record
     with a capture time also has `capture_time` and `skew` (see `evidence`).
     """
-    rule = rules.BY_CODE[problem.code]
-    fix = problem.fix
+    # One unpacking and the rule's facts from a table: this runs for every finding.
+    path, line, column, field, code, message, value, pydantic_type, fix, _, _, found_evidence = problem
+    name, severity = RULE_FACTS[code]
     found = {
-        "path": problem.path,
-        "line": problem.line,
-        "column": problem.column,
-        "json_path": json_path(problem.json_path),
-        "code": problem.code,
-        "name": rule.name,
-        "severity": rule.severity.value,
-        "message": problem.message,
-        "value": problem.value,
-        "pydantic_type": problem.pydantic_type,
-        "fix": {"applies": fix is not None, "value": fix.replacement if fix is not None else None},
+        "path": path,
+        "line": line,
+        "column": column,
+        "json_path": json_path(field),
+        "code": code,
+        "name": name,
+        "severity": severity,
+        "message": message,
+        "value": value,
+        "pydantic_type": pydantic_type,
+        "fix": {"applies": True, "value": fix[2]} if fix is not None else {"applies": False, "value": None},
     }
-    if problem.evidence is not None:
+    if found_evidence is not None:
         found.update(evidence(problem))
     return found
 
@@ -116,10 +121,15 @@ def dumps(value: Any) -> str:
     """Compact JSON text of `value`, ASCII only, with `##` written `#\\u0023`: the same JSON value,
     but no `##[command]` that a CI log (GitHub Actions, Azure Pipelines) would run."""
     try:
-        text = orjson.dumps(value).decode()
+        raw = orjson.dumps(value)
     except TypeError:  # orjson refuses lone surrogates (from undecodable file names)
-        text = ""
-    if not (text and text.isascii() and text.isprintable()):
+        raw = b""
+    # orjson escapes every control character but DEL: its ASCII text is printable without it.
+    if raw and raw.isascii() and b"\x7f" not in raw:
+        if b"##" not in raw:
+            return raw.decode()
+        text = raw.decode()
+    else:
         text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
     # `#` only ever appears inside JSON strings, where `\u0023` means the same character.
     return text.replace("##", "#\\u0023") if "##" in text else text
@@ -160,15 +170,16 @@ class StreamedArray:
         self._out = out
         self._start = start
         self._indent = indent
+        self._separator = f",\n{indent}"
         self._closing_indent = closing_indent
         self._count = 0
 
     def add(self, item_json: str) -> None:
-        if self._count == 0:
-            self._out.write(f"{self._start}[")
+        # One write per item: this runs for every finding.
+        if self._count:
+            self._out.write(self._separator + item_json)
         else:
-            self._out.write(",")
-        self._out.write(f"\n{self._indent}{item_json}")
+            self._out.write(f"{self._start}[\n{self._indent}{item_json}")
         self._count += 1
 
     def close(self) -> None:

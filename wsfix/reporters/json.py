@@ -29,9 +29,10 @@ class JsonReporter(Reporter):
 
     def add(self, problem: Problem) -> None:
         self._findings.add(dumps(finding(problem)))
-        self._per_file[problem.path] += 1
+        path = problem.path
+        self._per_file[path] += 1
         if problem.fix is not None:
-            self._fixable_per_file[problem.path] += 1
+            self._fixable_per_file[path] += 1
 
     def finish(self, summary: Summary) -> None:
         self._findings.close()

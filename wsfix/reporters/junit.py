@@ -20,12 +20,11 @@ import tempfile
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from wsfix import rules
 from wsfix.display import printable
 from wsfix.problems import Problem
 from wsfix.reporters import Reporter
+from wsfix.reporters.findings import RULE_FACTS
 from wsfix.reporters.findings import details as finding_details
-from wsfix.reporters.findings import headline
 from wsfix.reporters.locations import relative_path
 from wsfix.summary import Summary
 
@@ -52,6 +51,31 @@ def _quoteattr(text: str) -> str:
     return quoteattr(text) if _ATTRIBUTE_SPECIAL.search(text) else f'"{text}"'
 
 
+@functools.lru_cache(maxsize=64)  # a field and its message repeat (few kinds): small, so memory stays flat
+def _headline_attribute(field: str, message: str) -> str:
+    return _quoteattr(printable(f"{field}: {message}" if field else message))
+
+
+@functools.lru_cache(maxsize=256)
+def _code_attribute(code: str) -> str:
+    return _quoteattr(printable(code))
+
+
+def _printable_lines(lines: list[str]) -> str:
+    """`lines`, each made `printable`, joined by line breaks: in one test of the whole text when
+    `printable` leaves every line as it is (nearly always), else line by line."""
+    text = "\n".join(lines)
+    if (
+        text.isascii()
+        and "::" not in text
+        and "##" not in text
+        and text.count("\n") == len(lines) - 1  # no line breaks within a line (printable escapes them)
+        and text.replace("\n", " ").isprintable()
+    ):
+        return text
+    return "\n".join([printable(line) for line in lines])
+
+
 @dataclass
 class _Suite:
     failures: int = 0
@@ -71,23 +95,28 @@ class JunitReporter(Reporter):
         return _quoteattr(printable(text))
 
     def add(self, problem: Problem) -> None:
-        if problem.path != self._current:
+        # One unpacking, the rule's facts from a table, and the text that repeats from finding to
+        # finding escaped once: this runs for every finding.
+        file_path, line, column, field, code, message = problem[:6]
+        if file_path != self._current:
             self._close_range()
-            self._current = problem.path
+            self._current = file_path
             self._start = self._spill.tell()
-        suite = self._suites.setdefault(problem.path, _Suite())
+        suite = self._suites.get(file_path)
+        if suite is None:
+            suite = self._suites[file_path] = _Suite()
         suite.failures += 1
-        rule = rules.BY_CODE[problem.code]
-        path = relative_path(problem.path, self.options.base_dir)
+        name, severity = RULE_FACTS[code]
+        path = relative_path(file_path, self.options.base_dir)
         path_attr = _path_attribute(path)
-        where = f"{problem.line}" + (f":{problem.column}" if problem.column else "")
-        message = headline(problem)
-        details = [f"{path}:{where}: {problem.code} {rule.name} ({rule.severity.value})", *finding_details(problem)]
-        body = _escape("\n".join([printable(line) for line in details]))  # escape keeps "\n" as it is
+        where = f"{line}:{column}" if column else f"{line}"
+        details = [f"{path}:{where}: {code} {name} ({severity})", *finding_details(problem)]
+        body = _escape(_printable_lines(details))  # escape keeps "\n" as it is
+        failure = f"message={_headline_attribute(field, message)} type={_code_attribute(code)}"
         self._spill.write(
-            f"    <testcase name={self._attr(f'{problem.code} {rule.name} at line {where}')} "
-            f'classname={path_attr} file={path_attr} line="{problem.line}">\n'
-            f"      <failure message={self._attr(message)} type={self._attr(problem.code)}>{body}</failure>\n"
+            f"    <testcase name={self._attr(f'{code} {name} at line {where}')} "
+            f'classname={path_attr} file={path_attr} line="{line}">\n'
+            f"      <failure {failure}>{body}</failure>\n"
             "    </testcase>\n".encode()
         )
 

@@ -13,6 +13,7 @@ the run as its properties.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -20,7 +21,7 @@ from wsfix import __version__, rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Rule
 from wsfix.reporters import Reporter
-from wsfix.reporters.findings import StreamedArray, dumps, evidence, headline, json_path
+from wsfix.reporters.findings import RULE_FACTS, StreamedArray, dumps, evidence, json_path
 from wsfix.reporters.fingerprints import Fingerprints
 from wsfix.reporters.locations import relative_path, uri
 from wsfix.summary import Summary
@@ -30,6 +31,13 @@ FINGERPRINT_KEY = "wsfixFinding/v1"
 _RESULTS = "\0results"
 _PROPERTIES = "\0properties"
 _RULE_INDEX = {rule.code: index for index, rule in enumerate(rules.RULES)}
+
+
+# A field and its message repeat from finding to finding (a message names no value): made
+# printable once per pair.
+@functools.lru_cache(maxsize=64)  # few kinds of message: a small cache, so memory stays flat
+def _printable_headline(field: str, message: str) -> str:
+    return printable(f"{field}: {message}" if field else message)
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -88,38 +96,38 @@ class SarifReporter(Reporter):
         self._results.add(dumps(self._result(problem)))
 
     def _result(self, problem: Problem) -> dict[str, Any]:
-        rule = rules.BY_CODE[problem.code]
-        path = relative_path(problem.path, self.options.base_dir)
-        region: dict[str, int] = {"startLine": problem.line}
-        if problem.column:
-            region["startColumn"] = problem.column
-        text = printable(headline(problem))
-        if problem.fix is not None:
-            text += f" (wsfix repair writes {problem.fix.replacement})"
-        properties: dict[str, Any] = {"jsonPath": json_path(problem.json_path)}
-        if problem.value is not None:
-            properties["value"] = problem.value
-        if problem.pydantic_type:
-            properties["pydanticType"] = problem.pydantic_type
-        if problem.fix is not None:
-            properties["fix"] = problem.fix.replacement
-        if problem.evidence is not None:
+        # One unpacking, and the rule's facts from a table: this runs for every finding.
+        path, line, column, field, code, message, value, pydantic_type, fix, _, _, found_evidence = problem
+        base_dir = self.options.base_dir
+        region: dict[str, int] = {"startLine": line}
+        if column:
+            region["startColumn"] = column
+        text = _printable_headline(field, message)
+        properties: dict[str, Any] = {"jsonPath": json_path(field)}
+        if value is not None:
+            properties["value"] = value
+        if pydantic_type:
+            properties["pydanticType"] = pydantic_type
+        if fix is not None:
+            text += f" (wsfix repair writes {fix[2]})"
+            properties["fix"] = fix[2]
+        if found_evidence is not None:
             found = evidence(problem)
             properties["captureTime"], properties["skew"] = found["capture_time"], found["skew"]
         return {
-            "ruleId": problem.code,
-            "ruleIndex": _RULE_INDEX[problem.code],
-            "level": rule.severity.value,
+            "ruleId": code,
+            "ruleIndex": _RULE_INDEX[code],
+            "level": RULE_FACTS[code][1],
             "message": {"text": text},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri(problem.path, self.options.base_dir)},
+                        "artifactLocation": {"uri": uri(path, base_dir)},
                         "region": region,
                     }
                 }
             ],
-            "partialFingerprints": {FINGERPRINT_KEY: self._fingerprints.of(problem, path)},
+            "partialFingerprints": {FINGERPRINT_KEY: self._fingerprints.of(problem, relative_path(path, base_dir))},
             "properties": properties,
         }
 
