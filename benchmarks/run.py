@@ -407,13 +407,19 @@ def memory(workdir: Path, sizes: list[int], jobs: int, seed: int) -> list[tuple[
 
 
 def against_previous(results: list[Measure]) -> str:
-    """Each wsfix row's speed against the previous code's (`--compare`): the ratio of the medians."""
+    """Each wsfix row's speed against the previous code's (`--compare`): the ratio of the medians,
+    and the ratios within each round (the previous code runs right after this code's command, so
+    a drift of the machine's speed touches both alike)."""
     by_name = {result.name: result for result in results}
     parts = []
     for result in results:
         previous = by_name.get(f"previous: {result.name}")
         if previous is not None:
-            parts.append(f"{result.name.removeprefix('wsfix ')} {previous.seconds / result.seconds:.2f}×")
+            paired = sorted(before / now for before, now in zip(previous.rounds, result.rounds, strict=True))
+            parts.append(
+                f"{result.name.removeprefix('wsfix ')} {previous.seconds / result.seconds:.2f}× "
+                f"(per round, lowest first: {', '.join(f'{ratio:.2f}' for ratio in paired)})"
+            )
     return "**this code / previous code** (speed): " + "; ".join(parts) if parts else ""
 
 

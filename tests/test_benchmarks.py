@@ -271,3 +271,47 @@ def test_models_prints_both_tables(tmp_path):
     ]
     assert "* discriminated union, time in members: the model's own validator, strictly; time read back" in out
     assert re.search(r"^`wsfix check` on a one-line file: \d+ ms \(median of 1\)", out, re.MULTILINE)
+
+
+def test_run_compares_with_previous_code_and_capture_times_in_the_same_rounds(tmp_path):
+    """`--compare` (here the same code, run by the same interpreter) pairs every wsfix row with the
+    previous code's, per round; `--capture-times` runs each command on the capture with and
+    without them in every round and gives their ratio per round."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            *("--lines", "500", "--repeat", "2", "--startup-repeat", "1", "--jobs", "2"),
+            *("--capture-times", "--compare", sys.executable, "--workdir", str(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    compared = re.findall(r"\*\*this code / previous code\*\* \(speed\): (.*)", out)
+    assert len(compared) == 2  # the 10 % broken capture and the clean one
+    for line in compared:
+        rows = re.findall(
+            r"(check|repair) --jobs ([12]) ([\d.]+)× \(per round, lowest first: ([\d.]+), ([\d.]+)\)", line
+        )
+        assert [(command, jobs) for command, jobs, *_ in rows] == [
+            ("check", "1"),
+            ("check", "2"),
+            ("repair", "1"),
+            ("repair", "2"),
+        ]
+        for _, _, median, low, high in rows:
+            assert float(low) <= float(high)
+            assert float(low) - 0.01 <= float(median) <= float(high) + 0.01  # two rounds: between them
+    assert "**500 clean lines as prefixed log lines, with capture times in the prefix / without**" in out
+    paired = re.findall(
+        r"\| wsfix (check|repair) --jobs ([12]) \| [\d.]+ \| [\d.]+ \| ([\d.]+)× \| ([\d.]+), ([\d.]+) \|", out
+    )
+    assert [(command, jobs) for command, jobs, *_ in paired] == [
+        ("check", "1"),
+        ("check", "2"),
+        ("repair", "1"),
+        ("repair", "2"),
+    ]
