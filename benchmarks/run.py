@@ -114,11 +114,13 @@ class Command:
 
 def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
     """Run every command `repeat` times, round-robin (so that a busy spell on the machine slows
-    all of them alike), and keep the median time and RSS of each."""
+    all of them alike), and keep the median time and RSS of each. Every other round runs them in
+    the reverse order, so that of two commands compared (this code and the previous, a capture
+    with capture times and without) neither always runs first, nor always after the same one."""
     times: dict[str, list[float]] = {command.name: [] for command in commands}
     peaks: dict[str, list[float]] = {command.name: [] for command in commands}
     for round_number in range(repeat):
-        for command in commands:
+        for command in commands if round_number % 2 == 0 else reversed(commands):
             elapsed, peak, code = run_process(command.argv)
             if code not in command.ok:
                 raise SystemExit(f"{command.name}: exit status {code} from {' '.join(command.argv)}")
