@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from wsfix.evidence import Observation
 from wsfix.linter import FIXES, FULL, ChunkFindings, Linter
-from wsfix.problems import Edit, Fix, Problem
+from wsfix.problems import ClockEvidence, Edit, Fix, Problem
 from wsfix.schema import DEFAULT_SCHEMA
 from wsfix.segment_linter import Checked, Repaired
 from wsfix.segments import Layer, Record, Segment
@@ -45,6 +46,12 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
         pytest.param(ChunkFindings, ("lines", "problems", "starts", "counted"), id="ChunkFindings"),
         pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped", "observations"), id="Checked"),
         pytest.param(Repaired, ("lines", "edits", "tally", "observations"), id="Repaired"),
+        pytest.param(ClockEvidence, ("captured", "skew"), id="ClockEvidence"),
+        pytest.param(
+            Observation,
+            ("line", "field", "captured", "instant", "wall", "unit", "alternatives", "record"),
+            id="Observation",
+        ),
     ],
 )
 def test_field_order_is_pinned(named_tuple, fields):

@@ -292,7 +292,7 @@ class Observer:
         # `evidence` is a problem's last field (tests/test_field_order.py): set without _replace,
         # which costs three times as much, for every finding of a capture with capture times.
         evidenced = [
-            _new(Problem, (*problem[:-1], ClockEvidence(captured, skews.get(problem.json_path))))
+            _new(Problem, (*problem[:-1], _new(ClockEvidence, (captured, skews.get(problem[3])))))  # [3]: json_path
             for problem in problems
         ]
         if skewed:
