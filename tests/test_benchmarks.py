@@ -273,6 +273,10 @@ def test_models_prints_both_tables(tmp_path):
     assert re.search(r"^`wsfix check` on a one-line file: \d+ ms \(median of 1\)", out, re.MULTILINE)
 
 
+# The wsfix commands run.py times on each capture, in its order, with --jobs 2.
+EVERY_WSFIX_RUN = [("check", "1"), ("check", "2"), ("repair", "1"), ("repair", "2")]
+
+
 def test_run_compares_with_previous_code_and_capture_times_in_the_same_rounds(tmp_path):
     """`--compare` (here the same code, run by the same interpreter) pairs every wsfix row with the
     previous code's, per round; `--capture-times` runs each command on the capture with and
@@ -296,12 +300,7 @@ def test_run_compares_with_previous_code_and_capture_times_in_the_same_rounds(tm
         rows = re.findall(
             r"(check|repair) --jobs ([12]) ([\d.]+)× \(per round, lowest first: ([\d.]+), ([\d.]+)\)", line
         )
-        assert [(command, jobs) for command, jobs, *_ in rows] == [
-            ("check", "1"),
-            ("check", "2"),
-            ("repair", "1"),
-            ("repair", "2"),
-        ]
+        assert [(command, jobs) for command, jobs, *_ in rows] == EVERY_WSFIX_RUN
         for _, _, median, low, high in rows:
             assert float(low) <= float(high)
             assert float(low) - 0.01 <= float(median) <= float(high) + 0.01  # two rounds: between them
@@ -309,9 +308,4 @@ def test_run_compares_with_previous_code_and_capture_times_in_the_same_rounds(tm
     paired = re.findall(
         r"\| wsfix (check|repair) --jobs ([12]) \| [\d.]+ \| [\d.]+ \| ([\d.]+)× \| ([\d.]+), ([\d.]+) \|", out
     )
-    assert [(command, jobs) for command, jobs, *_ in paired] == [
-        ("check", "1"),
-        ("check", "2"),
-        ("repair", "1"),
-        ("repair", "2"),
-    ]
+    assert [(command, jobs) for command, jobs, *_ in paired] == EVERY_WSFIX_RUN

@@ -601,6 +601,15 @@ def _describe_seconds(seconds: float) -> str:
 # --- strings -------------------------------------------------------------------------------
 
 
+def _plain_number(plain: re.Match[str], policy: Policy) -> Reading:
+    """A numeric string of the common spelling (`_PLAIN_NUMBER`: digits, maybe a point and more),
+    read in integers."""
+    whole, fraction = plain.groups()
+    return _classify_small(
+        int(whole + fraction) if fraction else int(whole), len(fraction) if fraction else 0, _NUMERIC_STRING, policy
+    )
+
+
 def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
     if not exact:
         reading = _common_rfc3339(text, policy)
@@ -611,13 +620,7 @@ def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
         # RFC 3339 nor anything else first).
         plain = _PLAIN_NUMBER.fullmatch(text)
         if plain is not None:
-            whole, fraction = plain.groups()
-            reading = _classify_small(
-                int(whole + fraction) if fraction else int(whole),
-                len(fraction) if fraction else 0,
-                _NUMERIC_STRING,
-                policy,
-            )
+            reading = _plain_number(plain, policy)
             if not reading.out_of_range:
                 return reading
     match = _RFC3339.fullmatch(text)
@@ -631,13 +634,7 @@ def _classify_string(text: str, policy: Policy, exact: bool) -> Reading:
     if _NUMERIC.fullmatch(text):
         plain = None if exact else _PLAIN_NUMBER.fullmatch(stripped)
         if plain is not None:  # the common spelling, read in integers
-            whole, fraction = plain.groups()
-            reading = _classify_small(
-                int(whole + fraction) if fraction else int(whole),
-                len(fraction) if fraction else 0,
-                _NUMERIC_STRING,
-                policy,
-            )
+            reading = _plain_number(plain, policy)
             if not reading.out_of_range:
                 return reading
         reading = _classify_decimal(parse_decimal(stripped), Form.NUMERIC_STRING, policy, exact)
