@@ -19,7 +19,7 @@ import re
 from pydantic_core import from_json
 
 from wsfix.formats import CaptureFormat
-from wsfix.formats.timed import PLAIN_WINDOW, prefix_instant
+from wsfix.formats.timed import instant, prefix_instant
 from wsfix.segments import Layer, Record
 
 _new = tuple.__new__  # a record per line: without the named tuples' Python-level __new__
@@ -83,26 +83,21 @@ class PrefixedLines(CaptureFormat):
         records = []
         line_start = 0
         timed = self.capture_times
-        window_start, window_end = PLAIN_WINDOW
         for line_no, line in enumerate(io.BytesIO(data), first_line):  # split at \n only
             # The commonest timed prefix, a receipt time alone (`1618678132.831468: {...}`), is
             # read once for both what it says and where the message starts: a prefix that
-            # float() reads (one number in the window, as float() reads it, which also takes
-            # `1e9`, `1_000` and spaces around one) holds no `{` or `[`, so the message's first
-            # candidate is right after its `: `. Any other line is searched.
+            # float() reads (as `prefix_instant` reads it; float() also takes `1e9`, `1_000` and
+            # spaces around a number) holds no `{` or `[`, so the message's first candidate is
+            # right after its `: `. Any other line is searched.
             start = captured = None
             if timed and (cut := line.find(b": {", 0, _MAX_PREFIX)) > 0:
                 try:
-                    captured = float(line[:cut])
+                    number = float(line[:cut])
                 except ValueError:
-                    captured = None
+                    pass
                 else:
-                    if window_start <= captured < window_end and _message_at(
-                        line, cut + 2, len(line.rstrip(b" \t\r\n"))
-                    ):
-                        start = cut + 2
-                    else:
-                        captured = None
+                    if _message_at(line, cut + 2, len(line.rstrip(b" \t\r\n"))):
+                        start, captured = cut + 2, instant(number)
             if start is None:
                 start = json_start(line)
                 # A line without prefix pays nothing for capture times.

@@ -25,7 +25,7 @@ from pydantic_core import from_json
 from wsfix.formats import CaptureFormat, WrappedFormat
 from wsfix.paths import Concrete, Path, concrete, format_path
 from wsfix.segments import Record
-from wsfix.timestamps import DEFAULT_POLICY, DEFAULT_WINDOW, TimestampError, seconds_converter
+from wsfix.timestamps import DEFAULT_POLICY, TimestampError, seconds_converter
 
 # A date-time (`2025-09-08 16:50:01,447`, `2025-09-08T16:50:01.447Z`) or an epoch number of 9 to
 # 19 digits (`1641343691.067583`) standing alone in a log line's prefix; ports and stream names
@@ -37,9 +37,6 @@ _PREFIX_TIME = re.compile(
 
 
 _to_seconds = seconds_converter(DEFAULT_POLICY)
-assert DEFAULT_WINDOW is not None
-# A plain number in this range is epoch seconds by its magnitude, and in the window: itself.
-PLAIN_WINDOW = _WINDOW_START, _WINDOW_END = float(DEFAULT_WINDOW.start), float(DEFAULT_WINDOW.end)
 # The prefix's last word as cryptofeed writes it (`1618678132.831468`), read as a JSON number is.
 _PLAIN_NUMBER = re.compile(rb"\d{9,19}(?:\.\d{1,9})?")
 
@@ -67,9 +64,7 @@ def prefix_instant(prefix: bytes) -> float | None:
     except ValueError:
         pass
     else:
-        if _WINDOW_START <= seconds < _WINDOW_END:  # epoch seconds by its magnitude, in the window
-            return seconds
-        return instant(seconds)
+        return instant(seconds)  # in the window, a float is itself (the core's first test)
     word = word.rpartition(b" ")[2]
     if _PLAIN_NUMBER.fullmatch(word):
         return instant(float(word))
