@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+import pickle
 from collections import Counter
 from typing import Self
 
@@ -33,9 +34,11 @@ from wsfix.parallel import (
     resolve_jobs,
     stream_chunks,
 )
+from wsfix.problems import ClockEvidence, Fix, Problem
 from wsfix.reporters import ReportOptions, build_reporter
 from wsfix.run import RepairTarget, check_captures, repair_capture
 from wsfix.schema import DEFAULT_SCHEMA
+from wsfix.segment_linter import Checked
 from wsfix.settings import Settings
 from wsfix.summary import Summary, Tally
 from wsfix.timestamps import DEFAULT_POLICY
@@ -320,6 +323,39 @@ def test_renumbered_shifts_lines_only():
     assert [p.line for p in shifted] == [p.line + 100 for p in problems]
     assert [p._replace(line=0) for p in shifted] == [p._replace(line=0) for p in problems]
     assert renumbered(problems, 0) is problems
+
+
+_TEXT = st.text(max_size=8)
+_PROBLEMS = st.builds(
+    Problem,
+    path=_TEXT,
+    line=st.integers(1, 10**9),
+    column=st.none() | st.integers(1, 10**6),
+    json_path=_TEXT,
+    code=st.sampled_from(["WS001", "WS101", "WS120"]),
+    message=_TEXT,
+    value=st.none() | _TEXT,
+    pydantic_type=st.none() | _TEXT,
+    fix=st.none() | st.builds(Fix, st.integers(0, 10**6), st.integers(0, 10**6), _TEXT),
+    record=st.none() | _TEXT,
+    repeated=st.integers(1, 5),
+    evidence=st.none() | st.builds(ClockEvidence, st.floats(allow_nan=False), st.none() | st.floats(allow_nan=False)),
+)
+
+
+@given(st.lists(_PROBLEMS, max_size=5), st.none() | st.just(Counter({("WS101", True): 3})))
+def test_property_a_check_result_crosses_to_the_parent_whole(problems, counted):
+    # A worker's result is pickled with its problems as plain tuples (`problems.to_rows`): the
+    # parent gets the same values, each of its own type again (a Fix, not a tuple: reporters read
+    # `fix.replacement`).
+    checked = Checked(7, 6, problems, counted, 1, {"group": []})
+    back = pickle.loads(pickle.dumps(checked, pickle.HIGHEST_PROTOCOL))
+    assert back == checked
+    assert type(back) is Checked
+    for problem in back.problems:
+        assert type(problem) is Problem
+        assert problem.fix is None or type(problem.fix) is Fix
+        assert problem.evidence is None or type(problem.evidence) is ClockEvidence
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ Plain frozen data: no I/O, no parsing, no conversion.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from wsfix.timestamps import Reading
 
@@ -87,6 +87,29 @@ class Problem(NamedTuple):
     def on_repeated_key(self) -> bool:
         """Whether the problem is about a key the record repeats (pydantic reads the last)."""
         return self.repeated > 1
+
+
+def to_rows(problems: Sequence[Problem]) -> list[tuple[Any, ...]]:
+    """`problems` as plain tuples, their `Fix` and `ClockEvidence` too: the form in which they
+    cross from a worker process to its parent (`from_rows` makes them problems again).
+
+    pickle writes and reads a plain tuple in C, a named tuple through Python code (its
+    `__getnewargs__`, then its `__new__`): per problem of a broken capture, measured 2.7 µs to
+    write and 1.3 µs to read as named tuples, 1.2 µs and 1.4 µs as rows made and unmade.
+    """
+    return [
+        (*problem[:8], problem[8] and (*problem[8],), *problem[9:11], problem[11] and (*problem[11],))
+        for problem in problems
+    ]
+
+
+def from_rows(rows: Sequence[tuple[Any, ...]]) -> list[Problem]:
+    """The problems `to_rows` made rows of, equal to them and of the same types."""
+    new = tuple.__new__  # a named tuple's own constructor is Python code; this runs per problem
+    return [
+        new(Problem, (*row[:8], row[8] and new(Fix, row[8]), *row[9:11], row[11] and new(ClockEvidence, row[11])))
+        for row in rows
+    ]
 
 
 class Example(NamedTuple):

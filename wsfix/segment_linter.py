@@ -18,11 +18,11 @@ from __future__ import annotations
 import collections
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.observations import Observations, Observer, merge
-from wsfix.problems import Problem
+from wsfix.problems import Problem, from_rows, to_rows
 from wsfix.repair import EditTuple, RepairTally
 from wsfix.rules import RULES
 from wsfix.segments import Lint, Record, Segment, record_problems
@@ -49,6 +49,21 @@ class Checked(NamedTuple):
     skipped: int = 0  # records without a JSON message (counted, never findings)
     # Capture-time evidence of the records that have a capture time, by group; None without any.
     observations: Observations | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # From a worker to its parent, the problems travel as plain tuples (see `problems.to_rows`).
+        return _checked_from_rows, (*self[:2], to_rows(self.problems), *self[3:])
+
+
+def _checked_from_rows(
+    lines: int,
+    records: int,
+    rows: list[tuple[Any, ...]],
+    counted: Counted | None,
+    skipped: int,
+    observations: Observations | None,
+) -> Checked:
+    return Checked(lines, records, from_rows(rows), counted, skipped, observations)
 
 
 class Repaired(NamedTuple):
