@@ -23,6 +23,7 @@ from wsfix.jsontext import (
     find_span,
     iter_spans,
     iter_spans_once,
+    last_container_member,
     last_member,
     member_span,
     token_value,
@@ -604,3 +605,49 @@ def test_member_span(text):
 @pytest.mark.parametrize("line", [b'{"data": }', b'{"data"', b'["data", 1]', b""])
 def test_member_span_on_text_that_is_not_json_returns_none(line):
     assert member_span(line, "data", 0, len(line)) is None
+
+
+# --- last_container_member: an envelope's message, its last member ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(r'{"received_at": 1.5, "data": «{"type": "ping", "timestamp": 1}»}', id="envelope"),
+        pytest.param('{"data" :\t«[1, {"x": "}"}]»  }\r\n', id="an-array-and-white-space"),
+        pytest.param(r'{"type": "send", "data": «{"s": "\u00e9\"}"}»}', id="escapes-inside-the-value"),
+        # Not settled without a scan: None, and the caller scans.
+        pytest.param(r'{"data": {"data": {"data": 1}}}', id="the-key-inside-the-value"),
+        pytest.param(r'{"data": {"a": 1}, "y": {}}', id="not-the-last-member"),
+        pytest.param(r'{"data": {"a": 1}, "y": 2}', id="not-the-last-before-a-number"),
+        pytest.param(r'{"data": "{}"}', id="a-string-value"),
+        pytest.param(r'{"data": 5}', id="a-number-value"),
+        pytest.param(r'{"x": {"data": [1]}, "d\u0061ta": [2]}', id="the-key-spelled-with-an-escape-later"),
+        pytest.param(r'{"d\u0061ta": [1], "data": [2]}', id="an-escape-before-the-key"),
+        pytest.param(r'{"x": {"data": [1]}, "data": [2]}', id="the-key-written-twice"),
+    ],
+)
+def test_last_container_member(text):
+    line, span = marked(text)
+    assert last_container_member(line, "data") == span
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(obj=json_objects, message=json_values, key=st.sampled_from(["data", "msg"]), seps=separators(), trail=white)
+def test_property_last_container_member_is_the_scanners_span_or_none(obj, message, key, seps, trail):
+    # The message is put at `key`, last or not (the object may name the key already): whenever
+    # the shortcut answers, it answers what the scanner does; and it answers the common
+    # envelope, whose key is written once, last, before any `\u` escape.
+    document = {**obj, key: message}
+    line = (json.dumps(document, separators=seps) + trail).encode()
+    span = last_container_member(line, key)
+    if span is not None:
+        assert span == find_span(line, (key,))
+    quoted = f'"{key}"'.encode()
+    if (
+        key not in obj
+        and isinstance(message, (dict, list))
+        and line.count(quoted) == 1
+        and b"\\u" not in line[: line.index(quoted)]
+    ):
+        assert span is not None

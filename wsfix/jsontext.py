@@ -4,7 +4,8 @@ Repairs replace exactly the bytes of one value, so wsfix must know where a field
 ends in the raw line; reports use the same spans for columns and for the value "as written". The
 scanner accepts the same texts as pydantic's parser (NaN and Infinity literals included) and, like
 it, takes the last of duplicate keys. It is only run on lines pydantic has already parsed, and it
-returns None rather than raising on anything else.
+returns None rather than raising on anything else. One shortcut (`last_container_member`) guesses
+a span instead of scanning to it, and confirms the guess with pydantic's parser.
 
 No I/O, no conversion of timestamps.
 """
@@ -16,6 +17,7 @@ import re
 from collections.abc import Generator, Iterator, Sequence
 
 import orjson
+from pydantic_core import from_json
 
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Step
 from wsfix.timestamps import parse_decimal
@@ -131,6 +133,43 @@ def member_span(text: bytes, key: str, start: int, end: int) -> tuple[int, int] 
         return span
     except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
         return None
+
+
+def last_container_member(text: bytes, key: str) -> tuple[int, int] | None:
+    """Byte span of the value of top-level member `key` of the object `text`, when that value is
+    an object or an array and the member comes last (an envelope's message, nearly always):
+    found without scanning the value, which is most of the record. None when it cannot be
+    settled so; the caller then scans (`find_span`).
+
+    Only for text that is JSON, an object with a member `key` (the parsed document has it). As in
+    `member_span`, the key written literally exactly once, with no `\\u` escape before it, is
+    that member. The value then starts after its colon; if the member comes last, the value
+    ends where the object does, before its closing brace. That is checked by parsing the bytes
+    between as one JSON value: from anywhere but the last member's value, they would hold the
+    closing bracket of a container they do not open, or more than one value.
+    """
+    quoted = _QUOTED_KEYS.get(key)
+    if quoted is None:
+        quoted = _quoted_key(key)
+    first = text.find(quoted) if quoted else -1
+    if first < 0 or text.find(quoted, first + 1) >= 0 or text.find(b"\\u", 0, first) >= 0:
+        return None
+    position = _WS.match(text, first + len(quoted)).end()  # type: ignore[union-attr]
+    if text[position] != _COLON:
+        return None
+    start = _WS.match(text, position + 1).end()  # type: ignore[union-attr]
+    end = len(text) - 1
+    while text[end] in _WS_BYTES:  # white space after the object: rare, and short
+        end -= 1
+    if text[end] != _CLOSE_OBJECT or text[start] not in (_OPEN_OBJECT, _OPEN_ARRAY):
+        return None
+    while text[end - 1] in _WS_BYTES:  # before its closing brace
+        end -= 1
+    try:
+        from_json(text[start:end])
+    except ValueError:
+        return None
+    return start, end
 
 
 def find_span(line: bytes, path: Path) -> tuple[int, int] | None:

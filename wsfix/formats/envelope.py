@@ -13,9 +13,11 @@ from pydantic_core import from_json
 
 from wsfix.formats import CaptureFormat, WrappedFormat
 from wsfix.jsonstring import StringMap
-from wsfix.jsontext import find_span
+from wsfix.jsontext import find_span, last_container_member
 from wsfix.paths import Path, concrete
 from wsfix.segments import Layer, Record
+
+_new = tuple.__new__  # a named tuple's own constructor is Python code; this runs per record
 
 
 class Enveloped(WrappedFormat):
@@ -35,10 +37,17 @@ def unwrap(record: Record, message_path: Path) -> Record:
     if outer is None:
         return record
     try:
-        from_json(outer)
+        document = from_json(outer)
     except ValueError:
         return record  # not JSON: the linter reports it as such
-    span = find_span(outer, concrete(message_path))
+    span = None
+    key = message_path[0] if len(message_path) == 1 else None
+    if isinstance(key, str) and document.__class__ is dict and key in document:
+        # The common envelope, `{"received_at": ..., "data": {...}}`: its message found without
+        # scanning it.
+        span = last_container_member(outer, key)
+    if span is None:
+        span = find_span(outer, concrete(message_path))
     if span is None:
         return record._replace(message=None)
     start, end = span
@@ -50,6 +59,6 @@ def unwrap(record: Record, message_path: Path) -> Record:
         except ValueError:
             return record._replace(message=None)
         return record._replace(message=string.decoded, layers=(*record.layers, Layer(start + 1, string)))
-    if first in b"{[":
-        return record._replace(message=outer[start:end], layers=(*record.layers, Layer(start)))
+    if first in b"{[":  # nearly every envelope: built by position (tests/test_field_order.py pins the order)
+        return _new(Record, (record[0], outer[start:end], (*record[2], _new(Layer, (start, None))), *record[3:]))
     return record._replace(message=None)
