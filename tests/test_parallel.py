@@ -370,7 +370,7 @@ def test_property_a_check_result_crosses_to_the_parent_whole(problems, counted):
         pytest.param(3, 2 * CHUNK_BYTES, "min(2,cpus)", id="capped-by-chunks"),
         pytest.param(100000, 1 << 40, "cpus", id="capped-by-cpus"),
         pytest.param(2147483648, 1 << 40, "cpus", id="past-a-c-int"),
-        pytest.param(2, None, 1, id="explicit-stdin"),
+        pytest.param(2, None, "min(2,cpus)", id="explicit-stdin"),
     ],
 )
 def test_resolve_jobs(jobs, size, expected):
@@ -617,22 +617,10 @@ def test_feature_captures_hold_what_they_claim():
     ]
 
 
-@pytest.mark.parametrize("kind", ["stdin", "gzip", "har"])
-def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, tmp_path, monkeypatch, kind):
-    # Standard input, gzip'd files and a HAR are linted in this process whatever --jobs says: the
-    # findings are those of --jobs 1, and no pool is started.
-    import gzip
-
-    data = capture_bytes(final_newline=True)
-    settings = Settings()
-    path = capture_file(data)
-    if kind == "stdin":
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
-        path = "-"
-    elif kind == "gzip":
-        path = capture_file(gzip.compress(data), "capture.jsonl.gz")
-    else:
-        path = os.path.join(os.path.dirname(__file__), "data", "har", "mitmproxy-websocket.har")
+def test_jobs_on_a_har_run_in_one_process(monkeypatch):
+    # A HAR is one JSON document: linted in this process whatever --jobs says, with the findings
+    # of --jobs 1, and no pool started.
+    path = os.path.join(os.path.dirname(__file__), "data", "har", "mitmproxy-websocket.har")
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a pool was started")
@@ -640,15 +628,70 @@ def test_jobs_on_captures_that_cannot_be_split_run_in_one_process(capture_file, 
     monkeypatch.setattr(parallel.ChunkRunner, "_get_pool", no_pool)
     texts = []
     for jobs in (1, 2):
-        if kind == "stdin":
-            monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
         out = io.StringIO()
         summary = check_captures(
-            [path], settings, build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=64
+            [path], Settings(), build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=64
         )
         texts.append(out.getvalue())
         assert summary.tally.total > 0
     assert texts[0] == texts[1]
+
+
+@pytest.mark.parametrize("kind", ["stdin", "gzip", "object", "gzip-object"])
+def test_captures_read_here_are_shipped_to_workers(capture_file, tmp_path, monkeypatch, kind):
+    """Standard input, a gzip'd file and an object in a store cannot be read by byte ranges: with
+    --jobs 2 this process reads them and ships each chunk's bytes to a worker (issue 12), and the
+    findings, the summary and the repaired bytes are those of --jobs 1."""
+    import gzip
+
+    data = capture_bytes(final_newline=True) * 5
+    stored = gzip.compress(data, mtime=0) if "gzip" in kind else data
+    if kind == "stdin":
+        path = "-"
+    elif kind == "gzip":
+        path = capture_file(stored, "capture.jsonl.gz")
+    else:
+        fsspec = pytest.importorskip("fsspec", reason="the cloud extra is not installed (pip install 'wsfix[cloud]')")
+        path = f"memory://shipped/{kind}.jsonl"
+        fsspec.filesystem("memory").pipe(path.removeprefix("memory://"), stored)
+    pools = []
+    real_get_pool = parallel.ChunkRunner._get_pool
+
+    def counting_get_pool(self, jobs):
+        pools.append(jobs)
+        return real_get_pool(self, jobs)
+
+    monkeypatch.setattr(parallel.ChunkRunner, "_get_pool", counting_get_pool)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    found = []
+    for jobs in (1, 2):
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stored)))
+        out = io.StringIO()
+        summary = check_captures(
+            [path], Settings(), build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=97
+        )
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stored)))
+        target = tmp_path / f"fixed-{jobs}"
+        tally = repair_capture(path, RepairTarget(str(target)), Settings(), jobs=jobs, chunk_bytes=97)
+        found.append((out.getvalue(), summary.lines, summary.tally.counts, target.read_bytes(), tally.fixed))
+    assert pools == [2, 2]  # the check's and the repair's, at --jobs 2 only
+    assert found[0] == found[1]
+    assert found[0][1] == data.count(b"\n")
+    assert found[0][2] == Counter(problem.code for problem in lint_bytes(data))  # record by record
+    assert found[0][3] != stored
+
+
+def test_property_in_memory_chunks_are_cut_in_whole_lines():
+    # A shipped chunk's bytes are linted in pieces of about PIECE_BYTES, each of whole lines.
+    lines = [b"x" * size + b"\n" for size in (10, parallel.PIECE_BYTES * 2, 0, 300, parallel.PIECE_BYTES - 5)] * 40
+    data = b"".join(lines) + b"last line without its newline"
+    chunk = parallel.Chunk("p", 0, len(data), data)
+    pieces = list(chunk.pieces())
+    assert b"".join(piece for _, piece in pieces) == data
+    assert [offset for offset, _ in pieces] == list(itertools.accumulate([0] + [len(p) for _, p in pieces[:-1]]))
+    assert all(piece.endswith(b"\n") for _, piece in pieces[:-1])
+    assert all(len(piece) <= parallel.PIECE_BYTES or piece.count(b"\n") == 1 for _, piece in pieces)
+    assert len(pieces) > 40
 
 
 # Every line-based format, as a capture of LINES: (file name, bytes, settings).

@@ -77,6 +77,27 @@ class CaptureStream:
             return None
         return info.st_size if stat.S_ISREG(info.st_mode) else None
 
+    def local_size(self) -> int | None:
+        """The size in bytes of a capture that is a local file read as stored (not gzip'd, not
+        standard input, not an object in a store), else None: only such a capture can be read
+        by byte ranges, as worker processes read their chunks."""
+        size = self.stored_size()
+        return None if size is None or self._size is not None else size
+
+    def size_hint(self) -> int | None:
+        """About how many bytes the capture holds, to choose how many processes read it: its size
+        as stored, or for a gzip'd file four times that (JSON captures compress five to ten
+        times: a low estimate); None for standard input."""
+        size = self.stored_size()
+        if size is not None or not self.compressed or self._path == STDIN:
+            return size
+        if self._size is not None:  # an object in a store, as its store tells
+            return 4 * self._size
+        try:
+            return 4 * os.fstat(self._raw.fileno()).st_size
+        except (OSError, AttributeError, ValueError):
+            return None
+
     def head(self, size: int = HEAD_SIZE) -> bytes:
         """The first `size` bytes (fewer if the capture is shorter), without consuming them."""
         while len(self._buffer) < size:

@@ -338,9 +338,9 @@ JobsOption = Annotated[
         metavar="N",
         min=1,
         show_default=False,
-        help="Processes to lint a file of lines with (JSON Lines, prefixed log lines, envelopes) [default: every "
-        "CPU for a file over 16 MB, else 1], at most one per CPU; standard input, gzip'd captures and HAR files "
-        "take one.",
+        help="Processes to lint a capture of lines with (JSON Lines, prefixed log lines, envelopes) [default: "
+        "every CPU for one over 16 MB (a gzip'd file: over 4 MB), else 1], at most one per CPU; a HAR file takes "
+        "one.",
     ),
 ]
 DaskOption = Annotated[

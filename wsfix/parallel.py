@@ -5,15 +5,16 @@ A line-based capture is cut into chunks of about `CHUNK_BYTES` that end right af
 chunk into a result, given the state it needs (the linter, built once in the parent: forked
 workers inherit it); the results come back strictly in file order, so the findings, their line
 numbers and the repaired bytes are those of one sequential pass, whatever the number of jobs.
-With several jobs a file is split into byte ranges that the workers read themselves (only offsets
-travel), and at most `2 * jobs` chunks are in flight: memory does not grow with the capture.
-This module knows nothing of linting or repairing: a result only has to say how many lines its
-chunk spans (`lines`).
+With several jobs a local file read as stored is split into byte ranges that the workers read
+themselves (only offsets travel); any other line-based capture (standard input, a gzip'd file, an
+object in a store) is read by the parent, which ships each chunk's bytes to a worker. Either way
+at most `2 * jobs` chunks are in flight: memory does not grow with the capture. This module knows
+nothing of linting or repairing: a result only has to say how many lines its chunk spans
+(`lines`).
 
-Only a regular file read as stored can be split: standard input (read once, in order), a gzip'd
-capture (no offsets into its decompressed bytes) and a HAR (one JSON document) are run by one
-process, whatever `--jobs` says; so are captures where the platform cannot fork (workers inherit
-the parent's state, whose model may have been loaded from a file and cannot be pickled).
+A HAR (one JSON document) is run by one process, whatever `--jobs` says; so are captures where
+the platform cannot fork (workers inherit the parent's state, whose model may have been loaded
+from a file and cannot be pickled).
 
 No worker outlives the run: a worker dies with its parent (Linux: the parent-death signal), does
 not hold the parent's standard streams or open files, and is killed when the run ends early.
@@ -69,18 +70,17 @@ def available_cpus() -> int:
 
 
 def resolve_jobs(jobs: int | None, size: int | None, chunk_bytes: int = CHUNK_BYTES) -> int:
-    """The number of processes to run a capture of `size` bytes with (None: it cannot be split
-    by byte ranges: standard input, a gzip'd file, a HAR; see the module docstring).
+    """The number of processes to run a line-based capture of about `size` bytes with (None: not
+    known before it is read, as standard input's).
 
-    `jobs` None means automatic: every CPU for a large file, one for a small one. More processes
-    than CPUs would only take turns, and more than chunks would have nothing to do: `jobs` is
-    capped by both.
+    `jobs` None means automatic: every CPU for a large capture, one for a small one or one of
+    unknown size. More processes than CPUs would only take turns, and more than chunks would have
+    nothing to do: `jobs` is capped by both.
     """
-    if size is None:
-        return 1
     if jobs is None:
-        jobs = 1 if size < PARALLEL_MIN_BYTES else available_cpus()
-    wanted = max(min(jobs, available_cpus(), -(-size // chunk_bytes)), 1)
+        jobs = 1 if size is None or size < PARALLEL_MIN_BYTES else available_cpus()
+    chunks = jobs if size is None else -(-size // chunk_bytes)
+    wanted = max(min(jobs, available_cpus(), chunks), 1)
     # Asked last: it imports multiprocessing, a cost at every start-up otherwise.
     return wanted if wanted == 1 or can_fork() else 1
 
@@ -111,10 +111,9 @@ class Chunk(NamedTuple):
         return self.start == 0
 
     def pieces(self) -> Iterator[tuple[int, bytes]]:
-        """(offset in the chunk, bytes) for pieces of whole lines of about PIECE_BYTES (the bytes
-        given with the chunk come as one piece: they are in memory already)."""
+        """(offset in the chunk, bytes) for pieces of whole lines of about PIECE_BYTES."""
         if self.data is not None:
-            yield 0, self.data
+            yield from _with_offsets(_cut(self.data, PIECE_BYTES))
             return
         size = self.end - self.start
         try:
@@ -189,6 +188,21 @@ class _Limited:
         data = self._stream.read(min(count, self._left))
         self._left -= len(data)
         return data
+
+
+def _cut(data: bytes, size: int) -> Iterator[bytes]:
+    """`data` (whole lines, the last may lack its \\n) in pieces of whole lines of about `size`
+    bytes (a longer line comes whole)."""
+    if len(data) <= size:
+        yield data
+        return
+    start = 0
+    while start < len(data):
+        cut = data.rfind(b"\n", start, start + size) + 1
+        if cut <= start:  # no line ends within `size`: the line that starts here comes whole
+            cut = data.find(b"\n", start + size) + 1 or len(data)
+        yield data[start:cut]
+        start = cut
 
 
 def _with_offsets(pieces: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -321,12 +335,15 @@ class ChunkRunner(Generic[State]):
         full_problems: Callable[[], int | None] = lambda: None,
     ) -> Iterator[tuple[Chunk, Any]]:
         """(chunk, task(state, chunk)) for each chunk of the capture open as `stream`, in order.
-        With several `jobs`, the capture must be the regular file `path` of `size` bytes (at
-        least: it may grow), which the workers read themselves (see `resolve_jobs`). In this
-        process, each chunk's `first_line` is its line number; in workers it is 1 (the caller
+        With several `jobs` and a `size`, the capture is the local file `path` of `size` bytes
+        as stored (at least: it may grow), which the workers read themselves by byte range;
+        without a size, this process reads it and ships each chunk's bytes. In this process,
+        each chunk's `first_line` is its line number; in workers it is 1 (the caller
         renumbers). `full_problems()` is asked as each chunk is sent (`Chunk.full_problems`)."""
-        if jobs <= 1 or size is None:
+        if jobs <= 1:
             yield from self._run_here(task, stream, path, progress, full_problems)
+        elif size is None:
+            yield from self._run_shipped(task, stream, path, jobs, progress, full_problems)
         else:
             yield from self._run_pool(task, path, jobs, size, progress, full_problems)
 
@@ -350,6 +367,28 @@ class ChunkRunner(Generic[State]):
             offset += len(data)
             if progress is not None:
                 progress.advance(len(data))
+
+    def _run_shipped(
+        self,
+        task: Task,
+        stream: Readable,
+        path: str,
+        jobs: int,
+        progress: Progress | None,
+        full_problems: Callable[[], int | None],
+    ) -> Iterator[tuple[Chunk, Any]]:
+        # Read (and decompressed) here, once and in order; each chunk's bytes travel to a worker.
+        pool = self._get_pool(jobs)
+        in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
+        offset = 0
+        for data in stream_chunks(stream, path, self.chunk_bytes):
+            chunk = Chunk(path, offset, offset + len(data), data, 1, full_problems())
+            in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
+            offset += len(data)
+            if len(in_flight) >= 2 * jobs:
+                yield self._collect(*in_flight.popleft(), progress)
+        while in_flight:
+            yield self._collect(*in_flight.popleft(), progress)
 
     def _run_pool(
         self,

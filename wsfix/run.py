@@ -115,12 +115,11 @@ def _results(
             else:
                 yield segment.data, linter.repair(segment, path, True), 0
         return
-    size = stream.stored_size()
-    job_count = resolve_jobs(jobs, size, runner.chunk_bytes)
-    with _progress(progress, path, size) as bar:
+    job_count = resolve_jobs(jobs, stream.size_hint(), runner.chunk_bytes)
+    with _progress(progress, path, stream.stored_size()) as bar:
         first_line = 1
         task = ChunkJob(capture_format, kind)
-        for chunk, result in runner.run(task, stream, path, job_count, size, bar, full_problems):
+        for chunk, result in runner.run(task, stream, path, job_count, stream.local_size(), bar, full_problems):
             yield chunk, result, first_line - chunk.first_line
             first_line += result.lines
 
