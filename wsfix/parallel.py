@@ -192,8 +192,9 @@ class _Limited:
 
 def _cut(data: bytes, size: int) -> Iterator[bytes]:
     """`data` (whole lines, the last may lack its \\n) in pieces of whole lines of about `size`
-    bytes (a longer line comes whole)."""
-    if len(data) <= size:
+    bytes (a longer line comes whole). Up to twice that comes as one piece: so do the chunks this
+    process reads itself (`stream_chunks` ends each after the last line end of a read)."""
+    if len(data) <= 2 * size:
         yield data
         return
     start = 0
