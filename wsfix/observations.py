@@ -5,8 +5,10 @@ Only records with a capture time pay for any of this (a HAR message, a log line 
 timestamp, `--capture-time`); JSON Lines without it never get here. The values are those the
 linter's one validation already made of the record (`Linter.lint_values`): a clean record is not
 parsed a second time, and a clean float is taken as it is (the probe let it pass as plausible
-epoch seconds, so it denotes itself). A record the probe refused (one with findings, the rare
-kind) is parsed once more for its values. Every other value goes through the conversion core.
+epoch seconds, so it denotes itself). A record the probe refused (one with findings) has its
+value read from the probe's error where the error says it (a schema of one plain field, refused
+for that field's value alone), else it is parsed once more for its values. Every other value goes
+through the conversion core.
 
 Each value is read as wsfix reads it, and would repair it: a time without a UTC offset in the
 run's zone (its `wall` reading is kept too, for zone inference); a number in the unit its
@@ -23,7 +25,7 @@ No I/O, no printing.
 from __future__ import annotations
 
 import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 from pydantic_core import from_json
@@ -149,15 +151,15 @@ class Observer:
         self._small = linter.max_record_memory // MOST_PER_BYTE - 1
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
 
-    def linting(self, found: Observations, size: int) -> Callable[[Record, str], tuple[Problem, ...]]:
-        """A function linting any record (that has a message) of a segment of `size` bytes: one
-        without a capture time as the linter does, one with it as `lint` does, its evidence going
-        to `found`. For the schemas of one plain field (the default's `timestamp`), a clean record
-        near its capture time of a segment too small to hold a record over the memory limit is
-        handled inline: one validation call, one subtraction, one append. It runs for every
-        record, so what it needs is bound here once."""
+    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...]]:
+        """A function linting any record (that has a message): one without a capture time as the
+        linter does, one with it as `lint` does, its evidence going to `found`. For the schemas of
+        one plain field (the default's `timestamp`), a record too small to be over the memory
+        limit is validated inline, and a clean one near its capture time handled there: one
+        validation call, one subtraction, one append; a refused one goes to `lint` with the
+        probe's error. It runs for every record, so what it needs is bound here once."""
         validate, max_skew, lint = self._validate, self.max_skew, self.lint
-        single = self._single if size < self._small else None
+        single, small = self._single, self._small
         lint_alone = self.linter.lint
         low, get = -max_skew, found.get
         # The group of the last record observed inline, its evidence and where its skews go:
@@ -173,7 +175,7 @@ class Observer:
             number, line, _, _, captured, group = record
             if captured is None:
                 return lint_alone(line, number, path)  # type: ignore[arg-type]
-            if single is not None:
+            if single is not None and len(line) < small:  # type: ignore[arg-type]
                 try:
                     validated = validate(line, strict=True)
                 except ValidationError as error:  # refused: `lint` says why, without validating again
@@ -222,6 +224,8 @@ class Observer:
         if gathered is None:
             gathered = found[record.group] = Gathered()
         gathered.records += 1
+        if refused is not None and self._single is not None:
+            return self._refused(record, path, gathered, problems, refused)
         if not problems and self._all_plain and validated.__class__ is dict:
             skews, max_skew = gathered.skews, self.max_skew
             mark = len(skews)
@@ -240,6 +244,43 @@ class Observer:
             del skews[mark:]
         return self._lint_slowly(record, path, gathered, problems, validated)
 
+    def _refused(
+        self, record: Record, path: str, gathered: Gathered, problems: tuple[Problem, ...], refused: ValidationError
+    ) -> tuple[Problem, ...]:
+        """`lint`'s end for a record the probe refused (`refused`: its error), in a schema of one
+        plain field. An error about that field's value, the only one, carries the value as
+        parsed (the last of a repeated key, as a parser reads it): nearly every record with
+        findings is then not parsed a second time, and a value near its capture time, in no
+        zone but its own, takes a short way here (the reading is the one the linter just made)."""
+        errors = refused.errors(include_url=False, include_context=False)
+        field = self._fields[0]
+        if len(errors) != 1:
+            return self._lint_slowly(record, path, gathered, problems, None)
+        first = errors[0]
+        loc = first["loc"]
+        if len(loc) != 1 or loc[0] != field.path[0] or first["type"] == "missing":
+            return self._lint_slowly(record, path, gathered, problems, None)
+        value = first["input"]
+        if value is None:
+            return self._lint_slowly(record, path, gathered, problems, None, ())
+        captured = record.captured
+        assert captured is not None
+        _, instant, _, _, zone, _, _ = self.linter.reading_of(value)
+        skew = None if instant is None else instant - captured
+        if zone is not None or (skew is not None and not -self.max_skew <= skew <= self.max_skew):
+            return self._lint_slowly(record, path, gathered, problems, None, ((field, field.path, value),))
+        if skew is None:
+            gathered.undated += 1
+        else:
+            gathered.skews.append(skew)
+        if not problems:
+            return problems
+        evidence = _new(ClockEvidence, (captured, skew))
+        other = evidence if skew is None else _new(ClockEvidence, (captured, None))  # another field's finding
+        name = field.name
+        # `evidence` is a problem's last field, [3] its json_path (tests/test_field_order.py).
+        return tuple([_new(Problem, (*found[:-1], evidence if found[3] == name else other)) for found in problems])
+
     def _lint_slowly(
         self,
         record: Record,
@@ -247,12 +288,16 @@ class Observer:
         gathered: Gathered,
         problems: tuple[Problem, ...],
         validated: object,
+        values: Iterable[tuple[TimestampField, Path, object]] | None = None,
     ) -> tuple[Problem, ...]:
-        """Every value of the record, through the conversion core (what the fast path leaves)."""
+        """Every value of the record, through the conversion core (what the fast path leaves).
+        `values`: the record's timestamp values, where known (else read from `validated`, or
+        the record parsed again)."""
         line = record.message
         captured = record.captured
         assert line is not None and captured is not None
-        values = self.linter.timestamp_values(validated) if validated is not None else self._parsed_values(line)
+        if values is None:
+            values = self.linter.timestamp_values(validated) if validated is not None else self._parsed_values(line)
         skews: dict[str, float | None] = {}
         skewed: list[Problem] = []
         max_skew, label, reading_of = self.max_skew, record.label, self.linter.reading_of

@@ -93,16 +93,16 @@ class SegmentLinter:
         self.naive_offsets: NaiveOffsets | None = None
         self._by_offset: dict[tuple[int, str], tuple[Linter, Observer]] = {}
 
-    def _record_lint(self, found: Observations, size: int) -> Lint:
-        """Lints one record of a segment of `size` bytes: a record with a capture time through the
-        observer, which gathers its evidence into `found`; under `--naive-tz auto`, in the zone its sender's evidence
-        gives it."""
+    def _record_lint(self, found: Observations) -> Lint:
+        """Lints one record of a segment: a record with a capture time through the observer, which
+        gathers its evidence into `found`; under `--naive-tz auto`, in the zone its sender's
+        evidence gives it."""
         lint, observe = self.linter.lint, self.observer.lint
         offsets = self.naive_offsets
         auto = self.settings.naive_auto
 
         if offsets is None and not auto:
-            return self.observer.linting(found, size)
+            return self.observer.linting(found)
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
             assert record.message is not None
@@ -152,7 +152,7 @@ class SegmentLinter:
         problems: list[Problem] = []
         skipped = 0
         observations: Observations = {}
-        for _, found_problems in record_problems(segment, self._record_lint(observations, len(segment.data)), path):
+        for _, found_problems in record_problems(segment, self._record_lint(observations), path):
             if found_problems is None:
                 skipped += 1
             elif found_problems:
@@ -173,7 +173,7 @@ class SegmentLinter:
         edits: list[EditTuple] = []
         data = segment.data
         observations: Observations = {}
-        for _, problems in record_problems(segment, self._record_lint(observations, len(segment.data)), path):
+        for _, problems in record_problems(segment, self._record_lint(observations), path):
             if problems is None:
                 tally.skipped += 1
                 continue
