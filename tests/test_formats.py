@@ -10,7 +10,7 @@ import io
 import pytest
 
 from wsfix.capture import CaptureStream
-from wsfix.formats import detect
+from wsfix.formats import detect, har
 from wsfix.formats.har import Har
 from wsfix.formats.prefixed import json_start
 
@@ -311,6 +311,84 @@ def test_har_leaves_objects_a_program_froze_frozen():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def _read_messages(data: bytes) -> list[tuple[object, ...]]:
+    """What the records of a HAR say, each message's `data` string as raw and decoded bytes and
+    where they map (a record holds no comparable StringMap)."""
+    [segment] = Har().segments(CaptureStream(io.BytesIO(data), "m.har"), "m.har")
+    assert segment.records is not None
+    found: list[tuple[object, ...]] = []
+    for record in segment.records:
+        layers = [
+            (
+                layer.start,
+                layer.string.raw,
+                layer.string.decoded,
+                [layer.string.to_raw(offset) for offset in range(len(layer.string.decoded) + 1)],
+            )
+            for layer in record.layers
+            if layer.string is not None
+        ]
+        found.append((record.line, record.message, layers, record.label, record.captured, record.group))
+    return found
+
+
+def _har(*messages: bytes, between: bytes = b",\n  ") -> bytes:
+    return b'{"log": {"entries": [{"_webSocketMessages": [\n  ' + between.join(messages) + b"\n]}]}}\n"
+
+
+_TEXT = b'{\\"type\\":\\"ping\\",\\"timestamp\\":\\"2025-09-08T16:50:01Z\\"}'
+
+
+@pytest.mark.parametrize(
+    ("data", "reads"),
+    [
+        pytest.param(HAR, 1, id="small"),
+        pytest.param(
+            _har(b'{"type": "send", "time": 1.5, "opcode": 1, "data": "' + _TEXT + b'"}'), 1, id="as-browsers"
+        ),
+        pytest.param(_har(b'{"data":"' + _TEXT + b'","type":"send","time":1.5}', between=b","), 1, id="data-first"),
+        pytest.param(_har(b'{ "data" : "' + _TEXT + b'" , "opcode" : 1 }'), 1, id="spaces"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"caf\\u00e9\\"}"}'), 1, id="u-escape-in-data"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"a\\/b\\"}"}'), 1, id="slash-escape-in-data"),
+        pytest.param(_har('{"opcode": 1, "data": "{\\"t\\":\\"café\\"}"}'.encode()), 1, id="utf-8-in-data"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"\\ud800\\"}"}'), 1, id="lone-surrogate"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"a\\\\\\\\b\\"}"}'), 1, id="escaped-backslash"),
+        pytest.param(_har(b'{"opcode": 1, "data": "[1]", "data": "' + _TEXT + b'"}'), 0, id="repeated-data"),
+        pytest.param(_har(b'{"d\\u0061ta": "[1]", "data": "' + _TEXT + b'"}'), 0, id="escaped-key"),
+        pytest.param(_har(b'{"type": "data", "data": "' + _TEXT + b'"}'), 1, id="data-as-a-value"),
+        pytest.param(_har(b'{"meta": {"a": [1]}, "data": "' + _TEXT + b'"}'), 0, id="nested-member"),
+        pytest.param(_har(b'{"opcode": 1, "data": null}', b'{"data": "' + _TEXT + b'"}'), 0, id="null-data"),
+        pytest.param(_har(b'{"opcode": 1}', b'{"data": "' + _TEXT + b'"}'), 0, id="no-data"),
+        pytest.param(_har(b"17", b'{"data": "' + _TEXT + b'"}'), 0, id="not-an-object"),
+        pytest.param(_har(b'{"opcode": 2, "data": "AAEC"}', b'{"data": "not json"}'), 1, id="binary-and-text"),
+        pytest.param(b'{"log": {"entries": [{"_webSocketMessages": []}, {"_webSocketMessages": {}}]}}', 1, id="empty"),
+        pytest.param(
+            b'{"log": {"entries": [{"_webSocketMessages": [{"data": "[1]"}]}, '
+            b'{"request": {"url": "wss://a.test/?k=1"}, "_webSocketMessages": [{"data": "[2]"}, {"data": "[3]"}]}]}}',
+            2,
+            id="two-entries",
+        ),
+    ],
+)
+def test_har_messages_read_beside_the_document_are_the_scanner_s(data, reads, monkeypatch):
+    """The array reader (har._ArrayReader: two short matches and a comparison a message) reads
+    each message as the scanner does, or leaves the array to it; `reads`: the arrays it reads."""
+    read_arrays = []
+    reader = har._ArrayReader.__call__
+
+    def reading(self, text, start, where):
+        end = reader(self, text, start, where)
+        if end is not None:
+            read_arrays.append(where)
+        return end
+
+    monkeypatch.setattr(har._ArrayReader, "__call__", reading)
+    read = _read_messages(data)
+    assert len(read_arrays) == reads
+    monkeypatch.setattr(har._ArrayReader, "__call__", lambda self, text, start, where: None)
+    assert read == _read_messages(data)
 
 
 def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):
