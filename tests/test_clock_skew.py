@@ -239,10 +239,11 @@ def test_a_large_group_keeps_an_even_sample_of_its_skews(monkeypatch):
         pytest.param(b"[1757350201.5]", id="not-an-object"),
     ],
 )
-def test_a_refused_record_s_evidence_is_as_when_parsed_again(message):
+@pytest.mark.parametrize("given", [pytest.param({}, id="utc"), pytest.param({"naive_tz": "-07:00"}, id="naive-tz")])
+def test_a_refused_record_s_evidence_is_as_when_parsed_again(message, given):
     """A record the probe refused has its timestamp read from the probe's error where it says it
     (observations.Observer._refused): findings and evidence as when the record is parsed again."""
-    settings = load(CommandLine()).settings
+    settings = load(CommandLine(**given)).settings
     record = Record(1, message, (), "entry 1, message 1 (send)", 1757350201.447, "entry 1")
     quick, again = SegmentLinter(settings).observer, SegmentLinter(settings).observer
     try:

@@ -150,6 +150,7 @@ class Observer:
         # Records shorter than this cannot be over the memory limit (see `linter.record_memory`).
         self._small = linter.max_record_memory // MOST_PER_BYTE - 1
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
+        self._utc_wall = policy.naive_zone == UTC_ZONE  # naive times read as UTC: wall and instant are one
 
     def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...]]:
         """A function linting any record (that has a message): one without a capture time as the
@@ -250,8 +251,9 @@ class Observer:
         """`lint`'s end for a record the probe refused (`refused`: its error), in a schema of one
         plain field. An error about that field's value, the only one, carries the value as
         parsed (the last of a repeated key, as a parser reads it): nearly every record with
-        findings is then not parsed a second time, and a value near its capture time, in no
-        zone but its own, takes a short way here (the reading is the one the linter just made)."""
+        findings is then not parsed a second time, and a value near its capture time takes a
+        short way here (the reading is the one the linter just made; a naive one's wall clock is
+        its instant where naive times are read as UTC)."""
         errors = refused.errors(include_url=False, include_context=False)
         field = self._fields[0]
         if len(errors) != 1:
@@ -265,10 +267,16 @@ class Observer:
             return self._lint_slowly(record, path, gathered, problems, None, ())
         captured = record.captured
         assert captured is not None
-        _, instant, _, _, zone, _, _ = self.linter.reading_of(value)
+        _, instant, _, unit, zone, _, _ = self.linter.reading_of(value)
         skew = None if instant is None else instant - captured
-        if zone is not None or (skew is not None and not -self.max_skew <= skew <= self.max_skew):
+        if (skew is not None and not -self.max_skew <= skew <= self.max_skew) or (
+            zone is not None and not self._utc_wall
+        ):  # a finding of its own to make (WS120), or a wall clock to read again
             return self._lint_slowly(record, path, gathered, problems, None, ((field, field.path, value),))
+        if zone is not None:  # naive, read as UTC: the wall clock it shows is its instant
+            label = None if unit is None else unit.label
+            observation = (record.line, field.name, captured, instant, instant, label, (), record.label)
+            gathered.naive.append(_new(Observation, observation))
         if skew is None:
             gathered.undated += 1
         else:

@@ -80,7 +80,7 @@ def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[R
             continue
         if locator is None:
             locator = Locator(segment)
-        yield record, tuple(_moved(problem, record, locator) for problem in problems)
+        yield record, tuple([_moved(problem, record, locator) for problem in problems])
 
 
 def to_segment(record: Record, offset: int) -> int:
@@ -105,9 +105,17 @@ def _moved(problem: Problem, record: Record, locator: Locator) -> Problem:
     line = record.line
     fix_at = moved_to = -1  # where the fix starts in the record, and in the segment
     if fix is not None:
-        fix_at = fix.start
-        moved_to = to_segment(record, fix_at)
-        fix = _new(Fix, (moved_to, to_segment(record, fix.end), encoded(record, fix.replacement)))
+        fix_at, fix_end, replacement = fix
+        layers = record.layers
+        if len(layers) == 1 and (string := layers[0].string) is not None:  # one string (a HAR message)
+            start = layers[0].start
+            raw_at = string.to_raw(fix_at)
+            moved_to = start + raw_at
+            # The end counted on from the start: the value's bytes only, not the record's again.
+            fix = _new(Fix, (moved_to, start + string.to_raw(fix_end, fix_at, raw_at), escape(replacement)))
+        else:
+            moved_to = to_segment(record, fix_at)
+            fix = _new(Fix, (moved_to, to_segment(record, fix_end), encoded(record, replacement)))
     if column is not None:
         assert record.message is not None
         offset = _byte_offset(record.message, column)
