@@ -10,9 +10,11 @@ import io
 import pytest
 
 from wsfix.capture import CaptureStream
+from wsfix.config import CommandLine, load
 from wsfix.formats import detect, har
 from wsfix.formats.har import Har
 from wsfix.formats.prefixed import json_start
+from wsfix.segment_linter import SegmentLinter
 
 ISO = b'"2025-09-08T16:50:01.447585Z"'
 ESCAPED_ISO = b'\\"2025-09-08T16:50:01.447585Z\\"'  # the same value inside a JSON string
@@ -389,6 +391,35 @@ def test_har_messages_read_beside_the_document_are_the_scanner_s(data, reads, mo
     assert len(read_arrays) == reads
     monkeypatch.setattr(har._ArrayReader, "__call__", lambda self, text, start, where: None)
     assert read == _read_messages(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "given", "expected"),
+    [
+        pytest.param(b'"hello"', {}, (0, 1, []), id="text"),
+        pytest.param(b'"{\\"type\\":\\"ping\\""', {}, (0, 1, []), id="json-cut-short"),
+        pytest.param(b'"caf\\ud800"', {}, (0, 1, []), id="text-with-a-lone-surrogate"),
+        pytest.param(b'"{\\"type\\":\\"\\ud800\\"}"', {}, (1, 0, ["WS001"]), id="json-with-a-lone-surrogate"),
+        pytest.param(b'"[1]"', {}, (1, 0, ["WS002"]), id="json-not-an-object"),
+        pytest.param(b'"{\\"type\\":\\"ping\\",\\"timestamp\\":\\"x\\"}"', {}, (1, 0, ["WS106"]), id="json"),
+        pytest.param(b'"hello"', {"naive_tz": "auto"}, (0, 1, []), id="text-auto"),
+        pytest.param(b'"[1]"', {"naive_tz": "auto"}, (1, 0, ["WS002"]), id="json-auto"),
+    ],
+)
+@pytest.mark.parametrize("timed", [pytest.param(True, id="timed"), pytest.param(False, id="without-time")])
+def test_har_text_that_is_not_json_is_counted_not_linted(data, given, expected, timed):
+    """A HAR's text message is known to be JSON or not only when linted (Record.may_be_text):
+    text that is not JSON is counted as a record without JSON, and JSON damaged by a byte that is
+    not UTF-8 is linted (WS001), with a capture time or without, in either pass."""
+    time = b'"time": 1757350201.5, ' if timed else b""
+    har_data = b'{"log": {"entries": [{"_webSocketMessages": [{' + time + b'"opcode": 1, "data": ' + data + b"}]}]}}"
+    settings = load(CommandLine(capture_format="har", **given)).settings
+    [segment] = Har().segments(CaptureStream(io.BytesIO(har_data), "t.har"), "t.har")
+    linter = SegmentLinter(settings)
+    if settings.naive_auto:
+        linter.naive_offsets = {}
+    checked = linter.check(segment, "t.har")
+    assert (checked.records, checked.skipped, [problem.code for problem in checked.problems]) == expected
 
 
 def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):

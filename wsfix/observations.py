@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import array
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import from_json
@@ -37,7 +38,7 @@ from wsfix.linter import MOST_PER_BYTE, Linter
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Path, concrete, format_path
 from wsfix.problems import ClockEvidence, Problem
 from wsfix.rules import clock_skew
-from wsfix.segments import Record
+from wsfix.segments import Record, is_json
 from wsfix.timestamps import UTC_ZONE, Form, Policy, Unit, classify
 
 # Skews a group keeps: past this many, every other one is dropped and the stride doubles, so a
@@ -112,6 +113,7 @@ class Gathered:
 Observations = dict[str | None, Gathered]
 _new = tuple.__new__  # an Observation per naive value: without its Python-level __new__
 _NO_GROUP = object()  # no group yet (None is a group: the capture as a whole)
+_NOT_JSON = "json_invalid"  # pydantic's error for a message it cannot parse
 
 
 def merge(into: Observations, more: Observations | None, line_offset: int = 0) -> None:
@@ -152,7 +154,7 @@ class Observer:
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
         self._utc_wall = policy.naive_zone == UTC_ZONE  # naive times read as UTC: wall and instant are one
 
-    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...]]:
+    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...] | None]:
         """A function linting any record (that has a message): one without a capture time as the
         linter does, one with it as `lint` does, its evidence going to `found`. For the schemas of
         one plain field (the default's `timestamp`), a record too small to be over the memory
@@ -169,12 +171,14 @@ class Observer:
         last: Gathered | None = None
         add_skew: Callable[[float], None] | None = None
 
-        def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
             nonlocal last_group, last, add_skew
             # Unpacked at once: one step where reading three fields by name takes three (the
             # field order is pinned by tests/test_field_order.py).
-            number, line, _, _, captured, group = record
+            number, line, _, _, captured, group, may_be_text = record
             if captured is None:
+                if may_be_text and not is_json(line):  # type: ignore[arg-type]
+                    return None
                 return lint_alone(line, number, path)  # type: ignore[arg-type]
             if single is not None and len(line) < small:  # type: ignore[arg-type]
                 try:
@@ -206,10 +210,12 @@ class Observer:
 
     def lint(
         self, record: Record, path: str, found: Observations, refused: ValidationError | None = None
-    ) -> tuple[Problem, ...]:
+    ) -> tuple[Problem, ...] | None:
         """The problems of `record` (which has a message and a capture time), its WS120 findings
         included, each carrying its value's evidence; its evidence goes to `found`. `refused`:
-        the probe's error, where the caller has validated the record already.
+        the probe's error, where the caller has validated the record already. None: the message
+        is text that is not JSON (`Record.may_be_text`), found out only where the probe could
+        not parse it.
 
         A clean record of plain float fields takes a path of its own, a subtraction and an
         append per value (and `linting` inlines the commonest case).
@@ -217,16 +223,22 @@ class Observer:
         line = record.message
         captured = record.captured
         assert line is not None and captured is not None
+        errors = None
         if refused is None:
+            if record.may_be_text and not is_json(line):
+                return None
             problems, validated = self.linter.lint_values(line, record.line, path)
         else:
+            errors = refused.errors(include_url=False, include_context=False)
+            if record.may_be_text and errors[0]["type"] == _NOT_JSON and not is_json(line):
+                return None
             problems, validated = self.linter.refused(line, record.line, path, refused), None
         gathered = found.get(record.group)
         if gathered is None:
             gathered = found[record.group] = Gathered()
         gathered.records += 1
-        if refused is not None and self._single is not None:
-            return self._refused(record, path, gathered, problems, refused)
+        if errors is not None and self._single is not None:
+            return self._refused(record, path, gathered, problems, errors)
         if not problems and self._all_plain and validated.__class__ is dict:
             skews, max_skew = gathered.skews, self.max_skew
             mark = len(skews)
@@ -246,15 +258,14 @@ class Observer:
         return self._lint_slowly(record, path, gathered, problems, validated)
 
     def _refused(
-        self, record: Record, path: str, gathered: Gathered, problems: tuple[Problem, ...], refused: ValidationError
+        self, record: Record, path: str, gathered: Gathered, problems: tuple[Problem, ...], errors: list[Any]
     ) -> tuple[Problem, ...]:
-        """`lint`'s end for a record the probe refused (`refused`: its error), in a schema of one
+        """`lint`'s end for a record the probe refused (`errors`: its error's), in a schema of one
         plain field. An error about that field's value, the only one, carries the value as
         parsed (the last of a repeated key, as a parser reads it): nearly every record with
         findings is then not parsed a second time, and a value near its capture time takes a
         short way here (the reading is the one the linter just made; a naive one's wall clock is
         its instant where naive times are read as UTC)."""
-        errors = refused.errors(include_url=False, include_context=False)
         field = self._fields[0]
         if len(errors) != 1:
             return self._lint_slowly(record, path, gathered, problems, None)

@@ -25,7 +25,7 @@ from wsfix.observations import Observations, Observer, merge
 from wsfix.problems import Problem
 from wsfix.repair import EditTuple, RepairTally
 from wsfix.rules import RULES
-from wsfix.segments import Lint, Record, Segment, record_problems
+from wsfix.segments import Lint, Record, Segment, is_json, record_problems
 from wsfix.settings import Settings
 from wsfix.timestamps import NaiveZone
 
@@ -104,8 +104,10 @@ class SegmentLinter:
         if offsets is None and not auto:
             return self.observer.linting(found)
 
-        def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
             assert record.message is not None
+            if record.may_be_text and not is_json(record.message):
+                return None
             if offsets is not None and (reading := offsets.get((record.line, record.label))) is not None:
                 linter, observer = self._reading(*reading)
                 if record.captured is None:

@@ -40,6 +40,7 @@ from wsfix.segments import Layer, Locator, Record, Segment
 _ARRAYS = ("log", "entries", ITEMS, "_webSocketMessages")
 _MESSAGES = (*_ARRAYS, ITEMS)
 _TEXT_OPCODE = 1
+_new = tuple.__new__
 _BOM = b"\xef\xbb\xbf"
 _OPEN_ARRAY, _CLOSE_ARRAY, _COMMA = 0x5B, 0x5D, 0x2C
 _SPACE = re.compile(rb"[ \t\n\r]*+")
@@ -260,17 +261,17 @@ def _record(
 ) -> Record:
     """The record of the message at `data[start:end]`, parsed as `message`, its `data` string at
     `value_span` (None: not known yet); `entry` and `index` 0-based."""
-    line = locator.line_of(start)
     if not isinstance(message, dict):
-        return Record(line, None, label=f"entry {entry + 1}, message {index + 1} (?)", group=group)
+        label = f"entry {entry + 1}, message {index + 1} (?)"
+        return Record(locator.line_of(start), None, label=label, group=group)
     label = f"entry {entry + 1}, message {index + 1} ({message.get('type', '?')})"
     captured = instant(message.get("time"))
     text = message.get("data")
     if message.get("opcode", _TEXT_OPCODE) != _TEXT_OPCODE or not isinstance(text, str):
-        return Record(line, None, (), label, captured, group)
+        return Record(locator.line_of(start), None, (), label, captured, group)
     found = value_span or member_span(data, "data", start, end)
     if found is None:  # the scanner and the parser disagree: not a message to trust
-        return Record(line, None, (), label, captured, group)
+        return Record(locator.line_of(start), None, (), label, captured, group)
     value_start, value_end = found
     line = locator.line_of(value_start)
     try:
@@ -278,25 +279,8 @@ def _record(
         string = StringMap(data[value_start + 1 : value_end - 1], "surrogatepass", text if strictly else None)
     except ValueError:  # a bad escape, which the parsers did not see: not a message to trust
         return Record(line, None, (), label, captured, group)
-    try:
-        from_json(string.decoded)
-    except ValueError:
-        if not _json_but_for_encoding(string.decoded):
-            return Record(line, None, (), label, captured, group)  # text that is not JSON: counted, no finding
-    return Record(line, string.decoded, (Layer(value_start + 1, string),), label, captured, group)
-
-
-def _json_but_for_encoding(message: bytes) -> bool:
-    """Whether `message` is not UTF-8 but would be JSON with its bad bytes replaced: a JSON
-    message damaged (the linter reports it, WS001), not text of another kind."""
-    try:
-        message.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return False  # UTF-8, and not JSON
-    try:
-        from_json(message.decode("utf-8", "replace").encode())
-    except ValueError:
-        return False
-    return True
+    # Text that is not JSON is counted, never a finding: the lint finds it out where the message
+    # fails to parse (`may_be_text`). Made without the named tuples' Python-level __new__ (every
+    # text message; the field order is pinned by tests/test_field_order.py).
+    layers = (_new(Layer, (value_start + 1, string)),)
+    return _new(Record, (line, string.decoded, layers, label, captured, group, True))
