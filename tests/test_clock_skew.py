@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from wsfix import observations
 from wsfix.capture import CaptureStream
@@ -15,6 +16,7 @@ from wsfix.evidence import Observation
 from wsfix.rules import clock_skew
 from wsfix.run import choose_format
 from wsfix.segment_linter import SegmentLinter
+from wsfix.segments import Record
 
 CAPTURED = b"1757350201.447: "  # 2025-09-08T16:50:01.447Z
 
@@ -213,3 +215,45 @@ def test_a_large_group_keeps_an_even_sample_of_its_skews(monkeypatch):
     # Every 4th of the 28 values, from the first: an even sample; the counts stay exact.
     assert list(merged.skews) == [0.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0]
     assert (merged.stride, merged.values, merged.records) == (4, 28, 28)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param(b'{"type":"ping","timestamp":"2025-09-08T16:50:02.447Z"}', id="iso-near"),
+        pytest.param(b'{"type":"ping","timestamp":"2025-09-08T18:50:02.447+02:00"}', id="iso-offset-near"),
+        pytest.param(b'{"type":"ping","timestamp":"2025-09-08T09:50:01.447"}', id="naive-far"),
+        pytest.param(b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447"}', id="naive-near"),
+        pytest.param(b'{"type":"ping","timestamp":"2025-09-08T23:50:01Z"}', id="iso-seven-hours-ahead"),
+        pytest.param(b'{"type":"ping","timestamp":1757350201447}', id="milliseconds"),
+        pytest.param(b'{"type":"ping","timestamp":"1757350201.5"}', id="numeric-string"),
+        pytest.param(b'{"type":"ping","timestamp":"soon"}', id="garbage"),
+        pytest.param(b'{"type":"ping","timestamp":true}', id="boolean"),
+        pytest.param(b'{"type":"ping","timestamp":{"s":1}}', id="object"),
+        pytest.param(b'{"type":"ping","timestamp":"x","timestamp":"2025-09-08T16:50:02Z"}', id="repeated-key"),
+        pytest.param(b'{"type":"ping","timestamp":1757350201.5,"timestamp":"soon"}', id="repeated-key-last-bad"),
+        pytest.param(b'{"type":5,"timestamp":"2025-09-08T16:50:02Z"}', id="two-errors"),
+        pytest.param(b'{"type":5,"timestamp":1757350201.5}', id="another-field"),
+        pytest.param(b'{"type":5,"timestamp":null}', id="another-field-and-null"),
+        pytest.param(b'{"type":"ping","timestamp":', id="not-json"),
+        pytest.param(b"[1757350201.5]", id="not-an-object"),
+    ],
+)
+@pytest.mark.parametrize("given", [pytest.param({}, id="utc"), pytest.param({"naive_tz": "-07:00"}, id="naive-tz")])
+def test_a_refused_record_s_evidence_is_as_when_parsed_again(message, given):
+    """A record the probe refused has its timestamp read from the probe's error where it says it
+    (observations.Observer._refused): findings and evidence as when the record is parsed again."""
+    settings = load(CommandLine(**given)).settings
+    record = Record(1, message, (), "entry 1, message 1 (send)", 1757350201.447, "entry 1")
+    quick, again = SegmentLinter(settings).observer, SegmentLinter(settings).observer
+    try:
+        quick.linter.probe_validate(message, strict=True)
+    except ValidationError as error:
+        refused = error
+    found: list[tuple[object, ...]] = []
+    for observer, given in ((quick, refused), (again, None)):
+        gathered: observations.Observations = {}
+        problems = observer.lint(record, "c.har", gathered, given)
+        group = gathered["entry 1"]
+        found.append((problems, group.records, list(group.skews), group.naive, group.undated))
+    assert found[0] == found[1]

@@ -5,11 +5,16 @@ against the names it must fill."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
+from wsfix.capture import CaptureStream
+from wsfix.config import CommandLine, load
 from wsfix.evidence import Observation
 from wsfix.linter import FIXES, FULL, ChunkFindings, Linter
 from wsfix.problems import ClockEvidence, Edit, Fix, Problem
+from wsfix.run import choose_format
 from wsfix.schema import DEFAULT_SCHEMA
 from wsfix.segment_linter import Checked, Repaired
 from wsfix.segments import Layer, Record, Segment
@@ -41,7 +46,7 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
         pytest.param(Edit, ("line", "start", "end", "replacement"), id="Edit"),
         pytest.param(Reading, ("form", "seconds", "reason", "unit", "zone", "out_of_range", "exact"), id="Reading"),
         pytest.param(Segment, ("data", "line", "records"), id="Segment"),
-        pytest.param(Record, ("line", "message", "layers", "label", "captured", "group"), id="Record"),
+        pytest.param(Record, ("line", "message", "layers", "label", "captured", "group", "may_be_text"), id="Record"),
         pytest.param(Layer, ("start", "string"), id="Layer"),
         pytest.param(ChunkFindings, ("lines", "problems", "starts", "counted"), id="ChunkFindings"),
         pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped", "observations"), id="Checked"),
@@ -89,3 +94,23 @@ def test_positional_readings_fill_the_right_fields(value, form, seconds, unit):
     assert (reading.unit.name if reading.unit else None) == unit
     assert reading.reason is None and reading.zone is None and reading.exact is None
     assert reading.out_of_range is False
+
+
+@pytest.mark.parametrize(
+    ("capture_format", "data"),
+    [
+        pytest.param("prefixed", b'1757350201.5: {"type":"ping","timestamp":1757350201.5}\nconnected\n', id="prefixed"),
+        pytest.param(
+            "har",
+            b'{"log": {"entries": [{"_webSocketMessages": [{"time": 1757350201.5, "opcode": 1, "data": "[1]"}, '
+            b'{"opcode": 2, "data": "AAEC"}, 5]}]}}',
+            id="har",
+        ),
+    ],
+)
+def test_records_built_by_position_have_every_field(capture_format, data):
+    stream = CaptureStream(io.BytesIO(data), "c")
+    settings = load(CommandLine(capture_format=capture_format)).settings
+    [segment] = choose_format(settings, "c", stream).segments(stream, "c")
+    assert segment.records
+    assert all(len(record) == len(Record._fields) for record in segment.records)

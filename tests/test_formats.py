@@ -10,9 +10,11 @@ import io
 import pytest
 
 from wsfix.capture import CaptureStream
-from wsfix.formats import detect
+from wsfix.config import CommandLine, load
+from wsfix.formats import detect, har
 from wsfix.formats.har import Har
 from wsfix.formats.prefixed import json_start
+from wsfix.segment_linter import SegmentLinter
 
 ISO = b'"2025-09-08T16:50:01.447585Z"'
 ESCAPED_ISO = b'\\"2025-09-08T16:50:01.447585Z\\"'  # the same value inside a JSON string
@@ -311,6 +313,113 @@ def test_har_leaves_objects_a_program_froze_frozen():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def _read_messages(data: bytes) -> list[tuple[object, ...]]:
+    """What the records of a HAR say, each message's `data` string as raw and decoded bytes and
+    where they map (a record holds no comparable StringMap)."""
+    [segment] = Har().segments(CaptureStream(io.BytesIO(data), "m.har"), "m.har")
+    assert segment.records is not None
+    found: list[tuple[object, ...]] = []
+    for record in segment.records:
+        layers = [
+            (
+                layer.start,
+                layer.string.raw,
+                layer.string.decoded,
+                [layer.string.to_raw(offset) for offset in range(len(layer.string.decoded) + 1)],
+            )
+            for layer in record.layers
+            if layer.string is not None
+        ]
+        found.append((record.line, record.message, layers, record.label, record.captured, record.group))
+    return found
+
+
+def _har(*messages: bytes, between: bytes = b",\n  ") -> bytes:
+    return b'{"log": {"entries": [{"_webSocketMessages": [\n  ' + between.join(messages) + b"\n]}]}}\n"
+
+
+_TEXT = b'{\\"type\\":\\"ping\\",\\"timestamp\\":\\"2025-09-08T16:50:01Z\\"}'
+
+
+@pytest.mark.parametrize(
+    ("data", "reads"),
+    [
+        pytest.param(HAR, 1, id="small"),
+        pytest.param(
+            _har(b'{"type": "send", "time": 1.5, "opcode": 1, "data": "' + _TEXT + b'"}'), 1, id="as-browsers"
+        ),
+        pytest.param(_har(b'{"data":"' + _TEXT + b'","type":"send","time":1.5}', between=b","), 1, id="data-first"),
+        pytest.param(_har(b'{ "data" : "' + _TEXT + b'" , "opcode" : 1 }'), 1, id="spaces"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"caf\\u00e9\\"}"}'), 1, id="u-escape-in-data"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"a\\/b\\"}"}'), 1, id="slash-escape-in-data"),
+        pytest.param(_har('{"opcode": 1, "data": "{\\"t\\":\\"café\\"}"}'.encode()), 1, id="utf-8-in-data"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"\\ud800\\"}"}'), 1, id="lone-surrogate"),
+        pytest.param(_har(b'{"opcode": 1, "data": "{\\"t\\":\\"a\\\\\\\\b\\"}"}'), 1, id="escaped-backslash"),
+        pytest.param(_har(b'{"opcode": 1, "data": "[1]", "data": "' + _TEXT + b'"}'), 0, id="repeated-data"),
+        pytest.param(_har(b'{"d\\u0061ta": "[1]", "data": "' + _TEXT + b'"}'), 0, id="escaped-key"),
+        pytest.param(_har(b'{"type": "data", "data": "' + _TEXT + b'"}'), 1, id="data-as-a-value"),
+        pytest.param(_har(b'{"meta": {"a": [1]}, "data": "' + _TEXT + b'"}'), 0, id="nested-member"),
+        pytest.param(_har(b'{"opcode": 1, "data": null}', b'{"data": "' + _TEXT + b'"}'), 0, id="null-data"),
+        pytest.param(_har(b'{"opcode": 1}', b'{"data": "' + _TEXT + b'"}'), 0, id="no-data"),
+        pytest.param(_har(b"17", b'{"data": "' + _TEXT + b'"}'), 0, id="not-an-object"),
+        pytest.param(_har(b'{"opcode": 2, "data": "AAEC"}', b'{"data": "not json"}'), 1, id="binary-and-text"),
+        pytest.param(b'{"log": {"entries": [{"_webSocketMessages": []}, {"_webSocketMessages": {}}]}}', 1, id="empty"),
+        pytest.param(
+            b'{"log": {"entries": [{"_webSocketMessages": [{"data": "[1]"}]}, '
+            b'{"request": {"url": "wss://a.test/?k=1"}, "_webSocketMessages": [{"data": "[2]"}, {"data": "[3]"}]}]}}',
+            2,
+            id="two-entries",
+        ),
+    ],
+)
+def test_har_messages_read_beside_the_document_are_the_scanner_s(data, reads, monkeypatch):
+    """The array reader (har._ArrayReader: two short matches and a comparison a message) reads
+    each message as the scanner does, or leaves the array to it; `reads`: the arrays it reads."""
+    read_arrays = []
+    reader = har._ArrayReader.__call__
+
+    def reading(self, text, start, where):
+        end = reader(self, text, start, where)
+        if end is not None:
+            read_arrays.append(where)
+        return end
+
+    monkeypatch.setattr(har._ArrayReader, "__call__", reading)
+    read = _read_messages(data)
+    assert len(read_arrays) == reads
+    monkeypatch.setattr(har._ArrayReader, "__call__", lambda self, text, start, where: None)
+    assert read == _read_messages(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "given", "expected"),
+    [
+        pytest.param(b'"hello"', {}, (0, 1, []), id="text"),
+        pytest.param(b'"{\\"type\\":\\"ping\\""', {}, (0, 1, []), id="json-cut-short"),
+        pytest.param(b'"caf\\ud800"', {}, (0, 1, []), id="text-with-a-lone-surrogate"),
+        pytest.param(b'"{\\"type\\":\\"\\ud800\\"}"', {}, (1, 0, ["WS001"]), id="json-with-a-lone-surrogate"),
+        pytest.param(b'"[1]"', {}, (1, 0, ["WS002"]), id="json-not-an-object"),
+        pytest.param(b'"{\\"type\\":\\"ping\\",\\"timestamp\\":\\"x\\"}"', {}, (1, 0, ["WS106"]), id="json"),
+        pytest.param(b'"hello"', {"naive_tz": "auto"}, (0, 1, []), id="text-auto"),
+        pytest.param(b'"[1]"', {"naive_tz": "auto"}, (1, 0, ["WS002"]), id="json-auto"),
+    ],
+)
+@pytest.mark.parametrize("timed", [pytest.param(True, id="timed"), pytest.param(False, id="without-time")])
+def test_har_text_that_is_not_json_is_counted_not_linted(data, given, expected, timed):
+    """A HAR's text message is known to be JSON or not only when linted (Record.may_be_text):
+    text that is not JSON is counted as a record without JSON, and JSON damaged by a byte that is
+    not UTF-8 is linted (WS001), with a capture time or without, in either pass."""
+    time = b'"time": 1757350201.5, ' if timed else b""
+    har_data = b'{"log": {"entries": [{"_webSocketMessages": [{' + time + b'"opcode": 1, "data": ' + data + b"}]}]}}"
+    settings = load(CommandLine(capture_format="har", **given)).settings
+    [segment] = Har().segments(CaptureStream(io.BytesIO(har_data), "t.har"), "t.har")
+    linter = SegmentLinter(settings)
+    if settings.naive_auto:
+        linter.naive_offsets = {}
+    checked = linter.check(segment, "t.har")
+    assert (checked.records, checked.skipped, [problem.code for problem in checked.problems]) == expected
 
 
 def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):

@@ -133,3 +133,21 @@ def _general(raw: bytes) -> StringMap:
         return StringMap(raw)
     finally:
         StringMap._decode_simply = original  # type: ignore[method-assign]
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", '"', "\\", "/", "\n", "é", "{"]), max_size=20),
+    st.booleans(),
+    st.data(),
+)
+def test_an_offset_counted_on_from_a_known_one_is_the_same(text: str, escaped_slashes: bool, data) -> None:
+    """`to_raw(end, start, to_raw(start))` (a value's end, counted on from its start: how a fix
+    moves into a HAR) is `to_raw(end)`."""
+    raw = json.dumps(text, ensure_ascii=False)[1:-1].encode()
+    if escaped_slashes:
+        raw = raw.replace(b"/", b"\\/")
+    mapping = StringMap(raw, parsed=text)
+    first = data.draw(st.integers(0, len(text)))
+    last = data.draw(st.integers(first, len(text)))
+    start, end = len(text[:first].encode()), len(text[:last].encode())
+    assert mapping.to_raw(end, start, mapping.to_raw(start)) == mapping.to_raw(end)

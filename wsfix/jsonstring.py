@@ -91,15 +91,16 @@ class StringMap:
         self._counts_backslashes = b"\\\\" not in raw
         return True
 
-    def to_raw(self, offset: int) -> int:
+    def to_raw(self, offset: int, known: int = 0, raw_known: int = 0) -> int:
         """The raw offset of decoded `offset`, which must be on a character boundary (every JSON
-        token boundary is)."""
+        token boundary is). `known`: a boundary at or before `offset` whose raw offset
+        `raw_known` is known (a value's start, for its end): the escapes are counted from there."""
         if self._decoded_at is None:
             if self._counts_backslashes:
                 # Raw offset = decoded offset + the escapes before it: counted in the bytes that
                 # each step adds until none is added (the backslash itself, for an escaped byte).
-                counted = 0
-                raw_offset = offset
+                counted = raw_known
+                raw_offset = raw_known + offset - known
                 while escapes := self.raw.count(b"\\", counted, raw_offset):
                     counted, raw_offset = raw_offset, raw_offset + escapes
                 return raw_offset

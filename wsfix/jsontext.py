@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 
 import orjson
 from pydantic_core import from_json
@@ -256,14 +256,21 @@ class RepeatedKey(Exception):
     """`iter_spans_once` met an object naming a key of its pattern twice."""
 
 
+# Reads a value a pattern selects, at byte `start` of `text` (its concrete path given): where it
+# ends, or None to have it scanned as any value is.
+Leaf = Callable[[bytes, int, Path], "int | None"]
+
+
 def iter_spans_once(
     text: bytes,
     pattern: Sequence[Step],
     start: int = 0,
+    leaf: Leaf | None = None,
 ) -> Iterator[tuple[Path, int, int]]:
     """`iter_spans` in one pass: each byte is read once, where `iter_spans` first reads past each
     object on the way to choose among repeated keys, then again to descend (a HAR: five passes
-    over every message).
+    over every message). `leaf`, if given, reads each value the pattern selects (a HAR's message
+    arrays: once, for its own purposes) and says where it ends, in place of the scan.
 
     Raises RepeatedKey, after yielding what it found before, if an object on the way names a key
     of the pattern twice: some values yielded may be ones a parser does not read (it takes the
@@ -271,9 +278,14 @@ def iter_spans_once(
     """
     try:
         begin = _WS.match(text, start).end()  # type: ignore[union-attr]
-        yield from _walk(text, begin, tuple(pattern), ())
+        yield from _walk(text, begin, tuple(pattern), (), leaf)
     except (IndexError, TypeError, AttributeError, ValueError):  # not JSON after all
         return
+
+
+def _leaf_end(text: bytes, start: int, where: Path, leaf: Leaf | None) -> int:
+    end = leaf(text, start, where) if leaf is not None else None
+    return _value_end(text, start) if end is None else end
 
 
 def _walk(
@@ -281,10 +293,11 @@ def _walk(
     start: int,
     pattern: tuple[Step, ...],
     prefix: Path,
+    leaf: Leaf | None,
 ) -> Generator[tuple[Path, int, int], None, int]:
     """Yield the spans matching `pattern` in the value at `start`; return where that value ends."""
     if not pattern:
-        end = _value_end(text, start)
+        end = _leaf_end(text, start, prefix, leaf)
         yield prefix, start, end
         return end
     step, rest = pattern[0], pattern[1:]
@@ -297,10 +310,11 @@ def _walk(
         while True:
             if step is ITEMS or index == step:
                 if rest:
-                    end = yield from _walk(text, position, rest, (*prefix, index))
-                else:  # the elements themselves (a HAR's messages): no generator each
-                    end = _value_end(text, position)
-                    yield (*prefix, index), position, end
+                    end = yield from _walk(text, position, rest, (*prefix, index), leaf)
+                else:  # the elements themselves: no generator each
+                    where = (*prefix, index)
+                    end = _leaf_end(text, position, where, leaf)
+                    yield where, position, end
             else:
                 end = _value_end(text, position)
             position = _WS.match(text, end).end()  # type: ignore[union-attr]
@@ -325,7 +339,7 @@ def _walk(
             if key in chosen:
                 raise RepeatedKey(key)
             chosen.add(key)
-            end = yield from _walk(text, value_start, rest, (*prefix, key))
+            end = yield from _walk(text, value_start, rest, (*prefix, key), leaf)
         else:
             end = _value_end(text, value_start)
         position = _WS.match(text, end).end()  # type: ignore[union-attr]

@@ -5,8 +5,10 @@ Only records with a capture time pay for any of this (a HAR message, a log line 
 timestamp, `--capture-time`); JSON Lines without it never get here. The values are those the
 linter's one validation already made of the record (`Linter.lint_values`): a clean record is not
 parsed a second time, and a clean float is taken as it is (the probe let it pass as plausible
-epoch seconds, so it denotes itself). A record the probe refused (one with findings, the rare
-kind) is parsed once more for its values. Every other value goes through the conversion core.
+epoch seconds, so it denotes itself). A record the probe refused (one with findings) has its
+value read from the probe's error where the error says it (a schema of one plain field, refused
+for that field's value alone), else it is parsed once more for its values. Every other value goes
+through the conversion core.
 
 Each value is read as wsfix reads it, and would repair it: a time without a UTC offset in the
 run's zone (its `wall` reading is kept too, for zone inference); a number in the unit its
@@ -23,7 +25,8 @@ No I/O, no printing.
 from __future__ import annotations
 
 import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import from_json
@@ -35,7 +38,7 @@ from wsfix.linter import MOST_PER_BYTE, Linter
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Path, concrete, format_path
 from wsfix.problems import ClockEvidence, Problem
 from wsfix.rules import clock_skew
-from wsfix.segments import Record
+from wsfix.segments import Record, is_json
 from wsfix.timestamps import UTC_ZONE, Form, Policy, Unit, classify
 
 # Skews a group keeps: past this many, every other one is dropped and the stride doubles, so a
@@ -110,6 +113,7 @@ class Gathered:
 Observations = dict[str | None, Gathered]
 _new = tuple.__new__  # an Observation per naive value: without its Python-level __new__
 _NO_GROUP = object()  # no group yet (None is a group: the capture as a whole)
+_NOT_JSON = "json_invalid"  # pydantic's error for a message it cannot parse
 
 
 def merge(into: Observations, more: Observations | None, line_offset: int = 0) -> None:
@@ -148,16 +152,17 @@ class Observer:
         # Records shorter than this cannot be over the memory limit (see `linter.record_memory`).
         self._small = linter.max_record_memory // MOST_PER_BYTE - 1
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
+        self._utc_wall = policy.naive_zone == UTC_ZONE  # naive times read as UTC: wall and instant are one
 
-    def linting(self, found: Observations, size: int) -> Callable[[Record, str], tuple[Problem, ...]]:
-        """A function linting any record (that has a message) of a segment of `size` bytes: one
-        without a capture time as the linter does, one with it as `lint` does, its evidence going
-        to `found`. For the schemas of one plain field (the default's `timestamp`), a clean record
-        near its capture time of a segment too small to hold a record over the memory limit is
-        handled inline: one validation call, one subtraction, one append. It runs for every
-        record, so what it needs is bound here once."""
+    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...] | None]:
+        """A function linting any record (that has a message): one without a capture time as the
+        linter does, one with it as `lint` does, its evidence going to `found`. For the schemas of
+        one plain field (the default's `timestamp`), a record too small to be over the memory
+        limit is validated inline, and a clean one near its capture time handled there: one
+        validation call, one subtraction, one append; a refused one goes to `lint` with the
+        probe's error. It runs for every record, so what it needs is bound here once."""
         validate, max_skew, lint = self._validate, self.max_skew, self.lint
-        single = self._single if size < self._small else None
+        single, small = self._single, self._small
         lint_alone = self.linter.lint
         low, get = -max_skew, found.get
         # The group of the last record observed inline, its evidence and where its skews go:
@@ -166,14 +171,16 @@ class Observer:
         last: Gathered | None = None
         add_skew: Callable[[float], None] | None = None
 
-        def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
             nonlocal last_group, last, add_skew
             # Unpacked at once: one step where reading three fields by name takes three (the
             # field order is pinned by tests/test_field_order.py).
-            number, line, _, _, captured, group = record
+            number, line, _, _, captured, group, may_be_text = record
             if captured is None:
+                if may_be_text and not is_json(line):  # type: ignore[arg-type]
+                    return None
                 return lint_alone(line, number, path)  # type: ignore[arg-type]
-            if single is not None:
+            if single is not None and len(line) < small:  # type: ignore[arg-type]
                 try:
                     validated = validate(line, strict=True)
                 except ValidationError as error:  # refused: `lint` says why, without validating again
@@ -203,10 +210,12 @@ class Observer:
 
     def lint(
         self, record: Record, path: str, found: Observations, refused: ValidationError | None = None
-    ) -> tuple[Problem, ...]:
+    ) -> tuple[Problem, ...] | None:
         """The problems of `record` (which has a message and a capture time), its WS120 findings
         included, each carrying its value's evidence; its evidence goes to `found`. `refused`:
-        the probe's error, where the caller has validated the record already.
+        the probe's error, where the caller has validated the record already. None: the message
+        is text that is not JSON (`Record.may_be_text`), found out only where the probe could
+        not parse it.
 
         A clean record of plain float fields takes a path of its own, a subtraction and an
         append per value (and `linting` inlines the commonest case).
@@ -214,14 +223,22 @@ class Observer:
         line = record.message
         captured = record.captured
         assert line is not None and captured is not None
+        errors = None
         if refused is None:
+            if record.may_be_text and not is_json(line):
+                return None
             problems, validated = self.linter.lint_values(line, record.line, path)
         else:
+            errors = refused.errors(include_url=False, include_context=False)
+            if record.may_be_text and errors[0]["type"] == _NOT_JSON and not is_json(line):
+                return None
             problems, validated = self.linter.refused(line, record.line, path, refused), None
         gathered = found.get(record.group)
         if gathered is None:
             gathered = found[record.group] = Gathered()
         gathered.records += 1
+        if errors is not None and self._single is not None:
+            return self._refused(record, path, gathered, problems, errors)
         if not problems and self._all_plain and validated.__class__ is dict:
             skews, max_skew = gathered.skews, self.max_skew
             mark = len(skews)
@@ -240,6 +257,49 @@ class Observer:
             del skews[mark:]
         return self._lint_slowly(record, path, gathered, problems, validated)
 
+    def _refused(
+        self, record: Record, path: str, gathered: Gathered, problems: tuple[Problem, ...], errors: list[Any]
+    ) -> tuple[Problem, ...]:
+        """`lint`'s end for a record the probe refused (`errors`: its error's), in a schema of one
+        plain field. An error about that field's value, the only one, carries the value as
+        parsed (the last of a repeated key, as a parser reads it): nearly every record with
+        findings is then not parsed a second time, and a value near its capture time takes a
+        short way here (the reading is the one the linter just made; a naive one's wall clock is
+        its instant where naive times are read as UTC)."""
+        field = self._fields[0]
+        if len(errors) != 1:
+            return self._lint_slowly(record, path, gathered, problems, None)
+        first = errors[0]
+        loc = first["loc"]
+        if len(loc) != 1 or loc[0] != field.path[0] or first["type"] == "missing":
+            return self._lint_slowly(record, path, gathered, problems, None)
+        value = first["input"]
+        if value is None:
+            return self._lint_slowly(record, path, gathered, problems, None, ())
+        captured = record.captured
+        assert captured is not None
+        _, instant, _, unit, zone, _, _ = self.linter.reading_of(value)
+        skew = None if instant is None else instant - captured
+        if (skew is not None and not -self.max_skew <= skew <= self.max_skew) or (
+            zone is not None and not self._utc_wall
+        ):  # a finding of its own to make (WS120), or a wall clock to read again
+            return self._lint_slowly(record, path, gathered, problems, None, ((field, field.path, value),))
+        if zone is not None:  # naive, read as UTC: the wall clock it shows is its instant
+            label = None if unit is None else unit.label
+            observation = (record.line, field.name, captured, instant, instant, label, (), record.label)
+            gathered.naive.append(_new(Observation, observation))
+        if skew is None:
+            gathered.undated += 1
+        else:
+            gathered.skews.append(skew)
+        if not problems:
+            return problems
+        evidence = _new(ClockEvidence, (captured, skew))
+        other = evidence if skew is None else _new(ClockEvidence, (captured, None))  # another field's finding
+        name = field.name
+        # `evidence` is a problem's last field, [3] its json_path (tests/test_field_order.py).
+        return tuple([_new(Problem, (*found[:-1], evidence if found[3] == name else other)) for found in problems])
+
     def _lint_slowly(
         self,
         record: Record,
@@ -247,12 +307,16 @@ class Observer:
         gathered: Gathered,
         problems: tuple[Problem, ...],
         validated: object,
+        values: Iterable[tuple[TimestampField, Path, object]] | None = None,
     ) -> tuple[Problem, ...]:
-        """Every value of the record, through the conversion core (what the fast path leaves)."""
+        """Every value of the record, through the conversion core (what the fast path leaves).
+        `values`: the record's timestamp values, where known (else read from `validated`, or
+        the record parsed again)."""
         line = record.message
         captured = record.captured
         assert line is not None and captured is not None
-        values = self.linter.timestamp_values(validated) if validated is not None else self._parsed_values(line)
+        if values is None:
+            values = self.linter.timestamp_values(validated) if validated is not None else self._parsed_values(line)
         skews: dict[str, float | None] = {}
         skewed: list[Problem] = []
         max_skew, label, reading_of = self.max_skew, record.label, self.linter.reading_of

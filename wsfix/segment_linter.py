@@ -25,7 +25,7 @@ from wsfix.observations import Observations, Observer, merge
 from wsfix.problems import Problem, from_rows, to_rows
 from wsfix.repair import EditTuple, RepairTally
 from wsfix.rules import RULES
-from wsfix.segments import Lint, Record, Segment, record_problems
+from wsfix.segments import Lint, Record, Segment, is_json, record_problems
 from wsfix.settings import Settings
 from wsfix.timestamps import NaiveZone
 
@@ -108,19 +108,21 @@ class SegmentLinter:
         self.naive_offsets: NaiveOffsets | None = None
         self._by_offset: dict[tuple[int, str], tuple[Linter, Observer]] = {}
 
-    def _record_lint(self, found: Observations, size: int) -> Lint:
-        """Lints one record of a segment of `size` bytes: a record with a capture time through the
-        observer, which gathers its evidence into `found`; under `--naive-tz auto`, in the zone its sender's evidence
-        gives it."""
+    def _record_lint(self, found: Observations) -> Lint:
+        """Lints one record of a segment: a record with a capture time through the observer, which
+        gathers its evidence into `found`; under `--naive-tz auto`, in the zone its sender's
+        evidence gives it."""
         lint, observe = self.linter.lint, self.observer.lint
         offsets = self.naive_offsets
         auto = self.settings.naive_auto
 
         if offsets is None and not auto:
-            return self.observer.linting(found, size)
+            return self.observer.linting(found)
 
-        def lint_record(record: Record, path: str) -> tuple[Problem, ...]:
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
             assert record.message is not None
+            if record.may_be_text and not is_json(record.message):
+                return None
             if offsets is not None and (reading := offsets.get((record.line, record.label))) is not None:
                 linter, observer = self._reading(*reading)
                 if record.captured is None:
@@ -167,7 +169,7 @@ class SegmentLinter:
         problems: list[Problem] = []
         skipped = 0
         observations: Observations = {}
-        for _, found_problems in record_problems(segment, self._record_lint(observations, len(segment.data)), path):
+        for _, found_problems in record_problems(segment, self._record_lint(observations), path):
             if found_problems is None:
                 skipped += 1
             elif found_problems:
@@ -188,7 +190,7 @@ class SegmentLinter:
         edits: list[EditTuple] = []
         data = segment.data
         observations: Observations = {}
-        for _, problems in record_problems(segment, self._record_lint(observations, len(segment.data)), path):
+        for _, problems in record_problems(segment, self._record_lint(observations), path):
             if problems is None:
                 tally.skipped += 1
                 continue

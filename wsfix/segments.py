@@ -21,6 +21,8 @@ import bisect
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
+from pydantic_core import from_json
+
 from wsfix.jsonstring import StringMap, escape
 from wsfix.jsontext import column_of
 from wsfix.problems import Fix, Problem
@@ -42,7 +44,10 @@ class Record(NamedTuple):
     record where a line does not (`entry 3, message 17 (send)`). `captured` is when the capture
     saw the message (epoch seconds: a HAR message's `time`, a log line's leading timestamp,
     `--capture-time`), None where it does not say; `group` names the sender whose clock the
-    record's timestamps share (a HAR entry, `--group-by`), None for the capture as a whole."""
+    record's timestamps share (a HAR entry, `--group-by`), None for the capture as a whole.
+    `may_be_text`: the message may be text that is not JSON, which its format counts and never
+    reports (a HAR's text message): the lint finds out (`is_json`), where the message fails to
+    parse, instead of every message being parsed once more to know."""
 
     line: int
     message: bytes | None
@@ -50,6 +55,7 @@ class Record(NamedTuple):
     label: str | None = None
     captured: float | None = None
     group: str | None = None
+    may_be_text: bool = False
 
 
 class Segment(NamedTuple):
@@ -61,8 +67,31 @@ class Segment(NamedTuple):
     records: tuple[Record, ...] | None
 
 
-# Lints one record that has a message (`record.message` is not None) of the capture at a path.
-Lint = Callable[[Record, str], Sequence[Problem]]
+# Lints one record that has a message (`record.message` is not None) of the capture at a path;
+# None: its message is text that is not JSON (`Record.may_be_text`), counted, never a finding.
+Lint = Callable[[Record, str], Sequence[Problem] | None]
+
+
+def is_json(message: bytes) -> bool:
+    """Whether a message that may be text (`Record.may_be_text`) is JSON to lint: JSON, or JSON
+    but for bytes that are not UTF-8 (a JSON message damaged: the linter reports it, WS001)."""
+    try:
+        from_json(message)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        message.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return False  # UTF-8, and not JSON
+    try:
+        from_json(message.decode("utf-8", "replace").encode())
+    except ValueError:
+        return False
+    return True
 
 
 def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
@@ -76,11 +105,11 @@ def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[R
             continue
         problems = lint(record, path)
         if not problems:
-            yield record, ()
+            yield record, None if problems is None else ()
             continue
         if locator is None:
             locator = Locator(segment)
-        yield record, tuple(_moved(problem, record, locator) for problem in problems)
+        yield record, tuple([_moved(problem, record, locator) for problem in problems])
 
 
 def to_segment(record: Record, offset: int) -> int:
@@ -105,9 +134,17 @@ def _moved(problem: Problem, record: Record, locator: Locator) -> Problem:
     line = record.line
     fix_at = moved_to = -1  # where the fix starts in the record, and in the segment
     if fix is not None:
-        fix_at = fix.start
-        moved_to = to_segment(record, fix_at)
-        fix = _new(Fix, (moved_to, to_segment(record, fix.end), encoded(record, fix.replacement)))
+        fix_at, fix_end, replacement = fix
+        layers = record.layers
+        if len(layers) == 1 and (string := layers[0].string) is not None:  # one string (a HAR message)
+            start = layers[0].start
+            raw_at = string.to_raw(fix_at)
+            moved_to = start + raw_at
+            # The end counted on from the start: the value's bytes only, not the record's again.
+            fix = _new(Fix, (moved_to, start + string.to_raw(fix_end, fix_at, raw_at), escape(replacement)))
+        else:
+            moved_to = to_segment(record, fix_at)
+            fix = _new(Fix, (moved_to, to_segment(record, fix_end), encoded(record, replacement)))
     if column is not None:
         assert record.message is not None
         offset = _byte_offset(record.message, column)

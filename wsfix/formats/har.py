@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from orjson import JSONEncodeError, dumps
 from pydantic_core import from_json
 
 from wsfix.capture import CaptureStream
@@ -35,9 +37,27 @@ from wsfix.jsontext import Path, RepeatedKey, iter_spans, iter_spans_once, membe
 from wsfix.paths import ITEMS
 from wsfix.segments import Layer, Locator, Record, Segment
 
-_MESSAGES = ("log", "entries", ITEMS, "_webSocketMessages", ITEMS)
+_ARRAYS = ("log", "entries", ITEMS, "_webSocketMessages")
+_MESSAGES = (*_ARRAYS, ITEMS)
 _TEXT_OPCODE = 1
+_new = tuple.__new__
 _BOM = b"\xef\xbb\xbf"
+_OPEN_ARRAY, _CLOSE_ARRAY, _COMMA = 0x5B, 0x5D, 0x2C
+_SPACE = re.compile(rb"[ \t\n\r]*+")
+_STRING_TEXT = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+_STRING = re.compile(_STRING_TEXT, re.DOTALL)
+_DATA_KEY = b'"data"'
+# A message from its `{` to its `data` member's value, the members before it holding no bracket
+# but in their strings (`"type": "send", "time": 1757350201.1, "opcode": 1, "data": `).
+_TO_DATA = re.compile(
+    rb'\{(?:[^"\[\]{}]++|(?!"data"[ \t\n\r]*+:)' + _STRING_TEXT + rb')*+"data"[ \t\n\r]*+:[ \t\n\r]*+', re.DOTALL
+)
+# The rest of a message after its `data` member's value, likewise, to its `}`.
+_TO_END = re.compile(rb'(?:[^"\[\]{}]++|' + _STRING_TEXT + rb")*+\}", re.DOTALL)
+# A message's span and its `data` string's, in the file.
+_Span = tuple[int, int, int, int]
+# (entry, index) of a message, 0-based; its span; its `data` string's span if known.
+_Message = tuple[int, int, int, int, "tuple[int, int] | None"]
 
 
 class Har(CaptureFormat):
@@ -93,28 +113,110 @@ def _read(data: bytes, path: str) -> tuple[Record, ...]:
     if not isinstance(entries, list):
         raise InputError(f"{path}: not a HAR file: it has no log.entries list")
     locator = Locator(Segment(data, 1, ()))
+    reader = _ArrayReader(entries)
     try:
-        records = _records(data, iter_spans_once(data, _MESSAGES, begin), entries, locator, strictly)
+        arrays = [(_index(where[2]), start) for where, start, _ in iter_spans_once(data, _ARRAYS, begin, reader)]
     except RepeatedKey:  # a key named twice on the way: the parser read the last one
-        records = _records(data, iter_spans(data, _MESSAGES, begin), entries, locator, strictly)
-    return tuple(records)
+        spans = (
+            (_index(where[2]), _index(where[4]), start, end, None)
+            for where, start, end in iter_spans(data, _MESSAGES, begin)
+        )
+        return tuple(_records(data, spans, entries, locator, strictly))
+    return tuple(_records(data, _array_messages(data, arrays, reader.read), entries, locator, strictly))
+
+
+def _index(step: str | int) -> int:
+    assert isinstance(step, int)  # the pattern's ITEMS steps
+    return step
+
+
+def _array_messages(data: bytes, arrays: list[tuple[int, int]], read: dict[int, list[_Span]]) -> Iterator[_Message]:
+    """(entry, index, start, end, `data` span) of each message of the arrays at (entry, start):
+    as `_ArrayReader` read them, or by the scanner (where it did not; the `data` span then None)."""
+    for entry, start in arrays:
+        spans = read.get(start)
+        if spans is not None:
+            for index, (message_start, message_end, value_start, value_end) in enumerate(spans):
+                yield entry, index, message_start, message_end, (value_start, value_end)
+            continue
+        for (step,), message_start, message_end in iter_spans_once(data, (ITEMS,), start):
+            yield entry, _index(step), message_start, message_end, None
+
+
+class _ArrayReader:
+    """Reads each `_webSocketMessages` array that `iter_spans_once` reaches, in one pass, beside
+    the parsed document: each message's span and its `data` string's, in `read` by the array's
+    start (an array it cannot read so is left to the scanner: `__call__` returns None).
+
+    A message is read by two short regular-expression matches (its members before `data`, and
+    after it; none may hold a bracket but in a string) and the `data` string by comparison with
+    the parsed text written as JSON writes it (its escapes as short as can be, as browsers write
+    them): no scan of the long string, escape by escape. Another spelling of the string (`\\u`
+    escapes, `\\/`) is scanned. As `member_span` has it, `data` must be the only member so
+    spelled, and no key spelled with a `\\u` escape.
+    """
+
+    def __init__(self, entries: list[Any]) -> None:
+        self._entries = entries
+        self.read: dict[int, list[_Span]] = {}
+
+    def __call__(self, text: bytes, start: int, where: Path) -> int | None:
+        entry = self._entries[where[2]] if isinstance(where[2], int) and where[2] < len(self._entries) else None
+        messages = entry.get("_webSocketMessages") if isinstance(entry, dict) else None
+        if not isinstance(messages, list) or text[start] != _OPEN_ARRAY:
+            return None
+        spans: list[_Span] = []
+        position = _SPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+        for message in messages:
+            before = _TO_DATA.match(text, position)
+            value = message.get("data") if message.__class__ is dict else None
+            if before is None or value.__class__ is not str:
+                return None
+            value_start = before.end()
+            try:
+                token = dumps(value)
+            except JSONEncodeError:  # a lone surrogate
+                token = b""
+            if token and text.startswith(token, value_start):
+                value_end = value_start + len(token)
+            else:
+                string = _STRING.match(text, value_start)
+                if string is None:
+                    return None
+                value_end = string.end()
+            after = _TO_END.match(text, value_end)
+            if after is None:
+                return None
+            end = after.end()
+            if (
+                text.find(b"\\u", position, value_start) >= 0
+                or text.find(b"\\u", value_end, end) >= 0
+                or text.find(_DATA_KEY, value_end, end) >= 0
+            ):
+                return None
+            spans.append((position, end, value_start, value_end))
+            position = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+            if text[position] == _COMMA:
+                position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+        if text[position] != _CLOSE_ARRAY or len(spans) != len(messages):
+            return None
+        self.read[start] = spans
+        return position + 1
 
 
 def _records(
-    data: bytes, spans: Iterable[tuple[Path, int, int]], entries: list[Any], locator: Locator, strictly: bool
+    data: bytes, messages: Iterable[_Message], entries: list[Any], locator: Locator, strictly: bool
 ) -> list[Record]:
     """`strictly`: the document was parsed by the strict parser, whose `data` strings are then
     the messages' texts as decoded from the file's bytes."""
     records = []
     groups: dict[int, str] = {}
-    for where, start, end in spans:
-        entry, index = where[2], where[4]
-        assert isinstance(entry, int) and isinstance(index, int)
+    for entry, index, start, end, value_span in messages:
         message = entries[entry]["_webSocketMessages"][index]
         group = groups.get(entry)
         if group is None:
             group = groups[entry] = _group(entries[entry], entry)
-        records.append(_record(data, start, end, message, entry, index, group, locator, strictly))
+        records.append(_record(data, start, end, value_span, message, entry, index, group, locator, strictly))
     return records
 
 
@@ -149,6 +251,7 @@ def _record(
     data: bytes,
     start: int,
     end: int,
+    value_span: tuple[int, int] | None,
     message: Any,
     entry: int,
     index: int,
@@ -156,19 +259,19 @@ def _record(
     locator: Locator,
     strictly: bool,
 ) -> Record:
-    """The record of the message at `data[start:end]`, parsed as `message`; `entry` and `index`
-    0-based."""
-    line = locator.line_of(start)
+    """The record of the message at `data[start:end]`, parsed as `message`, its `data` string at
+    `value_span` (None: not known yet); `entry` and `index` 0-based."""
     if not isinstance(message, dict):
-        return Record(line, None, label=f"entry {entry + 1}, message {index + 1} (?)", group=group)
+        label = f"entry {entry + 1}, message {index + 1} (?)"
+        return Record(locator.line_of(start), None, label=label, group=group)
     label = f"entry {entry + 1}, message {index + 1} ({message.get('type', '?')})"
     captured = instant(message.get("time"))
     text = message.get("data")
     if message.get("opcode", _TEXT_OPCODE) != _TEXT_OPCODE or not isinstance(text, str):
-        return Record(line, None, (), label, captured, group)
-    found = member_span(data, "data", start, end)  # the message's bytes are scanned once, above
+        return Record(locator.line_of(start), None, (), label, captured, group)
+    found = value_span or member_span(data, "data", start, end)
     if found is None:  # the scanner and the parser disagree: not a message to trust
-        return Record(line, None, (), label, captured, group)
+        return Record(locator.line_of(start), None, (), label, captured, group)
     value_start, value_end = found
     line = locator.line_of(value_start)
     try:
@@ -176,25 +279,8 @@ def _record(
         string = StringMap(data[value_start + 1 : value_end - 1], "surrogatepass", text if strictly else None)
     except ValueError:  # a bad escape, which the parsers did not see: not a message to trust
         return Record(line, None, (), label, captured, group)
-    try:
-        from_json(string.decoded)
-    except ValueError:
-        if not _json_but_for_encoding(string.decoded):
-            return Record(line, None, (), label, captured, group)  # text that is not JSON: counted, no finding
-    return Record(line, string.decoded, (Layer(value_start + 1, string),), label, captured, group)
-
-
-def _json_but_for_encoding(message: bytes) -> bool:
-    """Whether `message` is not UTF-8 but would be JSON with its bad bytes replaced: a JSON
-    message damaged (the linter reports it, WS001), not text of another kind."""
-    try:
-        message.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return False  # UTF-8, and not JSON
-    try:
-        from_json(message.decode("utf-8", "replace").encode())
-    except ValueError:
-        return False
-    return True
+    # Text that is not JSON is counted, never a finding: the lint finds it out where the message
+    # fails to parse (`may_be_text`). Made without the named tuples' Python-level __new__ (every
+    # text message; the field order is pinned by tests/test_field_order.py).
+    layers = (_new(Layer, (value_start + 1, string)),)
+    return _new(Record, (line, string.decoded, layers, label, captured, group, True))

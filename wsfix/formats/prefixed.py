@@ -104,9 +104,9 @@ class PrefixedLines(CaptureFormat):
                 if timed and start:
                     captured = prefix_instant(line[:start])
             if start is None:
-                records.append(_new(Record, (line_no, None, (), None, None, None)))
+                records.append(_new(Record, (line_no, None, (), None, None, None, False)))
             else:
                 layers = (_new(Layer, (line_start + start, None)),)
-                records.append(_new(Record, (line_no, line[start:], layers, None, captured, None)))
+                records.append(_new(Record, (line_no, line[start:], layers, None, captured, None, False)))
             line_start += len(line)
         return tuple(records)
