@@ -1,4 +1,5 @@
-"""Peak memory does not grow with the size of the capture, nor with the number of findings.
+"""Peak memory does not grow with the size of the capture, nor with the number of findings; and
+linting makes no reference cycles, which would wait for the garbage collector.
 
 Each run is a fresh `python -m wsfix` process; its peak RSS comes from `os.wait4` (the largest of
 the process and the worker processes it reaped), read by a small launcher process. A capture ten
@@ -9,10 +10,20 @@ them in the large capture) would show as tens of megabytes.
 
 from __future__ import annotations
 
+import gc
+import os
 import subprocess
 import sys
 
 import pytest
+
+from tests.test_parallel import LINE_BASED
+from wsfix.capture import open_capture
+from wsfix.linter import FULL
+from wsfix.parallel import Chunk
+from wsfix.run import choose_format
+from wsfix.segment_linter import ChunkJob, SegmentLinter
+from wsfix.settings import Settings
 
 # One finding every fourth line: ISO strings, milliseconds, NaN, invalid JSON; CRLF now and then.
 BLOCK = b"".join(
@@ -94,3 +105,39 @@ def test_peak_memory_does_not_grow_with_input_size(captures, tmp_path, command):
         peaks.append(peak_rss_mb(args))
     small, large = peaks
     assert large < small + MARGIN_MB, f"{small:.0f} MB for 50,000 lines, {large:.0f} MB for 500,000"
+
+
+# --- reference cycles ----------------------------------------------------------------------------
+
+HAR = os.path.join(os.path.dirname(__file__), "data", "har", "mitmproxy-websocket.har")
+
+
+@pytest.mark.parametrize("kind", [*LINE_BASED, "har"])
+def test_linting_makes_no_reference_cycles(capture_file, kind):
+    """What a check or a repair leaves behind is freed at once, never by the garbage collector:
+    the command line makes its full collections rare (`cli._collect_less_often`), so anything in
+    a cycle would stay. (A caught validation error left in a local once kept every piece's bytes
+    and problems alive that way: its traceback holds the frame that holds it.)"""
+    if kind == "har":
+        path, settings = HAR, Settings()
+    else:
+        name, lines, settings = LINE_BASED[kind]
+        path = capture_file(b"\n".join(lines * 3) + b"\n", name)
+    linter = SegmentLinter(settings)  # building the probe makes pydantic's own cycles: before
+    with open_capture(path) as stream:
+        capture_format = choose_format(settings, path, stream)
+        data = stream.read()
+    gc.collect()
+    gc.disable()
+    try:
+        if capture_format.line_based:
+            for kind_of_job in ("check", "repair"):
+                assert ChunkJob(capture_format, kind_of_job)(linter, Chunk(path, 0, len(data), data)).lines > 0
+        else:
+            with open_capture(path) as stream:
+                for segment in capture_format.segments(stream, path):
+                    assert linter.check(segment, path, FULL, True).problems
+                    linter.repair(segment, path, True)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
