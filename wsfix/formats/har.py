@@ -217,6 +217,10 @@ def _records(
         if group is None:
             group = groups[entry] = _group(entries[entry], entry)
         records.append(_record(data, start, end, value_span, message, entry, index, group, locator, strictly))
+        if message.__class__ is dict:
+            # Its text is in the record now (encoded): let the parsed one go at once, not with the
+            # whole document, which would hold every message twice at the end.
+            message.pop("data", None)
     return records
 
 
@@ -276,7 +280,7 @@ def _record(
     line = locator.line_of(value_start)
     try:
         # A lone surrogate: decoded to bytes that are not UTF-8, as an invalid byte stays.
-        string = StringMap(data[value_start + 1 : value_end - 1], "surrogatepass", text if strictly else None)
+        string = StringMap(data, "surrogatepass", text if strictly else None, value_start + 1, value_end - 1)
     except ValueError:  # a bad escape, which the parsers did not see: not a message to trust
         return Record(line, None, (), label, captured, group)
     # Text that is not JSON is counted, never a finding: the lint finds it out where the message
