@@ -244,7 +244,7 @@ class Observer:
             gathered = found[record.group] = Gathered()
         gathered.records += 1
         if errors is not None and self._single is not None:
-            return self._refused(record, path, gathered, problems, errors)
+            return self._refused(record, path, gathered, problems, errors, detail)
         if not problems and self._all_plain and validated.__class__ is dict:
             skews, max_skew = gathered.skews, self.max_skew
             mark = len(skews)
@@ -264,14 +264,21 @@ class Observer:
         return self._lint_slowly(record, path, gathered, problems, validated)
 
     def _refused(
-        self, record: Record, path: str, gathered: Gathered, problems: tuple[Problem, ...], errors: list[Any]
+        self,
+        record: Record,
+        path: str,
+        gathered: Gathered,
+        problems: tuple[Problem, ...],
+        errors: list[Any],
+        detail: int,
     ) -> tuple[Problem, ...]:
         """`lint`'s end for a record the probe refused (`errors`: its error's), in a schema of one
         plain field. An error about that field's value, the only one, carries the value as
         parsed (the last of a repeated key, as a parser reads it): nearly every record with
         findings is then not parsed a second time, and a value near its capture time takes a
         short way here (the reading is the one the linter just made; a naive one's wall clock is
-        its instant where naive times are read as UTC)."""
+        its instant where naive times are read as UTC). A repair's problems (`detail` FIXES) are
+        not given the evidence, which a repair never shows."""
         field = self._fields[0]
         if len(errors) != 1:
             return self._lint_slowly(record, path, gathered, problems, None)
@@ -298,7 +305,7 @@ class Observer:
             gathered.undated += 1
         else:
             gathered.skews.append(skew)
-        if not problems:
+        if not problems or detail != FULL:
             return problems
         evidence = _new(ClockEvidence, (captured, skew))
         other = evidence if skew is None else _new(ClockEvidence, (captured, None))  # another field's finding
