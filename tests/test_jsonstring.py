@@ -151,3 +151,22 @@ def test_an_offset_counted_on_from_a_known_one_is_the_same(text: str, escaped_sl
     last = data.draw(st.integers(first, len(text)))
     start, end = len(text[:first].encode()), len(text[:last].encode())
     assert mapping.to_raw(end, start, mapping.to_raw(start)) == mapping.to_raw(end)
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", '"', "\\", "/", "\n", "é", "\U0001f600", "{"]), max_size=20),
+    st.sampled_from(["", "\\u00e9", "\\/"]),
+    st.binary(max_size=8),
+    st.binary(max_size=8),
+)
+def test_contents_read_in_place_map_as_a_copy_does(text: str, extra: str, before: bytes, after: bytes) -> None:
+    """`StringMap(file, start=, end=)` (a HAR's message, not copied out of the file) decodes and
+    maps as `StringMap` of the contents alone, on the simple path and the general one."""
+    raw = json.dumps(text, ensure_ascii=False)[1:-1].encode() + extra.encode()
+    alone = StringMap(raw)
+    within = StringMap(before + raw + after, start=len(before), end=len(before) + len(raw))
+    assert (within.raw, within.decoded) == (raw, alone.decoded)
+    decoded = alone.decoded.decode()
+    for count in range(len(decoded) + 1):
+        offset = len(decoded[:count].encode())
+        assert within.to_raw(offset) == alone.to_raw(offset)

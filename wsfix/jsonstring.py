@@ -39,13 +39,19 @@ class StringMap:
     "surrogatepass": then it is decoded to the three bytes that are not UTF-8 it would take."""
 
     # One per HAR message, alive until the capture is reported: no dict each.
-    __slots__ = ("_counts_backslashes", "_decoded_at", "_raw_at", "decoded", "raw")
+    __slots__ = ("_counts_backslashes", "_decoded_at", "_end", "_raw_at", "_source", "_start", "decoded")
 
-    def __init__(self, raw: bytes, errors: str = "strict", parsed: str | None = None) -> None:
-        """`parsed`: the string as a strict JSON parser already decoded it from `raw`, if known."""
-        self.raw = raw
-        if b"\\u" not in raw and self._decode_simply(raw, parsed):
+    def __init__(
+        self, raw: bytes, errors: str = "strict", parsed: str | None = None, start: int = 0, end: int | None = None
+    ) -> None:
+        """`parsed`: the string as a strict JSON parser already decoded it from `raw`, if known.
+        `start`, `end`: the contents are `raw[start:end]` (a HAR's messages in the file), kept
+        there, not copied: a copy for each message would take as much memory again as the file."""
+        self._source, self._start, self._end = raw, start, len(raw) if end is None else end
+        if raw.find(b"\\u", start, self._end) < 0 and self._decode_simply(raw, parsed):
             return
+        raw = self.raw  # the contents alone, for the general loop (`\\u` escapes: rare)
+        self._source, self._start, self._end = raw, 0, len(raw)
         pieces: list[bytes] = []
         # (decoded offset, raw offset) just after each escape; between two anchors the bytes are
         # the same on both sides, so offsets move together.
@@ -74,6 +80,11 @@ class StringMap:
         self._decoded_at: list[int] | None = decoded_at
         self._raw_at = raw_at
 
+    @property
+    def raw(self) -> bytes:
+        """The string's contents as written, escaped (a copy)."""
+        return self._source[self._start : self._end]
+
     def _decode_simply(self, raw: bytes, text: str | None) -> bool:
         """Without `\\u` escapes (nearly every string a HAR holds), every escape is two bytes that
         decode to one: the parser decodes the string (unless it has: `text`), and raw offsets
@@ -82,13 +93,13 @@ class StringMap:
         loop says why."""
         if text is None:
             try:
-                text = from_json(b'"' + raw + b'"')
+                text = from_json(b'"' + self.raw + b'"')
             except ValueError:
                 return False
         self.decoded = text.encode("utf-8")
         self._decoded_at = None
         # Without an escaped backslash, every backslash starts an escape: `to_raw` counts them.
-        self._counts_backslashes = b"\\\\" not in raw
+        self._counts_backslashes = raw.find(b"\\\\", self._start, self._end) < 0
         return True
 
     def to_raw(self, offset: int, known: int = 0, raw_known: int = 0) -> int:
@@ -99,12 +110,14 @@ class StringMap:
             if self._counts_backslashes:
                 # Raw offset = decoded offset + the escapes before it: counted in the bytes that
                 # each step adds until none is added (the backslash itself, for an escaped byte).
-                counted = raw_known
-                raw_offset = raw_known + offset - known
-                while escapes := self.raw.count(b"\\", counted, raw_offset):
+                source, base = self._source, self._start
+                counted = base + raw_known
+                raw_offset = counted + offset - known
+                while escapes := source.count(b"\\", counted, raw_offset):
                     counted, raw_offset = raw_offset, raw_offset + escapes
-                return raw_offset
-            positions = [match.start() for match in _ESCAPE.finditer(self.raw)]
+                return raw_offset - base
+            base = self._start
+            positions = [match.start() - base for match in _ESCAPE.finditer(self._source, base, self._end)]
             self._decoded_at = [0, *(position + 1 - count for count, position in enumerate(positions))]
             self._raw_at = [0, *(position + 2 for position in positions)]
         index = bisect.bisect_right(self._decoded_at, offset) - 1

@@ -187,11 +187,15 @@ class Linter:
             return self._analyse_valid(line, line_no, path, message, False)
         return _NO_PROBLEMS
 
-    def refused(self, line: bytes, line_no: int, path: str, error: ValidationError) -> tuple[Problem, ...]:
+    def refused(
+        self, line: bytes, line_no: int, path: str, error: ValidationError, errors: Any = None, detail: int = FULL
+    ) -> tuple[Problem, ...]:
         """The problems of a record the probe refused with `error` (as `lint` gives them): for a
-        caller that made the validation call itself."""
-        errors = error.errors(include_url=False, include_context=False)
-        found = self._timestamps_only(line, line_no, path, errors, FULL)
+        caller that made the validation call itself (and `errors`: the error's, if it has them).
+        `detail`: FULL, or FIXES (as for `lint_chunk`)."""
+        if errors is None:
+            errors = error.errors(include_url=False, include_context=False)
+        found = self._timestamps_only(line, line_no, path, errors, detail)
         return found if found is not None else self._analyse_invalid(line, line_no, path, errors, line_no == 1)
 
     def lint_values(self, line: bytes, line_no: int, path: str) -> tuple[tuple[Problem, ...], object]:

@@ -34,7 +34,7 @@ from pydantic_core import from_json
 from wsfix import jsontext
 from wsfix.evidence import Observation
 from wsfix.fields import TimestampField
-from wsfix.linter import MOST_PER_BYTE, Linter
+from wsfix.linter import FULL, MOST_PER_BYTE, Linter
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Path, concrete, format_path
 from wsfix.problems import ClockEvidence, Problem
 from wsfix.rules import clock_skew
@@ -154,9 +154,9 @@ class Observer:
         self._wall_policy = Policy(UTC_ZONE, policy.unit, None)
         self._utc_wall = policy.naive_zone == UTC_ZONE  # naive times read as UTC: wall and instant are one
 
-    def linting(self, found: Observations) -> Callable[[Record, str], tuple[Problem, ...] | None]:
+    def linting(self, found: Observations, detail: int = FULL) -> Callable[[Record, str], tuple[Problem, ...] | None]:
         """A function linting any record (that has a message): one without a capture time as the
-        linter does, one with it as `lint` does, its evidence going to `found`. For the schemas of
+        linter does, one with it as `lint` does (`detail` likewise), its evidence going to `found`. For the schemas of
         one plain field (the default's `timestamp`), a record too small to be over the memory
         limit is validated inline, and a clean one near its capture time handled there: one
         validation call, one subtraction, one append; a refused one goes to `lint` with the
@@ -184,7 +184,7 @@ class Observer:
                 try:
                     validated = validate(line, strict=True)
                 except ValidationError as error:  # refused: `lint` says why, without validating again
-                    return lint(record, path, found, error)
+                    return lint(record, path, found, error, detail)
                 except Exception:  # noqa: BLE001 - as in Linter.lint
                     return lint(record, path, found)
                 if validated.__class__ is dict:
@@ -209,11 +209,17 @@ class Observer:
         return lint_record
 
     def lint(
-        self, record: Record, path: str, found: Observations, refused: ValidationError | None = None
+        self,
+        record: Record,
+        path: str,
+        found: Observations,
+        refused: ValidationError | None = None,
+        detail: int = FULL,
     ) -> tuple[Problem, ...] | None:
         """The problems of `record` (which has a message and a capture time), its WS120 findings
         included, each carrying its value's evidence; its evidence goes to `found`. `refused`:
-        the probe's error, where the caller has validated the record already. None: the message
+        the probe's error, where the caller has validated the record already; then `detail`
+        (FULL, or FIXES: what a repair needs) is how much of its problems to work out. None: the message
         is text that is not JSON (`Record.may_be_text`), found out only where the probe could
         not parse it.
 
@@ -232,13 +238,13 @@ class Observer:
             errors = refused.errors(include_url=False, include_context=False)
             if record.may_be_text and errors[0]["type"] == _NOT_JSON and not is_json(line):
                 return None
-            problems, validated = self.linter.refused(line, record.line, path, refused), None
+            problems, validated = self.linter.refused(line, record.line, path, refused, errors, detail), None
         gathered = found.get(record.group)
         if gathered is None:
             gathered = found[record.group] = Gathered()
         gathered.records += 1
         if errors is not None and self._single is not None:
-            return self._refused(record, path, gathered, problems, errors)
+            return self._refused(record, path, gathered, problems, errors, detail)
         if not problems and self._all_plain and validated.__class__ is dict:
             skews, max_skew = gathered.skews, self.max_skew
             mark = len(skews)
@@ -258,14 +264,21 @@ class Observer:
         return self._lint_slowly(record, path, gathered, problems, validated)
 
     def _refused(
-        self, record: Record, path: str, gathered: Gathered, problems: tuple[Problem, ...], errors: list[Any]
+        self,
+        record: Record,
+        path: str,
+        gathered: Gathered,
+        problems: tuple[Problem, ...],
+        errors: list[Any],
+        detail: int,
     ) -> tuple[Problem, ...]:
         """`lint`'s end for a record the probe refused (`errors`: its error's), in a schema of one
         plain field. An error about that field's value, the only one, carries the value as
         parsed (the last of a repeated key, as a parser reads it): nearly every record with
         findings is then not parsed a second time, and a value near its capture time takes a
         short way here (the reading is the one the linter just made; a naive one's wall clock is
-        its instant where naive times are read as UTC)."""
+        its instant where naive times are read as UTC). A repair's problems (`detail` FIXES) are
+        not given the evidence, which a repair never shows."""
         field = self._fields[0]
         if len(errors) != 1:
             return self._lint_slowly(record, path, gathered, problems, None)
@@ -292,7 +305,7 @@ class Observer:
             gathered.undated += 1
         else:
             gathered.skews.append(skew)
-        if not problems:
+        if not problems or detail != FULL:
             return problems
         evidence = _new(ClockEvidence, (captured, skew))
         other = evidence if skew is None else _new(ClockEvidence, (captured, None))  # another field's finding

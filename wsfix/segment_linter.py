@@ -108,16 +108,17 @@ class SegmentLinter:
         self.naive_offsets: NaiveOffsets | None = None
         self._by_offset: dict[tuple[int, str], tuple[Linter, Observer]] = {}
 
-    def _record_lint(self, found: Observations) -> Lint:
+    def _record_lint(self, found: Observations, detail: int = FULL) -> Lint:
         """Lints one record of a segment: a record with a capture time through the observer, which
         gathers its evidence into `found`; under `--naive-tz auto`, in the zone its sender's
-        evidence gives it."""
+        evidence gives it. `detail`: FULL, or FIXES (a repair: see `Linter.lint_chunk`), where
+        the observer makes the problems."""
         lint, observe = self.linter.lint, self.observer.lint
         offsets = self.naive_offsets
         auto = self.settings.naive_auto
 
         if offsets is None and not auto:
-            return self.observer.linting(found)
+            return self.observer.linting(found, detail)
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
             assert record.message is not None
@@ -190,23 +191,26 @@ class SegmentLinter:
         edits: list[EditTuple] = []
         data = segment.data
         observations: Observations = {}
-        for _, problems in record_problems(segment, self._record_lint(observations), path):
+        fixed = tally.fixed
+        selects_all = self.selects_all
+        for _, problems in record_problems(segment, self._record_lint(observations, FIXES), path):
             if problems is None:
                 tally.skipped += 1
                 continue
             tally.lines += 1
             changed = False
-            for problem in self._selected(list(problems)):
-                fix = problem.fix
+            for problem in problems if selects_all else self._selected(list(problems)):
+                _, line, _, _, code, _, _, _, fix, _, repeated, _ = problem  # one unpacking: this runs per fix
                 if fix is None:
                     tally.add_remaining(problem)
                     continue
-                tally.fixed[problem.code] += 1
-                if problem.on_repeated_key:
-                    tally.add_repeated_key(problem.line)
-                replacement = fix.replacement.encode()
-                if data[fix.start : fix.end] != replacement:
-                    edits.append((problem.line, offset + fix.start, offset + fix.end, replacement))
+                fixed[code] += 1
+                if repeated > 1:
+                    tally.add_repeated_key(line)
+                start, end, replacement_text = fix
+                replacement = replacement_text.encode()
+                if data[start:end] != replacement:
+                    edits.append((line, offset + start, offset + end, replacement))
                     changed = True
             if changed:
                 tally.lines_changed += 1

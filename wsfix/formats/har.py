@@ -19,11 +19,12 @@ sender whose clock its timestamps are judged against, is its entry (one connecti
 
 from __future__ import annotations
 
+import array
 import gc
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
 from orjson import JSONEncodeError, dumps
 from pydantic_core import from_json
@@ -54,8 +55,9 @@ _TO_DATA = re.compile(
 )
 # The rest of a message after its `data` member's value, likewise, to its `}`.
 _TO_END = re.compile(rb'(?:[^"\[\]{}]++|' + _STRING_TEXT + rb")*+\}", re.DOTALL)
-# A message's span and its `data` string's, in the file.
-_Span = tuple[int, int, int, int]
+# Each message's span and its `data` string's, in the file: four numbers a message, in a flat
+# array (as tuples, they would take 200 bytes a message while the parsed document is held too).
+_Spans: TypeAlias = "array.array[int]"
 # (entry, index) of a message, 0-based; its span; its `data` string's span if known.
 _Message = tuple[int, int, int, int, "tuple[int, int] | None"]
 
@@ -130,14 +132,14 @@ def _index(step: str | int) -> int:
     return step
 
 
-def _array_messages(data: bytes, arrays: list[tuple[int, int]], read: dict[int, list[_Span]]) -> Iterator[_Message]:
+def _array_messages(data: bytes, arrays: list[tuple[int, int]], read: dict[int, _Spans]) -> Iterator[_Message]:
     """(entry, index, start, end, `data` span) of each message of the arrays at (entry, start):
     as `_ArrayReader` read them, or by the scanner (where it did not; the `data` span then None)."""
     for entry, start in arrays:
         spans = read.get(start)
         if spans is not None:
-            for index, (message_start, message_end, value_start, value_end) in enumerate(spans):
-                yield entry, index, message_start, message_end, (value_start, value_end)
+            for index, at in enumerate(range(0, len(spans), 4)):
+                yield entry, index, spans[at], spans[at + 1], (spans[at + 2], spans[at + 3])
             continue
         for (step,), message_start, message_end in iter_spans_once(data, (ITEMS,), start):
             yield entry, _index(step), message_start, message_end, None
@@ -158,14 +160,14 @@ class _ArrayReader:
 
     def __init__(self, entries: list[Any]) -> None:
         self._entries = entries
-        self.read: dict[int, list[_Span]] = {}
+        self.read: dict[int, _Spans] = {}
 
     def __call__(self, text: bytes, start: int, where: Path) -> int | None:
         entry = self._entries[where[2]] if isinstance(where[2], int) and where[2] < len(self._entries) else None
         messages = entry.get("_webSocketMessages") if isinstance(entry, dict) else None
         if not isinstance(messages, list) or text[start] != _OPEN_ARRAY:
             return None
-        spans: list[_Span] = []
+        spans = array.array("q")
         position = _SPACE.match(text, start + 1).end()  # type: ignore[union-attr]
         for message in messages:
             before = _TO_DATA.match(text, position)
@@ -194,11 +196,11 @@ class _ArrayReader:
                 or text.find(_DATA_KEY, value_end, end) >= 0
             ):
                 return None
-            spans.append((position, end, value_start, value_end))
+            spans.extend((position, end, value_start, value_end))
             position = _SPACE.match(text, end).end()  # type: ignore[union-attr]
             if text[position] == _COMMA:
                 position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
-        if text[position] != _CLOSE_ARRAY or len(spans) != len(messages):
+        if text[position] != _CLOSE_ARRAY or len(spans) != 4 * len(messages):
             return None
         self.read[start] = spans
         return position + 1
@@ -217,6 +219,10 @@ def _records(
         if group is None:
             group = groups[entry] = _group(entries[entry], entry)
         records.append(_record(data, start, end, value_span, message, entry, index, group, locator, strictly))
+        if message.__class__ is dict:
+            # Its text is in the record now (encoded): let the parsed one go at once, not with the
+            # whole document, which would hold every message twice at the end.
+            message.pop("data", None)
     return records
 
 
@@ -276,7 +282,7 @@ def _record(
     line = locator.line_of(value_start)
     try:
         # A lone surrogate: decoded to bytes that are not UTF-8, as an invalid byte stays.
-        string = StringMap(data[value_start + 1 : value_end - 1], "surrogatepass", text if strictly else None)
+        string = StringMap(data, "surrogatepass", text if strictly else None, value_start + 1, value_end - 1)
     except ValueError:  # a bad escape, which the parsers did not see: not a message to trust
         return Record(line, None, (), label, captured, group)
     # Text that is not JSON is counted, never a finding: the lint finds it out where the message
