@@ -112,8 +112,12 @@ class Chunk(NamedTuple):
 
     def pieces(self) -> Iterator[tuple[int, bytes]]:
         """(offset in the chunk, bytes) for pieces of whole lines of about PIECE_BYTES."""
-        if self.data is not None:
-            yield from _with_offsets(_cut(self.data, PIECE_BYTES))
+        data = self.data
+        if data is not None:
+            if len(data) <= 2 * PIECE_BYTES:  # a chunk this process read: one piece (see `_cut`)
+                yield 0, data
+            else:
+                yield from _with_offsets(_cut(data, PIECE_BYTES))
             return
         size = self.end - self.start
         try:
@@ -192,7 +196,7 @@ class _Limited:
 
 def _cut(data: bytes, size: int) -> Iterator[bytes]:
     """`data` (whole lines, the last may lack its \\n) in pieces of whole lines of about `size`
-    bytes (a longer line comes whole). Up to twice that comes as one piece: so do the chunks this
+    bytes (a longer line comes whole). Up to twice that is one piece: so are the chunks this
     process reads itself (`stream_chunks` ends each after the last line end of a read)."""
     if len(data) <= 2 * size:
         yield data
