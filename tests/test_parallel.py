@@ -617,6 +617,20 @@ def test_feature_captures_hold_what_they_claim():
     ]
 
 
+def pools_started(monkeypatch) -> list[int]:
+    """With two CPUs: the list the size of each pool started is added to."""
+    pools: list[int] = []
+    real_get_pool = parallel.ChunkRunner._get_pool
+
+    def counting_get_pool(self, jobs):
+        pools.append(jobs)
+        return real_get_pool(self, jobs)
+
+    monkeypatch.setattr(parallel.ChunkRunner, "_get_pool", counting_get_pool)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    return pools
+
+
 def test_jobs_on_a_har_run_in_one_process(monkeypatch):
     # A HAR is one JSON document: linted in this process whatever --jobs says, with the findings
     # of --jobs 1, and no pool started.
@@ -654,15 +668,7 @@ def test_captures_read_here_are_shipped_to_workers(capture_file, tmp_path, monke
         fsspec = pytest.importorskip("fsspec", reason="the cloud extra is not installed (pip install 'wsfix[cloud]')")
         path = f"memory://shipped/{kind}.jsonl"
         fsspec.filesystem("memory").pipe(path.removeprefix("memory://"), stored)
-    pools = []
-    real_get_pool = parallel.ChunkRunner._get_pool
-
-    def counting_get_pool(self, jobs):
-        pools.append(jobs)
-        return real_get_pool(self, jobs)
-
-    monkeypatch.setattr(parallel.ChunkRunner, "_get_pool", counting_get_pool)
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    pools = pools_started(monkeypatch)
     found = []
     for jobs in (1, 2):
         monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stored)))
@@ -723,15 +729,7 @@ def test_every_line_based_format_splits_across_workers(capture_file, tmp_path, m
     name, lines, settings = LINE_BASED[kind]
     data = b"\n".join(lines * 3) + b"\n"
     path = capture_file(data, name)
-    pools = []
-    real_get_pool = parallel.ChunkRunner._get_pool
-
-    def counting_get_pool(self, jobs):
-        pools.append(jobs)
-        return real_get_pool(self, jobs)
-
-    monkeypatch.setattr(parallel.ChunkRunner, "_get_pool", counting_get_pool)
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    pools = pools_started(monkeypatch)
     texts, outputs, summaries = [], [], []
     for jobs in (1, 2):
         out = io.StringIO()

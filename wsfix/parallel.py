@@ -383,17 +383,13 @@ class ChunkRunner(Generic[State]):
         full_problems: Callable[[], int | None],
     ) -> Iterator[tuple[Chunk, Any]]:
         # Read (and decompressed) here, once and in order; each chunk's bytes travel to a worker.
-        pool = self._get_pool(jobs)
-        in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
-        offset = 0
-        for data in stream_chunks(stream, path, self.chunk_bytes):
-            chunk = Chunk(path, offset, offset + len(data), data, 1, full_problems())
-            in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
-            offset += len(data)
-            if len(in_flight) >= 2 * jobs:
-                yield self._collect(*in_flight.popleft(), progress)
-        while in_flight:
-            yield self._collect(*in_flight.popleft(), progress)
+        def chunks() -> Iterator[Chunk]:
+            offset = 0
+            for data in stream_chunks(stream, path, self.chunk_bytes):
+                yield Chunk(path, offset, offset + len(data), data, 1, full_problems())
+                offset += len(data)
+
+        yield from self._in_order(self._get_pool(jobs), task, chunks(), jobs, progress)
 
     def _run_pool(
         self,
@@ -405,7 +401,6 @@ class ChunkRunner(Generic[State]):
         full_problems: Callable[[], int | None],
     ) -> Iterator[tuple[Chunk, Any]]:
         pool = self._get_pool(jobs)
-        in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below; only to find where lines end
         except OSError as error:
@@ -416,20 +411,32 @@ class ChunkRunner(Generic[State]):
                 return os.fstat(stream.fileno()).st_size
 
             covered = 0
-            while True:
+
+            def chunks(size: int) -> Iterator[Chunk]:
+                nonlocal covered
                 for start, end in file_ranges(stream, path, size, self.chunk_bytes, current_size, covered):
-                    chunk = Chunk(path, start, end, None, 1, full_problems())
-                    in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
+                    yield Chunk(path, start, end, None, 1, full_problems())
                     covered = end
-                    if len(in_flight) >= 2 * jobs:
-                        yield self._collect(*in_flight.popleft(), progress)
-                while in_flight:
-                    yield self._collect(*in_flight.popleft(), progress)
+
+            while True:
+                yield from self._in_order(pool, task, chunks(size), jobs, progress)
                 # Read in order, the file would be read on until a read finds nothing more: what
                 # was appended while the last chunks were linted is read too.
                 size = current_size()
                 if size <= covered:
                     break
+
+    def _in_order(
+        self, pool: Any, task: Task, chunks: Iterable[Chunk], jobs: int, progress: Progress | None
+    ) -> Iterator[tuple[Chunk, Any]]:
+        """(chunk, its result) for each of `chunks`, in order, with at most `2 * jobs` in flight."""
+        in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
+        for chunk in chunks:
+            in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
+            if len(in_flight) >= 2 * jobs:
+                yield self._collect(*in_flight.popleft(), progress)
+        while in_flight:
+            yield self._collect(*in_flight.popleft(), progress)
 
     @staticmethod
     def _collect(chunk: Chunk, future: Any, progress: Progress | None) -> tuple[Chunk, Any]:
