@@ -355,8 +355,7 @@ class Linter:
                 starts[number] = end - len(line)
         # The errors' tracebacks refer to this frame, which refers to them (in `noted`, and the
         # last in `outcome`): a cycle that only the garbage collector would break, keeping the
-        # chunk's bytes and problems alive until it runs (its full collections were a fifth of a
-        # worker's time on a capture where every line is broken). Break it now.
+        # piece's bytes and problems alive until its next full collection. Break it now.
         noted.clear()
         outcome = None
         return ChunkFindings(line_no - first_line + 1, problems, starts, counted)
