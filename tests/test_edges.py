@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from wsfix import cli as cli_module
 from wsfix.cli import app
+from wsfix.errors import Stopped
 
 LINE = b'{"type":"ping","timestamp":"2025-09-08T16:50:01.447585","payload":{"n":"%06d"}}\n'
 FIXED = b'{"type":"ping","timestamp":1757350201.447585,"payload":{"n":"%06d"}}\n'
@@ -399,6 +400,36 @@ def _catches(pid: int, signum: int) -> bool:
     except OSError:
         pass
     return False
+
+
+@pytest.mark.parametrize(
+    ("signum", "finished", "raised"),
+    [
+        pytest.param(signal.SIGTERM, False, Stopped, id="sigterm-while-running"),
+        pytest.param(signal.SIGINT, False, KeyboardInterrupt, id="ctrl-c-while-running"),
+        pytest.param(signal.SIGTERM, True, None, id="sigterm-after-the-command"),
+        pytest.param(signal.SIGINT, True, None, id="ctrl-c-after-the-command"),
+    ],
+)
+def test_a_stop_once_the_command_has_run_is_let_go(monkeypatch, signum, finished, raised):
+    # Once a command has run to its end (a repair's outputs in place), a stop on the way out is
+    # not reported: exit 143 would say the files were left as they were (the test below once
+    # caught a SIGTERM in that moment).
+    monkeypatch.setattr(cli_module, "_finished", finished)
+    if raised is None:
+        cli_module._stop(signum, None)
+    else:
+        with pytest.raises(raised):
+            cli_module._stop(signum, None)
+
+
+def test_a_command_that_ran_to_its_end_is_marked_finished(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_module, "_finished", False)  # and back after the test
+    source = tmp_path / "capture.jsonl"
+    source.write_bytes(LINE % 1)
+    result = CliRunner().invoke(app, ["repair", str(source), "--in-place"])
+    assert result.exit_code == 0, result.output
+    assert cli_module._finished
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to see the handler installed")

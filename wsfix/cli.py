@@ -117,9 +117,18 @@ def _root(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_finished = False  # the command has run to its end (see `_stop`)
+
+
 def _stop(signum: int, frame: object) -> None:
-    """The handler of SIGTERM and SIGHUP: a Stopped exception, so that a repair removes its temp
-    file on the way out."""
+    """The handler of stop signals: a Stopped exception (KeyboardInterrupt for Ctrl-C), so that a
+    repair removes its temp file on the way out. Once the command has run to its end, a stop is
+    let go: its outputs are in place, and reporting the run stopped would say they are not
+    (`stops_deferred` holds a stop until then; this covers the way out after it)."""
+    if _finished:
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Stopped(signum)
 
 
@@ -139,10 +148,13 @@ def _guarded(command: F) -> F:
     def run(*args: Any, **kwargs: Any) -> None:
         from wsfix.output import stops_deferred
 
+        global _finished
+        _finished = False
         with stops_deferred() as written:
             try:
                 code = command(*args, **kwargs)
                 sys.stdout.flush()  # so that a failure to write the report is caught here
+                _finished = True
             except WsfixError as error:
                 _error(str(error) + _written_before(written))
                 raise typer.Exit(ExitCode.ERROR) from None
@@ -1352,7 +1364,7 @@ def main() -> None:
     handles stop signals while this module loads)."""
     _collect_less_often()
     try:
-        for name in ("SIGTERM", "SIGHUP"):  # SIGHUP: not on Windows
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # SIGHUP: not on Windows
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), _stop)
         _check_standard_streams()
