@@ -427,6 +427,73 @@ def test_har_text_that_is_not_json_is_counted_not_linted(data, given, expected, 
     assert (checked.records, checked.skipped, [problem.code for problem in checked.problems]) == expected
 
 
+def _many_messages() -> bytes:
+    """A HAR of 11 messages: 6 with a broken timestamp (one of them seen an hour after it says), 2
+    clean, a binary one and two texts that are not JSON (one cut short)."""
+    broken = b'{\\"type\\":\\"ping\\",\\"timestamp\\":\\"2025-09-08T16:50:0%dZ\\"}'
+    clean = b'{\\"type\\":\\"pong\\",\\"timestamp\\":1757350201.5}'
+    messages = [b'{"type": "send", "time": 1757350201.5, "opcode": 1, "data": "' + broken % n + b'"}' for n in range(5)]
+    messages.insert(2, b'{"type": "send", "time": 1757350201.5, "opcode": 1, "data": "' + clean + b'"}')
+    messages.insert(4, b'{"type": "receive", "time": 1757350201.6, "opcode": 1, "data": "hello"}')
+    messages.insert(5, b'{"type": "receive", "time": 1757350201.7, "opcode": 2, "data": "AAEC"}')
+    messages.append(b'{"type": "send", "time": 1757350201.5, "opcode": 1, "data": "' + clean + b'"}')
+    messages.append(b'{"type": "send", "time": 1757353801.5, "opcode": 1, "data": "' + broken % 9 + b'"}')
+    messages.append(b'{"type": "send", "time": 1757350201.5, "opcode": 1, "data": "{\\"type\\": 1"}')
+    return _har(*messages)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param(("--output-format", "json"), id="json"),
+        pytest.param(("--output-format", "full", "--max-rows", "4"), id="table-past-its-rows"),
+        pytest.param(("--output-format", "full", "--max-rows", "4", "--naive-tz", "auto"), id="auto"),
+        pytest.param(("--output-format", "concise", "--select", "WS101"), id="selected"),
+    ],
+)
+def test_har_checked_in_parts_reports_what_it_reports_whole(cli, capture_file, monkeypatch, options):
+    """A HAR's records are checked a part at a time (SegmentLinter.check_in_parts): findings,
+    their order, the table's count of those it does not show, and the summary are the same as
+    with the whole HAR in one part."""
+    from wsfix import segment_linter
+
+    source = capture_file(_many_messages(), "many.har")
+    whole = cli("check", source, *options)
+    monkeypatch.setattr(segment_linter, "RECORDS_PER_PART", 3)
+    parts = cli("check", source, *options)
+    assert (parts.exit_code, parts.stdout) == (whole.exit_code, whole.stdout)
+    assert whole.exit_code == 1
+    if options[1] == "json":  # the six broken timestamps and the one an hour late, counted by hand
+        assert whole.stdout.count('"code":"WS101"') == 6
+        assert whole.stdout.count('"code":"WS120"') == 1
+    if options[1] == "full":
+        assert "3 more findings not shown" in whole.stdout  # 7 findings, 4 rows
+    if options[1] != "json":
+        assert "Checked 8 messages in 1 file (skipped 3 without a JSON message)" in whole.stdout
+
+
+def test_har_parts_add_up_to_the_segment():
+    """The parts' lines add up to the segment's, their records and skipped ones to its."""
+    from wsfix import segment_linter
+
+    data = _many_messages()
+    settings = load(CommandLine(capture_format="har")).settings
+    [segment] = Har().segments(CaptureStream(io.BytesIO(data), "t.har"), "t.har")
+    linter = SegmentLinter(settings)
+    whole = linter.check(segment, "t.har")
+    original = segment_linter.RECORDS_PER_PART
+    try:
+        segment_linter.RECORDS_PER_PART = 3
+        parts = list(linter.check_in_parts(segment, "t.har", lambda: None))
+    finally:
+        segment_linter.RECORDS_PER_PART = original
+    assert len(parts) == 4  # 11 records, 3 a part
+    assert [part.lines for part in parts] == [0, 0, 0, data.count(b"\n")]
+    assert sum(part.records for part in parts) == whole.records == 8
+    assert sum(part.skipped for part in parts) == whole.skipped == 3
+    assert [problem for part in parts for problem in part.problems] == whole.problems
+
+
 def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):
     # The scan reads each byte once; a key named twice on the way (here the message list) sends it
     # back to the walk that chooses, as a parser does, the last.

@@ -23,7 +23,6 @@ from wsfix import formats
 from wsfix.capture import CHUNK_BYTES, STDIN, CaptureStream, open_capture
 from wsfix.errors import OutputError, UsageError
 from wsfix.formats import CaptureFormat
-from wsfix.linter import FULL
 from wsfix.observations import Observations, merge
 from wsfix.output import STDOUT, atomic_output
 from wsfix.parallel import Chunk, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
@@ -111,7 +110,8 @@ def _results(
         linter = runner.prepare()
         for segment in capture_format.segments(stream, path):
             if kind == "check":
-                yield segment.data, linter.check(segment, path, FULL, True), 0
+                for checked in linter.check_in_parts(segment, path, full_problems, True):
+                    yield segment.data, checked, 0
             else:
                 yield segment.data, linter.repair(segment, path, True), 0
         return

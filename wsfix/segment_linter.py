@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import collections
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
@@ -25,7 +25,7 @@ from wsfix.observations import Observations, Observer, merge
 from wsfix.problems import Problem, from_rows, to_rows
 from wsfix.repair import EditTuple, RepairTally
 from wsfix.rules import RULES
-from wsfix.segments import Lint, Record, Segment, is_json, record_problems
+from wsfix.segments import Lint, Locator, Record, Segment, is_json, record_problems
 from wsfix.settings import Settings
 from wsfix.timestamps import NaiveZone
 
@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from wsfix.senders import NaiveOffsets
 
 Counted = collections.Counter[tuple[str, bool]]
+# Records of a segment linted together by `SegmentLinter.check_in_parts`: enough that a part
+# costs nothing to cut out (a HAR message takes 10-50 microseconds), few enough that a part's
+# problems take a few MB.
+RECORDS_PER_PART = 4096
 
 
 class Checked(NamedTuple):
@@ -167,10 +171,43 @@ class SegmentLinter:
                     )
                 return Checked(found.lines, found.lines, [], counted)
             return Checked(found.lines, found.lines, self._selected(found.problems))
+        return self._check_records(segment, path, detail, _line_count(segment.data))
+
+    def check_in_parts(
+        self, segment: Segment, path: str, full_problems: Callable[[], int | None], starts_file: bool = False
+    ) -> Iterator[Checked]:
+        """`check` of a segment, a part of its records at a time (`RECORDS_PER_PART`) for one
+        with a record list (a HAR): each part's problems can be reported, and let go, before the
+        next part is linted, instead of the whole segment's being held at once. Past the
+        problems a report shows (`full_problems()`, asked before each part, as
+        `Chunk.full_problems`), they are only counted. The parts' `lines` add up to the
+        segment's; the last part holds them."""
+        records = segment.records
+        if records is None or len(records) <= RECORDS_PER_PART:
+            wanted = full_problems()
+            yield self.check(segment, path, FULL if wanted is None or wanted > 0 else COUNTS, starts_file)
+            return
+        last = (len(records) - 1) // RECORDS_PER_PART * RECORDS_PER_PART
+        locator = Locator(segment)  # the whole segment's lines, found once
+        for start in range(0, len(records), RECORDS_PER_PART):
+            wanted = full_problems()
+            part = segment._replace(records=records[start : start + RECORDS_PER_PART])
+            detail = FULL if wanted is None or wanted > 0 else COUNTS
+            lines = _line_count(segment.data) if start == last else 0
+            yield self._check_records(part, path, detail, lines, locator)
+
+    def _check_records(
+        self, segment: Segment, path: str, detail: int, lines: int, locator: Locator | None = None
+    ) -> Checked:
+        """`check` of a segment with a record list; `lines`: the lines it spans; `locator` as
+        for `record_problems`."""
+        assert segment.records is not None
         problems: list[Problem] = []
         skipped = 0
         observations: Observations = {}
-        for _, found_problems in record_problems(segment, self._record_lint(observations), path):
+        # Counted only: the fixes' detail tells each problem's code and whether it has a fix.
+        lint = self._record_lint(observations, FIXES if detail == COUNTS else FULL)
+        for _, found_problems in record_problems(segment, lint, path, locator):
             if found_problems is None:
                 skipped += 1
             elif found_problems:
@@ -179,8 +216,8 @@ class SegmentLinter:
         records = len(segment.records) - skipped
         if detail == COUNTS and problems:
             kinds: Counted = collections.Counter((problem.code, problem.fix is not None) for problem in problems)
-            return Checked(_line_count(segment.data), records, [], kinds, skipped, observations or None)
-        return Checked(_line_count(segment.data), records, problems, None, skipped, observations or None)
+            return Checked(lines, records, [], kinds, skipped, observations or None)
+        return Checked(lines, records, problems, None, skipped, observations or None)
 
     def repair(self, segment: Segment, path: str, starts_file: bool = False, offset: int = 0) -> Repaired:
         """The edits that repair a segment (its selected problems' fixes), and their tally.

@@ -94,11 +94,13 @@ def is_json(message: bytes) -> bool:
     return True
 
 
-def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
+def record_problems(
+    segment: Segment, lint: Lint, path: str, locator: Locator | None = None
+) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
     """Each record of a segment that has a record list, with its problems in the segment's terms
-    (None: no JSON to lint there)."""
+    (None: no JSON to lint there). `locator`: the segment's, where its records are linted a part
+    at a time (a part is the segment with some of its records); else made here when needed."""
     assert segment.records is not None
-    locator: Locator | None = None
     for record in segment.records:
         if record.message is None:
             yield record, None
@@ -167,29 +169,37 @@ class Locator:
     """Line and column (1-based, columns in characters) of byte offsets in a segment."""
 
     def __init__(self, segment: Segment) -> None:
-        data = segment.data
-        self._data = data
+        self._data = segment.data
         self._first_line = segment.line
-        self._line_starts = [0]
-        start = data.find(b"\n")
-        while start >= 0:
-            self._line_starts.append(start + 1)
-            start = data.find(b"\n", start + 1)
+        # Where each line starts: found when first asked (a segment with no problem never is).
+        self._line_starts: list[int] = []
         # The last position asked (line index, offset, column): records come in file order, so the
         # next column is counted from there. From the line's start each time, a HAR written on one
         # line would cost time growing with the square of its size.
         self._last = (-1, 0, 1)
 
+    def _starts(self) -> list[int]:
+        if not self._line_starts:
+            data = self._data
+            starts = [0]
+            start = data.find(b"\n")
+            while start >= 0:
+                starts.append(start + 1)
+                start = data.find(b"\n", start + 1)
+            self._line_starts = starts
+        return self._line_starts
+
     def position(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self._line_starts, offset) - 1
+        line_starts = self._line_starts or self._starts()
+        index = bisect.bisect_right(line_starts, offset) - 1
         last_index, last_offset, last_column = self._last
         if index == last_index and offset >= last_offset:
             column = last_column + column_of(self._data[last_offset:offset], offset - last_offset) - 1
         else:
-            line_start = self._line_starts[index]
+            line_start = line_starts[index]
             column = column_of(self._data[line_start:offset], offset - line_start)
         self._last = (index, offset, column)
         return self._first_line + index, column
 
     def line_of(self, offset: int) -> int:
-        return self._first_line + bisect.bisect_right(self._line_starts, offset) - 1
+        return self._first_line + bisect.bisect_right(self._line_starts or self._starts(), offset) - 1
