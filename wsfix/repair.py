@@ -112,8 +112,11 @@ class RepairTally:
         self.lines += later.lines
         self.skipped += later.skipped
         self.lines_changed += later.lines_changed
-        self.fixed.update(later.fixed)
-        self.remaining.update(later.remaining)
+        # Most tallies merged (a chunk's) have nothing fixed or left: `Counter.update` is Python code.
+        if later.fixed:
+            self.fixed.update(later.fixed)
+        if later.remaining:
+            self.remaining.update(later.remaining)
         for code, later_lines in later.remaining_lines.items():
             lines = self.remaining_lines.setdefault(code, [])
             for line in later_lines[: max(self.FIRST_LINES_KEPT - len(lines), 0)]:

@@ -169,7 +169,7 @@ class SegmentLinter:
                     counted = collections.Counter(
                         {kind: count for kind, count in counted.items() if self.selects(kind[0])}
                     )
-                return Checked(found.lines, found.lines, [], counted)
+                return Checked(found.lines, found.lines, [], counted or None)
             return Checked(found.lines, found.lines, self._selected(found.problems))
         return self._check_records(segment, path, detail, _line_count(segment.data))
 
@@ -305,35 +305,48 @@ class ChunkJob:
     def check(self, linter: SegmentLinter, chunk: Chunk) -> Checked:
         check, segment_of = linter.check, self.capture_format.segment_of
         wanted = chunk.full_problems
-        lines = records = skipped = 0
+        found: list[Checked] = []
+        lines = shown = 0
+        for offset, piece in chunk.pieces():
+            detail = FULL if wanted is None or shown < wanted else COUNTS
+            checked = check(
+                segment_of(piece, chunk.first_line + lines), chunk.path, detail, chunk.starts_file and not offset
+            )
+            lines += checked.lines
+            shown += len(checked.problems)
+            found.append(checked)
+        if len(found) == 1:  # a chunk of one piece (each chunk this process reads): it says it all
+            return found[0]
+        records = skipped = 0
         problems: list[Problem] = []
         counted: Counted = collections.Counter()
         observations: Observations = {}
-        for offset, piece in chunk.pieces():
-            detail = FULL if wanted is None or len(problems) < wanted else COUNTS
-            segment = segment_of(piece, chunk.first_line + lines)
-            found = check(segment, chunk.path, detail, chunk.starts_file and not offset)
-            lines += found.lines
-            records += found.records
-            skipped += found.skipped
-            if found.counted is not None:  # COUNTS: a count per kind travels faster than problems
-                counted.update(found.counted)
-            problems += found.problems
-            merge(observations, found.observations)
+        for checked in found:
+            records += checked.records
+            skipped += checked.skipped
+            if checked.counted is not None:  # COUNTS: a count per kind travels faster than problems
+                counted.update(checked.counted)
+            problems += checked.problems
+            merge(observations, checked.observations)
         return Checked(lines, records, problems, counted or None, skipped, observations or None)
 
     def repair(self, linter: SegmentLinter, chunk: Chunk) -> Repaired:
         repair, segment_of = linter.repair, self.capture_format.segment_of
-        tally = RepairTally()
-        edits: list[EditTuple] = []
+        found: list[Repaired] = []
         lines = 0
-        observations: Observations = {}
         for offset, piece in chunk.pieces():
-            found = repair(
+            repaired = repair(
                 segment_of(piece, chunk.first_line + lines), chunk.path, chunk.starts_file and not offset, offset
             )
-            edits += found.edits
-            tally.merge(found.tally, 0)
-            lines += found.lines
-            merge(observations, found.observations)
+            lines += repaired.lines
+            found.append(repaired)
+        if len(found) == 1:  # as in `check`
+            return found[0]
+        tally = RepairTally()
+        edits: list[EditTuple] = []
+        observations: Observations = {}
+        for repaired in found:
+            edits += repaired.edits
+            tally.merge(repaired.tally, 0)
+            merge(observations, repaired.observations)
         return Repaired(lines, edits, tally, observations or None)
