@@ -45,7 +45,7 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
         pytest.param(Fix, ("start", "end", "replacement"), id="Fix"),
         pytest.param(Edit, ("line", "start", "end", "replacement"), id="Edit"),
         pytest.param(Reading, ("form", "seconds", "reason", "unit", "zone", "out_of_range", "exact"), id="Reading"),
-        pytest.param(Segment, ("data", "line", "records"), id="Segment"),
+        pytest.param(Segment, ("data", "line", "records", "locator"), id="Segment"),
         pytest.param(Record, ("line", "message", "layers", "label", "captured", "group", "may_be_text"), id="Record"),
         pytest.param(Layer, ("start", "string"), id="Layer"),
         pytest.param(ChunkFindings, ("lines", "problems", "starts", "counted"), id="ChunkFindings"),

@@ -188,26 +188,23 @@ class SegmentLinter:
             yield self.check(segment, path, FULL if wanted is None or wanted > 0 else COUNTS, starts_file)
             return
         last = (len(records) - 1) // RECORDS_PER_PART * RECORDS_PER_PART
-        locator = Locator(segment)  # the whole segment's lines, found once
+        if segment.locator is None:  # the whole segment's lines, found once for every part
+            segment = segment._replace(locator=Locator(segment))
         for start in range(0, len(records), RECORDS_PER_PART):
             wanted = full_problems()
             part = segment._replace(records=records[start : start + RECORDS_PER_PART])
             detail = FULL if wanted is None or wanted > 0 else COUNTS
-            lines = _line_count(segment.data) if start == last else 0
-            yield self._check_records(part, path, detail, lines, locator)
+            yield self._check_records(part, path, detail, _line_count(segment.data) if start == last else 0)
 
-    def _check_records(
-        self, segment: Segment, path: str, detail: int, lines: int, locator: Locator | None = None
-    ) -> Checked:
-        """`check` of a segment with a record list; `lines`: the lines it spans; `locator` as
-        for `record_problems`."""
+    def _check_records(self, segment: Segment, path: str, detail: int, lines: int) -> Checked:
+        """`check` of a segment with a record list; `lines`: the lines it spans."""
         assert segment.records is not None
         problems: list[Problem] = []
         skipped = 0
         observations: Observations = {}
         # Counted only: the fixes' detail tells each problem's code and whether it has a fix.
         lint = self._record_lint(observations, FIXES if detail == COUNTS else FULL)
-        for _, found_problems in record_problems(segment, lint, path, locator):
+        for _, found_problems in record_problems(segment, lint, path):
             if found_problems is None:
                 skipped += 1
             elif found_problems:

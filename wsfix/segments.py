@@ -60,11 +60,14 @@ class Record(NamedTuple):
 
 class Segment(NamedTuple):
     """Consecutive bytes of the capture, starting on 1-based line `line`, and their records
-    (None: every line is one record as it stands, JSON Lines)."""
+    (None: every line is one record as it stands, JSON Lines). `locator`: where its lines start,
+    where its format found them already (a HAR's reader, for its records' lines); else found
+    when its problems are located."""
 
     data: bytes
     line: int
     records: tuple[Record, ...] | None
+    locator: Locator | None = None
 
 
 # Lints one record that has a message (`record.message` is not None) of the capture at a path;
@@ -94,13 +97,11 @@ def is_json(message: bytes) -> bool:
     return True
 
 
-def record_problems(
-    segment: Segment, lint: Lint, path: str, locator: Locator | None = None
-) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
+def record_problems(segment: Segment, lint: Lint, path: str) -> Iterator[tuple[Record, tuple[Problem, ...] | None]]:
     """Each record of a segment that has a record list, with its problems in the segment's terms
-    (None: no JSON to lint there). `locator`: the segment's, where its records are linted a part
-    at a time (a part is the segment with some of its records); else made here when needed."""
+    (None: no JSON to lint there)."""
     assert segment.records is not None
+    locator = segment.locator
     for record in segment.records:
         if record.message is None:
             yield record, None

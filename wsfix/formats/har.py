@@ -75,7 +75,7 @@ class Har(CaptureFormat):
             data = stream.read()
         except OSError as error:
             raise InputError(f"{path}: read failed: {error.strerror or error}") from error
-        segment = Segment(data, 1, _messages(data, path))
+        segment = _segment(data, path)
         # A record per message, alive until the capture is linted: each collection meanwhile
         # walked them all (a sixth of a 100 MB HAR's check, measured). None is in a cycle, so
         # they are set aside (`gc.freeze`) while the segment is out, and given back after;
@@ -97,8 +97,9 @@ class Har(CaptureFormat):
                 gc.unfreeze()
 
 
-def _messages(data: bytes, path: str) -> tuple[Record, ...]:
-    """The records of the HAR `data`.
+def _segment(data: bytes, path: str) -> Segment:
+    """The HAR `data` as one segment: its records, and where its lines start (found for the
+    records' lines, and kept for their problems').
 
     Memory: the file, then the parsed document while the records are made (dropped on return:
     held while they were linted, it doubled what the file takes), and in the records each text
@@ -115,7 +116,7 @@ def _messages(data: bytes, path: str) -> tuple[Record, ...]:
             gc.enable()
 
 
-def _read(data: bytes, path: str) -> tuple[Record, ...]:
+def _read(data: bytes, path: str) -> Segment:
     begin = len(_BOM) if data.startswith(_BOM) else 0
     document, strictly = _document(data, begin, path)
     log = document.get("log") if isinstance(document, dict) else None
@@ -131,8 +132,9 @@ def _read(data: bytes, path: str) -> tuple[Record, ...]:
             (_index(where[2]), _index(where[4]), start, end, None)
             for where, start, end in iter_spans(data, _MESSAGES, begin)
         )
-        return tuple(_records(data, spans, entries, locator, strictly))
-    return tuple(_records(data, _array_messages(data, arrays, reader.read), entries, locator, strictly))
+        return Segment(data, 1, tuple(_records(data, spans, entries, locator, strictly)), locator)
+    records = _records(data, _array_messages(data, arrays, reader.read), entries, locator, strictly)
+    return Segment(data, 1, tuple(records), locator)
 
 
 def _index(step: str | int) -> int:
