@@ -167,6 +167,12 @@ def open_capture(path: str) -> Iterator[CaptureStream]:
 
 
 CHUNK_BYTES = 4 << 20  # the default size of a chunk of whole lines (see `wsfix.parallel`)
+# What is linted at a time: big enough that the per-piece work is lost in the per-line work, small
+# enough that a piece's bytes, and the interpreter's own working set, are still in the processor's
+# cache when its lines are linted (measured: 1 MiB at a time ran 15% slower than 64 KiB; 128 KiB
+# ran 1-3% faster than 64 KiB on clean and 10%-broken captures, and as fast where every line is
+# broken).
+PIECE_BYTES = 1 << 17
 
 
 class Readable(Protocol):

@@ -29,7 +29,7 @@ class _Bar:
         self._next_redraw = 0.0
 
     def advance(self, count: int) -> None:
-        # Told every chunk (64 KiB in one process); Rich hears of it every megabyte.
+        # Told every chunk (128 KiB in one process); Rich hears of it every megabyte.
         self._pending += count
         if self._pending >= _TELL_BYTES:
             self.flush()
