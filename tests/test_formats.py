@@ -472,7 +472,7 @@ def test_har_checked_in_parts_reports_what_it_reports_whole(cli, capture_file, m
         assert "Checked 8 messages in 1 file (skipped 3 without a JSON message)" in whole.stdout
 
 
-def test_har_parts_add_up_to_the_segment():
+def test_har_parts_add_up_to_the_segment(monkeypatch):
     """The parts' lines add up to the segment's, their records and skipped ones to its."""
     from wsfix import segment_linter
 
@@ -481,12 +481,8 @@ def test_har_parts_add_up_to_the_segment():
     [segment] = Har().segments(CaptureStream(io.BytesIO(data), "t.har"), "t.har")
     linter = SegmentLinter(settings)
     whole = linter.check(segment, "t.har")
-    original = segment_linter.RECORDS_PER_PART
-    try:
-        segment_linter.RECORDS_PER_PART = 3
-        parts = list(linter.check_in_parts(segment, "t.har", lambda: None))
-    finally:
-        segment_linter.RECORDS_PER_PART = original
+    monkeypatch.setattr(segment_linter, "RECORDS_PER_PART", 3)
+    parts = list(linter.check_in_parts(segment, "t.har", lambda: None))
     assert len(parts) == 4  # 11 records, 3 a part
     assert [part.lines for part in parts] == [0, 0, 0, data.count(b"\n")]
     assert sum(part.records for part in parts) == whole.records == 8
