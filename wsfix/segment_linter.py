@@ -204,7 +204,7 @@ class SegmentLinter:
         observations: Observations = {}
         # Counted only: the fixes' detail tells each problem's code and whether it has a fix.
         lint = self._record_lint(observations, FIXES if detail == COUNTS else FULL)
-        for _, found_problems in record_problems(segment, lint, path):
+        for _, found_problems in record_problems(segment, lint, path, moved=detail != COUNTS):
             if found_problems is None:
                 skipped += 1
             elif found_problems:
