@@ -227,8 +227,9 @@ def _records(
 ) -> list[Record]:
     """`strictly`: the document was parsed by the strict parser, whose `data` strings are then
     the messages' texts as decoded from the file's bytes. `once`: each parsed message is met
-    once (not so where a key is repeated on the way to the arrays: the scanner may then name
-    one twice)."""
+    once, as the arrays' reader finds them; the walk taken where a key is repeated on the way is
+    not relied on for that (a message met again there has lost its text, and reads as having
+    none)."""
     records = []
     groups: dict[int, str] = {}
     for entry, index, start, end, value_span in messages:
@@ -240,8 +241,7 @@ def _records(
         records.append(_record(data, start, end, value_span, message, entry, index, group, locator, strictly))
         # Its record is all that is needed of it from here on: the parsed message goes at once,
         # not with the whole document, and the next records take the memory it had (held to the
-        # end, the parsed messages took a ninth of a 1.5 GB HAR's peak: 0.66 GB). Met again,
-        # it has no text any more.
+        # end, the parsed messages took a ninth of a 1.5 GB HAR's peak: 0.66 GB).
         if once:
             listed[index] = None
         elif message.__class__ is dict:
