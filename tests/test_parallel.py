@@ -687,6 +687,41 @@ def test_captures_read_here_are_shipped_to_workers(capture_file, tmp_path, monke
     assert found[0][3] != stored
 
 
+def test_shipped_chunks_go_through_the_shared_slots(capture_file, tmp_path, monkeypatch):
+    """A chunk this process reads goes to a worker through a slot of shared memory (only the
+    chunk's place in the file travels with the task); one too long for a slot (a line longer
+    than twice the chunk size) goes with its bytes. Either way the findings and the repaired
+    bytes are those of --jobs 1."""
+    import concurrent.futures
+    import gzip
+
+    long_line = b'{"type": "long", "timestamp": "2025-09-08T16:50:01Z", "pad": "' + b"x" * 600 + b'"}\n'
+    data = capture_bytes(final_newline=True) * 3 + long_line + capture_bytes(final_newline=True) * 3
+    path = capture_file(gzip.compress(data, mtime=0), "capture.jsonl.gz")
+    submitted: list[str] = []
+    real_submit = concurrent.futures.ProcessPoolExecutor.submit
+
+    def recording_submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        submitted.append(fn.__name__)
+        if fn is parallel._run_from_slot:
+            assert args[1].data is None  # the bytes are not pickled with the task
+        return real_submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", recording_submit)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    found = []
+    for jobs in (1, 2):
+        out = io.StringIO()
+        check_captures([path], Settings(), build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=200)
+        target = tmp_path / f"fixed-{jobs}"
+        repair_capture(path, RepairTarget(str(target)), Settings(), jobs=jobs, chunk_bytes=200)
+        found.append((out.getvalue(), target.read_bytes()))
+    assert found[0] == found[1]
+    assert b"2025-09-08T16:50:01Z" not in found[1][1]  # the long line's value was repaired
+    assert submitted.count("_run_in_worker") == 2  # the long line's chunk, in the check and the repair
+    assert submitted.count("_run_from_slot") > 20
+
+
 def test_property_in_memory_chunks_are_cut_in_whole_lines():
     # A shipped chunk's bytes are linted in pieces of about PIECE_BYTES, each of whole lines.
     lines = [b"x" * size + b"\n" for size in (10, parallel.PIECE_BYTES * 2, 0, 300, parallel.PIECE_BYTES - 5)] * 40

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import mmap
 import os
 import signal
 import stat
@@ -217,6 +218,7 @@ def _with_offsets(pieces: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 # --- the worker processes ------------------------------------------------------------------
 
 _STATE: Any = None
+_SLOTS: list[mmap.mmap] = []  # the parent's shared slots, inherited by the fork (see `ChunkRunner`)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -235,8 +237,8 @@ def _prctl() -> Callable[..., int] | None:
     return prctl
 
 
-def _start_worker(state: Any, parent: int, prctl: Callable[..., int] | None) -> None:
-    global _STATE
+def _start_worker(state: Any, parent: int, prctl: Callable[..., int] | None, slots: list[mmap.mmap]) -> None:
+    global _STATE, _SLOTS
     # Die with the parent, however it ends (SIGKILL included): a worker left behind would hold
     # what it inherited, and a pipeline reading wsfix's output would wait for it forever.
     if prctl is not None:
@@ -253,6 +255,7 @@ def _start_worker(state: Any, parent: int, prctl: Callable[..., int] | None) -> 
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     _STATE = state  # the parent's, inherited by the fork: built once
+    _SLOTS = slots
 
 
 def _let_go_of_inherited_files() -> None:
@@ -289,6 +292,11 @@ def _run_in_worker(task: Task, chunk: Chunk) -> Any:
     return task(_STATE, chunk)
 
 
+def _run_from_slot(task: Task, chunk: Chunk, slot: int) -> Any:
+    """`task` on `chunk`, whose bytes the parent put in shared slot `slot` (see `ChunkRunner`)."""
+    return task(_STATE, chunk._replace(data=_SLOTS[slot][: chunk.end - chunk.start]))
+
+
 # --- running chunks in order ---------------------------------------------------------------
 
 
@@ -306,6 +314,13 @@ class ChunkRunner(Generic[State]):
         self._state: State | None = None
         self._pool: Any = None
         self._pool_jobs = 0
+        # Chunks this process reads (standard input, a gzip'd file, an object in a store) reach
+        # the workers through slots of memory they share with it, one for each chunk in flight:
+        # through the pool's pipe, a chunk was copied four times (pickled, into the pipe, out of
+        # it, unpickled), in 64 KiB writes that each woke the worker. A chunk is at most twice
+        # `chunk_bytes` (`stream_chunks`) unless one line is longer.
+        self._slots: list[mmap.mmap] = []
+        self._slot_bytes = 2 * chunk_bytes
 
     def prepare(self) -> State:
         """Build the state now (it takes a moment: pydantic builds validators), not when the first
@@ -323,6 +338,9 @@ class ChunkRunner(Generic[State]):
 
     def _stop_pool(self, early: bool) -> None:
         pool, self._pool = self._pool, None
+        slots, self._slots = self._slots, []
+        for slot in slots:
+            slot.close()  # this process's mapping; the workers' go with them
         if pool is None:
             return
         if not early:
@@ -399,7 +417,7 @@ class ChunkRunner(Generic[State]):
                 yield Chunk(path, offset, offset + len(data), data, 1, full_problems())
                 offset += len(data)
 
-        yield from self._in_order(self._get_pool(jobs), task, chunks(), jobs, progress)
+        yield from self._in_order(self._get_pool(jobs), task, chunks(), jobs, progress, shipped=True)
 
     def _run_pool(
         self,
@@ -437,12 +455,29 @@ class ChunkRunner(Generic[State]):
                     break
 
     def _in_order(
-        self, pool: Any, task: Task, chunks: Iterable[Chunk], jobs: int, progress: Progress | None
+        self,
+        pool: Any,
+        task: Task,
+        chunks: Iterable[Chunk],
+        jobs: int,
+        progress: Progress | None,
+        shipped: bool = False,
     ) -> Iterator[tuple[Chunk, Any]]:
-        """(chunk, its result) for each of `chunks`, in order, with at most `2 * jobs` in flight."""
+        """(chunk, its result) for each of `chunks`, in order, with at most `2 * jobs` in flight.
+        `shipped`: the chunks carry their bytes, which go to the workers through the shared slots
+        (the one of chunk k is free: chunk k - 2 * jobs, which had it, is done), or, for a chunk
+        too long for one, with the chunk."""
         in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
-        for chunk in chunks:
-            in_flight.append((chunk, pool.submit(_run_in_worker, task, chunk)))
+        slots = self._slots if shipped else []
+        for number, chunk in enumerate(chunks):
+            data = chunk.data
+            if slots and data is not None and len(data) <= self._slot_bytes:
+                slot = number % len(slots)
+                slots[slot][: len(data)] = data
+                future = pool.submit(_run_from_slot, task, chunk._replace(data=None), slot)
+            else:
+                future = pool.submit(_run_in_worker, task, chunk)
+            in_flight.append((chunk, future))
             if len(in_flight) >= 2 * jobs:
                 yield self._collect(*in_flight.popleft(), progress)
         while in_flight:
@@ -471,11 +506,17 @@ class ChunkRunner(Generic[State]):
 
         context = multiprocessing.get_context("fork")  # see can_fork
         state = self.prepare()
+        # Anonymous shared memory, mapped before the fork, so the workers share it: no name to
+        # clean up after. A page is only taken when a chunk is written to it.
+        self._slots = [mmap.mmap(-1, self._slot_bytes) for _ in range(2 * jobs)]
         # The workers are forked now, with stop signals held: a Ctrl-C arriving in the middle of a
         # fork lands in the interpreter's at-fork hooks, which print it and let it go.
         with signals_held():
             self._pool = ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_start_worker, initargs=(state, os.getpid(), _prctl())
+                jobs,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(state, os.getpid(), _prctl(), self._slots),
             )
             self._pool.submit(int).result()
         self._pool_jobs = jobs
