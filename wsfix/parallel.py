@@ -7,8 +7,9 @@ workers inherit it); the results come back strictly in file order, so the findin
 numbers and the repaired bytes are those of one sequential pass, whatever the number of jobs.
 With several jobs a local file read as stored is split into byte ranges that the workers read
 themselves (only offsets travel); any other line-based capture (standard input, a gzip'd file, an
-object in a store) is read by the parent, which ships each chunk's bytes to a worker. Either way
-at most `2 * jobs` chunks are in flight: memory does not grow with the capture. This module knows
+object in a store) is read by the parent, which ships each chunk's bytes to a worker through a
+slot of memory they share (`ChunkRunner`). Either way at most `2 * jobs` chunks are in flight:
+memory does not grow with the capture. This module knows
 nothing of linting or repairing: a result only has to say how many lines its chunk spans
 (`lines`).
 
