@@ -722,6 +722,26 @@ def test_shipped_chunks_go_through_the_shared_slots(capture_file, tmp_path, monk
     assert submitted.count("_run_from_slot") > 20
 
 
+def test_shipped_chunks_go_through_the_pipe_where_no_slot_can_be_mapped(capture_file, monkeypatch):
+    """Where the system refuses the shared slots (a strict limit on committed memory), the chunks
+    go with their bytes, and the run is the same."""
+    import gzip
+
+    def refused(*args: object) -> None:
+        raise OSError(12, "Cannot allocate memory")
+
+    data = capture_bytes(final_newline=True) * 5
+    path = capture_file(gzip.compress(data, mtime=0), "capture.jsonl.gz")
+    monkeypatch.setattr(parallel.mmap, "mmap", refused)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    texts = []
+    for jobs in (1, 2):
+        out = io.StringIO()
+        check_captures([path], Settings(), build_reporter("concise", out, ReportOptions()), jobs=jobs, chunk_bytes=97)
+        texts.append(out.getvalue())
+    assert texts[0] == texts[1] and texts[0].count("\n") > 10
+
+
 def test_property_in_memory_chunks_are_cut_in_whole_lines():
     # A shipped chunk's bytes are linted in pieces of about PIECE_BYTES, each of whole lines.
     lines = [b"x" * size + b"\n" for size in (10, parallel.PIECE_BYTES * 2, 0, 300, parallel.PIECE_BYTES - 5)] * 40

@@ -508,8 +508,12 @@ class ChunkRunner(Generic[State]):
         context = multiprocessing.get_context("fork")  # see can_fork
         state = self.prepare()
         # Anonymous shared memory, mapped before the fork, so the workers share it: no name to
-        # clean up after. A page is only taken when a chunk is written to it.
-        self._slots = [mmap.mmap(-1, self._slot_bytes) for _ in range(2 * jobs)]
+        # clean up after. A page is only taken when a chunk is written to it. Where the system
+        # will not map it (a strict limit on committed memory), chunks go through the pipe.
+        try:
+            self._slots = [mmap.mmap(-1, self._slot_bytes) for _ in range(2 * jobs)]
+        except OSError:
+            self._slots = []
         # The workers are forked now, with stop signals held: a Ctrl-C arriving in the middle of a
         # fork lands in the interpreter's at-fork hooks, which print it and let it go.
         with signals_held():
