@@ -418,7 +418,7 @@ class ChunkRunner(Generic[State]):
                 yield Chunk(path, offset, offset + len(data), data, 1, full_problems())
                 offset += len(data)
 
-        yield from self._in_order(self._get_pool(jobs), task, chunks(), jobs, progress, shipped=True)
+        yield from self._in_order(self._get_pool(jobs), task, chunks(), jobs, progress)
 
     def _run_pool(
         self,
@@ -456,20 +456,13 @@ class ChunkRunner(Generic[State]):
                     break
 
     def _in_order(
-        self,
-        pool: Any,
-        task: Task,
-        chunks: Iterable[Chunk],
-        jobs: int,
-        progress: Progress | None,
-        shipped: bool = False,
+        self, pool: Any, task: Task, chunks: Iterable[Chunk], jobs: int, progress: Progress | None
     ) -> Iterator[tuple[Chunk, Any]]:
         """(chunk, its result) for each of `chunks`, in order, with at most `2 * jobs` in flight.
-        `shipped`: the chunks carry their bytes, which go to the workers through the shared slots
-        (the one of chunk k is free: chunk k - 2 * jobs, which had it, is done), or, for a chunk
-        too long for one, with the chunk."""
+        A chunk that carries its bytes sends them through the shared slots (the one of chunk k is
+        free: chunk k - 2 * jobs, which had it, is done), or, too long for one, with the chunk."""
         in_flight: collections.deque[tuple[Chunk, Any]] = collections.deque()
-        slots = self._slots if shipped else []
+        slots = self._slots
         for number, chunk in enumerate(chunks):
             data = chunk.data
             if slots and data is not None and len(data) <= self._slot_bytes:
