@@ -17,9 +17,9 @@ A HAR (one JSON document) is run by one process, whatever `--jobs` says; so are 
 the platform cannot fork (workers inherit the parent's state, whose model may have been loaded
 from a file and cannot be pickled).
 
-No worker outlives the run: a worker dies with its parent (Linux: the parent-death signal), does
-not hold the parent's standard streams or open files, and is killed when the run ends early.
-A file that grows while it is read is read to its end, as one process reads it.
+No worker outlives the run: a worker ends with its parent (it watches a pipe that only the parent
+holds open), does not hold the parent's standard streams or open files, and is killed when the
+run ends early. A file that grows while it is read is read to its end, as one process reads it.
 No printing and no exiting here.
 """
 
@@ -31,6 +31,7 @@ import mmap
 import os
 import signal
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from io import FileIO
 from typing import Any, BinaryIO, Generic, NamedTuple, Protocol, Self, TypeVar
@@ -220,32 +221,13 @@ def _with_offsets(pieces: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 
 _STATE: Any = None
 _SLOTS: list[mmap.mmap] = []  # the parent's shared slots, inherited by the fork (see `ChunkRunner`)
-_PR_SET_PDEATHSIG = 1
 
 
-def _prctl() -> Callable[..., int] | None:
-    """The C library's `prctl`, or None where there is none (not Linux).
-
-    Looked up by the parent, before it forks its workers: importing ctypes takes a forked worker
-    about 4 ms (three times what it takes the parent, the pages it touches being copied on
-    write), and every worker would take them before its first chunk."""
-    try:
-        import ctypes
-
-        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
-    except (ImportError, OSError, AttributeError):
-        return None
-    return prctl
-
-
-def _start_worker(state: Any, parent: int, prctl: Callable[..., int] | None, slots: list[mmap.mmap]) -> None:
+def _start_worker(state: Any, lifeline: tuple[int, int], slots: list[mmap.mmap]) -> None:
     global _STATE, _SLOTS
     # Die with the parent, however it ends (SIGKILL included): a worker left behind would hold
     # what it inherited, and a pipeline reading wsfix's output would wait for it forever.
-    if prctl is not None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before that took effect
-        os._exit(1)
+    _watch_parent(lifeline)
     _let_go_of_inherited_files()
     # Ctrl-C is the parent's to handle: it stops the pool; a worker must not print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -257,6 +239,28 @@ def _start_worker(state: Any, parent: int, prctl: Callable[..., int] | None, slo
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     _STATE = state  # the parent's, inherited by the fork: built once
     _SLOTS = slots
+
+
+def _watch_parent(lifeline: tuple[int, int]) -> None:
+    """End this worker as soon as its parent has ended.
+
+    `lifeline` is a pipe whose write end only the parent holds once each worker has closed the
+    copy its fork gave it: reading it then blocks until the parent ends, however it ends, and
+    the system closes that end. A thread waits on it, blocked in the system without the GIL.
+    Unlike Linux's parent-death signal (`prctl`, through ctypes: 1.5 ms of each `--jobs` run's
+    start, to import ctypes), this works on every system that forks. If the parent has ended
+    already, the read returns at once.
+    """
+    read_end, write_end = lifeline
+    os.close(write_end)
+
+    def wait() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(read_end, 1):
+                pass
+        os._exit(1)
+
+    threading.Thread(target=wait, name="wsfix-parent-watch", daemon=True).start()
 
 
 def _let_go_of_inherited_files() -> None:
@@ -278,7 +282,7 @@ def _let_go_of_inherited_files() -> None:
         os.close(null)
     try:
         descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:  # not Linux: the parent-death signal is missing there too
+    except OSError:  # no /proc (not Linux): the standard streams are let go of all the same
         return
     for descriptor in descriptors:
         if descriptor <= 2:
@@ -322,6 +326,7 @@ class ChunkRunner(Generic[State]):
         # `chunk_bytes` (`stream_chunks`) unless one line is longer.
         self._slots: list[mmap.mmap] = []
         self._slot_bytes = 2 * chunk_bytes
+        self._lifeline: tuple[int, int] | None = None
 
     def prepare(self) -> State:
         """Build the state now (it takes a moment: pydantic builds validators), not when the first
@@ -342,21 +347,13 @@ class ChunkRunner(Generic[State]):
         slots, self._slots = self._slots, []
         for slot in slots:
             slot.close()  # this process's mapping; the workers' go with them
-        if pool is None:
-            return
-        if not early:
-            pool.shutdown(wait=True)
-            return
-        # On an error, a signal or Ctrl-C: chunks nobody will read are not waited for, and no
-        # worker is left running them.
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        for process in processes:
-            with contextlib.suppress(Exception):
-                process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            with contextlib.suppress(Exception):
-                process.join(5)
+        lifeline, self._lifeline = self._lifeline, None
+        try:
+            if pool is not None:
+                _stop(pool, early)
+        finally:
+            for end in lifeline or ():  # after the workers: closing it ends any still running
+                os.close(end)
 
     def run(
         self,
@@ -507,6 +504,9 @@ class ChunkRunner(Generic[State]):
             self._slots = [mmap.mmap(-1, self._slot_bytes) for _ in range(2 * jobs)]
         except OSError:
             self._slots = []
+        # Held open by this process alone (see `_watch_parent`) until the pool stops; both ends
+        # stay here meanwhile, since the pool may fork a worker at any submit.
+        self._lifeline = os.pipe()
         # The workers are forked now, with stop signals held: a Ctrl-C arriving in the middle of a
         # fork lands in the interpreter's at-fork hooks, which print it and let it go.
         with signals_held():
@@ -514,11 +514,27 @@ class ChunkRunner(Generic[State]):
                 jobs,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(state, os.getpid(), _prctl(), self._slots),
+                initargs=(state, self._lifeline, self._slots),
             )
             self._pool.submit(int).result()
         self._pool_jobs = jobs
         return self._pool
+
+
+def _stop(pool: Any, early: bool) -> None:
+    if not early:
+        pool.shutdown(wait=True)
+        return
+    # On an error, a signal or Ctrl-C: chunks nobody will read are not waited for, and no
+    # worker is left running them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
 
 
 def renumbered(problems: list[Problem], offset: int) -> list[Problem]:
