@@ -9,7 +9,7 @@ import os
 import pathlib
 import urllib.parse
 
-STDIN = "-"
+from wsfix.capture import STDIN
 
 
 # Asked once per finding, for a handful of files: remembered (these are pure string functions).
