@@ -478,16 +478,43 @@ def test_har_parts_add_up_to_the_segment(monkeypatch):
 
     data = _many_messages()
     settings = load(CommandLine(capture_format="har")).settings
-    [segment] = Har().segments(CaptureStream(io.BytesIO(data), "t.har"), "t.har")
     linter = SegmentLinter(settings)
+    [segment] = Har().segments(CaptureStream(io.BytesIO(data), "t.har"), "t.har")
     whole = linter.check(segment, "t.har")
     monkeypatch.setattr(segment_linter, "RECORDS_PER_PART", 3)
+    [segment] = Har().segments(CaptureStream(io.BytesIO(data), "t.har"), "t.har")  # records are read once
     parts = list(linter.check_in_parts(segment, "t.har", lambda: None))
     assert len(parts) == 4  # 11 records, 3 a part
     assert [part.lines for part in parts] == [0, 0, 0, data.count(b"\n")]
     assert sum(part.records for part in parts) == whole.records == 8
     assert sum(part.skipped for part in parts) == whole.skipped == 3
     assert [problem for part in parts for problem in part.problems] == whole.problems
+
+
+def test_har_records_are_made_a_part_at_a_time(monkeypatch):
+    """A HAR's records are made as its parts are linted, not all before (`Segment.records`): none
+    when the segment comes, and when the first part's findings come, that part's and the next's
+    (made first, to know whether the first is the last)."""
+    from wsfix import segment_linter
+
+    made = []
+    make = har._record
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        made.append(args[5:7])  # (entry, index)
+        return make(*args)
+
+    monkeypatch.setattr(har, "_record", counted)
+    monkeypatch.setattr(segment_linter, "RECORDS_PER_PART", 3)
+    settings = load(CommandLine(capture_format="har")).settings
+    [segment] = Har().segments(CaptureStream(io.BytesIO(_many_messages()), "t.har"), "t.har")
+    assert made == []
+    parts = SegmentLinter(settings).check_in_parts(segment, "t.har", lambda: None)
+    next(parts)
+    assert len(made) == 6
+    assert len(list(parts)) == 3
+    assert len(made) == 11  # each once
+    assert len(set(made)) == 11
 
 
 def test_har_with_a_repeated_key_reads_the_messages_the_parser_reads(cli, capture_file):

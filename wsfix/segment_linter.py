@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -178,23 +179,28 @@ class SegmentLinter:
     ) -> Iterator[Checked]:
         """`check` of a segment, a part of its records at a time (`RECORDS_PER_PART`) for one
         with a record list (a HAR): each part's problems can be reported, and let go, before the
-        next part is linted, instead of the whole segment's being held at once. Past the
-        problems a report shows (`full_problems()`, asked before each part, as
-        `Chunk.full_problems`), they are only counted. The parts' `lines` add up to the
-        segment's; the last part holds them."""
-        records = segment.records
-        if records is None or len(records) <= RECORDS_PER_PART:
+        next part is linted, instead of the whole segment's being held at once; so can its
+        records, made as they are asked for (`Segment.records`). Past the problems a report
+        shows (`full_problems()`, asked before each part, as `Chunk.full_problems`), they are
+        only counted. The parts' `lines` add up to the segment's; the last part holds them."""
+        if segment.records is None:
             wanted = full_problems()
             yield self.check(segment, path, FULL if wanted is None or wanted > 0 else COUNTS, starts_file)
             return
-        last = (len(records) - 1) // RECORDS_PER_PART * RECORDS_PER_PART
+        records = iter(segment.records)
         if segment.locator is None:  # the whole segment's lines, found once for every part
             segment = segment._replace(locator=Locator(segment))
-        for start in range(0, len(records), RECORDS_PER_PART):
+        part = tuple(itertools.islice(records, RECORDS_PER_PART))
+        while True:
+            # The next part is made before this one is linted, to know whether this is the last.
+            following = tuple(itertools.islice(records, RECORDS_PER_PART))
             wanted = full_problems()
-            part = segment._replace(records=records[start : start + RECORDS_PER_PART])
             detail = FULL if wanted is None or wanted > 0 else COUNTS
-            yield self._check_records(part, path, detail, _line_count(segment.data) if start == last else 0)
+            lines = 0 if following else _line_count(segment.data)
+            yield self._check_records(segment._replace(records=part), path, detail, lines)
+            if not following:
+                return
+            part = following
 
     def _check_records(self, segment: Segment, path: str, detail: int, lines: int) -> Checked:
         """`check` of a segment with a record list; `lines`: the lines it spans."""
@@ -204,13 +210,15 @@ class SegmentLinter:
         observations: Observations = {}
         # Counted only: the fixes' detail tells each problem's code and whether it has a fix.
         lint = self._record_lint(observations, FIXES if detail == COUNTS else FULL)
+        records = 0
         for _, found_problems in record_problems(segment, lint, path, moved=detail != COUNTS):
+            records += 1
             if found_problems is None:
                 skipped += 1
             elif found_problems:
                 problems += found_problems
         problems = self._selected(problems)
-        records = len(segment.records) - skipped
+        records -= skipped
         if detail == COUNTS and problems:
             kinds: Counted = collections.Counter((problem.code, problem.fix is not None) for problem in problems)
             return Checked(lines, records, [], kinds, skipped, observations or None)

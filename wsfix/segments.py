@@ -18,7 +18,7 @@ No I/O.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from pydantic_core import from_json
@@ -60,13 +60,15 @@ class Record(NamedTuple):
 
 class Segment(NamedTuple):
     """Consecutive bytes of the capture, starting on 1-based line `line`, and their records
-    (None: every line is one record as it stands, JSON Lines). `locator`: where its lines start,
-    where its format found them already (a HAR's reader, for its records' lines); else found
-    when its problems are located."""
+    (None: every line is one record as it stands, JSON Lines), in file order. The records are
+    read once: a HAR's are made as they are asked for, each part linted before the next is made
+    (`SegmentLinter.check_in_parts`), so that they are never all held at once. `locator`: where
+    its lines start, where its format found them already (a HAR's reader, for its records'
+    lines); else found when its problems are located."""
 
     data: bytes
     line: int
-    records: tuple[Record, ...] | None
+    records: Iterable[Record] | None
     locator: Locator | None = None
 
 

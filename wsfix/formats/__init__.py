@@ -76,7 +76,7 @@ class WrappedFormat(CaptureFormat):
         wrap = self.wrap
         for segment in self.inner.segments(stream, path):
             assert segment.records is not None
-            yield segment._replace(records=tuple(map(wrap, segment.records)))
+            yield segment._replace(records=map(wrap, segment.records))  # as they come: see `Segment`
 
     def records_of(self, data: bytes, first_line: int) -> tuple[Record, ...]:
         return tuple(map(self.wrap, self.inner.records_of(data, first_line)))

@@ -76,14 +76,14 @@ class Har(CaptureFormat):
         except OSError as error:
             raise InputError(f"{path}: read failed: {error.strerror or error}") from error
         segment = _segment(data, path)
-        # A record per message, alive until the capture is linted: each collection meanwhile
-        # walked them all (a sixth of a 100 MB HAR's check, measured). None is in a cycle, so
-        # they are set aside (`gc.freeze`) while the segment is out, and given back after;
-        # not if the program froze objects of its own (before forking): those stay frozen.
-        # The segment's problems pile up too (3.8 million in a 1.5 GB HAR whose every message is
-        # broken), and none is in a cycle either: meanwhile only the youngest generation is
-        # collected, which still frees what dies young (the older generations' walks took a tenth
-        # of a 145 MB HAR's check, measured).
+        # The parsed document, alive until the last record is made, as the lint asks for them:
+        # each collection meanwhile would walk it all (a sixth of a 100 MB HAR's check, measured,
+        # when the records were held instead). Nothing in it is in a cycle, so it is set aside
+        # (`gc.freeze`) while the segment is out, and given back after; not if the program froze
+        # objects of its own (before forking): those stay frozen. A repair's edits pile up (3.8
+        # million in a 1.5 GB HAR whose every message is broken), and none is in a cycle either:
+        # meanwhile only the youngest generation is collected, which still frees what dies young
+        # (the older generations' walks took a tenth of a 145 MB HAR's check, measured).
         setting_aside = gc.get_freeze_count() == 0
         if setting_aside:
             gc.freeze()
@@ -98,16 +98,16 @@ class Har(CaptureFormat):
 
 
 def _segment(data: bytes, path: str) -> Segment:
-    """The HAR `data` as one segment: its records, and where its lines start (found for the
-    records' lines, and kept for their problems').
+    """The HAR `data` as one segment: its records, made as they are asked for, and where its
+    lines start (found for the records' lines, and kept for their problems').
 
-    Memory: the file, then the parsed document while the records are made (each message dropped
-    from it as its record is made, the rest on return: held while they were linted, it doubled
-    what the file takes), and in the records each text message twice, as escaped in the file and
-    decoded.
+    Memory: the file, and the parsed document until the records are made, each message dropped
+    from it as its record is made; the records, each message's text decoded, only a part at a
+    time (`SegmentLinter.check_in_parts`). All made before they were linted, the records took
+    more than the document (1.5 GB HAR, every message broken: check 5.3 -> 3.8 GB peak).
     """
     # Nothing made here is in a cycle: a collection meanwhile would only walk the parsed
-    # document and the records made so far, again and again (a sixth of the time, measured).
+    # document again and again (a sixth of the time, measured).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -133,9 +133,10 @@ def _read(data: bytes, path: str) -> Segment:
             (_index(where[2]), _index(where[4]), start, end, None)
             for where, start, end in iter_spans(data, _MESSAGES, begin)
         )
-        return Segment(data, 1, tuple(_records(data, spans, entries, locator, strictly, once=False)), locator)
-    records = _records(data, _array_messages(data, arrays, reader.read), entries, locator, strictly)
-    return Segment(data, 1, tuple(records), locator)
+        return Segment(data, 1, _records(data, spans, entries, locator, strictly, once=False), locator)
+    return Segment(
+        data, 1, _records(data, _array_messages(data, arrays, reader.read), entries, locator, strictly), locator
+    )
 
 
 def _index(step: str | int) -> int:
@@ -224,13 +225,12 @@ def _records(
     locator: Locator,
     strictly: bool,
     once: bool = True,
-) -> list[Record]:
-    """`strictly`: the document was parsed by the strict parser, whose `data` strings are then
-    the messages' texts as decoded from the file's bytes. `once`: each parsed message is met
-    once, as the arrays' reader finds them; the walk taken where a key is repeated on the way is
-    not relied on for that (a message met again there has lost its text, and reads as having
-    none)."""
-    records = []
+) -> Iterator[Record]:
+    """Each message's record, made as it is asked for (see `Segment.records`). `strictly`: the
+    document was parsed by the strict parser, whose `data` strings are then the messages' texts
+    as decoded from the file's bytes. `once`: each parsed message is met once, as the arrays'
+    reader finds them; the walk taken where a key is repeated on the way is not relied on for
+    that (a message met again there has lost its text, and reads as having none)."""
     groups: dict[int, str] = {}
     for entry, index, start, end, value_span in messages:
         listed = entries[entry]["_webSocketMessages"]
@@ -238,15 +238,15 @@ def _records(
         group = groups.get(entry)
         if group is None:
             group = groups[entry] = _group(entries[entry], entry)
-        records.append(_record(data, start, end, value_span, message, entry, index, group, locator, strictly))
+        record = _record(data, start, end, value_span, message, entry, index, group, locator, strictly)
         # Its record is all that is needed of it from here on: the parsed message goes at once,
-        # not with the whole document, and the next records take the memory it had (held to the
-        # end, the parsed messages took a ninth of a 1.5 GB HAR's peak: 0.66 GB).
+        # not with the whole document, and the next records take the memory it had.
         if once:
             listed[index] = None
         elif message.__class__ is dict:
             message.pop("data", None)
-    return records
+        del message
+        yield record
 
 
 def _group(entry: Any, index: int) -> str:
