@@ -1,0 +1,92 @@
+"""What a capture whose every line is broken costs at the least, beside the validation floor.
+
+    python benchmarks/generate.py --lines 200000 --broken 1 -o broken.jsonl
+    python benchmarks/broken_floor.py broken.jsonl [--rounds 5]
+
+Times two loops over the capture's lines, in one process, alternating, start-up left out:
+
+* the validation floor (`run.py`'s): `validate_json` of the default model, its error caught;
+* the least pass of wsfix's design that can say what is wrong with a broken timestamp: wsfix's
+  own validation call (the probe: the model with its timestamps strict and within the plausible
+  window, since lax pydantic takes `"1.5"`, `true` and milliseconds as seconds), the first
+  entry of its error (`errors()`), the value's reading by the conversion core
+  (`timestamps.classify`), and where the member starts in the line (`bytes.find`), kept in a
+  tuple. No fix, no message, no column, no tally, no report, no output.
+
+Prints the microseconds a line of each (median of the rounds) and the least pass's speed as a
+fraction of the floor's: `wsfix check --jobs 1` on such a capture does all of the least pass and
+more, and pays its start-up besides, so it cannot reach a larger fraction of the floor in one
+process. Run it with the Python that has wsfix installed (`pip install .`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from wsfix.linter import Linter
+from wsfix.schema import WebSocketMessage
+from wsfix.settings import Settings
+from wsfix.timestamps import Reading, classify
+
+
+def floor(lines: list[bytes]) -> None:
+    validate = WebSocketMessage.__pydantic_validator__.validate_json
+    for line in lines:
+        try:  # noqa: SIM105 - the floor's loop as run.py times it: no context manager a line
+            validate(line)
+        except ValidationError:
+            pass
+
+
+def least_pass(lines: list[bytes]) -> list[tuple[int, Reading | None]]:
+    settings = Settings()
+    validate = Linter(settings.schema, settings.policy, settings.max_record_memory)._validate_probe  # wsfix's own
+    found: list[tuple[int, Reading | None]] = []
+    add = found.append
+    for line in lines:
+        try:
+            validate(line, strict=True)
+        except ValidationError as error:
+            value = error.errors(include_url=False, include_context=False)[0]["input"]
+            reading = classify(value) if value.__class__ is str or value.__class__ is int else None
+            add((line.find(b'"timestamp"'), reading))
+        except Exception:  # noqa: BLE001 - a line that is not JSON: nothing to classify
+            pass
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("capture", type=Path, help="a JSON Lines capture (every line broken, for the point)")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    lines = args.capture.read_bytes().splitlines()
+    if not lines:
+        print(f"{args.capture}: no lines", file=sys.stderr)
+        return 2
+    loops: dict[str, Callable[[list[bytes]], object]] = {"validation floor": floor, "least pass": least_pass}
+    times: dict[str, list[float]] = {name: [] for name in loops}
+    for round_number in range(args.rounds):
+        order = list(loops.items()) if round_number % 2 == 0 else list(loops.items())[::-1]
+        for name, loop in order:
+            start = time.perf_counter()
+            loop(lines)
+            times[name].append(time.perf_counter() - start)
+    per_line = {name: statistics.median(seconds) / len(lines) * 1e6 for name, seconds in times.items()}
+    print(f"{args.capture} ({len(lines):,} lines), median of {args.rounds} rounds, start-up left out:")
+    for name, micros in per_line.items():
+        print(f"  {name}: {micros:.2f} µs a line")
+    ratio = per_line["validation floor"] / per_line["least pass"]
+    print(f"  least pass × floor: {ratio:.2f} (its speed as a fraction of the floor's)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
