@@ -235,3 +235,50 @@ def test_check_without_a_path_reads_standard_input_unless_it_is_a_terminal(tmp_p
     assert typed.stdout == ""
     [line] = typed.stderr.splitlines()
     assert line.startswith("wsfix: error: no capture named: wsfix check PATH...")
+
+
+def _install_plugin(site: object) -> None:
+    """A distribution on `site` (a folder put on PYTHONPATH) whose pydantic plugin, once loaded,
+    leaves a note beside itself: pydantic finds plugins by their entry points."""
+    from pathlib import Path
+
+    folder = Path(str(site))
+    folder.mkdir()
+    (folder / "wsfix_probe_plugin.py").write_text(
+        "from pathlib import Path\n"
+        "Path(__file__).with_name('loaded').touch()\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n"
+    )
+    info = folder / "wsfix_probe_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: wsfix-probe-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nprobe = wsfix_probe_plugin:plugin\n")
+
+
+@pytest.mark.parametrize(
+    ("setting", "loaded"),
+    [
+        pytest.param(None, False, id="unset: off"),
+        pytest.param("", True, id="set empty: pydantic decides"),
+    ],
+)
+def test_the_script_leaves_pydantic_plugins_off_unless_told(tmp_path, setting, loaded):
+    # The wsfix script turns pydantic's plugin search off (3.5 ms of every start, and a hook on
+    # every line's validation); a PYDANTIC_DISABLE_PLUGINS the user set is theirs.
+    site = tmp_path / "site"
+    _install_plugin(site)
+    capture = tmp_path / "one.jsonl"
+    capture.write_bytes(b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}\n')
+    env = {name: value for name, value in _PLAIN_ENV.items() if name != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")]))
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    result = subprocess.run(
+        [sys.executable, "-m", "wsfix", "check", str(capture)], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1, result.stderr  # it ran, and found the string
+    assert "WS101" in result.stdout
+    assert (site / "loaded").exists() is loaded
