@@ -11,6 +11,9 @@ errors, without building an instance, filling in defaults, or building objects o
 (`dict[str, Any]` members, often most of a message's bytes). That is about half the time of the
 model's own validator. With deeper fields, the model itself validates, and a second, *loose* probe
 (the fast fields typed `Any`) shows the deeper values of a record whose fast fields were refused.
+Without them, the same typed dict with the fast fields typed `Any` (`Probe.read_values`) reads a
+record's timestamp values where most records are refused, so that the linter decides the probe's
+verdict on them without an error raised per record.
 
 Every other timestamp field (below the top level, or of another target: whole epoch units, a
 `datetime`) keeps its type, so strict validation has already refused any value of the wrong JSON
@@ -53,6 +56,10 @@ class Probe(NamedTuple):
     validate: Validate  # `validate_json`, called with strict=True on every record
     validate_model: Validate  # the same checks through the model: for records that are not objects
     validate_loose: Validate | None  # the fast fields typed `Any`; only with deeper fields
+    # The typed dict of `validate` with the fast fields typed `Any`: their values, with every
+    # other field checked as `validate` checks it. None where `validate` is not a typed dict, or
+    # with deeper fields. For captures whose records are mostly refused (see `Linter.lint_chunk`).
+    read_values: Validate | None = None
 
 
 def plausible_range(policy: Policy) -> tuple[float, float]:
@@ -146,7 +153,10 @@ def build_probe(
     validate_model = probe.__pydantic_validator__.validate_json
     if deeper:
         return Probe(validate_model, validate_model, _derived(model, loose).__pydantic_validator__.validate_json)
-    return Probe(unbuilt_validator(probe) or validate_model, validate_model, None)
+    unbuilt = unbuilt_validator(probe)
+    if unbuilt is None or not fast:
+        return Probe(unbuilt or validate_model, validate_model, None)
+    return Probe(unbuilt, validate_model, None, unbuilt_validator(probe, frozenset(loose)))
 
 
 def _derived(model: type[BaseModel], overrides: dict[str, Any]) -> type[BaseModel]:
@@ -218,11 +228,12 @@ def _lean(schema: Any) -> Any:
     return schema
 
 
-def unbuilt_validator(model: Any) -> Any:
+def unbuilt_validator(model: Any, untyped: frozenset[str] = frozenset()) -> Any:
     """`validate_json` for the fields of `model` as a typed dict: the same validation of every
     field (types, aliases, field validators, extra keys; the same errors at the same locations)
     without building an instance, filling in defaults or building objects of anything, which
-    takes half the time.
+    takes half the time. The fields named in `untyped` (attributes) take any value instead
+    (`Probe.read_values`); the typed dict's keys are the attributes.
 
     Records that are not objects get another error type (`dict_type`, not `model_type`): the
     caller asks the model itself about those. None for a model that does more than validate its
@@ -254,7 +265,9 @@ def unbuilt_validator(model: Any) -> Any:
         required = value.get("type") != "default"
         if not required and value.keys() <= _PLAIN_DEFAULT_KEYS:
             value = value["schema"]  # a default that is never validated: nothing to fill in
-        value = _lean(value)
+        elif name in untyped and not required:
+            return None  # a default validated or made some other way: only the typed field says what
+        value = {"type": "any"} if name in untyped else _lean(value)
         typed_field = {"type": "typed-dict-field", "schema": value, "required": required}
         if "validation_alias" in field:
             typed_field["validation_alias"] = field["validation_alias"]

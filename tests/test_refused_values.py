@@ -1,0 +1,206 @@
+"""Where most records are refused, `Linter.lint_chunk` reads their top-level timestamp values
+instead of taking the probe's errors apart (`Linter.expect_refusals`). That must change nothing
+but the cost: the same problems, starts, counts and lines as the probe's own errors give, for
+every kind of value, model and policy."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from wsfix.fields import discover_fields
+from wsfix.linter import COUNTS, FIXES, FULL, Linter
+from wsfix.probe import plausible_range
+from wsfix.schema import DEFAULT_SCHEMA, Schema
+from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
+
+
+class TwoClocks(BaseModel):
+    # Two top-level seconds fields, one required and not nullable: a record may have both refused.
+    type: str
+    sent_at: float
+    timestamp: Optional[float] = None
+
+
+class Aliased(BaseModel):
+    type: str = "ping"
+    timestamp: Optional[float] = Field(None, alias="ts")
+    count: int = 0
+
+
+class Forbidding(BaseModel):
+    # Extra keys refused: a record with another field's key is refused for more than its values.
+    model_config = ConfigDict(extra="forbid")
+    type: str
+    timestamp: Optional[float] = None
+    payload: dict = {}
+
+
+class WholeModelChecked(BaseModel):
+    # A model validator: the probe is the model's own validator, and the values are never read.
+    timestamp: float
+
+    @model_validator(mode="after")
+    def fine(self) -> WholeModelChecked:
+        return self
+
+
+def schema_of(model: type[BaseModel]) -> Schema:
+    return Schema(model.__name__, model, discover_fields(model))
+
+
+SCHEMAS = {
+    "default": DEFAULT_SCHEMA,
+    "two-clocks": schema_of(TwoClocks),
+    "aliased": schema_of(Aliased),
+    "forbidding": schema_of(Forbidding),
+}
+POLICIES = {
+    "default": DEFAULT_POLICY,
+    "no-window": Policy(window=None),
+    "milliseconds": Policy(unit=Unit.MS),  # no number is plausible seconds: every one refused
+    "naive-in-berlin": Policy(naive_zone=parse_naive_zone("Europe/Berlin")),
+}
+
+
+def _edges() -> list[str]:
+    """Numbers at and beside the plausible window's edges, as JSON."""
+    texts = []
+    for policy in POLICIES.values():
+        for edge in plausible_range(policy):
+            for number in (edge, edge - 1, edge + 1, edge - 0.5):
+                texts.append(repr(float(number)))
+                if float(number).is_integer():
+                    texts.append(str(int(number)))
+    return texts
+
+
+VALUES = [
+    "1757350201.5",
+    "1757350201",
+    "1757350201000",
+    "1.7573502015e9",
+    "-1",
+    "0",
+    "1e400",
+    "-1e400",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    str(2**53 + 1),
+    str(-(2**53) - 1),
+    "123456789012345678901234567890",
+    "true",
+    "false",
+    "null",
+    '"2025-09-08T16:50:01Z"',
+    '"2025-09-08T16:50:01.447585"',
+    '"2025-09-08T16:50:01+02:00"',
+    '"Mon, 08 Sep 2025 16:50:01 GMT"',
+    '"1757350201"',
+    '"1757350201.5"',
+    '""',
+    '"soon"',
+    "[1]",
+    "{}",
+    *_edges(),
+]
+KEYS = ['"timestamp"', '"sent_at"', '"ts"', '"time\\u0073tamp"']
+OTHER_PARTS = [
+    '"type":"ping"',
+    '"type":"heartbeat"',
+    '"type":7',
+    '"type":"nope"',
+    '"payload":{}',
+    '"payload":[]',
+    '"count":3',
+    '"count":"3"',
+    '"extra":1',
+]
+PARTS = st.one_of(
+    st.builds(lambda key, value: f"{key}:{value}", st.sampled_from(KEYS), st.sampled_from(VALUES)),
+    st.sampled_from(OTHER_PARTS),
+)
+RECORDS = st.one_of(
+    st.lists(PARTS, max_size=5).map(lambda parts: "{" + ",".join(parts) + "}"),
+    st.lists(PARTS, max_size=3).map(lambda parts: '{"type":"ping",' + ",".join(parts) + "}"),
+    st.lists(PARTS, max_size=5).map(lambda parts: "{ " + " , ".join(parts).replace(":", " : ") + " }"),
+    st.sampled_from(["[]", "{", "", "null", '"x"', "{}", '{"type":"ping","timestamp":1757350201.5']),
+)
+CHUNKS = st.builds(
+    lambda records, bom, end: ("\ufeff" if bom else "") + "\n".join(records) + end,
+    st.lists(RECORDS, min_size=1, max_size=8),
+    st.booleans(),
+    st.sampled_from(["", "\n", "\r\n"]),
+)
+
+
+def lint(linter: Linter, data: bytes, detail: int, expect_refusals: bool) -> object:
+    linter.expect_refusals = expect_refusals
+    return linter.lint_chunk(data, "t.jsonl", 1, detail)
+
+
+@pytest.mark.parametrize("policy", POLICIES.values(), ids=POLICIES.keys())
+@pytest.mark.parametrize("schema", SCHEMAS.values(), ids=SCHEMAS.keys())
+def test_every_value_under_every_key(schema, policy):
+    # Each value alone in a record otherwise valid for every schema here, and beside a valid or a
+    # refused value of another timestamp field: one chunk of them all.
+    records = []
+    for key in KEYS:
+        for value in VALUES:
+            for beside in ("", ',"sent_at":1757350201.5', ',"sent_at":"x"', ',"timestamp":null'):
+                records.append(f'{{"type":"ping"{beside},{key}:{value}}}')
+    data = ("\n".join(records) + "\n").encode()
+    linter = Linter(schema, policy)
+    for detail in (FULL, FIXES, COUNTS):
+        assert lint(linter, data, detail, True) == lint(linter, data, detail, False)
+
+
+@pytest.mark.parametrize("policy", POLICIES.values(), ids=POLICIES.keys())
+@pytest.mark.parametrize("schema", SCHEMAS.values(), ids=SCHEMAS.keys())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chunk=CHUNKS)
+def test_reading_the_values_finds_what_the_probes_errors_find(schema, policy, chunk):
+    linter = Linter(schema, policy)
+    assert linter._read_values is not None  # the way under test is there to take
+    data = chunk.encode()
+    for detail in (FULL, FIXES, COUNTS):
+        assert lint(linter, data, detail, True) == lint(linter, data, detail, False)
+
+
+def test_the_fast_fields_under_test():
+    # The schemas above read what the test means them to: one field, two, one by its alias.
+    fast = {
+        name: [field.name for field, _ in Linter(schema, DEFAULT_POLICY).fast_fields]
+        for name, schema in SCHEMAS.items()
+    }
+    assert fast == {
+        "default": ["timestamp"],
+        "two-clocks": ["sent_at", "timestamp"],
+        "aliased": ["ts"],
+        "forbidding": ["timestamp"],
+    }
+
+
+def test_a_model_validator_keeps_the_probes_errors():
+    linter = Linter(schema_of(WholeModelChecked), DEFAULT_POLICY)
+    assert linter._read_values is None
+    data = b'{"timestamp":"2025-09-08T16:50:01Z"}\n' * 3
+    assert lint(linter, data, FULL, True) == lint(linter, data, FULL, False)
+    assert len(lint(linter, data, FULL, True).problems) == 3
+
+
+def test_each_chunk_says_whether_the_next_is_expected_refused():
+    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
+    broken = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}\n'
+    clean = b'{"type":"ping","timestamp":1757350201.5}\n'
+    assert linter.expect_refusals is False  # a capture starts as if clean
+    linter.lint_chunk(broken * 3 + clean * 2, "t.jsonl")
+    assert linter.expect_refusals is True  # more than half refused
+    found = linter.lint_chunk(broken * 2 + clean * 2, "t.jsonl")
+    assert [problem.code for problem in found.problems] == ["WS101", "WS101"]
+    assert linter.expect_refusals is False  # half is not more than half
