@@ -6,10 +6,11 @@
 Times two loops over the capture's lines, in one process, alternating, start-up left out:
 
 * the validation floor (`run.py`'s): `validate_json` of the default model, its error caught;
-* the least pass of wsfix's design that can say what is wrong with a broken timestamp: wsfix's
-  own validation call (the probe: the model with its timestamps strict and within the plausible
-  window, since lax pydantic takes `"1.5"`, `true` and milliseconds as seconds), the first
-  entry of its error (`errors()`), the value's reading by the conversion core
+* the least pass of wsfix's design that can say what is wrong with a broken timestamp, as
+  `Linter.lint_chunk` takes a capture whose records are mostly refused: wsfix's own validation
+  call that reads the timestamp's value with every other field checked (`Probe.read_values`),
+  the probe's verdict on the value (a number inside the plausible window passes: lax pydantic
+  takes `"1.5"`, `true` and milliseconds as seconds), the value's reading by the conversion core
   (`timestamps.classify`), and where the member starts in the line (`bytes.find`), kept in a
   tuple. No fix, no message, no column, no tally, no report, no output.
 
@@ -31,6 +32,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from wsfix.linter import Linter
+from wsfix.probe import plausible_range
 from wsfix.schema import WebSocketMessage
 from wsfix.settings import Settings
 from wsfix.timestamps import Reading, classify
@@ -47,18 +49,22 @@ def floor(lines: list[bytes]) -> None:
 
 def least_pass(lines: list[bytes]) -> list[tuple[int, Reading | None]]:
     settings = Settings()
-    validate = Linter(settings.schema, settings.policy, settings.max_record_memory)._validate_probe  # wsfix's own
+    read = Linter(settings.schema, settings.policy, settings.max_record_memory)._read_values  # wsfix's own
+    assert read is not None
+    low, high = plausible_range(settings.policy)
     found: list[tuple[int, Reading | None]] = []
     add = found.append
     for line in lines:
         try:
-            validate(line, strict=True)
-        except ValidationError as error:
-            value = error.errors(include_url=False, include_context=False)[0]["input"]
-            reading = classify(value) if value.__class__ is str or value.__class__ is int else None
+            value = read(line, strict=True).get("timestamp")
+        except Exception:  # noqa: BLE001 - not JSON, or refused for more: not this loop's case
+            continue
+        cls = value.__class__
+        if (cls is float or cls is int) and low <= value < high:
+            continue  # the probe takes it
+        if value is not None:
+            reading = classify(value) if cls is str or cls is int else None
             add((line.find(b'"timestamp"'), reading))
-        except Exception:  # noqa: BLE001 - a line that is not JSON: nothing to classify
-            pass
     return found
 
 

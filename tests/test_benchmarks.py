@@ -201,13 +201,14 @@ def test_broken_floor_reads_each_broken_timestamp_and_prints_both_loops(tmp_path
         b'{"type":"chat","timestamp":"2025-09-08T16:50:01.5Z"}',  # an ISO string: refused, read
         b'{"type":"chat","timestamp":1757350201000}',  # milliseconds: refused by the strict probe
         b'{"type":"chat","timestamp":1757350201.5}',  # seconds: valid, nothing to read
-        b"not json",  # refused, but not for a timestamp: nothing to classify
+        b'{"type":"chat","timestamp":true}',  # refused, and not a string or a number: nothing to classify
+        b"not json",  # refused, but not for a timestamp: not the loop's case
     ]
     found = broken_floor.least_pass(lines)
     assert [(at, reading.seconds if reading else None) for at, reading in found] == [
         (15, 1757350201.5),
         (15, 1757350201.0),
-        (-1, None),  # the error is about the whole line: no value to classify, no member
+        (15, None),
     ]
     capture = tmp_path / "broken.jsonl"
     capture.write_bytes(b"\n".join(lines))
@@ -219,7 +220,7 @@ def test_broken_floor_reads_each_broken_timestamp_and_prints_both_loops(tmp_path
     )
     assert result.returncode == 0, result.stderr
     head, floor, least, ratio = result.stdout.splitlines()
-    assert head == f"{capture} (4 lines), median of 2 rounds, start-up left out:"
+    assert head == f"{capture} (5 lines), median of 2 rounds, start-up left out:"
     assert re.fullmatch(r"  validation floor: [\d.]+ µs a line", floor)
     assert re.fullmatch(r"  least pass: [\d.]+ µs a line", least)
     assert re.fullmatch(r"  least pass × floor: [\d.]+ \(its speed as a fraction of the floor's\)", ratio)
