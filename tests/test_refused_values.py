@@ -194,6 +194,21 @@ def test_a_model_validator_keeps_the_probes_errors():
     assert len(lint(linter, data, FULL, True).problems) == 3
 
 
+class ValidatedDefault(BaseModel):
+    # The timestamp's default is validated: only the probe's own field says what that gives.
+    type: str
+    timestamp: Optional[float] = Field(None, validate_default=True)
+
+
+def test_a_validated_default_keeps_the_probes_errors():
+    linter = Linter(schema_of(ValidatedDefault), DEFAULT_POLICY)
+    assert [field.name for field, _ in linter.fast_fields] == ["timestamp"]
+    assert linter._read_values is None
+    data = b'{"type":"x","timestamp":"2025-09-08T16:50:01Z"}\n{"type":"x"}\n'
+    assert lint(linter, data, FULL, True) == lint(linter, data, FULL, False)
+    assert [problem.code for problem in lint(linter, data, FULL, True).problems] == ["WS101"]
+
+
 def test_each_chunk_says_whether_the_next_is_expected_refused():
     linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
     broken = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}\n'
