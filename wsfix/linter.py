@@ -362,13 +362,26 @@ class Linter:
         add, append = problems.extend, problems.append
         starts: dict[int, int] = {}
         counted: collections.Counter[tuple[str, bool]] | None = collections.Counter() if detail == COUNTS else None
-        timestamps_only = self._timestamps_only
-        timestamp_error, timestamp_value = self._timestamp_error, self._timestamp_value
+        timestamps_only, timestamp_value, refused_value = (
+            self._timestamps_only,
+            self._timestamp_value,
+            self._refused_value,
+        )
         one_by_one = self._validate_loose is None  # each error stands alone: no deeper fields
         bom_line = first_line if (first_line == 1 if starts_file is None else starts_file) else None
         found: tuple[Problem, ...] | None
+        errors: list[Any] | None
         for number, line, end, outcome in noted:
-            if outcome.__class__ is _Refused:  # one top-level value the probe refuses
+            if outcome is _PROBE:  # its values read, and refused for more: as the loop above notes it
+                outcome = self._probe_outcome(line)
+                if outcome is _ACCEPTED:
+                    continue
+            errors = None
+            if outcome.__class__ is ValidationError:  # first: every broken line's way
+                errors = outcome.errors(include_url=False, include_context=False)
+                if one_by_one and len(errors) == 1:  # nearly always: one bad timestamp
+                    outcome = refused_value(errors[0]) or outcome
+            if outcome.__class__ is _Refused:  # one top-level seconds value refused, nothing else
                 problem = timestamp_value(line, number, path, outcome.fast, outcome.value, detail, counted)
                 if problem is None:  # nothing to report, or counted already
                     continue
@@ -376,26 +389,16 @@ class Linter:
                     append(problem)  # type: ignore[arg-type]
                     starts[number] = end - len(line)
                     continue
-                outcome = _PROBE  # not where the values said: the probe's own errors tell
-            if outcome is _PROBE:
-                outcome = self._probe_outcome(line)
-                if outcome is _ACCEPTED:
-                    continue
-            if outcome.__class__ is ValidationError:  # first: every broken line's way
-                errors = outcome.errors(include_url=False, include_context=False)
-                if one_by_one and len(errors) == 1:  # nearly always: one bad timestamp
-                    problem = timestamp_error(line, number, path, errors[0], detail, counted)
-                    if problem is None:  # nothing to report, or counted already
-                        continue
-                    if problem is not _NOT_A_TIMESTAMP:  # not COUNTS (counted already)
-                        append(problem)  # type: ignore[arg-type]
-                        starts[number] = end - len(line)
-                        continue
+                if errors is None:  # its values were read: the probe's own errors tell
+                    outcome = self._probe_outcome(line)
+                    if outcome.__class__ is not ValidationError:
+                        continue  # the probe accepts it after all: nothing to report
+                    errors = outcome.errors(include_url=False, include_context=False)
+                found = self._analyse_invalid(line, number, path, errors, number == bom_line)
+            elif errors is not None:
+                found = timestamps_only(line, number, path, errors, detail)
+                if found is None:
                     found = self._analyse_invalid(line, number, path, errors, number == bom_line)
-                else:
-                    found = timestamps_only(line, number, path, errors, detail)
-                    if found is None:
-                        found = self._analyse_invalid(line, number, path, errors, number == bom_line)
             elif outcome is None:
                 found = self._analyse_unknown(line, number, path)
             elif outcome is _TOO_LARGE:
@@ -468,7 +471,7 @@ class Linter:
         such a record is valid but for them, and each error carries the value pydantic parsed.
         """
         if self._validate_loose is not None:  # deeper fields too: their values are needed
-            if any(self._fast_error(error) is None for error in errors):
+            if any(self._refused_value(error) is None for error in errors):
                 return None
             try:
                 message = self._validate_loose(line, strict=True)
@@ -492,14 +495,6 @@ class Linter:
         problems.sort(key=Problem.sort_key)  # type: ignore[arg-type]
         return tuple(problems)  # type: ignore[arg-type]
 
-    def _fast_error(self, error: Any) -> _Fast | None:
-        """The top-level seconds field a probe error is about; or None: another field, or a
-        missing key (which the full analysis reports)."""
-        loc = error["loc"]
-        if len(loc) != 1 or error["type"] == "missing":
-            return None
-        return self._fast_by_key.get(loc[0])
-
     def _timestamp_error(
         self,
         line: bytes,
@@ -511,11 +506,19 @@ class Linter:
     ) -> object:
         """The problem (or None) behind one probe error, or `_NOT_A_TIMESTAMP` if the error is
         not about the value of a top-level seconds field (see `_timestamp_value`)."""
+        refused = self._refused_value(error)
+        if refused is None:
+            return _NOT_A_TIMESTAMP
+        return self._timestamp_value(line, line_no, path, refused.fast, refused.value, detail, counted)
+
+    def _refused_value(self, error: Any) -> _Refused | None:
+        """The value a probe error refuses, where it is a top-level seconds field's; else None
+        (another field, or a missing key, which the full analysis reports)."""
         loc = error["loc"]
         fast = self._fast_by_key.get(loc[0]) if len(loc) == 1 else None
         if fast is None or error["type"] == "missing":
-            return _NOT_A_TIMESTAMP
-        return self._timestamp_value(line, line_no, path, fast, error["input"], detail, counted)
+            return None
+        return _new(_Refused, (fast, error["input"]))
 
     def _timestamp_value(
         self,
