@@ -49,7 +49,7 @@ def floor(lines: list[bytes]) -> None:
 
 def least_pass(lines: list[bytes]) -> list[tuple[int, Reading | None]]:
     settings = Settings()
-    read = Linter(settings.schema, settings.policy, settings.max_record_memory)._read_values  # wsfix's own
+    read = Linter(settings.schema, settings.policy, settings.max_record_memory).read_values  # wsfix's own
     assert read is not None
     low, high = plausible_range(settings.policy)
     found: list[tuple[int, Reading | None]] = []

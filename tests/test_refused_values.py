@@ -14,8 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wsfix.fields import discover_fields
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
+from wsfix.observations import Gathered, Observer
 from wsfix.probe import plausible_range
 from wsfix.schema import DEFAULT_SCHEMA, Schema
+from wsfix.segments import Record
+from wsfix.settings import DEFAULT_MAX_SKEW
 from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
 
 
@@ -166,7 +169,7 @@ def test_every_value_under_every_key(schema, policy):
 @given(chunk=CHUNKS)
 def test_reading_the_values_finds_what_the_probes_errors_find(schema, policy, chunk):
     linter = Linter(schema, policy)
-    assert linter._read_values is not None  # the way under test is there to take
+    assert linter.read_values is not None  # the way under test is there to take
     data = chunk.encode()
     for detail in (FULL, FIXES, COUNTS):
         assert lint(linter, data, detail, True) == lint(linter, data, detail, False)
@@ -188,7 +191,7 @@ def test_the_fast_fields_under_test():
 
 def test_a_model_validator_keeps_the_probes_errors():
     linter = Linter(schema_of(WholeModelChecked), DEFAULT_POLICY)
-    assert linter._read_values is None
+    assert linter.read_values is None
     data = b'{"timestamp":"2025-09-08T16:50:01Z"}\n' * 3
     assert lint(linter, data, FULL, True) == lint(linter, data, FULL, False)
     assert len(lint(linter, data, FULL, True).problems) == 3
@@ -203,7 +206,7 @@ class ValidatedDefault(BaseModel):
 def test_a_validated_default_keeps_the_probes_errors():
     linter = Linter(schema_of(ValidatedDefault), DEFAULT_POLICY)
     assert [field.name for field, _ in linter.fast_fields] == ["timestamp"]
-    assert linter._read_values is None
+    assert linter.read_values is None
     data = b'{"type":"x","timestamp":"2025-09-08T16:50:01Z"}\n{"type":"x"}\n'
     assert lint(linter, data, FULL, True) == lint(linter, data, FULL, False)
     assert [problem.code for problem in lint(linter, data, FULL, True).problems] == ["WS101"]
@@ -219,3 +222,63 @@ def test_each_chunk_says_whether_the_next_is_expected_refused():
     found = linter.lint_chunk(broken * 2 + clean * 2, "t.jsonl")
     assert [problem.code for problem in found.problems] == ["WS101", "WS101"]
     assert linter.expect_refusals is False  # half is not more than half
+
+
+# --- records with a capture time (a HAR's messages, timed log lines): `Observer.linting` --------
+
+CAPTURED = 1757350201.447  # 2025-09-08T16:50:01.447Z: the ISO values above are near it
+TEXTS = st.sampled_from(["hello", "", "{", "[1]"])  # a HAR's text messages: not JSON
+
+
+def observe(linter: Linter, records: list[Record], detail: int, expect_refusals: bool) -> object:
+    """Each record's problems, and the evidence gathered per group."""
+    linter.expect_refusals = expect_refusals
+    found: dict[object, Gathered] = {}
+    lint_record = Observer(linter, DEFAULT_MAX_SKEW).linting(found, detail)
+    problems = [lint_record(record, "t.har") for record in records]
+    return problems, {group: gathered.__getstate__() for group, gathered in found.items()}
+
+
+def timed(messages: list[tuple[str, bool]]) -> list[Record]:
+    return [
+        Record(number, message.encode(), (), f"message {number}", CAPTURED + number, "ab"[number % 2], text)
+        for number, (message, text) in enumerate(messages, 1)
+    ]
+
+
+@pytest.mark.parametrize("policy", POLICIES.values(), ids=POLICIES.keys())
+@pytest.mark.parametrize("schema", SCHEMAS.values(), ids=SCHEMAS.keys())
+def test_records_with_capture_times_every_value(schema, policy):
+    messages = [(f'{{"type":"ping",{key}:{value}}}', False) for key in KEYS for value in VALUES]
+    messages += [("hello", True), ("{", True), ('{"type":"ping","timestamp":"2025-09-08T16:50:01"}', True)]
+    records = timed(messages)
+    linter = Linter(schema, policy)
+    for detail in (FULL, FIXES):
+        assert observe(linter, records, detail, True) == observe(linter, records, detail, False)
+
+
+@pytest.mark.parametrize("policy", POLICIES.values(), ids=POLICIES.keys())
+@pytest.mark.parametrize("schema", SCHEMAS.values(), ids=SCHEMAS.keys())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages=st.lists(st.one_of(st.tuples(RECORDS, st.just(False)), st.tuples(TEXTS, st.just(True))), max_size=12))
+def test_records_with_capture_times(schema, policy, messages):
+    records = timed(messages)
+    linter = Linter(schema, policy)
+    for detail in (FULL, FIXES):
+        assert observe(linter, records, detail, True) == observe(linter, records, detail, False)
+
+
+def test_the_window_of_records_decides_how_the_next_are_read():
+    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
+    broken = '{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}'
+    clean = '{"type":"ping","timestamp":1757350201.5}'
+    found: dict[object, Gathered] = {}
+    lint_record = Observer(linter, DEFAULT_MAX_SKEW).linting(found, FULL)
+    for number in range(1, 1025):
+        [problem] = lint_record(Record(number, broken.encode(), captured=CAPTURED), "t.har")
+        assert problem.code == "WS101"
+    assert linter.expect_refusals is True  # a window of refused records
+    for number in range(1025, 2049):
+        assert lint_record(Record(number, clean.encode(), captured=CAPTURED), "t.har") == ()
+    assert linter.expect_refusals is False  # and a window of clean ones
+    assert found[None].records == 2048 and len(found[None].skews) == 2048

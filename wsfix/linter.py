@@ -127,9 +127,10 @@ class _Fast(NamedTuple):
     nullable: bool
 
 
-class _Refused(NamedTuple):
-    """One top-level seconds value the probe refuses, as `Linter._refusal` finds it (a class of
-    its own: no other outcome noted in `lint_chunk` passes for one)."""
+class Refused(NamedTuple):
+    """One top-level seconds value the probe refuses, as `Linter.refusal` finds it (a class of
+    its own: no other outcome noted in `lint_chunk`, or met by `observations.Observer`, passes
+    for one)."""
 
     fast: _Fast
     value: object
@@ -159,12 +160,13 @@ class Linter:
         self._validate_model_probe = probe.validate_model
         self._validate_loose = probe.validate_loose
         # Where most records are refused, their top-level timestamp values are read instead, and
-        # what the probe would say of each is decided from them (see `lint_chunk`, `_refusal`).
-        self._read_values = probe.read_values
+        # what the probe would say of each is decided from them (see `lint_chunk`, `refusal`).
+        self.read_values = probe.read_values
         self._value_checks = tuple((attribute, self._fast_by_key[field.name]) for field, attribute in self._fast_fields)
         self._plausible = plausible_range(policy)
-        # Whether the next chunk is expected to be mostly refused: set by each `lint_chunk` from
-        # its own records. Either way the problems are the same; only their cost differs.
+        # Whether the next records are expected to be mostly refused: set by each `lint_chunk`
+        # from its own records, and by `observations.Observer` from each window of records it
+        # lints. Either way the problems are the same; only their cost differs.
         self.expect_refusals = False
         # pydantic's lax verdict on one timestamp value, as the backend's field would give it.
         self._field_adapters: dict[str, TypeAdapter[Any]] = {
@@ -218,6 +220,19 @@ class Linter:
             errors = error.errors(include_url=False, include_context=False)
         found = self._timestamps_only(line, line_no, path, errors, detail)
         return found if found is not None else self._analyse_invalid(line, line_no, path, errors, line_no == 1)
+
+    def refused_alone(
+        self, line: bytes, line_no: int, path: str, refused: Refused, detail: int = FULL
+    ) -> tuple[Problem, ...] | None:
+        """The problems of a record the probe refuses for `refused` alone (`refusal` said so), as
+        `refused` gives them; None where only the probe's own errors can tell (the value is not
+        where the record's bytes were read to hold it)."""
+        if detail == COUNTS:  # problems wanted after all, as `_timestamps_only` makes them
+            detail = FIXES
+        problem = self._timestamp_value(line, line_no, path, refused.fast, refused.value, detail)
+        if problem is _NOT_A_TIMESTAMP:
+            return None
+        return _NO_PROBLEMS if problem is None else (problem,)  # type: ignore[return-value]
 
     def lint_values(self, line: bytes, line_no: int, path: str) -> tuple[tuple[Problem, ...], object]:
         """As `lint`, and the message as the probe validated it (None where the probe refused
@@ -295,7 +310,7 @@ class Linter:
 
         Where more than half the records of the last chunk were refused (`expect_refusals`), the
         first loop reads each record's top-level timestamp values instead (`Probe.read_values`),
-        and `_refusal` says from them what the probe would: a record refused for one value then
+        and `refusal` says from them what the probe would: a record refused for one value then
         raises nothing, and no error is taken apart (on 200,000 records all refused, measured:
         check 1.40 -> 1.27 s, repair 2.02 -> 1.83 s). A record refused for more, or for two
         values, is validated by the probe after all. The problems are the same either way
@@ -325,12 +340,12 @@ class Linter:
                 else:
                     if deep and any(field.suspicious(message) for field in deep):
                         note((line_no, line, tell(), message))
-        elif not deep and self.expect_refusals and self._read_values is not None:
+        elif not deep and self.expect_refusals and self.read_values is not None:
             # Most records of the last chunk were refused (a client sending ISO strings in every
             # message): read each record's top-level timestamp values, which raises nothing for a
             # record refused for those alone, and decide from them what the probe would say. A
             # raised error and the error's list, taken apart, cost more than the validation.
-            read, refusal = self._read_values, self._refusal
+            read, refusal = self.read_values, self.refusal
             for line_no, line in enumerate(records, first_line):
                 try:
                     outcome = refusal(read(line, strict=True))
@@ -381,7 +396,7 @@ class Linter:
                 errors = outcome.errors(include_url=False, include_context=False)
                 if one_by_one and len(errors) == 1:  # nearly always: one bad timestamp
                     outcome = refused_value(errors[0]) or outcome
-            if outcome.__class__ is _Refused:  # one top-level seconds value refused, nothing else
+            if outcome.__class__ is Refused:  # one top-level seconds value refused, nothing else
                 problem = timestamp_value(line, number, path, outcome.fast, outcome.value, detail, counted)
                 if problem is None:  # nothing to report, or counted already
                     continue
@@ -420,10 +435,10 @@ class Linter:
         outcome = None
         return ChunkFindings(line_no - first_line + 1, problems, starts, counted)
 
-    def _refusal(self, values: dict[str, Any]) -> object:
+    def refusal(self, values: dict[str, Any]) -> object:
         """What the probe says of a record whose top-level timestamp values are `values` (as
         `Probe.read_values` gives them: every other field as the probe checks it, and passed):
-        None (it accepts the record), the one value it refuses (`_Refused`), or `_PROBE` where only
+        None (it accepts the record), the one value it refuses (`Refused`), or `_PROBE` where only
         its own validation can say (two values refused: its errors and their order are its own).
 
         The probe types each as a strict float in the plausible window, null where the field
@@ -445,7 +460,7 @@ class Linter:
                 continue
             if refused is not None:
                 return _PROBE
-            refused = _new(_Refused, (fast, value))
+            refused = _new(Refused, (fast, value))
         return refused
 
     def _probe_outcome(self, line: bytes) -> object:
@@ -511,14 +526,14 @@ class Linter:
             return _NOT_A_TIMESTAMP
         return self._timestamp_value(line, line_no, path, refused.fast, refused.value, detail, counted)
 
-    def _refused_value(self, error: Any) -> _Refused | None:
+    def _refused_value(self, error: Any) -> Refused | None:
         """The value a probe error refuses, where it is a top-level seconds field's; else None
         (another field, or a missing key, which the full analysis reports)."""
         loc = error["loc"]
         fast = self._fast_by_key.get(loc[0]) if len(loc) == 1 else None
         if fast is None or error["type"] == "missing":
             return None
-        return _new(_Refused, (fast, error["input"]))
+        return _new(Refused, (fast, error["input"]))
 
     def _timestamp_value(
         self,

@@ -34,7 +34,7 @@ from pydantic_core import from_json
 from wsfix import jsontext
 from wsfix.evidence import Observation
 from wsfix.fields import TimestampField
-from wsfix.linter import FULL, MOST_PER_BYTE, Linter
+from wsfix.linter import FULL, MOST_PER_BYTE, Linter, Refused
 from wsfix.paths import ITEMS, MEMBERS, Concrete, Path, concrete, format_path
 from wsfix.problems import ClockEvidence, Problem
 from wsfix.rules import clock_skew
@@ -113,6 +113,8 @@ class Gathered:
 Observations = dict[str | None, Gathered]
 _new = tuple.__new__  # an Observation per naive value: without its Python-level __new__
 _NO_GROUP = object()  # no group yet (None is a group: the capture as a whole)
+# Records of one plain field linted inline between looks at how many the probe refused (see `Observer.linting`).
+_WINDOW = 1024
 _NOT_JSON = "json_invalid"  # pydantic's error for a message it cannot parse
 
 
@@ -161,18 +163,22 @@ class Observer:
         limit is validated inline, and a clean one near its capture time handled there: one
         validation call, one subtraction, one append; a refused one goes to `lint` with the
         probe's error. It runs for every record, so what it needs is bound here once."""
-        validate, max_skew, lint = self._validate, self.max_skew, self.lint
+        validate, max_skew, lint, lint_refused = self._validate, self.max_skew, self.lint, self._lint_refused
         single, small = self._single, self._small
-        lint_alone = self.linter.lint
+        linter = self.linter
+        lint_alone, read, refusal = linter.lint, linter.read_values, linter.refusal
         low, get = -max_skew, found.get
         # The group of the last record observed inline, its evidence and where its skews go:
         # consecutive records are nearly always of one group (a whole file, a HAR connection).
         last_group: object = _NO_GROUP
         last: Gathered | None = None
         add_skew: Callable[[float], None] | None = None
+        # Records of the current window, and those the probe refused: where most of a window's
+        # were refused, the next window's values are read instead (`Linter.expect_refusals`).
+        seen = refusals = 0
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
-            nonlocal last_group, last, add_skew
+            nonlocal last_group, last, add_skew, seen, refusals
             # Unpacked at once: one step where reading three fields by name takes three (the
             # field order is pinned by tests/test_field_order.py).
             number, line, _, _, captured, group, may_be_text = record
@@ -180,33 +186,75 @@ class Observer:
                 if may_be_text and not is_json(line):  # type: ignore[arg-type]
                     return None
                 return lint_alone(line, number, path)  # type: ignore[arg-type]
-            if single is not None and len(line) < small:  # type: ignore[arg-type]
+            if single is None or len(line) >= small:  # type: ignore[arg-type]
+                return lint(record, path, found)
+            seen += 1
+            if seen == _WINDOW:
+                linter.expect_refusals = refusals * 2 > seen
+                seen = refusals = 0
+            if read is not None and linter.expect_refusals:
+                # As `Linter.lint_chunk` does where most records are refused: no error raised.
+                try:
+                    values = read(line, strict=True)
+                except Exception:  # noqa: BLE001 - refused for more, or not JSON: `lint` says why
+                    refusals += 1
+                    return lint(record, path, found)
+                outcome = refusal(values)
+                if outcome is not None:
+                    refusals += 1
+                    if outcome.__class__ is Refused:
+                        return lint_refused(record, path, found, outcome, detail)
+                    return lint(record, path, found)
+                value = values.get(single)
+                if value.__class__ is int:
+                    value = float(value)  # as the probe makes it (exactly, inside its window)
+            else:
                 try:
                     validated = validate(line, strict=True)
                 except ValidationError as error:  # refused: `lint` says why, without validating again
+                    refusals += 1
                     return lint(record, path, found, error, detail)
                 except Exception:  # noqa: BLE001 - as in Linter.lint
+                    refusals += 1
                     return lint(record, path, found)
-                if validated.__class__ is dict:
-                    if group is not last_group or last is None:
-                        last = get(group)  # None until `lint` has seen the group
-                        last_group = group
-                        if last is None:
-                            return lint(record, path, found)
-                        add_skew = last.skews.append  # a part's array is never replaced (see `extend`)
-                    value = validated.get(single)
-                    if value.__class__ is float:
-                        skew = value - captured
-                        if low <= skew <= max_skew:
-                            last.records += 1
-                            add_skew(skew)  # type: ignore[misc]
-                            return ()
-                    elif value is None:  # no timestamp (or null): a record with no value
-                        last.records += 1
-                        return ()
+                if validated.__class__ is not dict:
+                    return lint(record, path, found)
+                value = validated.get(single)
+            if group is not last_group or last is None:
+                last = get(group)  # None until `lint` has seen the group
+                last_group = group
+                if last is None:
+                    return lint(record, path, found)
+                add_skew = last.skews.append  # a part's array is never replaced (see `extend`)
+            if value.__class__ is float:
+                skew = value - captured
+                if low <= skew <= max_skew:
+                    last.records += 1
+                    add_skew(skew)  # type: ignore[misc]
+                    return ()
+            elif value is None:  # no timestamp (or null): a record with no value
+                last.records += 1
+                return ()
             return lint(record, path, found)
 
         return lint_record
+
+    def _lint_refused(
+        self, record: Record, path: str, found: Observations, refused: Refused, detail: int
+    ) -> tuple[Problem, ...] | None:
+        """As `lint`, for a record of a schema of one plain field that the probe refuses for that
+        field's value alone, as `Linter.refusal` found from the record's values (no error to take
+        apart)."""
+        line = record.message
+        assert line is not None
+        problems = self.linter.refused_alone(line, record.line, path, refused, detail)
+        if problems is None:  # only the probe's own errors tell
+            return self.lint(record, path, found)
+        gathered = found.get(record.group)
+        if gathered is None:
+            gathered = found[record.group] = Gathered()
+        gathered.records += 1
+        return self._refused_value(record, path, gathered, problems, refused.value, detail)
 
     def lint(
         self,
@@ -286,7 +334,19 @@ class Observer:
         loc = first["loc"]
         if len(loc) != 1 or loc[0] != field.path[0] or first["type"] == "missing":
             return self._lint_slowly(record, path, gathered, problems, None)
-        value = first["input"]
+        return self._refused_value(record, path, gathered, problems, first["input"], detail)
+
+    def _refused_value(
+        self,
+        record: Record,
+        path: str,
+        gathered: Gathered,
+        problems: tuple[Problem, ...],
+        value: object,
+        detail: int,
+    ) -> tuple[Problem, ...]:
+        """`_refused`'s end, once the one value refused (`value`, as parsed) is known."""
+        field = self._fields[0]
         if value is None:
             return self._lint_slowly(record, path, gathered, problems, None, ())
         captured = record.captured
