@@ -162,7 +162,10 @@ class Observer:
         one plain field (the default's `timestamp`), a record too small to be over the memory
         limit is validated inline, and a clean one near its capture time handled there: one
         validation call, one subtraction, one append; a refused one goes to `lint` with the
-        probe's error. It runs for every record, so what it needs is bound here once."""
+        probe's error. Where most of the last `_WINDOW` records were refused, each record's values
+        are read and judged instead, as `Linter.lint_chunk` does (`Linter.refusal`): no error is
+        raised, and one value refused goes to `_lint_refused`. It runs for every record, so what
+        it needs is bound here once."""
         validate, max_skew, lint, lint_refused = self._validate, self.max_skew, self.lint, self._lint_refused
         single, small = self._single, self._small
         linter = self.linter
