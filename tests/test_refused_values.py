@@ -212,6 +212,22 @@ def test_a_validated_default_keeps_the_probes_errors():
     assert [problem.code for problem in lint(linter, data, FULL, True).problems] == ["WS101"]
 
 
+def test_a_value_not_found_in_the_bytes_is_left_to_the_probes_errors(monkeypatch):
+    # Where the record's bytes do not show the value where the field says (never seen: the
+    # scanner finds every key pydantic reads), the probe's own errors decide, both ways alike.
+    from wsfix import jsontext
+
+    monkeypatch.setattr(jsontext, "last_member", lambda line, key: (None, 0))
+    data = b"".join(f'{{"type":"ping","timestamp":{value}}}\n'.encode() for value in VALUES)
+    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
+    for detail in (FULL, FIXES, COUNTS):
+        assert lint(linter, data, detail, True) == lint(linter, data, detail, False)
+    assert lint(linter, data, FULL, True).problems  # the full analysis still reports them
+    records = timed([(f'{{"type":"ping","timestamp":{value}}}', False) for value in VALUES])
+    for detail in (FULL, FIXES):
+        assert observe(linter, records, detail, True) == observe(linter, records, detail, False)
+
+
 def test_each_chunk_says_whether_the_next_is_expected_refused():
     linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
     broken = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}\n'

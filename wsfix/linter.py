@@ -404,12 +404,16 @@ class Linter:
                     append(problem)  # type: ignore[arg-type]
                     starts[number] = end - len(line)
                     continue
-                if errors is None:  # its values were read: the probe's own errors tell
+                if errors is None:  # its values were read: the probe's own verdict tells
                     outcome = self._probe_outcome(line)
-                    if outcome.__class__ is not ValidationError:
-                        continue  # the probe accepts it after all: nothing to report
-                    errors = outcome.errors(include_url=False, include_context=False)
-                found = self._analyse_invalid(line, number, path, errors, number == bom_line)
+                    if outcome is _ACCEPTED:
+                        continue
+                    if isinstance(outcome, ValidationError):
+                        errors = outcome.errors(include_url=False, include_context=False)
+                    else:  # an exception that is not a validation error, as in lint()
+                        found = self._analyse_unknown(line, number, path)
+                if errors is not None:
+                    found = self._analyse_invalid(line, number, path, errors, number == bom_line)
             elif errors is not None:
                 found = timestamps_only(line, number, path, errors, detail)
                 if found is None:

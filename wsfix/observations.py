@@ -251,7 +251,13 @@ class Observer:
         line = record.message
         assert line is not None
         problems = self.linter.refused_alone(line, record.line, path, refused, detail)
-        if problems is None:  # only the probe's own errors tell
+        if problems is None:  # only the probe's own errors tell, as `linting` would have had them
+            try:
+                self._validate(line, strict=True)
+            except ValidationError as error:
+                return self.lint(record, path, found, error, detail)
+            except Exception:  # noqa: BLE001 - as in Linter.lint
+                pass
             return self.lint(record, path, found)
         gathered = found.get(record.group)
         if gathered is None:
