@@ -1,6 +1,7 @@
-"""Where most records are refused, `Linter.lint_chunk` reads their top-level timestamp values
-instead of taking the probe's errors apart (`Linter.expect_refusals`). That must change nothing
-but the cost: the same problems, starts, counts and lines as the probe's own errors give, for
+"""Where most records are refused, `Linter.lint_chunk` (and `Observer.linting`, for records with
+a capture time) reads their top-level timestamp values instead of taking the probe's errors
+apart (`Linter.expect_refusals`). That must change nothing but the cost: the same problems,
+starts, counts and lines (and the same evidence gathered) as the probe's own errors give, for
 every kind of value, model and policy."""
 
 from __future__ import annotations
