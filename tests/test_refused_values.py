@@ -1,8 +1,8 @@
 """Where most records are refused, `Linter.lint_chunk` (and `Observer.linting`, for records with
 a capture time) reads their top-level timestamp values instead of taking the probe's errors
-apart (`Linter.expect_refusals`). That must change nothing but the cost: the same problems,
-starts, counts and lines (and the same evidence gathered) as the probe's own errors give, for
-every kind of value, model and policy."""
+apart (`Linter.expect_refusals`, set from the last chunk or segment). That must change nothing
+but the cost: the same problems, starts, counts and lines (and the same evidence gathered) as
+the probe's own errors give, for every kind of value, model and policy."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.observations import Gathered, Observer
 from wsfix.probe import plausible_range
 from wsfix.schema import DEFAULT_SCHEMA, Schema
-from wsfix.segments import Record
-from wsfix.settings import DEFAULT_MAX_SKEW
+from wsfix.segment_linter import SegmentLinter
+from wsfix.segments import Record, Segment
+from wsfix.settings import DEFAULT_MAX_SKEW, Settings
 from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
 
 
@@ -285,17 +286,28 @@ def test_records_with_capture_times(schema, policy, messages):
         assert observe(linter, records, detail, True) == observe(linter, records, detail, False)
 
 
-def test_the_window_of_records_decides_how_the_next_are_read():
-    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
-    broken = '{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}'
-    clean = '{"type":"ping","timestamp":1757350201.5}'
-    found: dict[object, Gathered] = {}
-    lint_record = Observer(linter, DEFAULT_MAX_SKEW).linting(found, FULL)
-    for number in range(1, 1025):
-        [problem] = lint_record(Record(number, broken.encode(), captured=CAPTURED), "t.har")
-        assert problem.code == "WS101"
-    assert linter.expect_refusals is True  # a window of refused records
-    for number in range(1025, 2049):
-        assert lint_record(Record(number, clean.encode(), captured=CAPTURED), "t.har") == ()
-    assert linter.expect_refusals is False  # and a window of clean ones
-    assert found[None].records == 2048 and len(found[None].skews) == 2048
+def test_each_segment_of_records_says_how_the_next_is_read():
+    # As lint_chunk for its chunks: a segment with a record list (a HAR, timed log lines) whose
+    # records mostly had findings has the next one's values read and judged; check and repair.
+    settings = Settings()
+    linter = SegmentLinter(settings)
+    broken = b'{"type":"ping","timestamp":"2025-09-08T16:50:01Z"}'
+    clean = b'{"type":"ping","timestamp":1757350201.5}'
+
+    def segment(messages: list[bytes]) -> Segment:
+        records = [Record(number, message, captured=CAPTURED) for number, message in enumerate(messages, 1)]
+        return Segment(b"\n" * len(messages), 1, records)
+
+    assert linter.linter.expect_refusals is False  # a capture starts as if clean
+    found = linter.check(segment([broken] * 3 + [clean] * 2), "t.log")
+    assert [problem.code for problem in found.problems] == ["WS101"] * 3
+    assert linter.linter.expect_refusals is True  # more than half had findings
+    # Read and judged by their values: the same findings, and the clean ones' evidence gathered.
+    found = linter.check(segment([broken] * 2 + [clean] * 2), "t.log")
+    assert [problem.code for problem in found.problems] == ["WS101"] * 2
+    assert found.observations is not None and found.observations[None].records == 4
+    assert linter.linter.expect_refusals is False  # half is not more than half
+    linter.repair(segment([broken] * 3), "t.log")
+    assert linter.linter.expect_refusals is True
+    linter.repair(segment([clean] * 3), "t.log")
+    assert linter.linter.expect_refusals is False

@@ -113,8 +113,6 @@ class Gathered:
 Observations = dict[str | None, Gathered]
 _new = tuple.__new__  # an Observation per naive value: without its Python-level __new__
 _NO_GROUP = object()  # no group yet (None is a group: the capture as a whole)
-# Records of one plain field linted inline between looks at how many the probe refused (see `Observer.linting`).
-_WINDOW = 1024
 _NOT_JSON = "json_invalid"  # pydantic's error for a message it cannot parse
 
 
@@ -162,26 +160,24 @@ class Observer:
         one plain field (the default's `timestamp`), a record too small to be over the memory
         limit is validated inline, and a clean one near its capture time handled there: one
         validation call, one subtraction, one append; a refused one goes to `lint` with the
-        probe's error. Where most of the last `_WINDOW` records were refused, each record's values
-        are read and judged instead, as `Linter.lint_chunk` does (`Linter.refusal`): no error is
-        raised, and one value refused goes to `_lint_refused`. It runs for every record, so what
-        it needs is bound here once."""
-        validate, max_skew, lint, lint_refused = self._validate, self.max_skew, self.lint, self._lint_refused
+        probe's error. It runs for every record, so what it needs is bound here once.
+
+        Where the linter expects most records to be refused (`Linter.expect_refusals`, which
+        `SegmentLinter` sets from each segment it lints), the function is `_judging`'s instead."""
+        if self.linter.expect_refusals and self.linter.read_values is not None and self._single is not None:
+            return self._judging(found, detail)
+        validate, max_skew, lint = self._validate, self.max_skew, self.lint
         single, small = self._single, self._small
-        linter = self.linter
-        lint_alone, read, refusal = linter.lint, linter.read_values, linter.refusal
+        lint_alone = self.linter.lint
         low, get = -max_skew, found.get
         # The group of the last record observed inline, its evidence and where its skews go:
         # consecutive records are nearly always of one group (a whole file, a HAR connection).
         last_group: object = _NO_GROUP
         last: Gathered | None = None
         add_skew: Callable[[float], None] | None = None
-        # Records of the current window, and those the probe refused: where most of a window's
-        # were refused, the next window's values are read instead (`Linter.expect_refusals`).
-        seen = refusals = 0
 
         def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
-            nonlocal last_group, last, add_skew, seen, refusals
+            nonlocal last_group, last, add_skew
             # Unpacked at once: one step where reading three fields by name takes three (the
             # field order is pinned by tests/test_field_order.py).
             number, line, _, _, captured, group, may_be_text = record
@@ -189,55 +185,57 @@ class Observer:
                 if may_be_text and not is_json(line):  # type: ignore[arg-type]
                     return None
                 return lint_alone(line, number, path)  # type: ignore[arg-type]
-            if single is None or len(line) >= small:  # type: ignore[arg-type]
-                return lint(record, path, found)
-            seen += 1
-            if seen == _WINDOW:
-                linter.expect_refusals = refusals * 2 > seen
-                seen = refusals = 0
-            if read is not None and linter.expect_refusals:
-                # As `Linter.lint_chunk` does where most records are refused: no error raised.
-                try:
-                    values = read(line, strict=True)
-                except Exception:  # noqa: BLE001 - refused for more, or not JSON: `lint` says why
-                    refusals += 1
-                    return lint(record, path, found)
-                outcome = refusal(values)
-                if outcome is not None:
-                    refusals += 1
-                    if outcome.__class__ is Refused:
-                        return lint_refused(record, path, found, outcome, detail)
-                    return lint(record, path, found)
-                value = values.get(single)
-                if value.__class__ is int:
-                    value = float(value)  # as the probe makes it (exactly, inside its window)
-            else:
+            if single is not None and len(line) < small:  # type: ignore[arg-type]
                 try:
                     validated = validate(line, strict=True)
                 except ValidationError as error:  # refused: `lint` says why, without validating again
-                    refusals += 1
                     return lint(record, path, found, error, detail)
                 except Exception:  # noqa: BLE001 - as in Linter.lint
-                    refusals += 1
                     return lint(record, path, found)
-                if validated.__class__ is not dict:
+                if validated.__class__ is dict:
+                    if group is not last_group or last is None:
+                        last = get(group)  # None until `lint` has seen the group
+                        last_group = group
+                        if last is None:
+                            return lint(record, path, found)
+                        add_skew = last.skews.append  # a part's array is never replaced (see `extend`)
+                    value = validated.get(single)
+                    if value.__class__ is float:
+                        skew = value - captured
+                        if low <= skew <= max_skew:
+                            last.records += 1
+                            add_skew(skew)  # type: ignore[misc]
+                            return ()
+                    elif value is None:  # no timestamp (or null): a record with no value
+                        last.records += 1
+                        return ()
+            return lint(record, path, found)
+
+        return lint_record
+
+    def _judging(self, found: Observations, detail: int) -> Callable[[Record, str], tuple[Problem, ...] | None]:
+        """`linting`'s function where most records are expected to be refused: each record's
+        values are read and judged, as `Linter.lint_chunk` does then (`Linter.refusal`), so no
+        error is raised, and one value refused goes to `_lint_refused`. A record the probe
+        accepts (rare here) takes the long way, through `lint`."""
+        lint, lint_refused, small = self.lint, self._lint_refused, self._small
+        linter = self.linter
+        lint_alone, read, refusal = linter.lint, linter.read_values, linter.refusal
+        assert read is not None
+
+        def lint_record(record: Record, path: str) -> tuple[Problem, ...] | None:
+            number, line, _, _, captured, _, may_be_text = record
+            if captured is None:
+                if may_be_text and not is_json(line):  # type: ignore[arg-type]
+                    return None
+                return lint_alone(line, number, path)  # type: ignore[arg-type]
+            if len(line) < small:  # type: ignore[arg-type]
+                try:
+                    outcome = refusal(read(line, strict=True))
+                except Exception:  # noqa: BLE001 - refused for more, or not JSON: `lint` says why
                     return lint(record, path, found)
-                value = validated.get(single)
-            if group is not last_group or last is None:
-                last = get(group)  # None until `lint` has seen the group
-                last_group = group
-                if last is None:
-                    return lint(record, path, found)
-                add_skew = last.skews.append  # a part's array is never replaced (see `extend`)
-            if value.__class__ is float:
-                skew = value - captured
-                if low <= skew <= max_skew:
-                    last.records += 1
-                    add_skew(skew)  # type: ignore[misc]
-                    return ()
-            elif value is None:  # no timestamp (or null): a record with no value
-                last.records += 1
-                return ()
+                if outcome.__class__ is Refused:
+                    return lint_refused(record, path, found, outcome, detail)
             return lint(record, path, found)
 
         return lint_record

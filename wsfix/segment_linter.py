@@ -210,15 +210,17 @@ class SegmentLinter:
         observations: Observations = {}
         # Counted only: the fixes' detail tells each problem's code and whether it has a fix.
         lint = self._record_lint(observations, FIXES if detail == COUNTS else FULL)
-        records = 0
+        records = flagged = 0
         for _, found_problems in record_problems(segment, lint, path, moved=detail != COUNTS):
             records += 1
             if found_problems is None:
                 skipped += 1
             elif found_problems:
                 problems += found_problems
+                flagged += 1
         problems = self._selected(problems)
         records -= skipped
+        self._expect_refusals(flagged, records)
         if detail == COUNTS and problems:
             kinds: Counted = collections.Counter((problem.code, problem.fix is not None) for problem in problems)
             return Checked(lines, records, [], kinds, skipped, observations or None)
@@ -235,11 +237,14 @@ class SegmentLinter:
         observations: Observations = {}
         fixed = tally.fixed
         selects_all = self.selects_all
+        flagged = 0
         for _, problems in record_problems(segment, self._record_lint(observations, FIXES), path):
             if problems is None:
                 tally.skipped += 1
                 continue
             tally.lines += 1
+            if problems:
+                flagged += 1
             changed = False
             for problem in problems if selects_all else self._selected(list(problems)):
                 _, line, _, _, code, _, _, _, fix, _, repeated, _ = problem  # one unpacking: this runs per fix
@@ -256,10 +261,18 @@ class SegmentLinter:
                     changed = True
             if changed:
                 tally.lines_changed += 1
+        self._expect_refusals(flagged, tally.lines)
         # A record's problems come sorted by column; records of one line (a HAR on one line) by
         # record: in file order either way, but sorted to be sure for the splice.
         edits.sort(key=lambda edit: edit[1])
         return Repaired(_line_count(data), edits, tally, observations or None)
+
+    def _expect_refusals(self, flagged: int, records: int) -> None:
+        """Whether the next segment's records are expected to be mostly refused: more than half of
+        this one's had findings (as `Linter.lint_chunk` says of its own chunks). Either way the
+        findings are the same; a record's values are read and judged where most are refused
+        (`Observer.linting`), which spares an error raised and taken apart per record."""
+        self.linter.expect_refusals = flagged * 2 > records
 
     def _repair_lines(self, segment: Segment, path: str, starts_file: bool, offset: int) -> Repaired:
         data = segment.data
