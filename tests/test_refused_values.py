@@ -18,7 +18,7 @@ from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.observations import Gathered, Observer
 from wsfix.probe import plausible_range
 from wsfix.schema import DEFAULT_SCHEMA, Schema
-from wsfix.segment_linter import SegmentLinter
+from wsfix.segment_linter import RECORDS_PER_PART, SegmentLinter
 from wsfix.segments import Record, Segment
 from wsfix.settings import DEFAULT_MAX_SKEW, Settings
 from wsfix.timestamps import DEFAULT_POLICY, Policy, Unit, parse_naive_zone
@@ -311,3 +311,11 @@ def test_each_segment_of_records_says_how_the_next_is_read():
     assert linter.linter.expect_refusals is True
     linter.repair(segment([clean] * 3), "t.log")
     assert linter.linter.expect_refusals is False
+    # A segment longer than a part (a HAR's) is repaired a part at a time, each part saying how
+    # the next is read: the second part here is read by its values, with the same edits.
+    repaired = linter.repair(segment([broken] * RECORDS_PER_PART * 2), "t.log")
+    assert linter.linter.expect_refusals is True
+    assert len(repaired.edits) == RECORDS_PER_PART * 2 == repaired.tally.lines == repaired.tally.lines_changed
+    assert {edit[3] for edit in repaired.edits} == {b"1757350201.0"}
+    linter.repair(segment([broken] * RECORDS_PER_PART * 2 + [clean] * RECORDS_PER_PART), "t.log")
+    assert linter.linter.expect_refusals is False  # the last part's say (the whole's would be True)

@@ -237,31 +237,40 @@ class SegmentLinter:
         observations: Observations = {}
         fixed = tally.fixed
         selects_all = self.selects_all
-        flagged = 0
-        for _, problems in record_problems(segment, self._record_lint(observations, FIXES), path):
-            if problems is None:
-                tally.skipped += 1
-                continue
-            tally.lines += 1
-            if problems:
-                flagged += 1
-            changed = False
-            for problem in problems if selects_all else self._selected(list(problems)):
-                _, line, _, _, code, _, _, _, fix, _, repeated, _ = problem  # one unpacking: this runs per fix
-                if fix is None:
-                    tally.add_remaining(problem)
+        records = iter(segment.records)
+        if segment.locator is None:  # the whole segment's lines, found once for every part
+            segment = segment._replace(locator=Locator(segment))
+        # A part of the records at a time, as `check_in_parts` checks them: each part says
+        # whether the next is expected to be mostly refused (`_expect_refusals`).
+        while part := tuple(itertools.islice(records, RECORDS_PER_PART)):
+            flagged = linted = 0
+            lint = self._record_lint(observations, FIXES)
+            for _, problems in record_problems(segment._replace(records=part), lint, path):
+                if problems is None:
+                    tally.skipped += 1
                     continue
-                fixed[code] += 1
-                if repeated > 1:
-                    tally.add_repeated_key(line)
-                start, end, replacement_text = fix
-                replacement = replacement_text.encode()
-                if data[start:end] != replacement:
-                    edits.append((line, offset + start, offset + end, replacement))
-                    changed = True
-            if changed:
-                tally.lines_changed += 1
-        self._expect_refusals(flagged, tally.lines)
+                linted += 1
+                if not problems:
+                    continue
+                flagged += 1
+                changed = False
+                for problem in problems if selects_all else self._selected(list(problems)):
+                    _, line, _, _, code, _, _, _, fix, _, repeated, _ = problem  # one unpacking: this runs per fix
+                    if fix is None:
+                        tally.add_remaining(problem)
+                        continue
+                    fixed[code] += 1
+                    if repeated > 1:
+                        tally.add_repeated_key(line)
+                    start, end, replacement_text = fix
+                    replacement = replacement_text.encode()
+                    if data[start:end] != replacement:
+                        edits.append((line, offset + start, offset + end, replacement))
+                        changed = True
+                if changed:
+                    tally.lines_changed += 1
+            tally.lines += linted
+            self._expect_refusals(flagged, linted)
         # A record's problems come sorted by column; records of one line (a HAR on one line) by
         # record: in file order either way, but sorted to be sure for the splice.
         edits.sort(key=lambda edit: edit[1])
