@@ -49,7 +49,9 @@ from wsfix.timestamps import DEFAULT_POLICY, Reading, classify
         pytest.param(Record, ("line", "message", "layers", "label", "captured", "group", "may_be_text"), id="Record"),
         pytest.param(Layer, ("start", "string"), id="Layer"),
         pytest.param(ChunkFindings, ("lines", "problems", "starts", "counted"), id="ChunkFindings"),
-        pytest.param(Checked, ("lines", "records", "problems", "counted", "skipped", "observations"), id="Checked"),
+        pytest.param(
+            Checked, ("lines", "records", "problems", "counted", "skipped", "observations", "written"), id="Checked"
+        ),
         pytest.param(Repaired, ("lines", "edits", "tally", "observations"), id="Repaired"),
         pytest.param(ClockEvidence, ("captured", "skew"), id="ClockEvidence"),
         pytest.param(

@@ -252,6 +252,11 @@ def file_ranges(
         start = end
 
 
+def line_count(data: bytes) -> int:
+    """The lines `data` holds: a last one without its \\n counts."""
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
 def iter_lines(stream: Readable, path: str) -> Iterator[bytes]:
     """The lines of a capture read in order, each with its end of line (from `stream_chunks`)."""
     for chunk in stream_chunks(stream, path, 1 << 20):

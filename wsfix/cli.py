@@ -25,7 +25,7 @@ from wsfix.display import printable
 from wsfix.errors import InputError, OutputError, Stopped, UsageError, WsfixError
 from wsfix.output import STDOUT
 from wsfix.problems import Problem
-from wsfix.reporters import REPORTERS, Reporter
+from wsfix.reporters import REPORTERS, Forwarding, Reporter
 from wsfix.settings import DEFAULT_MAX_ROWS, Settings
 from wsfix.summary import Summary
 from wsfix.timestamps import DEFAULT_WINDOW
@@ -780,29 +780,30 @@ def _readable(paths: list[str]) -> tuple[list[str], list[Problem]]:
     return readable, unreadable
 
 
-class _SchemaWatcher(Reporter):
+class _SchemaWatcher(Forwarding):
     """A reporter passing everything on, noting the schema violations (WS004) it sees: whether
     they are about `type` or a missing field, the signs of a capture of another model."""
 
     def __init__(self, reporter: Reporter) -> None:
-        self.reporter = reporter
+        super().__init__(reporter)
         self.violations = self.foreign = 0
 
     def add(self, problem: Problem) -> None:
+        self._see(problem)
+        self.reporter.add(problem)
+
+    def noted_codes(self) -> frozenset[str]:
+        return self.reporter.noted_codes() | {"WS004"}
+
+    def note(self, problem: Problem) -> None:
+        self._see(problem)
+        self.reporter.note(problem)
+
+    def _see(self, problem: Problem) -> None:
         if problem.code == "WS004":
             self.violations += 1
             if problem.json_path == "type" or problem.pydantic_type == "missing":
                 self.foreign += 1
-        self.reporter.add(problem)
-
-    def problems_wanted(self) -> int | None:
-        return self.reporter.problems_wanted()
-
-    def add_unshown(self, count: int) -> None:
-        self.reporter.add_unshown(count)
-
-    def finish(self, summary: Summary) -> None:
-        self.reporter.finish(summary)
 
     def looks_like_another_model(self, summary: Summary) -> bool:
         """Most records fail the schema, and most violations seen are about `type` or a missing
@@ -816,23 +817,14 @@ class _SchemaWatcher(Reporter):
         )
 
 
-class _Unreadable(Reporter):
+class _Unreadable(Forwarding):
     """A reporter with the paths that could not be read (WS005) reported first, and counted."""
 
     def __init__(self, reporter: Reporter, problems: list[Problem]) -> None:
-        self.reporter = reporter
+        super().__init__(reporter)
         self.problems = problems
         for problem in problems:
             reporter.add(problem)
-
-    def add(self, problem: Problem) -> None:
-        self.reporter.add(problem)
-
-    def problems_wanted(self) -> int | None:
-        return self.reporter.problems_wanted()
-
-    def add_unshown(self, count: int) -> None:
-        self.reporter.add_unshown(count)
 
     def finish(self, summary: Summary) -> None:
         for problem in self.problems:

@@ -28,7 +28,7 @@ from wsfix.output import STDOUT, atomic_output
 from wsfix.parallel import Chunk, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.paths import format_path
 from wsfix.repair import ChangeHook, Part, RepairTally, report_changes, splice
-from wsfix.reporters import Reporter
+from wsfix.reporters import FindingText, Reporter
 from wsfix.segment_linter import Checked, ChunkJob, Repaired, SegmentLinter
 from wsfix.settings import Settings
 from wsfix.summary import Summary, Tally
@@ -102,10 +102,13 @@ def _results(
     jobs: int | None,
     progress: ProgressFactory | None,
     full_problems: Callable[[], int | None] = lambda: None,
+    text_of: FindingText | None = None,
+    noted: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[bytes | Chunk, Any, int]]:
     """(what was linted, its result, the number to add to its line numbers) for each chunk (a
     line-based capture) or segment (a HAR), in file order. What was linted is a chunk to read
-    back (`ChunkReader`) or a segment's bytes."""
+    back (`ChunkReader`) or a segment's bytes. With `text_of`, a chunk's findings come written
+    (`ChunkJob`), their line numbers right: the number to add is 0."""
     if not capture_format.line_based:
         linter = runner.prepare()
         for segment in capture_format.segments(stream, path):
@@ -118,10 +121,19 @@ def _results(
     job_count = resolve_jobs(jobs, stream.size_hint(), runner.chunk_bytes)
     with _progress(progress, path, stream.stored_size()) as bar:
         first_line = 1
-        task = ChunkJob(capture_format, kind)
-        for chunk, result in runner.run(task, stream, path, job_count, stream.local_size(), bar, full_problems):
+        task = ChunkJob(capture_format, kind, text_of, noted)
+        # Findings' text is written in the workers, whose chunks' lines are counted here, while
+        # chunks come back with findings (`parallel._Numbering`): a clean capture's are not.
+        count_lines = None if text_of is None else _has_findings
+        for chunk, result in runner.run(
+            task, stream, path, job_count, stream.local_size(), bar, full_problems, count_lines
+        ):
             yield chunk, result, first_line - chunk.first_line
             first_line += result.lines
+
+
+def _has_findings(checked: Checked) -> bool:
+    return bool(checked.problems) or checked.written is not None
 
 
 def _read_naive_by_evidence(runner: ChunkRunner[SegmentLinter], settings: Settings, path: str) -> None:
@@ -196,6 +208,7 @@ def check_captures(
     tally = Tally()
     observed: dict[str, Observations] = {}
     add, report = tally.add, reporter.add
+    text_of, noted = reporter.finding_text(), reporter.noted_codes()
     records = skipped = 0
     nouns = set()
     detected: dict[str, None] = {}
@@ -216,11 +229,31 @@ def check_captures(
                 checked: Checked
                 # Past the rows a table shows, findings are only counted.
                 results = (
-                    _results(runner, "check", capture_format, stream, path, jobs, progress, reporter.problems_wanted)
+                    _results(
+                        runner,
+                        "check",
+                        capture_format,
+                        stream,
+                        path,
+                        jobs,
+                        progress,
+                        reporter.problems_wanted,
+                        text_of,
+                        noted,
+                    )
                     if work is None or path == STDIN
                     else work.results(path, capture_format, progress, reporter.problems_wanted)
                 )
                 for *_, checked, line_offset in results:
+                    written = checked.written
+                    if written is not None:  # the findings' text, written where they were found
+                        assert not line_offset
+                        tally.add_counts(written.counted)
+                        reporter.add_texts(
+                            written.texts, path, sum(count for (_, fixed), count in written.counted.items() if fixed)
+                        )
+                        for problem in written.noted:
+                            reporter.note(problem)
                     for problem in renumbered(checked.problems, line_offset):
                         add(problem)
                         report(problem)

@@ -21,6 +21,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from wsfix.capture import line_count
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.observations import Observations, Observer, merge
 from wsfix.problems import Problem, from_rows, to_rows
@@ -42,6 +43,14 @@ Counted = collections.Counter[tuple[str, bool]]
 RECORDS_PER_PART = 4096
 
 
+class Written(NamedTuple):
+    """The findings of a chunk written where they were found (`ChunkJob.text_of`)."""
+
+    texts: list[str]  # each finding's text, in order
+    counted: Counted  # the findings by number, per (code, has a fix)
+    noted: list[Problem]  # those of the codes the reporter notes (`ChunkJob.noted`), in order
+
+
 class Checked(NamedTuple):
     """What a check found in a segment or chunk."""
 
@@ -54,6 +63,8 @@ class Checked(NamedTuple):
     skipped: int = 0  # records without a JSON message (counted, never findings)
     # Capture-time evidence of the records that have a capture time, by group; None without any.
     observations: Observations | None = None
+    # The selected problems written as text (then `problems` is empty); None when they are not.
+    written: Written | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # From a worker to its parent, the problems travel as plain tuples (see `problems.to_rows`).
@@ -67,8 +78,9 @@ def _checked_from_rows(
     counted: Counted | None,
     skipped: int,
     observations: Observations | None,
+    written: Written | None,
 ) -> Checked:
-    return Checked(lines, records, from_rows(rows), counted, skipped, observations)
+    return Checked(lines, records, from_rows(rows), counted, skipped, observations, written)
 
 
 class Repaired(NamedTuple):
@@ -93,10 +105,6 @@ def _left_as_written(problems: Sequence[Problem]) -> list[Problem]:
         problem._replace(message=problem.message.replace(_REJECTED, _LEFT)) if _REJECTED in problem.message else problem
         for problem in problems
     ]
-
-
-def _line_count(data: bytes) -> int:
-    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
 class SegmentLinter:
@@ -172,7 +180,7 @@ class SegmentLinter:
                     )
                 return Checked(found.lines, found.lines, [], counted or None)
             return Checked(found.lines, found.lines, self._selected(found.problems))
-        return self._check_records(segment, path, detail, _line_count(segment.data))
+        return self._check_records(segment, path, detail, line_count(segment.data))
 
     def check_in_parts(
         self, segment: Segment, path: str, full_problems: Callable[[], int | None], starts_file: bool = False
@@ -196,7 +204,7 @@ class SegmentLinter:
             following = tuple(itertools.islice(records, RECORDS_PER_PART))
             wanted = full_problems()
             detail = FULL if wanted is None or wanted > 0 else COUNTS
-            lines = 0 if following else _line_count(segment.data)
+            lines = 0 if following else line_count(segment.data)
             yield self._check_records(segment._replace(records=part), path, detail, lines)
             if not following:
                 return
@@ -274,7 +282,7 @@ class SegmentLinter:
         # A record's problems come sorted by column; records of one line (a HAR on one line) by
         # record: in file order either way, but sorted to be sure for the splice.
         edits.sort(key=lambda edit: edit[1])
-        return Repaired(_line_count(data), edits, tally, observations or None)
+        return Repaired(line_count(data), edits, tally, observations or None)
 
     def _expect_refusals(self, flagged: int, records: int) -> None:
         """Whether the next segment's records are expected to be mostly refused: more than half of
@@ -318,16 +326,41 @@ class SegmentLinter:
 class ChunkJob:
     """Checks or repairs a chunk of whole lines of a line-based capture (`kind`: "check" or
     "repair"): each piece of the chunk is cut into a segment by the capture format and linted by
-    the process's `SegmentLinter`. Small and picklable: it travels to workers with each chunk."""
+    the process's `SegmentLinter`. Small and picklable: it travels to workers with each chunk.
 
-    def __init__(self, capture_format: CaptureFormat, kind: str) -> None:
+    With `text_of` (a reporter's `finding_text`), the check of a chunk whose `first_line` is its
+    line number (`Chunk.numbered`) writes its findings' text too (`Checked.written`), and keeps
+    as problems only those of a `noted` code."""
+
+    def __init__(
+        self,
+        capture_format: CaptureFormat,
+        kind: str,
+        text_of: Callable[[Problem], str] | None = None,
+        noted: frozenset[str] = frozenset(),
+    ) -> None:
         self.capture_format = capture_format
         self.kind = kind
+        self.text_of = text_of
+        self.noted = noted
 
     def __call__(self, linter: SegmentLinter, chunk: Chunk) -> Checked | Repaired:
         if self.kind == "check":
-            return self.check(linter, chunk)
+            checked = self.check(linter, chunk)
+            # Line numbers are written only where they are known.
+            return self._written(checked) if self.text_of and chunk.numbered and checked.problems else checked
         return self.repair(linter, chunk)
+
+    def _written(self, checked: Checked) -> Checked:
+        problems = checked.problems
+        assert self.text_of is not None and checked.counted is None  # every problem is shown
+        noted = self.noted
+        written = Written(
+            list(map(self.text_of, problems)),
+            collections.Counter([(problem.code, problem.fix is not None) for problem in problems]),
+            [problem for problem in problems if problem.code in noted] if noted else [],
+        )
+        return checked._replace(problems=[], written=written)
 
     def check(self, linter: SegmentLinter, chunk: Chunk) -> Checked:
         check, segment_of = linter.check, self.capture_format.segment_of

@@ -4,9 +4,9 @@ Each format is a module here with a `Reporter` subclass, registered in `REPORTER
 on first use, so a run pays only for the format it prints); the CLI's and the configuration's
 format choices are this registry's keys. Reporters never re-read captures, re-convert timestamps
 or re-apply select/ignore: they receive the selected problems in order (file, line, column,
-code), then the summary. They keep counters, never lists of findings, so memory does not grow
-with the number of findings; they read no environment (the CLI passes what they need in
-`ReportOptions`).
+code), or their texts (`Reporter.finding_text`), then the summary. They keep counters, never
+lists of findings, so memory does not grow with the number of findings; they read no environment
+(the CLI passes what they need in `ReportOptions`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import contextlib
 import io
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple, TextIO
 
 from wsfix.problems import Problem
@@ -33,8 +33,20 @@ class ReportOptions(NamedTuple):
     quiet: bool = False  # -q: the findings and nothing else (full and concise: no summary)
 
 
+# A finding's text in one output format, from the finding alone (and the run's options): a
+# picklable callable, so that worker processes can write the findings' text of their chunks.
+FindingText = Callable[[Problem], str]
+
+
 class Reporter(abc.ABC):
-    """Receives each problem once, in order, then the summary; writes to `out`."""
+    """Receives each problem once, in order, then the summary; writes to `out`.
+
+    A reporter whose text of a finding depends on that finding alone says how it writes one
+    (`finding_text`): then the processes that lint a chunk also write its findings' text, and the
+    reporter receives each chunk's texts at once (`add_texts`) instead of its problems one by one.
+    On a capture where every line is broken, the problems' trip to the parent and their text
+    written there were the run's slowest part (the parent wrote while the workers waited).
+    """
 
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
         self.out = out
@@ -53,8 +65,46 @@ class Reporter(abc.ABC):
         """Take `count` more problems, known by number only (once `problems_wanted` is reached)."""
         raise NotImplementedError(f"{type(self).__name__} shows every problem")
 
+    def finding_text(self) -> FindingText | None:
+        """How this format writes one finding, where that text depends on the finding alone (no
+        counting, no numbering across findings); None otherwise (the default)."""
+        return None
+
+    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
+        """Take the texts `finding_text` wrote for consecutive findings of capture `path`, in
+        order, of which `fixable` have a fix."""
+        raise NotImplementedError(f"{type(self).__name__} writes no finding's text alone")
+
+    def noted_codes(self) -> frozenset[str]:
+        """Codes of findings this reporter wants to see (`note`) even when their text is written
+        for it (`add_texts`): for a reporter that looks at findings besides showing them."""
+        return frozenset()
+
+    def note(self, problem: Problem) -> None:
+        """See a finding of a `noted_codes` code whose text came to `add_texts`."""
+        return None  # a reporter that notes no code sees none
+
     @abc.abstractmethod
     def finish(self, summary: Summary) -> None: ...
+
+
+# As long as a text stream's own pieces (`TextIOWrapper` hands its buffer 8 KiB at a time).
+_PIECE_CHARACTERS = 8192
+
+
+def write_text(out: TextIO, text: str) -> None:
+    """`out.write(text)`, a piece at a time.
+
+    A text stream ignores its buffer's short write (CPython issue 85393): a pipe whose reader
+    goes away in the middle of one long write takes part of it and raises nothing, so the run
+    would end as if all had been written. Written in pieces, the next piece fails
+    (BrokenPipeError), as it did when findings were written one by one.
+    """
+    if len(text) <= _PIECE_CHARACTERS:
+        out.write(text)
+        return
+    for start in range(0, len(text), _PIECE_CHARACTERS):
+        out.write(text[start : start + _PIECE_CHARACTERS])
 
 
 REPORTERS: dict[str, str] = {
@@ -73,6 +123,51 @@ def build_reporter(name: str, out: TextIO, options: ReportOptions) -> Reporter:
     """The reporter registered as `name`. Raises UsageError for an unknown name."""
     reporter_class: type[Reporter] = load_class(REPORTERS, name, "output format", REPORTERS)
     return reporter_class(out, options)
+
+
+class LinePerFinding(Reporter):
+    """A format that writes each finding on a line of its own: the text `finding_text` gives."""
+
+    @abc.abstractmethod
+    def finding_text(self) -> FindingText: ...
+
+    def add(self, problem: Problem) -> None:
+        self.out.write(self.finding_text()(problem) + "\n")
+
+    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
+        if texts:
+            write_text(self.out, "\n".join(texts) + "\n")
+
+
+class Forwarding(Reporter):
+    """A reporter passing everything on to `reporter`: a base for one that looks on as it does."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+
+    def add(self, problem: Problem) -> None:
+        self.reporter.add(problem)
+
+    def problems_wanted(self) -> int | None:
+        return self.reporter.problems_wanted()
+
+    def add_unshown(self, count: int) -> None:
+        self.reporter.add_unshown(count)
+
+    def finding_text(self) -> FindingText | None:
+        return self.reporter.finding_text()
+
+    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
+        self.reporter.add_texts(texts, path, fixable)
+
+    def noted_codes(self) -> frozenset[str]:
+        return self.reporter.noted_codes()
+
+    def note(self, problem: Problem) -> None:
+        self.reporter.note(problem)
+
+    def finish(self, summary: Summary) -> None:
+        self.reporter.finish(summary)
 
 
 class Tee(Reporter):

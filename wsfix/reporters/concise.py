@@ -13,20 +13,25 @@ from __future__ import annotations
 
 from wsfix.display import as_written
 from wsfix.problems import Problem
-from wsfix.reporters import Reporter
+from wsfix.reporters import FindingText, LinePerFinding
 from wsfix.reporters.findings import RULE_FACTS
 from wsfix.summary import Summary
 
 
-class ConciseReporter(Reporter):
-    def add(self, problem: Problem) -> None:
-        path, line, column, field, code, message = problem[:6]
-        mark = " [*]" if problem.fix is not None else ""
-        record = f"{problem.record}: " if problem.record else ""
-        field = f"{field}: " if field else ""
-        text = f"{path}:{line}:{column or 1}: {code} [{RULE_FACTS[code][1]}] {record}{field}{message}{mark}"
-        # `as_written` leaves such text as it is, and this runs for every finding: asked first.
-        self.out.write((text if text.isascii() and text.isprintable() else as_written(text)) + "\n")
+def finding_line(problem: Problem) -> str:
+    """A finding's line, without its line break."""
+    path, line, column, field, code, message = problem[:6]
+    mark = " [*]" if problem.fix is not None else ""
+    record = f"{problem.record}: " if problem.record else ""
+    field = f"{field}: " if field else ""
+    text = f"{path}:{line}:{column or 1}: {code} [{RULE_FACTS[code][1]}] {record}{field}{message}{mark}"
+    # `as_written` leaves such text as it is, and this runs for every finding: asked first.
+    return text if text.isascii() and text.isprintable() else as_written(text)
+
+
+class ConciseReporter(LinePerFinding):
+    def finding_text(self) -> FindingText:
+        return finding_line
 
     def finish(self, summary: Summary) -> None:
         if not self.options.quiet:

@@ -18,6 +18,7 @@ from wsfix import rules
 from wsfix.display import shorten
 from wsfix.paths import Step, Wildcard, parse_path
 from wsfix.problems import Problem
+from wsfix.reporters import write_text
 from wsfix.rules import clock_skew
 
 # Each rule's name and severity (as written), by code: read for every finding, without the
@@ -90,6 +91,11 @@ def finding(problem: Problem) -> dict[str, Any]:
     if found_evidence is not None:
         found.update(evidence(problem))
     return found
+
+
+def finding_json(problem: Problem) -> str:
+    """A finding as one line of JSON text (`finding`, written by `dumps`)."""
+    return dumps(finding(problem))
 
 
 def evidence(problem: Problem) -> dict[str, Any]:
@@ -181,6 +187,14 @@ class StreamedArray:
         else:
             self._out.write(f"{self._start}[\n{self._indent}{item_json}")
         self._count += 1
+
+    def add_all(self, items_json: list[str]) -> None:
+        """`add` each of `items_json`, in one write."""
+        if not items_json:
+            return
+        text = self._separator.join(items_json)
+        write_text(self._out, self._separator + text if self._count else f"{self._start}[\n{self._indent}{text}")
+        self._count += len(items_json)
 
     def close(self) -> None:
         if self._count == 0:

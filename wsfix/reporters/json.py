@@ -12,8 +12,8 @@ from collections import Counter
 
 from wsfix import __version__, rules
 from wsfix.problems import Problem, Severity
-from wsfix.reporters import Reporter
-from wsfix.reporters.findings import StreamedArray, dumps, finding
+from wsfix.reporters import FindingText, Reporter
+from wsfix.reporters.findings import StreamedArray, dumps, finding_json
 from wsfix.summary import Summary
 
 
@@ -28,11 +28,17 @@ class JsonReporter(Reporter):
         self._fixable_per_file: Counter[str] = Counter()
 
     def add(self, problem: Problem) -> None:
-        self._findings.add(dumps(finding(problem)))
-        path = problem.path
-        self._per_file[path] += 1
-        if problem.fix is not None:
-            self._fixable_per_file[path] += 1
+        self.add_texts([finding_json(problem)], problem.path, problem.fix is not None)
+
+    def finding_text(self) -> FindingText:
+        return finding_json
+
+    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
+        if not texts:
+            return
+        self._findings.add_all(texts)
+        self._per_file[path] += len(texts)
+        self._fixable_per_file[path] += fixable
 
     def finish(self, summary: Summary) -> None:
         self._findings.close()

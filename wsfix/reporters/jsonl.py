@@ -6,15 +6,14 @@ JSON Lines tool; the counts are what the lines add up to.
 
 from __future__ import annotations
 
-from wsfix.problems import Problem
-from wsfix.reporters import Reporter
-from wsfix.reporters.findings import dumps, finding
+from wsfix.reporters import FindingText, LinePerFinding
+from wsfix.reporters.findings import finding_json
 from wsfix.summary import Summary
 
 
-class JsonLinesReporter(Reporter):
-    def add(self, problem: Problem) -> None:
-        self.out.write(dumps(finding(problem)) + "\n")
+class JsonLinesReporter(LinePerFinding):
+    def finding_text(self) -> FindingText:
+        return finding_json
 
     def finish(self, summary: Summary) -> None:
         pass

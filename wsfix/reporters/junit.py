@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from wsfix.display import printable
 from wsfix.problems import Problem
-from wsfix.reporters import Reporter
+from wsfix.reporters import FindingText, Reporter
 from wsfix.reporters.findings import RULE_FACTS
 from wsfix.reporters.findings import details as finding_details
 from wsfix.reporters.locations import relative_path
@@ -76,6 +76,27 @@ def _printable_lines(lines: list[str]) -> str:
     return "\n".join([printable(line) for line in lines])
 
 
+def _testcase(base_dir: str | None, problem: Problem) -> str:
+    """A finding's testcase element, its paths relative to `base_dir` (with `base_dir` given: a
+    `FindingText`)."""
+    # One unpacking, the rule's facts from a table, and the text that repeats from finding to
+    # finding escaped once: this runs for every finding.
+    file_path, line, column, field, code, message = problem[:6]
+    name, severity = RULE_FACTS[code]
+    path = relative_path(file_path, base_dir)
+    path_attr = _path_attribute(path)
+    where = f"{line}:{column}" if column else f"{line}"
+    details = [f"{path}:{where}: {code} {name} ({severity})", *finding_details(problem)]
+    body = _escape(_printable_lines(details))  # escape keeps "\n" as it is
+    failure = f"message={_headline_attribute(field, message)} type={_code_attribute(code)}"
+    return (
+        f"    <testcase name={_quoteattr(printable(f'{code} {name} at line {where}'))} "
+        f'classname={path_attr} file={path_attr} line="{line}">\n'
+        f"      <failure {failure}>{body}</failure>\n"
+        "    </testcase>\n"
+    )
+
+
 @dataclass
 class _Suite:
     failures: int = 0
@@ -89,36 +110,26 @@ class JunitReporter(Reporter):
         self._suites: dict[str, _Suite] = {}
         self._current: str | None = None
         self._start = 0
-
-    @staticmethod
-    def _attr(text: str) -> str:
-        return _quoteattr(printable(text))
+        self._testcase = functools.partial(_testcase, options.base_dir)
 
     def add(self, problem: Problem) -> None:
-        # One unpacking, the rule's facts from a table, and the text that repeats from finding to
-        # finding escaped once: this runs for every finding.
-        file_path, line, column, field, code, message = problem[:6]
-        if file_path != self._current:
+        self.add_texts([self._testcase(problem)], problem.path, problem.fix is not None)
+
+    def finding_text(self) -> FindingText:
+        return self._testcase
+
+    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
+        if not texts:  # a file without findings has no suite until the end
+            return
+        if path != self._current:
             self._close_range()
-            self._current = file_path
+            self._current = path
             self._start = self._spill.tell()
-        suite = self._suites.get(file_path)
+        suite = self._suites.get(path)
         if suite is None:
-            suite = self._suites[file_path] = _Suite()
-        suite.failures += 1
-        name, severity = RULE_FACTS[code]
-        path = relative_path(file_path, self.options.base_dir)
-        path_attr = _path_attribute(path)
-        where = f"{line}:{column}" if column else f"{line}"
-        details = [f"{path}:{where}: {code} {name} ({severity})", *finding_details(problem)]
-        body = _escape(_printable_lines(details))  # escape keeps "\n" as it is
-        failure = f"message={_headline_attribute(field, message)} type={_code_attribute(code)}"
-        self._spill.write(
-            f"    <testcase name={self._attr(f'{code} {name} at line {where}')} "
-            f'classname={path_attr} file={path_attr} line="{line}">\n'
-            f"      <failure {failure}>{body}</failure>\n"
-            "    </testcase>\n".encode()
-        )
+            suite = self._suites[path] = _Suite()
+        suite.failures += len(texts)
+        self._spill.write("".join(texts).encode())
 
     def _close_range(self) -> None:
         if self._current is not None:
