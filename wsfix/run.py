@@ -259,7 +259,7 @@ def check_captures(
                         report(problem)
                     if checked.counted:
                         tally.add_counts(checked.counted)
-                        reporter.add_unshown(sum(checked.counted.values()))
+                        reporter.add_unshown(sum(checked.counted.values()), path)
                     records += checked.records
                     skipped += checked.skipped
                     if checked.observations:

@@ -12,16 +12,19 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wsfix import rules
+from wsfix import parallel, rules
 from wsfix.cli import app
 from wsfix.display import printable
 from wsfix.problems import Fix, Problem
-from wsfix.reporters import ReportOptions, build_reporter
+from wsfix.reporters import Forwarding, Reporter, ReportOptions, build_reporter
 from wsfix.reporters.github import escape_data, escape_property, inert, markdown
+from wsfix.run import check_captures
+from wsfix.settings import Settings
 from wsfix.summary import Summary, Tally
 
 
@@ -259,3 +262,49 @@ def test_unwritable_step_summary_is_a_one_line_error(tmp_path, monkeypatch):
     )
     assert result.exit_code == 2
     assert result.stderr.startswith(f"wsfix: error: {tmp_path / 'no' / 'summary.md'}: cannot append the step")
+
+
+class _AllShown(Forwarding):
+    """The github reporter given every problem, the reference for one that counts past its
+    annotations."""
+
+    def problems_wanted(self) -> int | None:
+        return None
+
+
+class _Counting(Forwarding):
+    def __init__(self, reporter: Reporter) -> None:
+        super().__init__(reporter)
+        self.unshown = 0
+
+    def add_unshown(self, count: int, path: str) -> None:
+        self.unshown += count
+        super().add_unshown(count, path)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_past_both_kinds_of_annotation_findings_are_only_counted(tmp_path, monkeypatch, jobs):
+    # 30 naive ISO strings (errors) and 30 millisecond values (warnings) in each of two captures,
+    # in chunks of a few lines: once ten of each are annotated, the rest are counted only, and the
+    # report (notice, step summary with findings per file) is the one every finding gives.
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    lines = b"".join(
+        b'{"type":"ping","timestamp":"2025-09-08T16:50:01"}\n{"type":"ping","timestamp":1757350201000}\n'
+        for _ in range(30)
+    )
+    paths = []
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_bytes(lines)
+        paths.append(str(tmp_path / name))
+    reports = []
+    for wrap in (_AllShown, _Counting):
+        out, summary_file = io.StringIO(), tmp_path / f"{wrap.__name__}.md"
+        options = ReportOptions(base_dir=str(tmp_path), step_summary=str(summary_file))
+        reporter = wrap(build_reporter("github", out, options))
+        check_captures(paths, Settings(), reporter, jobs=jobs, chunk_bytes=200)
+        reports.append((out.getvalue(), summary_file.read_text()))
+        if isinstance(reporter, _Counting):
+            assert reporter.unshown > 60  # not vacuous: most findings came by number only
+    assert reports[0] == reports[1]
+    assert "100 more findings not annotated (50 errors, 50 warnings)" in reports[0][0]
+    assert "| a\\.jsonl | 60 |" in reports[0][1] and "| b\\.jsonl | 60 |" in reports[0][1]

@@ -61,8 +61,9 @@ class Reporter(abc.ABC):
         were (`add_unshown`)."""
         return None
 
-    def add_unshown(self, count: int) -> None:
-        """Take `count` more problems, known by number only (once `problems_wanted` is reached)."""
+    def add_unshown(self, count: int, path: str) -> None:
+        """Take `count` more problems of capture `path`, known by number only (once
+        `problems_wanted` is reached)."""
         raise NotImplementedError(f"{type(self).__name__} shows every problem")
 
     def finding_text(self) -> FindingText | None:
@@ -151,8 +152,8 @@ class Forwarding(Reporter):
     def problems_wanted(self) -> int | None:
         return self.reporter.problems_wanted()
 
-    def add_unshown(self, count: int) -> None:
-        self.reporter.add_unshown(count)
+    def add_unshown(self, count: int, path: str) -> None:
+        self.reporter.add_unshown(count, path)
 
     def finding_text(self) -> FindingText | None:
         return self.reporter.finding_text()

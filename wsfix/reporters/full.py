@@ -119,7 +119,7 @@ class FullReporter(Reporter):
         limit = self.options.max_rows
         return None if limit is None else max(limit - len(self._rows), 0)
 
-    def add_unshown(self, count: int) -> None:
+    def add_unshown(self, count: int, path: str) -> None:
         self._hidden += count
 
     def finish(self, summary: Summary) -> None:

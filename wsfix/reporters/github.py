@@ -2,7 +2,8 @@
 
 `::error file=…,line=…,col=…,title=…::message` per finding (`::warning` for warnings). GitHub
 shows only 10 errors and 10 warnings per step, so the first 10 of each are emitted and one
-`::notice` says how many more there are. With `ReportOptions.step_summary` (the CLI passes
+`::notice` says how many more there are; once both are shown, findings are only counted
+(`problems_wanted`), as past a table's rows. With `ReportOptions.step_summary` (the CLI passes
 `$GITHUB_STEP_SUMMARY`), a Markdown table of counts is appended to that file.
 
 Captured payloads are untrusted, and the runner executes any log line that starts (after white
@@ -64,15 +65,13 @@ class GithubReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
         self._shown: Counter[Severity] = Counter()
-        self._hidden: Counter[Severity] = Counter()
         self._per_file: Counter[str] = Counter()  # grows with files, not findings
 
     def add(self, problem: Problem) -> None:
         rule = rules.BY_CODE[problem.code]
         self._per_file[problem.path] += 1
         if self._shown[rule.severity] >= ANNOTATIONS_PER_SEVERITY:
-            self._hidden[rule.severity] += 1
-            return
+            return  # counted in the summary's tally
         self._shown[rule.severity] += 1
         properties = [
             f"file={escape_property(printable(relative_path(problem.path, self.options.base_dir)))}",
@@ -83,12 +82,21 @@ class GithubReporter(Reporter):
         properties.append(f"title={escape_property(f'{problem.code} ({rule.name})')}")
         self.out.write(f"::{_COMMAND[rule.severity]} {','.join(properties)}::{escape_data(_message(problem))}\n")
 
+    def problems_wanted(self) -> int | None:
+        # Both kinds shown in full: the rest would only be counted.
+        return 0 if all(self._shown[severity] >= ANNOTATIONS_PER_SEVERITY for severity in _COMMAND) else None
+
+    def add_unshown(self, count: int, path: str) -> None:
+        self._per_file[path] += count
+
     def finish(self, summary: Summary) -> None:
-        hidden = sum(self._hidden.values())
+        # Every finding is in the tally: those not annotated are the rest.
+        not_shown = {severity: summary.tally.by_severity(severity) - self._shown[severity] for severity in _COMMAND}
+        hidden = sum(not_shown.values())
         if hidden:
             parts = ", ".join(
                 f"{count:,} {_COMMAND[severity]}{'s' if count != 1 else ''}"
-                for severity, count in sorted(self._hidden.items(), key=lambda item: item[0].value)
+                for severity, count in sorted(not_shown.items(), key=lambda item: item[0].value)
                 if count
             )
             text = (
