@@ -25,6 +25,12 @@ class StatisticsReporter(Reporter):
     def add(self, problem: Problem) -> None:
         pass  # the summary's tally has every count
 
+    def problems_wanted(self) -> int:
+        return 0  # counts are all it shows: no finding need be worked out in full
+
+    def add_unshown(self, count: int, path: str) -> None:
+        pass
+
     def finish(self, summary: Summary) -> None:
         tally = summary.tally
         codes = sorted(tally.counts, key=lambda code: (-tally.counts[code], code))
