@@ -17,12 +17,14 @@ from wsfix import parallel
 from wsfix.cli import _SchemaWatcher
 from wsfix.problems import Problem
 from wsfix.reporters import REPORTERS, FindingText, Forwarding, Reporter, ReportOptions, build_reporter
+from wsfix.reporters.fingerprints import MARK, Fingerprints
 from wsfix.run import check_captures
 from wsfix.settings import Settings
 
-# The formats whose findings may be written in workers; the others number or count findings
-# across a run (SARIF's and GitLab's fingerprints, GitHub's cap on annotations, the table's rows).
-WRITTEN = ["concise", "json", "jsonl", "junit"]
+# The formats whose findings may be written in workers (SARIF's and GitLab's with their
+# fingerprints filled in here); the others show some findings only (GitHub's ten annotations of
+# each kind, the table's rows).
+WRITTEN = ["concise", "gitlab", "json", "jsonl", "junit", "sarif"]
 
 
 class OneByOne(Forwarding):
@@ -134,14 +136,24 @@ def test_lines_are_counted_here_while_chunks_have_findings(captures, two_cpus, t
     assert isinstance(spy, Spy) and spy.calls["add"] == 0 and spy.calls["add_texts"] > 40
 
 
-@pytest.mark.parametrize("name", ["junit", "concise"])
+@pytest.mark.parametrize("name", ["junit", "sarif", "gitlab"])
 def test_paths_relative_to_the_base_folder_are_written_alike(captures, two_cpus, tmp_path, name):
     # The options that shape a finding's text travel with it to the workers.
     expected, _ = _report(name, captures, 1, OneByOne, base_dir=str(tmp_path))
     found, _ = _report(name, captures, 2, Forwarding, base_dir=str(tmp_path))
     assert found == expected
-    if name == "junit":
-        assert 'file="plain.jsonl"' in found
+    assert "plain.jsonl" in found and str(tmp_path) not in found
+
+
+@pytest.mark.parametrize("name", ["sarif", "gitlab"])
+def test_fingerprints_past_their_bound_are_filled_in_alike(captures, two_cpus, monkeypatch, name):
+    # Past MAX_KEYS distinct hashes in a file, a fingerprint takes the line and column: filled in
+    # here, in order, whatever process wrote the finding.
+    monkeypatch.setattr(Fingerprints, "MAX_KEYS", 3)
+    expected, _ = _report(name, captures, 1, OneByOne)
+    found, _ = _report(name, captures, 2, Forwarding)
+    assert found == expected
+    assert MARK not in found and "\1" not in found
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -5,13 +5,35 @@ occurrence of that hash it is within its file: identical findings on different l
 distinct, and lines inserted elsewhere in the capture change nothing. Memory is bounded: past
 `MAX_KEYS` distinct hashes in one file, a new hash takes the finding's line and column instead of
 an occurrence number (still unique and the same on every run over the same capture).
+
+The hash depends on the finding alone, the occurrence on every finding before it in the file. So
+a finding's text can be written where the finding is found, with a placeholder (`placeholder`)
+holding the hash, line and column, and its fingerprint filled in where the findings meet, in
+order (`Fingerprints.fill`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from wsfix.problems import Problem
+
+# Delimits a placeholder in a finding's text: JSON text written by `findings.dumps` holds no
+# control character (they are escaped), so a NUL can only be ours.
+MARK = "\0"
+
+
+def digest(problem: Problem, path: str) -> str:
+    """The hash part of a finding's fingerprint (16 hex digits); `path` is the path as reported
+    (relative), so that the fingerprint does not depend on the checkout folder."""
+    key = "\0".join((path, problem.code, problem.json_path, problem.value or ""))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def placeholder(problem: Problem, path: str) -> str:
+    """What stands for a finding's fingerprint in its text until `Fingerprints.fill`."""
+    return f"{MARK}{digest(problem, path)}:{problem.line}:{problem.column or 0}{MARK}"
 
 
 class Fingerprints:
@@ -21,17 +43,24 @@ class Fingerprints:
         self._path: str | None = None
         self._seen: dict[str, int] = {}
 
-    def of(self, problem: Problem, path: str) -> str:
-        """`<16 hex digits>:<occurrence>` (or `:<line>:<column>` past the bound); `path` is the
-        path as reported (relative), so the fingerprint does not depend on the checkout folder."""
+    def fill(self, text: str, path: str, shown: Callable[[str], str] = str) -> str:
+        """`text`, the texts of consecutive findings of `path` (as for `digest`) in order, with
+        each `placeholder` replaced by its fingerprint as `shown` writes it."""
+        parts = text.split(MARK)
+        numbered = self._numbered
+        for index in range(1, len(parts), 2):
+            found, line, column = parts[index].split(":")
+            parts[index] = shown(numbered(found, int(line), int(column), path))
+        return "".join(parts)
+
+    def _numbered(self, found: str, line: int, column: int, path: str) -> str:
+        # `<16 hex digits>:<occurrence>`, or `:<line>:<column>` past the bound.
         if path != self._path:
             self._path = path
             self._seen = {}
-        key = "\0".join((path, problem.code, problem.json_path, problem.value or ""))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-        count = self._seen.get(digest)
+        count = self._seen.get(found)
         if count is None and len(self._seen) >= self.MAX_KEYS:
-            return f"{digest}:{problem.line}:{problem.column or 0}"
+            return f"{found}:{line}:{column}"
         count = (count or 0) + 1
-        self._seen[digest] = count
-        return f"{digest}:{count}"
+        self._seen[found] = count
+        return f"{found}:{count}"

@@ -20,9 +20,9 @@ from typing import Any
 from wsfix import __version__, rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Rule
-from wsfix.reporters import Reporter
+from wsfix.reporters import FindingText, Reporter
 from wsfix.reporters.findings import RULE_FACTS, StreamedArray, dumps, evidence, json_path
-from wsfix.reporters.fingerprints import Fingerprints
+from wsfix.reporters.fingerprints import Fingerprints, placeholder
 from wsfix.reporters.locations import relative_path, uri
 from wsfix.summary import Summary
 
@@ -68,6 +68,7 @@ class SarifReporter(Reporter):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
         super().__init__(out, options)
         self._fingerprints = Fingerprints()
+        self._result = functools.partial(_result, options.base_dir)
         driver = {
             "name": "wsfix",
             "version": __version__,
@@ -92,44 +93,18 @@ class SarifReporter(Reporter):
         self._between, self._end = tail.split(json.dumps(_PROPERTIES))
         self._results = StreamedArray(out, head, indent="        ", closing_indent="      ")
 
-    def add(self, problem: Problem) -> None:
-        self._results.add(dumps(self._result(problem)))
+        self._result = functools.partial(_result, options.base_dir)
 
-    def _result(self, problem: Problem) -> dict[str, Any]:
-        # One unpacking, and the rule's facts from a table: this runs for every finding.
-        path, line, column, field, code, message, value, pydantic_type, fix, _, _, found_evidence = problem
-        base_dir = self.options.base_dir
-        region: dict[str, int] = {"startLine": line}
-        if column:
-            region["startColumn"] = column
-        text = _printable_headline(field, message)
-        properties: dict[str, Any] = {"jsonPath": json_path(field)}
-        if value is not None:
-            properties["value"] = value
-        if pydantic_type:
-            properties["pydanticType"] = pydantic_type
-        if fix is not None:
-            text += f" (wsfix repair writes {fix[2]})"
-            properties["fix"] = fix[2]
-        if found_evidence is not None:
-            found = evidence(problem)
-            properties["captureTime"], properties["skew"] = found["capture_time"], found["skew"]
-        return {
-            "ruleId": code,
-            "ruleIndex": _RULE_INDEX[code],
-            "level": RULE_FACTS[code][1],
-            "message": {"text": text},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(path, base_dir)},
-                        "region": region,
-                    }
-                }
-            ],
-            "partialFingerprints": {FINGERPRINT_KEY: self._fingerprints.of(problem, relative_path(path, base_dir))},
-            "properties": properties,
-        }
+    def add(self, problem: Problem) -> None:
+        self.add_texts([self._result(problem)], problem.path, problem.fix is not None)
+
+    def finding_text(self) -> FindingText:
+        return self._result
+
+    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
+        if texts:
+            shown = relative_path(path, self.options.base_dir)
+            self._results.add_all(self._fingerprints.fill(_SEPARATOR.join(texts), shown).split(_SEPARATOR))
 
     def finish(self, summary: Summary) -> None:
         self._results.close()
@@ -143,3 +118,45 @@ class SarifReporter(Reporter):
             "files": len(summary.files),
         }
         self.out.write(f"{self._between}{dumps(properties)}{self._end}\n")
+
+
+# Between findings' texts while their fingerprints are filled in: a control character, which no
+# JSON text from `dumps` holds, and not the placeholders' `fingerprints.MARK`.
+_SEPARATOR = "\1"
+
+
+def _result(base_dir: str | None, problem: Problem) -> str:
+    """A finding's SARIF result, its fingerprint a `fingerprints.placeholder`; paths relative to
+    `base_dir` (with `base_dir` given: a `FindingText`)."""
+    # One unpacking, and the rule's facts from a table: this runs for every finding.
+    path, line, column, field, code, message, value, pydantic_type, fix, _, _, found_evidence = problem
+    region: dict[str, int] = {"startLine": line}
+    if column:
+        region["startColumn"] = column
+    text = _printable_headline(field, message)
+    properties: dict[str, Any] = {"jsonPath": json_path(field)}
+    if value is not None:
+        properties["value"] = value
+    if pydantic_type:
+        properties["pydanticType"] = pydantic_type
+    if fix is not None:
+        text += f" (wsfix repair writes {fix[2]})"
+        properties["fix"] = fix[2]
+    if found_evidence is not None:
+        found = evidence(problem)
+        properties["captureTime"], properties["skew"] = found["capture_time"], found["skew"]
+    located = {
+        "ruleId": code,
+        "ruleIndex": _RULE_INDEX[code],
+        "level": RULE_FACTS[code][1],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(path, base_dir)}, "region": region}}],
+    }
+    # The members as `dumps` writes the whole result, the fingerprint's value a placeholder.
+    return (
+        f"{dumps(located)[:-1]},{_FINGERPRINTS_START}{placeholder(problem, relative_path(path, base_dir))}"
+        f'"}},"properties":{dumps(properties)}}}'
+    )
+
+
+_FINGERPRINTS_START = f'"partialFingerprints":{{{dumps(FINGERPRINT_KEY)}:"'
