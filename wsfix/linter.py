@@ -48,6 +48,9 @@ _TOO_LARGE = object()  # a record over the size limit: not parsed
 _BOM = b"\xef\xbb\xbf"
 _UNKNOWN = object()
 _NOT_A_TIMESTAMP = object()
+# The fix of a problem made only to be counted (COUNTS without a counter: a record's problems,
+# counted by `SegmentLinter`): it says that the problem has one, not where.
+_COUNTED_FIX = Fix(0, 0, "")
 _PROBE = object()  # in `lint_chunk`: a record whose outcome only the probe's validation says
 _ACCEPTED = object()  # the probe accepts the record
 _ABSENT = object()  # a key the record does not have
@@ -226,9 +229,8 @@ class Linter:
     ) -> tuple[Problem, ...] | None:
         """The problems of a record the probe refuses for `refused` alone (`refusal` said so), as
         `refused` gives them; None where only the probe's own errors can tell (the value is not
-        where the record's bytes were read to hold it)."""
-        if detail == COUNTS:  # problems wanted after all, as `_timestamps_only` makes them
-            detail = FIXES
+        where the record's bytes were read to hold it). With `detail` COUNTS, problems to be
+        counted: their code, and whether they have a fix (as `lint_chunk` counts them)."""
         problem = self._timestamp_value(line, line_no, path, refused.fast, refused.value, detail)
         if problem is _NOT_A_TIMESTAMP:
             return None
@@ -601,6 +603,9 @@ class Linter:
         if counted is not None:
             counted[rule.code, fixable] += 1
             return None
+        if detail == COUNTS:  # the caller counts the problem: its code, and whether it has a fix
+            fix = _COUNTED_FIX if fixable else None
+            return _new(Problem, (path, line_no, None, fast.key, rule.code, "", None, None, fix, None, 1, None))
         span, repeated = jsontext.last_member(line, fast.key)
         if span is None:
             return _NOT_A_TIMESTAMP

@@ -124,8 +124,8 @@ class SegmentLinter:
     def _record_lint(self, found: Observations, detail: int = FULL) -> Lint:
         """Lints one record of a segment: a record with a capture time through the observer, which
         gathers its evidence into `found`; under `--naive-tz auto`, in the zone its sender's
-        evidence gives it. `detail`: FULL, or FIXES (a repair: see `Linter.lint_chunk`), where
-        the observer makes the problems."""
+        evidence gives it. `detail`: FULL, FIXES (a repair: see `Linter.lint_chunk`) or COUNTS
+        (problems only counted), where the observer makes the problems."""
         lint, observe = self.linter.lint, self.observer.lint
         offsets = self.naive_offsets
         auto = self.settings.naive_auto
@@ -216,8 +216,8 @@ class SegmentLinter:
         problems: list[Problem] = []
         skipped = 0
         observations: Observations = {}
-        # Counted only: the fixes' detail tells each problem's code and whether it has a fix.
-        lint = self._record_lint(observations, FIXES if detail == COUNTS else FULL)
+        # Counted only (COUNTS): each problem tells its code and whether it has a fix, no more.
+        lint = self._record_lint(observations, detail)
         records = flagged = 0
         for _, found_problems in record_problems(segment, lint, path, moved=detail != COUNTS):
             records += 1
