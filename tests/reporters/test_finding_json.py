@@ -1,13 +1,17 @@
-"""A finding's JSON text, written member by member (`findings.finding_json`), is the text `dumps`
-writes of the whole finding (`findings.finding`): the reference, for any finding."""
+"""A finding's JSON text, written member by member (`findings.finding_json`, SARIF's result,
+GitLab's issue), is the text `dumps` writes of the whole finding (`findings.finding`,
+`sarif._result_in_full`, `gitlab._issue_in_full`): the reference, for any finding."""
 
 from __future__ import annotations
+
+import os
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from wsfix import rules
 from wsfix.problems import ClockEvidence, Fix, Problem
+from wsfix.reporters import gitlab, sarif
 from wsfix.reporters.findings import dumps, dumps_string, finding, finding_json
 
 # Text that `dumps` treats apart: `##`, DEL, control characters, non-ASCII, lone surrogates.
@@ -16,9 +20,13 @@ texts = st.one_of(
     st.text(),
 )
 
+# A capture's path is a file name as the system decodes it: undecodable bytes become the
+# surrogates U+DC80..U+DCFF, never another lone surrogate.
+paths = st.one_of(st.binary().map(os.fsdecode), st.text(alphabet=st.sampled_from(["#", '"', "é", "/", " ", "a"])))
+
 problems = st.builds(
     Problem,
-    path=texts,
+    path=paths,
     line=st.integers(1, 10**9),
     column=st.none() | st.integers(1, 10**6),
     json_path=texts,
@@ -53,3 +61,13 @@ def test_the_members_that_repeat_are_not_spelled_apart():
     assert finding_json(second) == finding_json(first).replace('"line":1,', '"line":22,').replace(
         '"\\"x#\\u0023\\""', '"\\"y\\""'
     )
+
+
+@given(problems, st.sampled_from([None, "/repo", "."]))
+def test_a_sarif_result_is_written_as_dumps_writes_it(problem, base_dir):
+    assert sarif._result(base_dir, problem) == sarif._result_in_full(base_dir, problem)
+
+
+@given(problems, st.sampled_from([None, "/repo", "."]))
+def test_a_gitlab_issue_is_written_as_dumps_writes_it(problem, base_dir):
+    assert gitlab._issue(base_dir, problem) == gitlab._issue_in_full(base_dir, problem)

@@ -28,7 +28,11 @@ def digest(problem: Problem, path: str) -> str:
     """The hash part of a finding's fingerprint (16 hex digits); `path` is the path as reported
     (relative), so that the fingerprint does not depend on the checkout folder."""
     key = "\0".join((path, problem.code, problem.json_path, problem.value or ""))
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    try:
+        encoded = key.encode("utf-8", "surrogateescape")  # a file name's undecodable bytes, as they were
+    except UnicodeEncodeError:  # another lone surrogate (a member named "\ud800" in a capture)
+        encoded = key.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()[:16]
 
 
 def placeholder(problem: Problem, path: str) -> str:

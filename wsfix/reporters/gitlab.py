@@ -16,7 +16,7 @@ from wsfix import rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Severity
 from wsfix.reporters import FindingText, Reporter
-from wsfix.reporters.findings import StreamedArray, dumps, evidence_line
+from wsfix.reporters.findings import StreamedArray, dumps, dumps_string, evidence_line
 from wsfix.reporters.fingerprints import Fingerprints, placeholder
 from wsfix.reporters.locations import relative_path
 from wsfix.summary import Summary
@@ -64,11 +64,42 @@ def _hashed(fingerprint: str) -> str:
 
 def _issue(base_dir: str | None, problem: Problem) -> str:
     """A finding's issue, its fingerprint a `fingerprints.placeholder`; paths relative to
-    `base_dir` (with `base_dir` given: a `FindingText`)."""
+    `base_dir` (with `base_dir` given: a `FindingText`). Written member by member, as
+    `findings.finding_json` writes a finding; the text `_issue_in_full` writes
+    (tests/reporters/test_finding_json.py holds them to it)."""
+    path, line, _, field, code, message, _, _, fix, _, _, found_evidence = problem
+    if found_evidence is not None:
+        return _issue_in_full(base_dir, problem)
+    # A fix's words start with a space, so no `::` or `##` spans them and the headline.
+    fix_words = "" if fix is None else dumps_string(printable(f" (wsfix repair writes {fix[2]})"))[1:-1]
+    path = relative_path(path, base_dir)
+    return (
+        f"{_head(code, field, message)}{fix_words}{_middle(code)}{placeholder(problem, path)}"
+        f'","severity":{dumps(_SEVERITY_BY_CODE[code])},"location":{{"path":{_path(path)},"lines":{{"begin":{line}}}}}}}'
+    )
+
+
+@functools.lru_cache(maxsize=64)  # few kinds of message: a small cache, so memory stays flat
+def _head(code: str, field: str, message: str) -> str:
+    # The issue up to its description's end, which is left open.
+    return f'{{"type":"issue","description":{dumps_string(_printable_headline(code, field, message))[:-1]}'
+
+
+@functools.lru_cache(maxsize=64)
+def _middle(code: str) -> str:
+    # From the description's end to the fingerprint's value.
+    return f'","check_name":{dumps(code)},"categories":["Bug Risk"],"fingerprint":"'
+
+
+@functools.lru_cache(maxsize=64)  # a report names few captures
+def _path(path: str) -> str:
+    return dumps(path)
+
+
+def _issue_in_full(base_dir: str | None, problem: Problem) -> str:
+    """`_issue`, from the whole issue's members (for a finding with a capture time's evidence)."""
     path = relative_path(problem.path, base_dir)
     code = problem.code
-    # The code, field and message repeat from finding to finding: made printable once. A fix's
-    # words start with a space, so no `::` or `##` spans the two parts.
     description = _printable_headline(code, problem.json_path, problem.message)
     if problem.fix is not None:
         description += printable(f" (wsfix repair writes {problem.fix.replacement})")

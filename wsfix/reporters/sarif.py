@@ -21,7 +21,7 @@ from wsfix import __version__, rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Rule
 from wsfix.reporters import FindingText, Reporter
-from wsfix.reporters.findings import RULE_FACTS, StreamedArray, dumps, evidence, json_path
+from wsfix.reporters.findings import RULE_FACTS, StreamedArray, dumps, dumps_string, evidence, json_path
 from wsfix.reporters.fingerprints import Fingerprints, placeholder
 from wsfix.reporters.locations import relative_path, uri
 from wsfix.summary import Summary
@@ -127,8 +127,56 @@ _SEPARATOR = "\1"
 
 def _result(base_dir: str | None, problem: Problem) -> str:
     """A finding's SARIF result, its fingerprint a `fingerprints.placeholder`; paths relative to
-    `base_dir` (with `base_dir` given: a `FindingText`)."""
-    # One unpacking, and the rule's facts from a table: this runs for every finding.
+    `base_dir` (with `base_dir` given: a `FindingText`).
+
+    Written member by member, as `findings.finding_json` writes a finding: what repeats from
+    finding to finding once (`_head`, `_location`), strings as `dumps_string` writes them; the
+    text `_result_in_full` writes (tests/reporters/test_finding_json.py holds them to it).
+    """
+    # One unpacking: this runs for every finding.
+    path, line, column, field, code, message, value, pydantic_type, fix, _, _, found_evidence = problem
+    if found_evidence is not None:
+        return _result_in_full(base_dir, problem)
+    column_member = f',"startColumn":{column}' if column else ""
+    value_member = "" if value is None else f',"value":{dumps_string(value)}'
+    if fix is None:
+        fix_words = fix_member = ""
+    else:
+        fix_words = dumps_string(f" (wsfix repair writes {fix[2]})")[1:-1]  # the message's end
+        fix_member = f',"fix":{dumps_string(fix[2])}'
+    return (
+        f"{_head(code, field, message)}{fix_words}{_location(path, base_dir)}{line}{column_member}}}}}}}],"
+        f"{_FINGERPRINTS_START}{placeholder(problem, relative_path(path, base_dir))}"
+        f'"}},"properties":{{"jsonPath":{dumps(json_path(field))}{value_member}'
+        f"{_pydantic_type_member(pydantic_type)}{fix_member}}}}}"
+    )
+
+
+@functools.lru_cache(maxsize=64)  # few kinds of message: a small cache, so memory stays flat
+def _head(code: str, field: str, message: str) -> str:
+    # The result up to its message's text, which is left open.
+    return (
+        f'{{"ruleId":{dumps(code)},"ruleIndex":{_RULE_INDEX[code]},"level":{dumps(RULE_FACTS[code][1])},'
+        f'"message":{{"text":{dumps_string(_printable_headline(field, message))[:-1]}'
+    )
+
+
+@functools.lru_cache(maxsize=64)  # a report names few captures
+def _location(path: str, base_dir: str | None) -> str:
+    # From the end of the message's text to the region's start line.
+    return (
+        f'"}},"locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":{dumps(uri(path, base_dir))}}},'
+        '"region":{"startLine":'
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _pydantic_type_member(pydantic_type: str | None) -> str:
+    return f',"pydanticType":{dumps(pydantic_type)}' if pydantic_type else ""
+
+
+def _result_in_full(base_dir: str | None, problem: Problem) -> str:
+    """`_result`, from the whole result's members (for a finding with a capture time's evidence)."""
     path, line, column, field, code, message, value, pydantic_type, fix, _, _, found_evidence = problem
     region: dict[str, int] = {"startLine": line}
     if column:
