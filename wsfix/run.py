@@ -29,7 +29,7 @@ from wsfix.parallel import Chunk, ChunkReader, ChunkRunner, Progress, renumbered
 from wsfix.paths import format_path
 from wsfix.repair import ChangeHook, Part, RepairTally, report_changes, splice
 from wsfix.reporters import FindingText, Reporter
-from wsfix.segment_linter import Checked, ChunkJob, Repaired, SegmentLinter
+from wsfix.segment_linter import Checked, ChunkJob, Repaired, SegmentLinter, Written
 from wsfix.settings import Settings
 from wsfix.summary import Summary, Tally
 
@@ -248,15 +248,21 @@ def check_captures(
                     written = checked.written
                     if written is not None:  # the findings' text, written where they were found
                         assert not line_offset
+                    elif text_of is not None and checked.problems:
+                        # Problems that came here (a HAR's part, a chunk sent before its line
+                        # numbers were known, a cluster's): written here, as a worker writes them.
+                        written = Written.of(renumbered(checked.problems, line_offset), text_of, noted)
+                    if written is not None:
                         tally.add_counts(written.counted)
                         reporter.add_texts(
                             written.texts, path, sum(count for (_, fixed), count in written.counted.items() if fixed)
                         )
                         for problem in written.noted:
                             reporter.note(problem)
-                    for problem in renumbered(checked.problems, line_offset):
-                        add(problem)
-                        report(problem)
+                    else:
+                        for problem in renumbered(checked.problems, line_offset):
+                            add(problem)
+                            report(problem)
                     if checked.counted:
                         tally.add_counts(checked.counted)
                         reporter.add_unshown(sum(checked.counted.values()), path)

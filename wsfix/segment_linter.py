@@ -50,6 +50,15 @@ class Written(NamedTuple):
     counted: Counted  # the findings by number, per (code, has a fix)
     noted: list[Problem]  # those of the codes the reporter notes (`ChunkJob.noted`), in order
 
+    @classmethod
+    def of(cls, problems: list[Problem], text_of: Callable[[Problem], str], noted: frozenset[str]) -> Written:
+        """`problems` (their line numbers right) written by `text_of`."""
+        return cls(
+            list(map(text_of, problems)),
+            collections.Counter([(problem.code, problem.fix is not None) for problem in problems]),
+            [problem for problem in problems if problem.code in noted] if noted else [],
+        )
+
 
 class Checked(NamedTuple):
     """What a check found in a segment or chunk."""
@@ -352,15 +361,8 @@ class ChunkJob:
         return self.repair(linter, chunk)
 
     def _written(self, checked: Checked) -> Checked:
-        problems = checked.problems
         assert self.text_of is not None and checked.counted is None  # every problem is shown
-        noted = self.noted
-        written = Written(
-            list(map(self.text_of, problems)),
-            collections.Counter([(problem.code, problem.fix is not None) for problem in problems]),
-            [problem for problem in problems if problem.code in noted] if noted else [],
-        )
-        return checked._replace(problems=[], written=written)
+        return checked._replace(problems=[], written=Written.of(checked.problems, self.text_of, self.noted))
 
     def check(self, linter: SegmentLinter, chunk: Chunk) -> Checked:
         check, segment_of = linter.check, self.capture_format.segment_of
