@@ -9,19 +9,25 @@ an occurrence number (still unique and the same on every run over the same captu
 The hash depends on the finding alone, the occurrence on every finding before it in the file. So
 a finding's text can be written where the finding is found, with a placeholder (`placeholder`)
 holding the hash, line and column, and its fingerprint filled in where the findings meet, in
-order (`Fingerprints.fill`).
+order (`Fingerprints.fill`; `FingerprintedItems`, the reporters that write such findings).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TextIO
 
 from wsfix.problems import Problem
+from wsfix.reporters import FindingText, Reporter, ReportOptions
+from wsfix.reporters.findings import StreamedArray
+from wsfix.reporters.locations import relative_path
 
 # Delimits a placeholder in a finding's text: JSON text written by `findings.dumps` holds no
 # control character (they are escaped), so a NUL can only be ours.
 MARK = "\0"
+# Between findings' texts while their fingerprints are filled in: another control character.
+_SEPARATOR = "\1"
 
 
 def digest(problem: Problem, path: str) -> str:
@@ -68,3 +74,35 @@ class Fingerprints:
         count = (count or 0) + 1
         self._seen[found] = count
         return f"{found}:{count}"
+
+
+class FingerprintedItems(Reporter):
+    """A format whose findings are the items of a JSON array (`items`), each written by `text`
+    (a `FindingText` holding a `placeholder`), with its fingerprint filled in as `shown` writes
+    it: SARIF's results, GitLab's issues."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        options: ReportOptions,
+        items: StreamedArray,
+        text: FindingText,
+        shown: Callable[[str], str] = str,
+    ) -> None:
+        super().__init__(out, options)
+        self._items = items
+        self._text = text
+        self._shown = shown
+        self._fingerprints = Fingerprints()
+
+    def add(self, problem: Problem) -> None:
+        self.add_texts([self._text(problem)], problem.path, problem.fix is not None)
+
+    def finding_text(self) -> FindingText:
+        return self._text
+
+    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
+        if texts:
+            relative = relative_path(path, self.options.base_dir)
+            filled = self._fingerprints.fill(_SEPARATOR.join(texts), relative, self._shown)
+            self._items.add_all(filled.split(_SEPARATOR))

@@ -15,9 +15,8 @@ from typing import Any
 from wsfix import rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Severity
-from wsfix.reporters import FindingText, Reporter
 from wsfix.reporters.findings import StreamedArray, dumps, dumps_string, evidence_line
-from wsfix.reporters.fingerprints import Fingerprints, placeholder
+from wsfix.reporters.fingerprints import FingerprintedItems, placeholder
 from wsfix.reporters.locations import relative_path
 from wsfix.summary import Summary
 
@@ -30,32 +29,14 @@ def _printable_headline(code: str, field: str, message: str) -> str:
     return printable(f"{code} {field}: {message}" if field else f"{code} {message}")
 
 
-class GitlabReporter(Reporter):
+class GitlabReporter(FingerprintedItems):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(out, options)
         self._issues = StreamedArray(out)
-        self._fingerprints = Fingerprints()
-        self._issue = functools.partial(_issue, options.base_dir)
-
-    def add(self, problem: Problem) -> None:
-        self.add_texts([self._issue(problem)], problem.path, problem.fix is not None)
-
-    def finding_text(self) -> FindingText:
-        return self._issue
-
-    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
-        if texts:
-            shown = relative_path(path, self.options.base_dir)
-            filled = self._fingerprints.fill(_SEPARATOR.join(texts), shown, _hashed)
-            self._issues.add_all(filled.split(_SEPARATOR))
+        super().__init__(out, options, self._issues, functools.partial(_issue, options.base_dir), _hashed)
 
     def finish(self, summary: Summary) -> None:
         self._issues.close()
         self.out.write("\n")
-
-
-# Between findings' texts while their fingerprints are filled in (as in `sarif`).
-_SEPARATOR = "\1"
 
 
 def _hashed(fingerprint: str) -> str:

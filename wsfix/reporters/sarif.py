@@ -20,9 +20,8 @@ from typing import Any
 from wsfix import __version__, rules
 from wsfix.display import printable
 from wsfix.problems import Problem, Rule
-from wsfix.reporters import FindingText, Reporter
 from wsfix.reporters.findings import RULE_FACTS, StreamedArray, dumps, dumps_string, evidence, json_path
-from wsfix.reporters.fingerprints import Fingerprints, placeholder
+from wsfix.reporters.fingerprints import FingerprintedItems, placeholder
 from wsfix.reporters.locations import relative_path, uri
 from wsfix.summary import Summary
 
@@ -64,11 +63,8 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-class SarifReporter(Reporter):
+class SarifReporter(FingerprintedItems):
     def __init__(self, out, options) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(out, options)
-        self._fingerprints = Fingerprints()
-        self._result = functools.partial(_result, options.base_dir)
         driver = {
             "name": "wsfix",
             "version": __version__,
@@ -92,19 +88,7 @@ class SarifReporter(Reporter):
         head, tail = text.split(json.dumps(_RESULTS))
         self._between, self._end = tail.split(json.dumps(_PROPERTIES))
         self._results = StreamedArray(out, head, indent="        ", closing_indent="      ")
-
-        self._result = functools.partial(_result, options.base_dir)
-
-    def add(self, problem: Problem) -> None:
-        self.add_texts([self._result(problem)], problem.path, problem.fix is not None)
-
-    def finding_text(self) -> FindingText:
-        return self._result
-
-    def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
-        if texts:
-            shown = relative_path(path, self.options.base_dir)
-            self._results.add_all(self._fingerprints.fill(_SEPARATOR.join(texts), shown).split(_SEPARATOR))
+        super().__init__(out, options, self._results, functools.partial(_result, options.base_dir))
 
     def finish(self, summary: Summary) -> None:
         self._results.close()
@@ -118,11 +102,6 @@ class SarifReporter(Reporter):
             "files": len(summary.files),
         }
         self.out.write(f"{self._between}{dumps(properties)}{self._end}\n")
-
-
-# Between findings' texts while their fingerprints are filled in: a control character, which no
-# JSON text from `dumps` holds, and not the placeholders' `fingerprints.MARK`.
-_SEPARATOR = "\1"
 
 
 def _result(base_dir: str | None, problem: Problem) -> str:
