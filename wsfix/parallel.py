@@ -373,10 +373,10 @@ class ChunkRunner(Generic[State]):
         as stored (at least: it may grow), which the workers read themselves by byte range;
         without a size, this process reads it and ships each chunk's bytes. In this process,
         each chunk's `first_line` is its line number (`numbered`); in workers it is 1 (the caller
-        renumbers) until a result comes back for which `count_lines(result)` holds: from then
-        on this process counts the lines of each chunk it sends (`_Numbering`), for a task that
-        writes line numbers where it runs. `full_problems()` is asked as each chunk is sent
-        (`Chunk.full_problems`)."""
+        renumbers), unless `count_lines` is given: then this process counts the lines of the
+        chunks it sends before the first result is back, and after that while the last result
+        says `count_lines(result)` (`_Numbering`), for a task that writes line numbers where it
+        runs. `full_problems()` is asked as each chunk is sent (`Chunk.full_problems`)."""
         if jobs <= 1:
             yield from self._run_here(task, stream, path, progress, full_problems)
         elif size is None:

@@ -107,8 +107,9 @@ def _results(
 ) -> Iterator[tuple[bytes | Chunk, Any, int]]:
     """(what was linted, its result, the number to add to its line numbers) for each chunk (a
     line-based capture) or segment (a HAR), in file order. What was linted is a chunk to read
-    back (`ChunkReader`) or a segment's bytes. With `text_of`, a chunk's findings come written
-    (`ChunkJob`), their line numbers right: the number to add is 0."""
+    back (`ChunkReader`) or a segment's bytes. With `text_of`, a chunk whose line numbers were
+    known where it was linted comes with its findings written (`Checked.written`; the number to
+    add is then 0)."""
     if not capture_format.line_based:
         linter = runner.prepare()
         for segment in capture_format.segments(stream, path):
