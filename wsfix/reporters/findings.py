@@ -227,16 +227,8 @@ class StreamedArray:
         self._closing_indent = closing_indent
         self._count = 0
 
-    def add(self, item_json: str) -> None:
-        # One write per item: this runs for every finding.
-        if self._count:
-            self._out.write(self._separator + item_json)
-        else:
-            self._out.write(f"{self._start}[\n{self._indent}{item_json}")
-        self._count += 1
-
     def add_all(self, items_json: list[str]) -> None:
-        """`add` each of `items_json`, in one write."""
+        """Add each of `items_json` (a chunk's findings, or one), in one write."""
         if not items_json:
             return
         text = self._separator.join(items_json)
