@@ -18,7 +18,8 @@ import pytest
 
 from tests.reporters.test_text_reporters import check_golden
 from wsfix import __version__, rules
-from wsfix.reporters import REPORTERS, ReportOptions, build_reporter
+from wsfix.problems import Problem
+from wsfix.reporters import REPORTERS, ReportOptions, build_reporter, junit
 from wsfix.run import check_captures
 from wsfix.settings import Settings
 
@@ -281,6 +282,32 @@ def test_junit_parsed():
         if pydantic_type is not None:
             assert f"pydantic: {pydantic_type}" in details
         assert details[-1] == (f"fix: {fix} (wsfix repair)" if fix else "fix: none")
+
+
+# A finding's value as its failure text gives it (written by hand): what XML, a CI log or a
+# terminal would act on is escaped; the rest is as written.
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        pytest.param('"2025-09-08T16:50:00Z"', 'value: "2025-09-08T16:50:00Z"', id="plain"),
+        pytest.param('"a&b"', 'value: "a&amp;b"', id="ampersand"),
+        pytest.param('"a<b"', 'value: "a&lt;b"', id="less-than"),
+        pytest.param('"a>b"', 'value: "a&gt;b"', id="greater-than"),
+        pytest.param('"x::y"', 'value: "x:\\x3ay"', id="colons"),
+        pytest.param('"x##y"', 'value: "x#\\x23y"', id="hashes"),
+        pytest.param('"\u00e9t\u00e9"', 'value: "\u00e9t\u00e9"', id="not-ascii"),
+        pytest.param('"a\u2028b\x1bc"', 'value: "a\\u2028b\\x1bc"', id="line-separator-escape"),
+        pytest.param('"a\nb"', 'value: "a\\x0ab"', id="line-break"),
+    ],
+)
+def test_junit_failure_text(value, line):
+    problem = Problem("a.jsonl", 3, 7, "timestamp", "WS101", "ISO 8601 string where epoch seconds are expected", value)
+    assert junit._testcase(None, problem) == (
+        '    <testcase name="WS101 timestamp-iso-string at line 3:7" classname="a.jsonl" file="a.jsonl" line="3">\n'
+        '      <failure message="timestamp: ISO 8601 string where epoch seconds are expected" type="WS101">'
+        f"a.jsonl:3:7: WS101 timestamp-iso-string (error)\nfield: timestamp\n{line}\nfix: none</failure>\n"
+        "    </testcase>\n"
+    )
 
 
 def test_junit_lists_clean_files_and_several_files(tmp_path, monkeypatch):

@@ -227,13 +227,20 @@ class StreamedArray:
         self._closing_indent = closing_indent
         self._count = 0
 
+    @property
+    def separator(self) -> str:
+        """What stands between two items' text."""
+        return self._separator
+
     def add_all(self, items_json: list[str]) -> None:
         """Add each of `items_json` (a chunk's findings, or one), in one write."""
-        if not items_json:
-            return
-        text = self._separator.join(items_json)
+        if items_json:
+            self.add_joined(self._separator.join(items_json), len(items_json))
+
+    def add_joined(self, text: str, count: int) -> None:
+        """Add `count` items (at least one), their text joined by `separator`, in one write."""
         write_text(self._out, self._separator + text if self._count else f"{self._start}[\n{self._indent}{text}")
-        self._count += len(items_json)
+        self._count += count
 
     def close(self) -> None:
         if self._count == 0:

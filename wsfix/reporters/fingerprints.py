@@ -26,8 +26,7 @@ from wsfix.reporters.locations import relative_path
 # Delimits a placeholder in a finding's text: JSON text written by `findings.dumps` holds no
 # control character (they are escaped), so a NUL can only be ours.
 MARK = "\0"
-# Between findings' texts while their fingerprints are filled in: another control character.
-_SEPARATOR = "\1"
+_HASH_DIGITS = 16
 
 
 def digest(problem: Problem, path: str) -> str:
@@ -38,7 +37,7 @@ def digest(problem: Problem, path: str) -> str:
         encoded = key.encode("utf-8", "surrogateescape")  # a file name's undecodable bytes, as they were
     except UnicodeEncodeError:  # another lone surrogate (a member named "\ud800" in a capture)
         encoded = key.encode("utf-8", "surrogatepass")
-    return hashlib.sha256(encoded).hexdigest()[:16]
+    return hashlib.sha256(encoded).hexdigest()[:_HASH_DIGITS]
 
 
 def placeholder(problem: Problem, path: str) -> str:
@@ -53,27 +52,34 @@ class Fingerprints:
         self._path: str | None = None
         self._seen: dict[str, int] = {}
 
-    def fill(self, text: str, path: str, shown: Callable[[str], str] = str) -> str:
+    def fill(self, text: str, path: str, shown: Callable[[str], str] | None = None) -> str:
         """`text`, the texts of consecutive findings of `path` (as for `digest`) in order, with
-        each `placeholder` replaced by its fingerprint as `shown` writes it."""
-        parts = text.split(MARK)
-        numbered = self._numbered
-        for index in range(1, len(parts), 2):
-            found, line, column = parts[index].split(":")
-            parts[index] = shown(numbered(found, int(line), int(column), path))
-        return "".join(parts)
+        each `placeholder` replaced by its fingerprint as `shown` writes it (by default, as it is).
 
-    def _numbered(self, found: str, line: int, column: int, path: str) -> str:
-        # `<16 hex digits>:<occurrence>`, or `:<line>:<column>` past the bound.
+        This runs in the one process where findings meet, once a finding: one loop, no call. A
+        placeholder holds `<hash>:<line>:<column>`, which is the fingerprint itself past the
+        bound, so its numbers are never read back."""
+        parts = text.split(MARK)
         if path != self._path:
             self._path = path
             self._seen = {}
-        count = self._seen.get(found)
-        if count is None and len(self._seen) >= self.MAX_KEYS:
-            return f"{found}:{line}:{column}"
-        count = (count or 0) + 1
-        self._seen[found] = count
-        return f"{found}:{count}"
+        seen = self._seen
+        bound = self.MAX_KEYS
+        for index in range(1, len(parts), 2):
+            held = parts[index]
+            found = held[:_HASH_DIGITS]
+            count = seen.get(found)
+            if count is not None:
+                count += 1
+            elif len(seen) < bound:
+                count = 1
+            else:  # `<hash>:<line>:<column>`, as the placeholder holds it
+                parts[index] = held if shown is None else shown(held)
+                continue
+            seen[found] = count
+            fingerprint = f"{found}:{count}"
+            parts[index] = fingerprint if shown is None else shown(fingerprint)
+        return "".join(parts)
 
 
 class FingerprintedItems(Reporter):
@@ -87,7 +93,7 @@ class FingerprintedItems(Reporter):
         options: ReportOptions,
         items: StreamedArray,
         text: FindingText,
-        shown: Callable[[str], str] = str,
+        shown: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(out, options)
         self._items = items
@@ -104,5 +110,6 @@ class FingerprintedItems(Reporter):
     def add_texts(self, texts: list[str], path: str, fixable: int) -> None:
         if texts:
             relative = relative_path(path, self.options.base_dir)
-            filled = self._fingerprints.fill(_SEPARATOR.join(texts), relative, self._shown)
-            self._items.add_all(filled.split(_SEPARATOR))
+            # Filled in the items' text as the array writes it: its separators hold no placeholder.
+            filled = self._fingerprints.fill(self._items.separator.join(texts), relative, self._shown)
+            self._items.add_joined(filled, len(texts))

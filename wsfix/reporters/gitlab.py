@@ -56,7 +56,7 @@ def _issue(base_dir: str | None, problem: Problem) -> str:
     path = relative_path(path, base_dir)
     return (
         f"{_head(code, field, message)}{fix_words}{_middle(code)}{placeholder(problem, path)}"
-        f'","severity":{dumps(_SEVERITY_BY_CODE[code])},"location":{{"path":{_path(path)},"lines":{{"begin":{line}}}}}}}'
+        f'{_after_fingerprint(code)}{_path(path)},"lines":{{"begin":{line}}}}}}}'
     )
 
 
@@ -70,6 +70,12 @@ def _head(code: str, field: str, message: str) -> str:
 def _middle(code: str) -> str:
     # From the description's end to the fingerprint's value.
     return f'","check_name":{dumps(code)},"categories":["Bug Risk"],"fingerprint":"'
+
+
+@functools.lru_cache(maxsize=64)
+def _after_fingerprint(code: str) -> str:
+    # From the fingerprint's end to the location's path.
+    return f'","severity":{dumps(_SEVERITY_BY_CODE[code])},"location":{{"path":'
 
 
 @functools.lru_cache(maxsize=64)  # a report names few captures

@@ -126,8 +126,7 @@ def _result(base_dir: str | None, problem: Problem) -> str:
     return (
         f"{_head(code, field, message)}{fix_words}{_location(path, base_dir)}{line}{column_member}}}}}}}],"
         f"{_FINGERPRINTS_START}{placeholder(problem, relative_path(path, base_dir))}"
-        f'"}},"properties":{{"jsonPath":{dumps(json_path(field))}{value_member}'
-        f"{_pydantic_type_member(pydantic_type)}{fix_member}}}}}"
+        f"{_properties_start(field)}{value_member}{_pydantic_type_member(pydantic_type)}{fix_member}}}}}"
     )
 
 
@@ -147,6 +146,12 @@ def _location(path: str, base_dir: str | None) -> str:
         f'"}},"locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":{dumps(uri(path, base_dir))}}},'
         '"region":{"startLine":'
     )
+
+
+@functools.lru_cache(maxsize=64)  # few fields: a small cache, so memory stays flat
+def _properties_start(field: str) -> str:
+    # From the fingerprint's end to the properties' first member's value.
+    return f'"}},"properties":{{"jsonPath":{dumps(json_path(field))}'
 
 
 @functools.lru_cache(maxsize=64)
