@@ -194,7 +194,7 @@ def test_jobs_compares_one_job_with_n(tmp_path, verb):
     assert list(tmp_path.iterdir()) == [capture]  # the repaired copy went to a temp folder, now gone
 
 
-def test_broken_floor_reads_each_broken_timestamp_and_prints_both_loops(tmp_path):
+def test_broken_floor_reads_each_broken_timestamp_and_prints_every_loop(tmp_path):
     import broken_floor
 
     lines = [
@@ -210,6 +210,8 @@ def test_broken_floor_reads_each_broken_timestamp_and_prints_both_loops(tmp_path
         (15, 1757350201.0),
         (15, None),
     ]
+    # With the fix: the value's span in the line, and the number a repair writes, where it has one.
+    assert broken_floor.least_pass_with_fix(lines) == [((27, 51), "1757350201.5"), ((27, 40), "1757350201.0")]
     capture = tmp_path / "broken.jsonl"
     capture.write_bytes(b"\n".join(lines))
     result = subprocess.run(
@@ -219,11 +221,15 @@ def test_broken_floor_reads_each_broken_timestamp_and_prints_both_loops(tmp_path
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    head, floor, least, ratio = result.stdout.splitlines()
+    head, floor, least, with_fix, ratio, ratio_with_fix = result.stdout.splitlines()
     assert head == f"{capture} (5 lines), median of 2 rounds, start-up left out:"
     assert re.fullmatch(r"  validation floor: [\d.]+ µs a line", floor)
     assert re.fullmatch(r"  least pass: [\d.]+ µs a line", least)
+    assert re.fullmatch(r"  least pass with the fix: [\d.]+ µs a line", with_fix)
     assert re.fullmatch(r"  least pass × floor: [\d.]+ \(its speed as a fraction of the floor's\)", ratio)
+    assert re.fullmatch(
+        r"  least pass with the fix × floor: [\d.]+ \(its speed as a fraction of the floor's\)", ratio_with_fix
+    )
 
 
 def test_cluster_benchmark_writes_a_set_half_gzipd(tmp_path):
