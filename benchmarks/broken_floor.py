@@ -3,7 +3,7 @@
     python benchmarks/generate.py --lines 200000 --broken 1 -o broken.jsonl
     python benchmarks/broken_floor.py broken.jsonl [--rounds 5]
 
-Times two loops over the capture's lines, in one process, alternating, start-up left out:
+Times three loops over the capture's lines, in one process, alternating, start-up left out:
 
 * the validation floor (`run.py`'s): `validate_json` of the default model, its error caught;
 * the least pass of wsfix's design that can say what is wrong with a broken timestamp, as
@@ -22,7 +22,8 @@ Prints the microseconds a line of each (median of the rounds) and each pass's sp
 fraction of the floor's: `wsfix check --jobs 1` on such a capture does all of the least pass and
 more, and pays its start-up besides, so it cannot reach a larger fraction of the floor in one
 process; `wsfix repair`, and `check` with a format that writes every finding (all but the table
-and `github`), do all of the least pass with the fix. Run it with the Python that has wsfix installed (`pip install .`).
+and `github`), do all of the least pass with the fix. Run it with the Python that has wsfix
+installed (`pip install .`).
 """
 
 from __future__ import annotations
