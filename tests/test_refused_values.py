@@ -163,6 +163,14 @@ def test_every_value_under_every_key(schema, policy):
     linter = Linter(schema, policy)
     for detail in (FULL, FIXES, COUNTS):
         assert lint(linter, data, detail, True) == lint(linter, data, detail, False)
+    # Either way the values of a chunk are worked out together (`_timestamp_values`): each
+    # problem is still its own record's, as linting the records one by one gives them.
+    one_by_one = [
+        problem
+        for line_no, record in enumerate(data.splitlines(keepends=True), 1)
+        for problem in linter.lint(record, line_no, "t.jsonl")
+    ]
+    assert lint(linter, data, FULL, True).problems == one_by_one
 
 
 @pytest.mark.parametrize("policy", POLICIES.values(), ids=POLICIES.keys())
