@@ -212,6 +212,10 @@ def test_broken_floor_reads_each_broken_timestamp_and_prints_every_loop(tmp_path
     ]
     # With the fix: the value's span in the line, and the number a repair writes, where it has one.
     assert broken_floor.least_pass_with_fix(lines) == [((27, 51), "1757350201.5"), ((27, 40), "1757350201.0")]
+    # In stages, piece by piece: the same, in order, across the pieces too.
+    assert broken_floor.least_pass_with_fix_staged(lines) == [((27, 51), "1757350201.5"), ((27, 40), "1757350201.0")]
+    many = lines * (broken_floor.PIECE_RECORDS // 2)  # two pieces and a bit
+    assert broken_floor.least_pass_with_fix_staged(many) == broken_floor.least_pass_with_fix(many)
     capture = tmp_path / "broken.jsonl"
     capture.write_bytes(b"\n".join(lines))
     result = subprocess.run(
@@ -221,14 +225,19 @@ def test_broken_floor_reads_each_broken_timestamp_and_prints_every_loop(tmp_path
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    head, floor, least, with_fix, ratio, ratio_with_fix = result.stdout.splitlines()
+    head, floor, least, with_fix, staged, ratio, ratio_with_fix, ratio_staged = result.stdout.splitlines()
     assert head == f"{capture} (5 lines), median of 2 rounds, start-up left out:"
     assert re.fullmatch(r"  validation floor: [\d.]+ µs a line", floor)
     assert re.fullmatch(r"  least pass: [\d.]+ µs a line", least)
     assert re.fullmatch(r"  least pass with the fix: [\d.]+ µs a line", with_fix)
     assert re.fullmatch(r"  least pass × floor: [\d.]+ \(its speed as a fraction of the floor's\)", ratio)
+    assert re.fullmatch(r"  least pass with the fix, staged: [\d.]+ µs a line", staged)
     assert re.fullmatch(
         r"  least pass with the fix × floor: [\d.]+ \(its speed as a fraction of the floor's\)", ratio_with_fix
+    )
+    assert re.fullmatch(
+        r"  least pass with the fix, staged × floor: [\d.]+ \(its speed as a fraction of the floor's\)",
+        ratio_staged,
     )
 
 
