@@ -59,11 +59,20 @@ def floor(lines: list[bytes]) -> None:
             pass
 
 
-def least_pass(lines: list[bytes]) -> list[tuple[int, Reading | None]]:
+def _reader() -> tuple[Callable[..., dict[str, object]], float, float]:
+    """wsfix's own validation call that reads the timestamp values, and the probe's window.
+
+    Each loop below reads, and sorts out, each record inline, in the same words: a function
+    called a record would add its call to what is timed."""
     settings = Settings()
-    read = Linter(settings.schema, settings.policy, settings.max_record_memory).read_values  # wsfix's own
+    read = Linter(settings.schema, settings.policy, settings.max_record_memory).read_values
     assert read is not None
     low, high = plausible_range(settings.policy)
+    return read, low, high
+
+
+def least_pass(lines: list[bytes]) -> list[tuple[int, Reading | None]]:
+    read, low, high = _reader()
     found: list[tuple[int, Reading | None]] = []
     add = found.append
     for line in lines:
@@ -81,10 +90,7 @@ def least_pass(lines: list[bytes]) -> list[tuple[int, Reading | None]]:
 
 
 def least_pass_with_fix(lines: list[bytes]) -> list[tuple[tuple[int, int] | None, str]]:
-    settings = Settings()
-    read = Linter(settings.schema, settings.policy, settings.max_record_memory).read_values
-    assert read is not None
-    low, high = plausible_range(settings.policy)
+    read, low, high = _reader()
     found: list[tuple[tuple[int, int] | None, str]] = []
     add = found.append
     for line in lines:
@@ -108,10 +114,7 @@ PIECE_RECORDS = 450
 
 
 def least_pass_with_fix_staged(lines: list[bytes]) -> list[tuple[tuple[int, int] | None, str]]:
-    settings = Settings()
-    read = Linter(settings.schema, settings.policy, settings.max_record_memory).read_values
-    assert read is not None
-    low, high = plausible_range(settings.policy)
+    read, low, high = _reader()
     found: list[tuple[tuple[int, int] | None, str]] = []
     for at in range(0, len(lines), PIECE_RECORDS):
         refused: list[tuple[bytes, object]] = []
