@@ -4,7 +4,8 @@ edits and tally (repair) out.
 `SegmentLinter` applies the rule selection itself, so no caller filters problems. A segment of
 JSON Lines goes to `Linter.lint_chunk` whole (the fast path: one validation call per valid line);
 a segment with a record list (prefixed log lines, envelopes, HAR messages) has each record's
-message linted and its problems moved into the segment (`wsfix.segments`).
+message linted and its problems moved into the segment (`wsfix.segments`). Records without a
+capture time whose messages are lines are linted together as such a chunk is (`_batched`).
 
 `ChunkJob` is what one process does with a chunk of a line-based capture: read it in pieces, let
 the capture format cut each piece into a segment, and lint that. The worker pool
@@ -18,8 +19,8 @@ from __future__ import annotations
 import collections
 import datetime
 import itertools
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from wsfix.capture import line_count
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
@@ -158,6 +159,37 @@ class SegmentLinter:
 
         return lint_record
 
+    def _batched(self, records: Iterable[Record], path: str, detail: int) -> Lint | None:
+        """`_record_lint`'s function for a part of a segment whose records are all linted alone
+        by the linter (none has a capture time or may be text; no `--naive-tz auto`): prefixed
+        log lines without capture times, envelopes without `--capture-time`. Their messages are
+        linted together first, as a chunk of JSON Lines is (`Linter.lint_lines`), and each
+        record is then given its own problems, the same. None where they cannot be (records made
+        as they are asked for: a HAR's; a message of several lines)."""
+        if records.__class__ is not tuple or self.naive_offsets is not None or self.settings.naive_auto:
+            return None
+        messages = []
+        first_line = None
+        for record in cast(tuple[Record, ...], records):
+            message = record.message
+            if message is None:  # never linted
+                continue
+            if record.captured is not None or record.may_be_text:
+                return None
+            if first_line is None:
+                first_line = record.line
+            elif record.line == 1:  # `lint` lets any record on line 1 start with a byte order mark
+                return None
+            messages.append(message)
+        if not messages:
+            return None
+        found = self.linter.lint_lines(messages, path, detail, starts_file=first_line == 1)
+        if found is None:
+            return None
+        # `record_problems` asks for the records with a message, in order.
+        each = iter(found)
+        return lambda record, path: next(each)
+
     def _reading(self, offset: int, name: str) -> tuple[Linter, Observer]:
         """The linter (and observer) reading naive times at UTC offset `offset`, named `name`."""
         found = self._by_offset.get((offset, name))
@@ -226,7 +258,7 @@ class SegmentLinter:
         skipped = 0
         observations: Observations = {}
         # Counted only (COUNTS): each problem tells its code and whether it has a fix, no more.
-        lint = self._record_lint(observations, detail)
+        lint = self._batched(segment.records, path, detail) or self._record_lint(observations, detail)
         records = flagged = 0
         for _, found_problems in record_problems(segment, lint, path, moved=detail != COUNTS):
             records += 1
@@ -261,7 +293,7 @@ class SegmentLinter:
         # whether the next is expected to be mostly refused (`_expect_refusals`).
         while part := tuple(itertools.islice(records, RECORDS_PER_PART)):
             flagged = linted = 0
-            lint = self._record_lint(observations, FIXES)
+            lint = self._batched(part, path, FIXES) or self._record_lint(observations, FIXES)
             for _, problems in record_problems(segment._replace(records=part), lint, path):
                 if problems is None:
                     tally.skipped += 1
