@@ -42,13 +42,12 @@ def unwrap(record: Record, message_path: Path) -> Record:
     span = None if key is None else _last_message(outer, key)
     if span is None:
         try:
-            document = from_json(outer)
+            from_json(outer)
         except ValueError:
             return record  # not JSON: the linter reports it as such
-        if key is not None and document.__class__ is dict and key in document:
-            span = last_container_member(outer, key)
-        if span is None:
-            span = find_span(outer, concrete(message_path))
+        # JSON, but its message is not the last member `key` (`_last_message` would have found
+        # it): scanned for.
+        span = find_span(outer, concrete(message_path))
     if span is None:
         return record._replace(message=None)
     start, end = span
