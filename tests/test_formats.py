@@ -296,16 +296,21 @@ def test_har_diff_shows_the_changed_file_line(cli, capture_file):
 
 
 def test_har_records_are_set_aside_from_the_collector_while_the_segment_is_out():
-    thresholds = gc.get_threshold()
-    segments = Har().segments(CaptureStream(io.BytesIO(HAR), "small.har"), "small.har")
-    next(segments)
-    assert gc.get_freeze_count() > 0
-    # Only the youngest generation is collected meanwhile: the older ones' thresholds are out of reach.
-    assert gc.get_threshold()[0] == thresholds[0]
-    assert min(gc.get_threshold()[1:]) >= 1 << 30
-    segments.close()
-    assert gc.get_freeze_count() == 0
-    assert gc.get_threshold() == thresholds
+    before = gc.get_threshold()
+    gc.set_threshold(10_000, 10, 100)  # as the command line sets them
+    try:
+        segments = Har().segments(CaptureStream(io.BytesIO(HAR), "small.har"), "small.har")
+        next(segments)
+        assert gc.get_freeze_count() > 0
+        # Only the youngest generation is collected meanwhile, at Python's default pace; the
+        # older ones' thresholds are out of reach.
+        assert gc.get_threshold()[0] == 700
+        assert min(gc.get_threshold()[1:]) >= 1 << 30
+        segments.close()
+        assert gc.get_freeze_count() == 0
+        assert gc.get_threshold() == (10_000, 10, 100)
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_har_leaves_objects_a_program_froze_frozen():

@@ -18,6 +18,7 @@ import sys
 import pytest
 
 from tests.test_parallel import LINE_BASED
+from wsfix import cli
 from wsfix.capture import open_capture
 from wsfix.linter import FULL
 from wsfix.parallel import Chunk
@@ -141,3 +142,13 @@ def test_linting_makes_no_reference_cycles(capture_file, kind):
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_the_command_line_collects_young_objects_every_10000_and_all_rarely():
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's defaults
+    try:
+        cli._collect_less_often()
+        assert gc.get_threshold() == (10_000, 10, 100)
+    finally:
+        gc.set_threshold(*before)
