@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from tests.conftest import lint_bytes, repair_bytes
 from tests.test_repair_properties import captures
 from wsfix import parallel
+from wsfix.capture import open_capture
 from wsfix.cli import app
 from wsfix.errors import InputError
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
@@ -36,9 +37,10 @@ from wsfix.parallel import (
 )
 from wsfix.problems import ClockEvidence, Fix, Problem
 from wsfix.reporters import ReportOptions, build_reporter
-from wsfix.run import RepairTarget, check_captures, repair_capture
+from wsfix.reporters.concise import finding_line
+from wsfix.run import RepairTarget, check_captures, choose_format, repair_capture
 from wsfix.schema import DEFAULT_SCHEMA
-from wsfix.segment_linter import Checked
+from wsfix.segment_linter import Checked, ChunkJob, SegmentLinter
 from wsfix.settings import Settings
 from wsfix.summary import Summary, Tally
 from wsfix.timestamps import DEFAULT_POLICY
@@ -753,6 +755,26 @@ def test_property_in_memory_chunks_are_cut_in_whole_lines():
     assert all(piece.endswith(b"\n") for _, piece in pieces[:-1])
     assert all(len(piece) <= parallel.PIECE_BYTES or piece.count(b"\n") == 1 for _, piece in pieces)
     assert len(pieces) > 40
+
+
+def test_a_chunk_of_many_pieces_writes_each_pieces_findings_in_order(capture_file, monkeypatch):
+    # A worker writes each piece's findings as it lints the piece, and joins them: the texts,
+    # counts and noted findings of the whole chunk, as the findings of each record alone give them.
+    monkeypatch.setattr(parallel, "PIECE_BYTES", 64)
+    data = capture_bytes(final_newline=True) + b'{"kind":"x"}\n' * 3 + capture_bytes(final_newline=True)
+    path = capture_file(data)
+    with open_capture(path) as stream:
+        capture_format = choose_format(Settings(), path, stream)
+    job = ChunkJob(capture_format, "check", finding_line, frozenset({"WS004"}))
+    chunk = parallel.Chunk(path, 0, len(data), data, first_line=1, numbered=True)
+    assert len(list(chunk.pieces())) > 10
+    checked = job(SegmentLinter(Settings()), chunk)
+    expected = lint_bytes(data, path=path)
+    assert checked.problems == [] and checked.written is not None
+    assert checked.written.texts == [finding_line(problem) for problem in expected]
+    assert checked.written.counted == Counter((problem.code, problem.fix is not None) for problem in expected)
+    assert checked.written.noted == [problem for problem in expected if problem.code == "WS004"]
+    assert len(checked.written.noted) == 2 + 3 + 2  # the two of each LINES, the three records of another model
 
 
 # Every line-based format, as a capture of LINES: (file name, bytes, settings).

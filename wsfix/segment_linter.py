@@ -60,6 +60,20 @@ class Written(NamedTuple):
             [problem for problem in problems if problem.code in noted] if noted else [],
         )
 
+    @classmethod
+    def joined(cls, parts: Sequence[Written]) -> Written:
+        """The findings of consecutive `parts`, in order."""
+        if len(parts) == 1:
+            return parts[0]
+        counted: Counted = collections.Counter()
+        for part in parts:
+            counted.update(part.counted)
+        return cls(
+            list(itertools.chain.from_iterable(part.texts for part in parts)),
+            counted,
+            list(itertools.chain.from_iterable(part.noted for part in parts)),
+        )
+
 
 class Checked(NamedTuple):
     """What a check found in a segment or chunk."""
@@ -387,18 +401,15 @@ class ChunkJob:
 
     def __call__(self, linter: SegmentLinter, chunk: Chunk) -> Checked | Repaired:
         if self.kind == "check":
-            checked = self.check(linter, chunk)
-            # Line numbers are written only where they are known.
-            return self._written(checked) if self.text_of and chunk.numbered and checked.problems else checked
+            return self.check(linter, chunk)
         return self.repair(linter, chunk)
-
-    def _written(self, checked: Checked) -> Checked:
-        assert self.text_of is not None and checked.counted is None  # every problem is shown
-        return checked._replace(problems=[], written=Written.of(checked.problems, self.text_of, self.noted))
 
     def check(self, linter: SegmentLinter, chunk: Chunk) -> Checked:
         check, segment_of = linter.check, self.capture_format.segment_of
         wanted = chunk.full_problems
+        # Line numbers are written only where they are known. Each piece's findings are written
+        # as soon as it is linted, while its problems are still in the processor's cache.
+        text_of = self.text_of if chunk.numbered else None
         found: list[Checked] = []
         lines = shown = 0
         for offset, piece in chunk.pieces():
@@ -408,6 +419,9 @@ class ChunkJob:
             )
             lines += checked.lines
             shown += len(checked.problems)
+            if text_of is not None and checked.problems:
+                assert checked.counted is None  # every problem is shown
+                checked = checked._replace(problems=[], written=Written.of(checked.problems, text_of, self.noted))
             found.append(checked)
         if len(found) == 1:  # a chunk of one piece (each chunk this process reads): it says it all
             return found[0]
@@ -415,6 +429,7 @@ class ChunkJob:
         problems: list[Problem] = []
         counted: Counted = collections.Counter()
         observations: Observations = {}
+        written = [checked.written for checked in found if checked.written is not None]
         for checked in found:
             records += checked.records
             skipped += checked.skipped
@@ -422,7 +437,15 @@ class ChunkJob:
                 counted.update(checked.counted)
             problems += checked.problems
             merge(observations, checked.observations)
-        return Checked(lines, records, problems, counted or None, skipped, observations or None)
+        return Checked(
+            lines,
+            records,
+            problems,
+            counted or None,
+            skipped,
+            observations or None,
+            Written.joined(written) if written else None,
+        )
 
     def repair(self, linter: SegmentLinter, chunk: Chunk) -> Repaired:
         repair, segment_of = linter.repair, self.capture_format.segment_of
