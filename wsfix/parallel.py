@@ -449,9 +449,7 @@ class ChunkRunner(Generic[State]):
 
             def chunks(size: int) -> Iterator[Chunk]:
                 nonlocal covered
-                for start, end in file_ranges(
-                    stream, path, size, self.chunk_bytes, current_size, covered, processes=jobs
-                ):
+                for start, end in file_ranges(stream, path, size, self.chunk_bytes, current_size, covered):
                     yield Chunk(path, start, end, None, 1, full_problems())
                     covered = end
 
