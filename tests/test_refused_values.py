@@ -11,7 +11,7 @@ from typing import Optional
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from wsfix.fields import discover_fields
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
@@ -327,3 +327,55 @@ def test_each_segment_of_records_says_how_the_next_is_read():
     assert {edit[3] for edit in repaired.edits} == {b"1757350201.0"}
     linter.repair(segment([broken] * RECORDS_PER_PART * 2 + [clean] * RECORDS_PER_PART), "t.log")
     assert linter.linter.expect_refusals is False  # the last part's say (the whole's would be True)
+
+
+# The full analysis of a record the probe refuses for another field leaves out the top-level
+# timestamps the probe accepted (`Linter._accepted_keys`): no rule reports such a value.
+ANALYSED_SCHEMAS = {
+    **SCHEMAS,
+    "validated-default": schema_of(ValidatedDefault),
+    "model-validator": schema_of(WholeModelChecked),
+}
+
+
+def _probe_errors(validate, line: bytes) -> list | None:
+    try:
+        validate(line, strict=True)
+    except ValidationError as error:
+        return error.errors(include_url=False, include_context=False)
+    except ValueError:  # not a validation error: never given to the full analysis with errors
+        return None
+    return None
+
+
+@pytest.mark.parametrize("policy", POLICIES.values(), ids=POLICIES.keys())
+@pytest.mark.parametrize("schema", ANALYSED_SCHEMAS.values(), ids=ANALYSED_SCHEMAS.keys())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(RECORDS, min_size=1, max_size=8))
+def test_the_full_analysis_leaves_out_only_values_the_probe_accepted(schema, policy, records):
+    linter = Linter(schema, policy)
+    for record in records:
+        line = record.encode()
+        for validate in {linter._validate_probe, linter._validate_model_probe}:
+            errors = _probe_errors(validate, line)
+            if errors is None:
+                continue
+            accepted = linter._accepted_keys(errors)
+            assert linter._analyse_unknown(line, 1, "t.jsonl", accepted) == linter._analyse_unknown(line, 1, "t.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("record", "accepted"),
+    [
+        ('{"type":7,"timestamp":1757350201.5}', {"timestamp"}),  # refused for its type alone
+        ('{"type":7}', {"timestamp"}),  # absent and optional: the probe accepts that too
+        ('{"type":7,"timestamp":"2025-09-08T16:50:01Z"}', set()),  # refused for both
+        ('{"type":7,"timestamp":1757350201000}', set()),  # milliseconds: outside the window
+        ('{"type":"ping","timestamp":1,"timestamp":1757350201.5,"payload":7}', {"timestamp"}),  # the last
+    ],
+)
+def test_the_keys_the_probe_accepted(record, accepted):
+    linter = Linter(DEFAULT_SCHEMA, DEFAULT_POLICY)
+    errors = _probe_errors(linter._validate_probe, record.encode())
+    assert errors is not None
+    assert linter._accepted_keys(errors) == accepted

@@ -173,6 +173,7 @@ class Linter:
         # Where most records are refused, their top-level timestamp values are read instead, and
         # what the probe would say of each is decided from them (see `lint_chunk`, `refusal`).
         self.read_values = probe.read_values
+        self._fast_keys = frozenset(self._fast_by_key)
         self._value_checks = tuple((attribute, self._fast_by_key[field.name]) for field, attribute in self._fast_fields)
         self._plausible = plausible_range(policy)
         # Whether the next records are expected to be mostly refused: set by each `lint_chunk`
@@ -852,7 +853,8 @@ class Linter:
                 return (rules.record_problem(line, line_no, path, first),)
             # The record as a whole, but not for its JSON type: a model validator refused it, or
             # a root model takes something else (a list); the full analysis gives its own words.
-        return self._analyse_unknown(line, line_no, path)
+            return self._analyse_unknown(line, line_no, path)
+        return self._analyse_unknown(line, line_no, path, self._accepted_keys(errors))
 
     def _lint_after_bom(self, line: bytes, path: str) -> tuple[Problem, ...]:
         """The first record of a capture, after the UTF-8 byte order mark that starts the file.
@@ -873,8 +875,20 @@ class Linter:
             for problem in problems
         )
 
-    def _analyse_unknown(self, line: bytes, line_no: int, path: str) -> tuple[Problem, ...]:
-        """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found.
+    def _accepted_keys(self, errors: list[Any]) -> frozenset[str]:
+        """The keys of the top-level seconds fields whose values the probe accepted, where it
+        gives `errors` for a record's fields (each located in one): those it does not name. No
+        rule reports such a value (the first loop of `lint_chunk` reports nothing of a record the
+        probe accepts), so the full analysis need not look for it."""
+        if not self._plain_depth or not all(error["loc"] for error in errors):  # the record as a whole
+            return frozenset()
+        return self._fast_keys.difference([error["loc"][0] for error in errors])
+
+    def _analyse_unknown(
+        self, line: bytes, line_no: int, path: str, accepted: frozenset[str] = frozenset()
+    ) -> tuple[Problem, ...]:
+        """A JSON object the probe rejects: pydantic's lax errors, then every timestamp found
+        but those of the top-level fields named in `accepted` (see `_accepted_keys`).
 
         One finding per cause: an error located in a timestamp field whose value a timestamp
         rule reports is that rule's finding alone; one whose value no rule reports (a constraint,
@@ -915,6 +929,8 @@ class Linter:
         present: object = None  # the top-level timestamp keys the record has, once asked
         for field in self._fields:
             if field.top_level:  # one member: the fast scanner when the key is known to be there
+                if field.name in accepted:  # a record refused for another field (WS004), nearly always
+                    continue
                 key = concrete(field.path)
                 if key not in located and present is None:
                     present = self._top_level_keys(line)

@@ -20,13 +20,34 @@ from wsfix.summary import Summary
 
 def finding_line(problem: Problem) -> str:
     """A finding's line, without its line break."""
-    path, line, column, field, code, message = problem[:6]
-    mark = " [*]" if problem.fix is not None else ""
-    record = f"{problem.record}: " if problem.record else ""
-    field = f"{field}: " if field else ""
-    text = f"{path}:{line}:{column or 1}: {code} [{RULE_FACTS[code][1]}] {record}{field}{message}{mark}"
-    # `as_written` leaves such text as it is, and this runs for every finding: asked first.
-    return text if text.isascii() and text.isprintable() else as_written(text)
+    path, line, column, field, code, message, _, _, fix, record = problem[:10]
+    kind = (path, code, record, field, message, fix is None)
+    around = _AROUND.get(kind)
+    if around is None:
+        around = _around(*kind)
+    return f"{around[0]}{line}:{column or 1}{around[1]}"
+
+
+# A finding's line but its line and column, by all else it says: the same for every finding of a
+# kind in a file (a message names no value). This runs for every finding: each kind is written
+# once, and its text made safe once (`as_written` escapes character by character, so a line's
+# parts may be escaped apart). Bounded: a HAR message's name makes a kind of its own.
+_AROUND: dict[tuple[str, str, str | None, str, str, bool], tuple[str, str]] = {}
+_AROUND_KEPT = 64  # as the other formats keep theirs: memory stays flat
+
+
+def _around(path: str, code: str, record: str | None, field: str, message: str, unfixed: bool) -> tuple[str, str]:
+    named = f"{record}: " if record else ""
+    at = f"{field}: " if field else ""
+    mark = "" if unfixed else " [*]"
+    around = (
+        as_written(f"{path}:"),
+        as_written(f": {code} [{RULE_FACTS[code][1]}] {named}{at}{message}{mark}"),
+    )
+    if len(_AROUND) >= _AROUND_KEPT:
+        _AROUND.clear()
+    _AROUND[path, code, record, field, message, unfixed] = around
+    return around
 
 
 class ConciseReporter(LinePerFinding):
