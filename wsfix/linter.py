@@ -929,7 +929,7 @@ class Linter:
         present: object = None  # the top-level timestamp keys the record has, once asked
         for field in self._fields:
             if field.top_level:  # one member: the fast scanner when the key is known to be there
-                if field.name in accepted:  # a record refused for another field (WS004), nearly always
+                if field.name in accepted:  # refused for another field: its timestamp passed
                     continue
                 key = concrete(field.path)
                 if key not in located and present is None:
