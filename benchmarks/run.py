@@ -143,6 +143,48 @@ def measure_all(commands: list[Command], repeat: int) -> list[Measure]:
 # Another interpreter whose installed wsfix is the code to compare with (`--compare`), or None.
 PREVIOUS: str | None = None
 
+# What an interpreter runs wsfix with, printed as JSON: the versions of Python and of wsfix's
+# run-time dependencies, and whether wsfix is installed editable (`pip install -e`), whose import
+# hook costs every process a few milliseconds of start-up.
+_ENVIRONMENT = """
+import importlib.metadata as metadata, json, platform, sys
+def version(name):
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+try:
+    url = json.loads(metadata.distribution("wsfix").read_text("direct_url.json") or "{}")
+except metadata.PackageNotFoundError:
+    url = {}
+print(json.dumps({
+    "python": platform.python_version(),
+    **{name: version(name) for name in sys.argv[1:]},
+    "editable install": bool(url.get("dir_info", {}).get("editable")),
+}))
+"""
+DEPENDENCIES = ("pydantic", "pydantic-core", "orjson", "typer", "rich")
+
+
+def environment(python: str) -> dict[str, object]:
+    """What `python` runs wsfix with (see `_ENVIRONMENT`)."""
+    found = subprocess.run(
+        [python, "-P", "-c", _ENVIRONMENT, *DEPENDENCIES], capture_output=True, text=True, check=True, env=CHILD_ENV
+    )
+    environment: dict[str, object] = json.loads(found.stdout)
+    return environment
+
+
+def environments_differ(this: dict[str, object], previous: dict[str, object]) -> str | None:
+    """How the environments of this code and of the previous code differ, or None. Compared, two
+    such environments time the difference of their dependencies too: measured, this code
+    installed editable in an environment with an older pydantic (2.13) ran a clean `check --jobs
+    2` 0.97x as fast as the previous code in a fresh venv, and 1.03x when installed like it."""
+    differences = [
+        f"{key}: {this.get(key)} here, {previous.get(key)} there" for key in this if this[key] != previous.get(key)
+    ]
+    return "; ".join(differences) or None
+
 
 def wsfix(*args: str, python: str | None = None) -> list[str]:
     # -P: the installed wsfix, never a source tree in the current folder (run from a checkout,
@@ -519,6 +561,14 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     global PREVIOUS
     PREVIOUS = args.compare
+    if PREVIOUS is not None:
+        differences = environments_differ(environment(sys.executable), environment(PREVIOUS))
+        if differences is not None:
+            parser.error(
+                f"--compare: the two environments differ ({differences}); install each code in a venv of "
+                "its own with the same dependencies, not editable (python -m venv DIR; DIR/bin/pip install "
+                "CHECKOUT), and run this script with one venv's python and --compare the other's"
+            )
 
     import pydantic
 

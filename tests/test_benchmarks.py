@@ -26,6 +26,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 import generate  # noqa: E402 - benchmarks/ is not a package
 import models  # noqa: E402
+import run  # noqa: E402
 
 # form -> the one finding each broken line of that form gets (as DEFAULT_MIX's comments say)
 FORM_CODES = {
@@ -356,3 +357,30 @@ def test_run_compares_with_previous_code_and_capture_times_in_the_same_rounds(tm
         r"\| wsfix (check|repair) --jobs ([12]) \| [\d.]+ \| [\d.]+ \| ([\d.]+)× \| ([\d.]+), ([\d.]+) \|", out
     )
     assert [(command, jobs) for command, jobs, *_ in paired] == EVERY_WSFIX_RUN
+
+
+def test_the_environment_of_an_interpreter():
+    found = run.environment(sys.executable)
+    import pydantic
+
+    assert found["pydantic"] == pydantic.VERSION
+    assert set(found) == {"python", *run.DEPENDENCIES, "editable install"}
+
+
+@pytest.mark.parametrize(
+    ("previous", "differences"),
+    [
+        ({"python": "3.11.7", "pydantic": "2.14.4", "editable install": False}, None),
+        (
+            {"python": "3.11.7", "pydantic": "2.13.4", "editable install": False},
+            "pydantic: 2.14.4 here, 2.13.4 there",
+        ),
+        (
+            {"python": "3.12.1", "pydantic": "2.14.4", "editable install": True},
+            "python: 3.11.7 here, 3.12.1 there; editable install: False here, True there",
+        ),
+    ],
+)
+def test_compared_environments_must_not_differ(previous, differences):
+    this = {"python": "3.11.7", "pydantic": "2.14.4", "editable install": False}
+    assert run.environments_differ(this, previous) == differences
