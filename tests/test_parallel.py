@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import lint_bytes, repair_bytes
 from tests.test_repair_properties import captures
-from wsfix import parallel
+from wsfix import capture, parallel
 from wsfix.capture import open_capture
 from wsfix.cli import app
 from wsfix.errors import InputError
@@ -141,6 +141,35 @@ def test_repair_jobs_2_is_byte_identical_to_jobs_1(capture_file, tmp_path, chunk
         assert new == io.BytesIO(expected).readlines()[line - 1]
     assert one.endswith(b"\n") is final_newline
     assert one.count(b"\r\n") == data.count(b"\r\n")
+
+
+@pytest.mark.parametrize("chunk_bytes", [150, 256, 1 << 20])
+def test_tapered_ranges_check_and_repair_as_one_process_does(capture_file, tmp_path, monkeypatch, chunk_bytes):
+    # Ranges taper off down to one byte (then one line each): every cut near the end moves.
+    monkeypatch.setattr(capture, "TAPER_MIN_BYTES", 1)
+    data = capture_bytes(final_newline=True)
+    path = capture_file(data)
+    assert len(list(file_ranges(io.BytesIO(data), path, len(data), chunk_bytes, processes=2))) > len(
+        list(file_ranges(io.BytesIO(data), path, len(data), chunk_bytes))
+    )
+    assert check_text(path, 2, chunk_bytes) == check_text(path, 1, chunk_bytes)
+    one, result_one = repaired_bytes(path, str(tmp_path / "one.jsonl"), 1, chunk_bytes)
+    two, result_two = repaired_bytes(path, str(tmp_path / "two.jsonl"), 2, chunk_bytes)
+    assert (two, result_two) == (one, result_one) == repair_bytes(data)
+
+
+def test_file_ranges_taper_off_towards_the_end(monkeypatch):
+    monkeypatch.setattr(capture, "TAPER_MIN_BYTES", 1_000)
+    data = (b"x" * 99 + b"\n") * 10_000  # 1,000,000 bytes in lines of 100
+    lengths = [end - start for start, end in file_ranges(io.BytesIO(data), "t", len(data), 100_000, processes=2)]
+    assert sum(lengths) == len(data)
+    # Whole chunks while a quarter of what is left is more; then a quarter of what is left,
+    # rounded up to a line's end (300,000 left: 75,000), down to the least.
+    assert lengths[:8] == [100_000] * 7 + [75_000]
+    assert lengths == sorted(lengths, reverse=True)
+    assert lengths[-3:-1] == [1_000] * 2 and 0 < lengths[-1] <= 1_000
+    # One process: no tapering.
+    assert {end - start for start, end in file_ranges(io.BytesIO(data), "t", len(data), 100_000)} == {100_000}
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -173,6 +173,9 @@ CHUNK_BYTES = 4 << 20  # the default size of a chunk of whole lines (see `wsfix.
 # ran 1-3% faster than 64 KiB on clean and 10%-broken captures, and as fast where every line is
 # broken).
 PIECE_BYTES = 1 << 17
+# The least `file_ranges` tapers a range to: a range costs its process a message and a result
+# (about a millisecond); a 256 KiB range of lines all broken is some 15 ms of work.
+TAPER_MIN_BYTES = 1 << 18
 
 
 class Readable(Protocol):
@@ -215,6 +218,7 @@ def file_ranges(
     chunk_bytes: int = CHUNK_BYTES,
     current_size: Callable[[], int] | None = None,
     start: int = 0,
+    processes: int = 1,
 ) -> Iterator[tuple[int, int]]:
     """Byte ranges of whole lines covering the first `size` bytes of the open file `stream`,
     about `chunk_bytes` each. Reads only a little around each cut.
@@ -222,9 +226,18 @@ def file_ranges(
     With `current_size`, the file's size is asked again before the last range: a file that grew
     (a live log) is covered to its new end, as reading it in order would, and its last old line
     is not cut where the old end was. `start` (a line's start) is where the first range begins.
+
+    With several `processes` taking ranges in turn, the ranges taper off towards the end (each at
+    most a `2 * processes`th of what is left, down to `TAPER_MIN_BYTES`), so that the processes
+    finish nearly together: with ranges of one size, one could still be busy with a whole range
+    while the others had nothing left (200,000 lines all broken, two processes: one finished 0.1 s
+    after the other, of 1.6 s).
     """
     while start < size:
-        end = start + chunk_bytes
+        length = chunk_bytes
+        if processes > 1:
+            length = max(min(length, (size - start) // (2 * processes)), min(length, TAPER_MIN_BYTES))
+        end = start + length
         if end >= size:
             grown = current_size() if current_size is not None else size
             if grown > size:

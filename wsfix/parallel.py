@@ -449,7 +449,9 @@ class ChunkRunner(Generic[State]):
 
             def chunks(size: int) -> Iterator[Chunk]:
                 nonlocal covered
-                for start, end in file_ranges(stream, path, size, self.chunk_bytes, current_size, covered):
+                for start, end in file_ranges(
+                    stream, path, size, self.chunk_bytes, current_size, covered, processes=jobs
+                ):
                     yield Chunk(path, start, end, None, 1, full_problems())
                     covered = end
 
