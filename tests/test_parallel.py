@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import lint_bytes, repair_bytes
 from tests.test_repair_properties import captures
-from wsfix import capture, parallel
+from wsfix import capture, parallel, rules
 from wsfix.capture import open_capture
 from wsfix.cli import app
 from wsfix.errors import InputError
@@ -35,12 +35,12 @@ from wsfix.parallel import (
     resolve_jobs,
     stream_chunks,
 )
-from wsfix.problems import ClockEvidence, Fix, Problem
+from wsfix.problems import ClockEvidence, Fix, Problem, Severity
 from wsfix.reporters import ReportOptions, build_reporter
 from wsfix.reporters.concise import finding_line
 from wsfix.run import RepairTarget, check_captures, choose_format, repair_capture
 from wsfix.schema import DEFAULT_SCHEMA
-from wsfix.segment_linter import Checked, ChunkJob, SegmentLinter
+from wsfix.segment_linter import Checked, ChunkJob, SegmentLinter, wanted_after, wants_any
 from wsfix.settings import Settings
 from wsfix.summary import Summary, Tally
 from wsfix.timestamps import DEFAULT_POLICY
@@ -804,6 +804,68 @@ def test_a_chunk_of_many_pieces_writes_each_pieces_findings_in_order(capture_fil
     assert checked.written.counted == Counter((problem.code, problem.fix is not None) for problem in expected)
     assert checked.written.noted == [problem for problem in expected if problem.code == "WS004"]
     assert len(checked.written.noted) == 2 + 3 + 2  # the two of each LINES, the three records of another model
+
+
+def _problem(code: str) -> Problem:
+    return Problem("c.jsonl", 1, 1, "timestamp", code, "")
+
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("wanted", "shown", "after", "any_after"),
+    [
+        (None, ["WS101"], None, True),
+        (3, [], 3, True),
+        (3, ["WS101", "WS104"], 1, True),
+        (3, ["WS101"] * 5, 0, False),
+        (0, ["WS101"], 0, False),
+        ({ERROR: 2, WARNING: 1}, [], {ERROR: 2, WARNING: 1}, True),
+        ({ERROR: 2, WARNING: 1}, ["WS101", "WS102", "WS101"], {ERROR: 0, WARNING: 1}, True),  # errors all
+        ({ERROR: 2, WARNING: 1}, ["WS104", "WS101"], {ERROR: 1, WARNING: 0}, True),  # WS104 warns
+        ({ERROR: 2, WARNING: 1}, ["WS101", "WS104", "WS101", "WS104"], {ERROR: 0, WARNING: 0}, False),
+    ],
+)
+def test_what_a_report_still_wants(wanted, shown, after, any_after):
+    assert wanted_after(wanted, [_problem(code) for code in shown]) == after
+    assert wants_any(after) is any_after
+
+
+def test_a_chunk_works_out_in_full_only_the_first_of_each_severity_wanted(capture_file, monkeypatch):
+    # GitHub's annotations: so many errors and so many warnings. Past the piece where the chunk
+    # has that many of each, its problems are only counted, whatever the chunks before it held.
+    monkeypatch.setattr(parallel, "PIECE_BYTES", 64)
+    data = capture_bytes(final_newline=True) * 4
+    path = capture_file(data)
+    with open_capture(path) as stream:
+        capture_format = choose_format(Settings(), path, stream)
+    expected = lint_bytes(data, path=path)
+    severity = {problem.code: rules.BY_CODE[problem.code].severity for problem in expected}
+    wanted = {ERROR: 2, WARNING: 1}
+    chunk = parallel.Chunk(path, 0, len(data), data, first_line=1, full_problems=wanted, numbered=True)
+    checked = ChunkJob(capture_format, "check")(SegmentLinter(Settings()), chunk)
+    shown = checked.problems
+    assert 0 < len(shown) < len(expected) and shown == expected[: len(shown)]
+    assert sum(severity[problem.code] is ERROR for problem in shown) >= 2
+    assert sum(severity[problem.code] is WARNING for problem in shown) >= 1
+    rest = expected[len(shown) :]
+    assert checked.counted == Counter((problem.code, problem.fix is not None) for problem in rest)
+
+
+@pytest.mark.parametrize("chunk_bytes", [97, 1 << 20])
+def test_github_annotations_with_jobs_as_with_one(capture_file, monkeypatch, chunk_bytes):
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)  # the pool even on a one-CPU runner
+    path = capture_file(capture_bytes(final_newline=True) * 8)
+    reports = []
+    for jobs in (1, 2):
+        out = io.StringIO()
+        check_captures(
+            [path], Settings(), build_reporter("github", out, ReportOptions()), jobs=jobs, chunk_bytes=chunk_bytes
+        )
+        reports.append(out.getvalue())
+    assert reports[0] == reports[1]
+    assert reports[0].count("::error ") == 10 and reports[0].count("::warning ") == 10
 
 
 # Every line-based format, as a capture of LINES: (file name, bytes, settings).

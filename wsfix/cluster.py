@@ -35,7 +35,7 @@ from typing import Any, NamedTuple, Self
 from wsfix.capture import file_ranges, open_capture
 from wsfix.errors import UsageError, WsfixError
 from wsfix.formats import CaptureFormat
-from wsfix.problems import Problem
+from wsfix.problems import Problem, Wanted
 from wsfix.settings import Settings
 
 # A capture larger than this is cut into byte ranges of about this size: a task is then a few
@@ -91,7 +91,7 @@ def run_task(
     kind: str,
     capture_format: CaptureFormat,
     task: Task,
-    full_problems: int | None,
+    full_problems: Wanted,
     with_data: bool = False,
 ) -> list[tuple[bytes | None, Any, int]]:
     """In a worker: (its bytes if `with_data`, result, number to add to its line numbers) for each
@@ -251,7 +251,7 @@ class ClusterWork:
         path: str,
         capture_format: CaptureFormat,
         progress: Any,
-        full_problems: Callable[[], int | None],
+        full_problems: Callable[[], Wanted],
     ) -> Iterator[tuple[bytes | None, Any, int]]:
         """(its bytes, for a repair that needs them; result; number to add to its line numbers)
         for each chunk or segment of capture `path` (the next one of the run), in order. Raises
@@ -292,7 +292,7 @@ class ClusterWork:
         except Exception as error:  # noqa: BLE001 - whatever a task or Dask raises ends the run here, named
             raise WsfixError(f"{path}: failed on the Dask cluster, the run is incomplete: {_describe(error)}") from None
 
-    def _top_up(self, full_problems: Callable[[], int | None]) -> None:
+    def _top_up(self, full_problems: Callable[[], Wanted]) -> None:
         """Submit tasks in file order while the window has room: the planned captures' first, then
         the next captures'."""
         for planned in self._planned:
@@ -320,7 +320,7 @@ class ClusterWork:
         self._planned.append(planned)
         return planned
 
-    def _submit(self, planned: _Planned, full_problems: int | None) -> None:
+    def _submit(self, planned: _Planned, full_problems: Wanted) -> None:
         start, end = planned.pending.popleft()
         future = self._client.submit(
             run_task,

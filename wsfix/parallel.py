@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, Generic, NamedTuple, Protocol, Self, TypeVar
 
 from wsfix.capture import CHUNK_BYTES, PIECE_BYTES, Readable, file_ranges, line_count, stream_chunks
 from wsfix.errors import InputError, WsfixError
-from wsfix.problems import Problem
+from wsfix.problems import Problem, Wanted
 
 __all__ = ["CHUNK_BYTES", "Chunk", "ChunkReader", "ChunkRunner", "renumbered", "resolve_jobs"]
 
@@ -104,7 +104,7 @@ class Chunk(NamedTuple):
     first_line: int = 1  # the line number of its first record, when known (else 1: renumbered)
     # For a check: how many selected problems to work out in full (None: all); past them, the
     # rest are only counted (COUNTS in `Linter.lint_chunk`), from the next piece on.
-    full_problems: int | None = None
+    full_problems: Wanted = None
     # Whether `first_line` is known (always in this process; in workers, see `ChunkRunner.run`).
     numbered: bool = False
 
@@ -365,7 +365,7 @@ class ChunkRunner(Generic[State]):
         jobs: int,
         size: int | None,
         progress: Progress | None = None,
-        full_problems: Callable[[], int | None] = lambda: None,
+        full_problems: Callable[[], Wanted] = lambda: None,
         count_lines: Callable[[Any], bool] | None = None,
     ) -> Iterator[tuple[Chunk, Any]]:
         """(chunk, task(state, chunk)) for each chunk of the capture open as `stream`, in order.
@@ -391,7 +391,7 @@ class ChunkRunner(Generic[State]):
         stream: Readable,
         path: str,
         progress: Progress | None,
-        full_problems: Callable[[], int | None],
+        full_problems: Callable[[], Wanted],
     ) -> Iterator[tuple[Chunk, Any]]:
         state = self.prepare()
         first_line = 1
@@ -413,7 +413,7 @@ class ChunkRunner(Generic[State]):
         path: str,
         jobs: int,
         progress: Progress | None,
-        full_problems: Callable[[], int | None],
+        full_problems: Callable[[], Wanted],
         numbering: _Numbering | None,
     ) -> Iterator[tuple[Chunk, Any]]:
         # Read (and decompressed) here, once and in order; each chunk's bytes travel to a worker.
@@ -432,7 +432,7 @@ class ChunkRunner(Generic[State]):
         jobs: int,
         size: int,
         progress: Progress | None,
-        full_problems: Callable[[], int | None],
+        full_problems: Callable[[], Wanted],
         count_lines: Callable[[Any], bool] | None,
     ) -> Iterator[tuple[Chunk, Any]]:
         pool = self._get_pool(jobs)

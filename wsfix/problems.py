@@ -1,5 +1,5 @@
 """The finding types every layer shares: `Problem`, its `Fix`, the `Edit` a repair applies,
-`Severity`, and a `Rule`'s catalog entry.
+`Severity`, a `Rule`'s catalog entry, and how many problems a report `Wanted` in full.
 
 Plain frozen data: no I/O, no parsing, no conversion.
 """
@@ -7,7 +7,7 @@ Plain frozen data: no I/O, no parsing, no conversion.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from wsfix.timestamps import Reading
@@ -20,6 +20,12 @@ class Severity(enum.Enum):
     # Members are singletons compared by identity, so identity is a valid hash, and C-fast (Enum's
     # own __hash__ is Python code, paid by reporters counting findings per severity).
     __hash__ = object.__hash__
+
+
+# The problems a report shows from now on, which must be worked out in full; past them, a chunk's
+# are only counted. None: all of them; a number: the next so many (a table's rows); a number per
+# severity: the next so many of each (GitHub's annotations, so many errors and so many warnings).
+Wanted = int | Mapping[Severity, int] | None
 
 
 class Fix(NamedTuple):

@@ -27,6 +27,7 @@ from wsfix.observations import Observations, merge
 from wsfix.output import STDOUT, atomic_output
 from wsfix.parallel import Chunk, ChunkReader, ChunkRunner, Progress, renumbered, resolve_jobs
 from wsfix.paths import format_path
+from wsfix.problems import Wanted
 from wsfix.repair import ChangeHook, Part, RepairTally, report_changes, splice
 from wsfix.reporters import FindingText, Reporter
 from wsfix.segment_linter import Checked, ChunkJob, Repaired, SegmentLinter, Written
@@ -101,7 +102,7 @@ def _results(
     path: str,
     jobs: int | None,
     progress: ProgressFactory | None,
-    full_problems: Callable[[], int | None] = lambda: None,
+    full_problems: Callable[[], Wanted] = lambda: None,
     text_of: FindingText | None = None,
     noted: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[bytes | Chunk, Any, int]]:

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from wsfix.capture import line_count
 from wsfix.linter import COUNTS, FIXES, FULL, Linter
 from wsfix.observations import Observations, Observer, merge
-from wsfix.problems import Problem, from_rows, to_rows
+from wsfix.problems import Problem, Wanted, from_rows, to_rows
 from wsfix.repair import EditTuple, RepairTally
-from wsfix.rules import RULES
+from wsfix.rules import BY_CODE, RULES
 from wsfix.segments import Lint, Locator, Record, Segment, is_json, record_problems
 from wsfix.settings import Settings
 from wsfix.timestamps import NaiveZone
@@ -42,6 +42,27 @@ Counted = collections.Counter[tuple[str, bool]]
 # costs nothing to cut out (a HAR message takes 10-50 microseconds), few enough that a part's
 # problems take a few MB.
 RECORDS_PER_PART = 4096
+
+
+def wants_any(wanted: Wanted) -> bool:
+    """Whether a report that wants `wanted` (`problems.Wanted`) wants any problem in full."""
+    if wanted is None:
+        return True
+    if isinstance(wanted, int):
+        return wanted > 0
+    return any(count > 0 for count in wanted.values())
+
+
+def wanted_after(wanted: Wanted, shown: Sequence[Problem]) -> Wanted:
+    """What a report that wants `wanted` still wants once it has been given `shown`, in order:
+    what the rest of a chunk must work out in full, whatever the chunks before it held (a report
+    shows the first of the file's problems, of which the chunk's first are a superset)."""
+    if wanted is None or not shown:
+        return wanted
+    if isinstance(wanted, int):
+        return max(wanted - len(shown), 0)
+    severities = collections.Counter([BY_CODE[problem.code].severity for problem in shown])
+    return {severity: max(count - severities[severity], 0) for severity, count in wanted.items()}
 
 
 class Written(NamedTuple):
@@ -238,7 +259,7 @@ class SegmentLinter:
         return self._check_records(segment, path, detail, line_count(segment.data))
 
     def check_in_parts(
-        self, segment: Segment, path: str, full_problems: Callable[[], int | None], starts_file: bool = False
+        self, segment: Segment, path: str, full_problems: Callable[[], Wanted], starts_file: bool = False
     ) -> Iterator[Checked]:
         """`check` of a segment, a part of its records at a time (`RECORDS_PER_PART`) for one
         with a record list (a HAR): each part's problems can be reported, and let go, before the
@@ -247,8 +268,7 @@ class SegmentLinter:
         shows (`full_problems()`, asked before each part, as `Chunk.full_problems`), they are
         only counted. The parts' `lines` add up to the segment's; the last part holds them."""
         if segment.records is None:
-            wanted = full_problems()
-            yield self.check(segment, path, FULL if wanted is None or wanted > 0 else COUNTS, starts_file)
+            yield self.check(segment, path, FULL if wants_any(full_problems()) else COUNTS, starts_file)
             return
         records = iter(segment.records)
         if segment.locator is None:  # the whole segment's lines, found once for every part
@@ -257,8 +277,7 @@ class SegmentLinter:
         while True:
             # The next part is made before this one is linted, to know whether this is the last.
             following = tuple(itertools.islice(records, RECORDS_PER_PART))
-            wanted = full_problems()
-            detail = FULL if wanted is None or wanted > 0 else COUNTS
+            detail = FULL if wants_any(full_problems()) else COUNTS
             lines = 0 if following else line_count(segment.data)
             yield self._check_records(segment._replace(records=part), path, detail, lines)
             if not following:
@@ -411,14 +430,14 @@ class ChunkJob:
         # as soon as it is linted, while its problems are still in the processor's cache.
         text_of = self.text_of if chunk.numbered else None
         found: list[Checked] = []
-        lines = shown = 0
+        lines = 0
         for offset, piece in chunk.pieces():
-            detail = FULL if wanted is None or shown < wanted else COUNTS
+            detail = FULL if wants_any(wanted) else COUNTS
             checked = check(
                 segment_of(piece, chunk.first_line + lines), chunk.path, detail, chunk.starts_file and not offset
             )
             lines += checked.lines
-            shown += len(checked.problems)
+            wanted = wanted_after(wanted, checked.problems)
             if text_of is not None and checked.problems:
                 assert checked.counted is None  # every problem is shown
                 checked = checked._replace(problems=[], written=Written.of(checked.problems, text_of, self.noted))

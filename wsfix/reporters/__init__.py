@@ -19,7 +19,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple, TextIO
 
-from wsfix.problems import Problem
+from wsfix.problems import Problem, Wanted
 from wsfix.registry import load_class
 from wsfix.summary import Summary
 
@@ -55,10 +55,10 @@ class Reporter(abc.ABC):
     @abc.abstractmethod
     def add(self, problem: Problem) -> None: ...
 
-    def problems_wanted(self) -> int | None:
-        """How many of the problems found from now on are shown (None: all). Past them (a table
-        past its last row), the caller may skip working problems out and only say how many there
-        were (`add_unshown`)."""
+    def problems_wanted(self) -> Wanted:
+        """Which of the problems found from now on are shown (`problems.Wanted`; None: all). Past
+        them (a table past its last row), the caller may skip working problems out and only say
+        how many there were (`add_unshown`)."""
         return None
 
     def add_unshown(self, count: int, path: str) -> None:
@@ -149,7 +149,7 @@ class Forwarding(Reporter):
     def add(self, problem: Problem) -> None:
         self.reporter.add(problem)
 
-    def problems_wanted(self) -> int | None:
+    def problems_wanted(self) -> Wanted:
         return self.reporter.problems_wanted()
 
     def add_unshown(self, count: int, path: str) -> None:

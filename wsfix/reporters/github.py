@@ -22,7 +22,7 @@ from collections import Counter
 from wsfix import rules
 from wsfix.display import printable
 from wsfix.errors import OutputError
-from wsfix.problems import Problem, Severity
+from wsfix.problems import Problem, Severity, Wanted
 from wsfix.reporters import Reporter
 from wsfix.reporters.findings import details
 from wsfix.reporters.locations import relative_path
@@ -82,9 +82,10 @@ class GithubReporter(Reporter):
         properties.append(f"title={escape_property(f'{problem.code} ({rule.name})')}")
         self.out.write(f"::{_COMMAND[rule.severity]} {','.join(properties)}::{escape_data(_message(problem))}\n")
 
-    def problems_wanted(self) -> int | None:
-        # Both kinds shown in full: the rest would only be counted.
-        return 0 if all(self._shown[severity] >= ANNOTATIONS_PER_SEVERITY for severity in _COMMAND) else None
+    def problems_wanted(self) -> Wanted:
+        # So many of each kind shown in full: the rest are only counted. A chunk sent before the
+        # first is back works out only its own first so many of each.
+        return {severity: max(ANNOTATIONS_PER_SEVERITY - self._shown[severity], 0) for severity in _COMMAND}
 
     def add_unshown(self, count: int, path: str) -> None:
         self._per_file[path] += count
