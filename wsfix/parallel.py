@@ -102,8 +102,8 @@ class Chunk(NamedTuple):
     end: int
     data: bytes | None = None
     first_line: int = 1  # the line number of its first record, when known (else 1: renumbered)
-    # For a check: how many selected problems to work out in full (None: all); past them, the
-    # rest are only counted (COUNTS in `Linter.lint_chunk`), from the next piece on.
+    # For a check: which selected problems to work out in full (`problems.Wanted`; None: all);
+    # past them, the rest are only counted (COUNTS in `Linter.lint_chunk`), from the next piece on.
     full_problems: Wanted = None
     # Whether `first_line` is known (always in this process; in workers, see `ChunkRunner.run`).
     numbered: bool = False

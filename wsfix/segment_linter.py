@@ -55,8 +55,9 @@ def wants_any(wanted: Wanted) -> bool:
 
 def wanted_after(wanted: Wanted, shown: Sequence[Problem]) -> Wanted:
     """What a report that wants `wanted` still wants once it has been given `shown`, in order:
-    what the rest of a chunk must work out in full, whatever the chunks before it held (a report
-    shows the first of the file's problems, of which the chunk's first are a superset)."""
+    what the rest of a chunk must work out in full, whatever the chunks before it held. (A report
+    shows the file's first problems, so many of them or so many of each severity; those in this
+    chunk are among its own first so many.)"""
     if wanted is None or not shown:
         return wanted
     if isinstance(wanted, int):

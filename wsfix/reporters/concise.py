@@ -28,10 +28,10 @@ def finding_line(problem: Problem) -> str:
     return f"{around[0]}{line}:{column or 1}{around[1]}"
 
 
-# A finding's line but its line and column, by all else it says: the same for every finding of a
-# kind in a file (a message names no value). This runs for every finding: each kind is written
-# once, and its text made safe once (`as_written` escapes character by character, so a line's
-# parts may be escaped apart). Bounded: a HAR message's name makes a kind of its own.
+# A finding's line but its line and column, by all else it says: the same for most findings of a
+# file (a message rarely names a value). This runs for every finding: each kind is written once,
+# and its text made safe once (`as_written` escapes character by character, so a line's parts may
+# be escaped apart). Bounded: a HAR message's name, a value in a message make kinds of their own.
 _AROUND: dict[tuple[str, str, str | None, str, str, bool], tuple[str, str]] = {}
 _AROUND_KEPT = 64  # as the other formats keep theirs: memory stays flat
 
