@@ -242,6 +242,70 @@ def test_broken_floor_reads_each_broken_timestamp_and_prints_every_loop(tmp_path
     )
 
 
+@pytest.mark.parametrize(
+    ("floor_whole", "startup", "work", "jobs", "expected"),
+    [
+        (1.0, 0.25, 1.5, 2, 1.0),  # 0.25 + 1.5 / 2 = 1.0 s against the floor's 1.0 s
+        (0.8, 0.2, 2.8, 2, 0.5),  # 0.2 + 1.4 = 1.6 s: exactly half the floor's speed
+        (0.8, 0.2, 2.8, 1, 0.8 / 3.0),  # one process does it all after its start-up
+        (0.9, 0.3, 0.0, 4, 3.0),  # no work: the start-ups alone
+    ],
+)
+def test_broken_floor_best_split_is_the_floor_against_start_up_and_an_even_share(
+    floor_whole, startup, work, jobs, expected
+):
+    import broken_floor
+
+    assert broken_floor.best_split(floor_whole, startup, work, jobs) == pytest.approx(expected)
+
+
+def test_broken_floor_whole_runs_check_and_repair_the_capture(tmp_path):
+    """A whole run is the command line's work: every finding reported, every fix written."""
+    import broken_floor
+
+    capture = tmp_path / "broken.jsonl"
+    capture.write_bytes(
+        b'{"type":"chat","timestamp":"2025-09-08T16:50:01.5Z"}\n'  # an ISO string: fixed
+        b'{"type":"chat","timestamp":1757350201000}\n'  # milliseconds: fixed
+        b'{"type":"chat","timestamp":1757350201.5}\n'  # seconds: valid
+        b"not json\n"  # reported, copied as it is
+    )
+    summary = broken_floor.whole_run(capture, "jsonl", tmp_path)()
+    assert summary.lines == 4
+    # WS101 an ISO string with an offset, WS104 epoch milliseconds, WS001 not JSON (`wsfix rule --all`)
+    assert summary.tally.counts == {"WS001": 1, "WS101": 1, "WS104": 1}
+    broken_floor.whole_run(capture, "repair", tmp_path)()
+    assert (tmp_path / "repaired.jsonl").read_bytes() == (
+        b'{"type":"chat","timestamp":1757350201.5}\n'
+        b'{"type":"chat","timestamp":1757350201.0}\n'
+        b'{"type":"chat","timestamp":1757350201.5}\n'
+        b"not json\n"
+    )
+
+
+def test_broken_floor_prints_the_most_jobs_could_reach_for_each_run(tmp_path):
+    capture = tmp_path / "broken.jsonl"
+    capture.write_bytes(b'{"type":"chat","timestamp":"2025-09-08T16:50:01.5Z"}\n' * 3)
+    command = [sys.executable, str(BENCHMARKS / "broken_floor.py"), str(capture), "--rounds", "1"]
+    result = subprocess.run([*command, "--runs", "sarif,repair", "--jobs", "3"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"  whole run: sarif: [\d.]+ µs a line", lines[5])
+    assert re.fullmatch(r"  whole run: repair: [\d.]+ µs a line", lines[6])
+    assert re.fullmatch(
+        r"start-up, whole processes \(median of 1\): the floor's \d+ ms, wsfix check of one line \d+ ms; "
+        r"the floor as a whole process: [\d.]+ s",
+        lines[-4],
+    )
+    assert lines[-3] == "the most --jobs 3 could reach (wsfix's start-up, then the run's work split evenly), × floor:"
+    assert re.fullmatch(r"  sarif: [\d.]+", lines[-2])
+    assert re.fullmatch(r"  repair: [\d.]+", lines[-1])
+    assert list(tmp_path.iterdir()) == [capture]  # the repaired copy went to a temp folder, now gone
+    unknown = subprocess.run([*command, "--runs", "concise,yaml"], capture_output=True, text=True)
+    assert unknown.returncode == 2
+    assert "unknown run 'yaml'" in unknown.stderr
+
+
 def test_cluster_benchmark_writes_a_set_half_gzipd(tmp_path):
     """`cluster.py`'s capture set (its timing needs a cluster, and runs only by hand)."""
     import gzip
