@@ -57,6 +57,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from wsfix import cli
 from wsfix.jsontext import last_member
 from wsfix.linter import Linter
 from wsfix.probe import plausible_range
@@ -262,7 +263,7 @@ def _whole(run: Callable[[], object]) -> Callable[[list[bytes]], object]:
 
     def loop(_lines: list[bytes]) -> object:
         before = gc.get_threshold()
-        gc.set_threshold(10_000, before[1], 100)
+        cli._collect_less_often()
         try:
             return run()
         finally:

@@ -283,6 +283,22 @@ def test_broken_floor_whole_runs_check_and_repair_the_capture(tmp_path):
     )
 
 
+def test_broken_floor_whole_runs_collect_as_the_command_line_does():
+    import gc
+
+    import broken_floor
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's defaults
+    try:
+        during = []
+        broken_floor._whole(lambda: during.append(gc.get_threshold()))([])
+        assert during == [(10_000, 10, 100)]  # `cli._collect_less_often`'s, while it runs
+        assert gc.get_threshold() == (700, 10, 10)  # and the loops' own after it
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_broken_floor_prints_the_most_jobs_could_reach_for_each_run(tmp_path):
     capture = tmp_path / "broken.jsonl"
     capture.write_bytes(b'{"type":"chat","timestamp":"2025-09-08T16:50:01.5Z"}\n' * 3)
