@@ -17,6 +17,7 @@ The table is Markdown, ready for the README. Run it on a quiet machine (`uptime`
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -413,7 +414,8 @@ def check_jsonschema(path: Path, workdir: Path, sample: int, repeat: int) -> Mea
         )
     finally:
         shutil.rmtree(folder)
-    return result
+    # Its rounds are not the floor's (it runs apart, on its own sample): none to pair with them.
+    return dataclasses.replace(result, rounds=())
 
 
 def startup(workdir: Path, repeat: int) -> tuple[float, float, float]:
@@ -480,17 +482,41 @@ def against_previous(results: list[Measure]) -> str:
 
 
 def table(title: str, results: list[Measure]) -> str:
+    """The results as a Markdown table. "× floor" is the ratio of the medians; "per round" the
+    lowest and highest ratio of a run to the floor of the same round: the machine's speed drifts
+    within minutes (a whole round of the all-broken capture takes two), and the spread says how
+    far that moved the figure."""
     floor = next(result for result in results if result.name == FLOOR)
     floor_rate = floor.lines / floor.seconds
-    rows = [f"**{title}**", "", "| run | lines/s | × floor | wall s | peak RSS MB |", "|---|---:|---:|---:|---:|"]
+    rows = [
+        f"**{title}**",
+        "",
+        "| run | lines/s | × floor | per round | wall s | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for result in results:
         if not result.lines:
-            rows.append(f"| {result.name} | — | — | — | — ({result.note}) |")
+            rows.append(f"| {result.name} | — | — | — | — | — ({result.note}) |")
             continue
         rate = result.lines / result.seconds
         name = f"{result.name} ({result.note})" if result.note else result.name
-        rows.append(f"| {name} | {rate:,.0f} | {rate / floor_rate:.2f} | {result.seconds:.2f} | {result.rss_mb:.0f} |")
+        rows.append(
+            f"| {name} | {rate:,.0f} | {rate / floor_rate:.2f} | {per_round(result, floor)} | "
+            f"{result.seconds:.2f} | {result.rss_mb:.0f} |"
+        )
     return "\n".join(rows)
+
+
+def per_round(result: Measure, floor: Measure) -> str:
+    """`lowest–highest` of `result`'s speed against the floor's in each round, or — where its
+    rounds are not the floor's."""
+    if not result.rounds or len(result.rounds) != len(floor.rounds):
+        return "—"
+    ratios = [
+        (result.lines / seconds) / (floor.lines / floor_seconds)
+        for seconds, floor_seconds in zip(result.rounds, floor.rounds, strict=True)
+    ]
+    return f"{min(ratios):.2f}–{max(ratios):.2f}"
 
 
 def speedups(results: list[Measure], jobs: int) -> str:

@@ -81,6 +81,24 @@ def test_size_option_stops_at_the_size():
     assert data.endswith(b"\n")
 
 
+def test_run_table_gives_each_run_against_the_floor_overall_and_per_round():
+    floor = run.Measure(run.FLOOR, 1000, 1.5, 30.0, rounds=(1.0, 2.0))
+    check = run.Measure("wsfix check --jobs 1", 1000, 2.5, 40.0, rounds=(2.0, 3.0))
+    apart = run.Measure("check-jsonschema", 10, 0.5, 50.0, "10 lines, one file each")  # its own rounds
+    skipped = run.Measure("other", 0, 0.0, 0.0, "not installed: skipped")
+    assert run.table("T", [floor, check, apart, skipped]).splitlines() == [
+        "**T**",
+        "",
+        "| run | lines/s | × floor | per round | wall s | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|",
+        "| validation floor (validate_json per line) | 667 | 1.00 | 1.00–1.00 | 1.50 | 30 |",
+        # 400 lines/s against 667 is 0.60; per round, 500 against 1,000 and 333 against 500
+        "| wsfix check --jobs 1 | 400 | 0.60 | 0.50–0.67 | 2.50 | 40 |",
+        "| check-jsonschema (10 lines, one file each) | 20 | 0.03 | — | 0.50 | 50 |",
+        "| other | — | — | — | — | — (not installed: skipped) |",
+    ]
+
+
 def test_run_prints_every_table(tmp_path):
     # A tiny capture, one round: every row and the speed-up lines are printed, every run ends as
     # expected (run.py stops on an unexpected exit status).
