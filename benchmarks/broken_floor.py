@@ -56,6 +56,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
+from run import MODEL_IMPORTS  # benchmarks/ is not a package: run.py sits beside this script
 
 from wsfix import cli
 from wsfix.jsontext import last_member
@@ -179,7 +180,7 @@ def whole_run(capture: Path, name: str, scratch: Path) -> Callable[[], object]:
 
 
 # The floor's imports, as run.py's floor process makes them before its loop.
-_FLOOR_START = "import sys\nfrom pydantic import ValidationError\nfrom wsfix.schema import WebSocketMessage\n"
+_FLOOR_START = "import sys\n" + MODEL_IMPORTS
 
 
 def startups(scratch: Path, rounds: int) -> tuple[float, float]:

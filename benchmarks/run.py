@@ -47,19 +47,20 @@ with open(sys.argv[1], "rb") as f:
         except {errors}:
             pass
 """
-_MODEL = "from pydantic import ValidationError\nfrom wsfix.schema import WebSocketMessage\n"
+# The imports of the loops that validate with the model (the floor's start-up: broken_floor.py).
+MODEL_IMPORTS = "from pydantic import ValidationError\nfrom wsfix.schema import WebSocketMessage\n"
 BASELINES = {
     "read lines": _LOOP.format(setup="", call="pass", errors="Exception"),
     "orjson.loads per line": _LOOP.format(
         setup="import orjson\nloads = orjson.loads", call="loads(line)", errors="orjson.JSONDecodeError"
     ),
     "validation floor (validate_json per line)": _LOOP.format(
-        setup=_MODEL + "validate = WebSocketMessage.__pydantic_validator__.validate_json",
+        setup=MODEL_IMPORTS + "validate = WebSocketMessage.__pydantic_validator__.validate_json",
         call="validate(line)",
         errors="ValidationError",
     ),
     "json.loads + model_validate": _LOOP.format(
-        setup=_MODEL + "import json\nvalidate = WebSocketMessage.model_validate",
+        setup=MODEL_IMPORTS + "import json\nvalidate = WebSocketMessage.model_validate",
         call="validate(json.loads(line))",
         errors="(ValidationError, ValueError)",
     ),
